@@ -1,0 +1,230 @@
+"""The graphs a pack ships, written so that the gradient with respect to the latent is
+part of the graph: onnxruntime-web has no autodiff, so each step graph carries an
+explicit backward pass made of forward ops (a ConvTranspose's adjoint is a Conv with the
+same weight, stride and padding and vice versa; ReLU/LeakyReLU masks; tanh' = 1 - y^2).
+BatchNorm is folded into the convolutions, so every graph is plain convolutions and
+element-wise ops. tests/test_graphs.py checks every gradient against torch.autograd.
+
+Shapes: B candidates, L latent size, R resolution (64).
+"""
+import math
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+from nets import Discriminator, Generator
+
+
+def fold_bn(weight, bn, out_dim):
+    """Scale `weight` along `out_dim` by gamma/sigma; return (weight, bias) of the folded layer."""
+    s = bn.weight / torch.sqrt(bn.running_var + bn.eps)
+    shape = [1] * weight.dim()
+    shape[out_dim] = -1
+    return weight * s.view(shape), bn.bias - bn.running_mean * s
+
+
+class FoldedGenerator(nn.Module):
+    """G with BatchNorm folded. forward() returns the image and the activations the backward needs."""
+
+    def __init__(self, G: Generator):
+        super().__init__()
+        net = G.net
+        convs = [net[0], net[3], net[6], net[9], net[12]]
+        bns = [net[1], net[4], net[7], net[10], None]
+        ws, bs = [], []
+        for conv, bn in zip(convs, bns):
+            w = conv.weight.detach()
+            if bn is not None:
+                w, b = fold_bn(w, bn, 1)          # ConvTranspose weight [Cin, Cout, k, k]
+            else:
+                b = conv.bias.detach()
+            ws.append(w.detach().clone())
+            bs.append(b.detach().clone())
+        L, C0 = ws[0].shape[0], ws[0].shape[1]
+        self.c0 = C0
+        # First layer: a ConvTranspose on a 1x1 input is a matrix product: [B, L] @ [L, C0*16].
+        self.w1 = nn.Parameter(ws[0].reshape(L, C0 * 16), requires_grad=False)
+        self.b1 = nn.Parameter(bs[0].repeat_interleave(16), requires_grad=False)
+        self.ws = nn.ParameterList([nn.Parameter(w, requires_grad=False) for w in ws[1:]])
+        self.bs = nn.ParameterList([nn.Parameter(b, requires_grad=False) for b in bs[1:]])
+
+    def forward(self, z):                                       # z [B, L]
+        acts = []
+        h = torch.relu(torch.matmul(z, self.w1) + self.b1)     # [B, C0*16]
+        acts.append(h)
+        h = h.reshape(-1, self.c0, 4, 4)                       # [B, C0, 4, 4]
+        n = len(self.ws)
+        for i in range(n):
+            a = F.conv_transpose2d(h, self.ws[i], self.bs[i], stride=2, padding=1)
+            h = torch.tanh(a) if i == n - 1 else torch.relu(a)
+            acts.append(h)
+        return h, acts                                          # image [B, 3, R, R]
+
+    def backward(self, dy, acts):
+        """d loss / d z given d loss / d image `dy` [B, 3, R, R] and forward activations."""
+        y = acts[-1]
+        da = dy * (1 - y * y)                                   # tanh'
+        n = len(self.ws)
+        for i in range(n - 1, -1, -1):
+            dh = F.conv2d(da, self.ws[i], stride=2, padding=1)  # adjoint of conv_transpose2d
+            h = acts[i]
+            if i == 0:
+                dh = dh.reshape(dh.shape[0], -1)                # [B, C0*16]
+            da = torch.where(h > 0, dh, torch.zeros_like(dh))   # ReLU mask
+        return F.linear(da, self.w1)                            # [B, L] = da @ w1^T
+
+
+class FoldedTrunk(nn.Module):
+    """The discriminator's first `depth` blocks with BN folded: the feature network F."""
+
+    def __init__(self, D: Discriminator, depth: int = 3):
+        super().__init__()
+        t = D.trunk
+        blocks = [(t[0], None), (t[2], t[3]), (t[5], t[6]), (t[8], t[9])][:depth]
+        ws, bs = [], []
+        for conv, bn in blocks:
+            w = conv.weight.detach()
+            if bn is None:
+                b = conv.bias.detach()
+            else:
+                w, b = fold_bn(w, bn, 0)                        # Conv weight [Cout, Cin, k, k]
+            ws.append(w.detach().clone()); bs.append(b.detach().clone())
+        self.ws = nn.ParameterList([nn.Parameter(w, requires_grad=False) for w in ws])
+        self.bs = nn.ParameterList([nn.Parameter(b, requires_grad=False) for b in bs])
+
+    def forward(self, x):
+        acts = []
+        h = x
+        for w, b in zip(self.ws, self.bs):
+            h = F.leaky_relu(F.conv2d(h, w, b, stride=2, padding=1), 0.2)
+            acts.append(h)
+        return h, acts
+
+    def backward(self, df, acts):
+        da = df
+        for i in range(len(self.ws) - 1, -1, -1):
+            da = torch.where(acts[i] > 0, da, 0.2 * da)          # LeakyReLU' (sign is kept by the activation)
+            da = F.conv_transpose2d(da, self.ws[i], stride=2, padding=1)   # adjoint of conv2d
+        return da
+
+
+class HOG(nn.Module):
+    """iGAN's differentiable HOG on the grey image: 8 oriented Sobel filters, soft binning,
+    per-orientation tent pooling (16 wide, stride 8) -> [B, O, R/8, R/8]."""
+
+    def __init__(self, orientations: int = 8, cell: int = 8):
+        super().__init__()
+        gx = torch.tensor([[-1.0, 0, 1], [-2, 0, 2], [-1, 0, 1]]) / 4.0
+        gy = gx.t()
+        f = torch.stack([math.cos(math.pi * i / orientations) * gx + math.sin(math.pi * i / orientations) * gy
+                         for i in range(orientations)])[:, None]           # [O, 1, 3, 3]
+        self.register_buffer("f", f)
+        self.register_buffer("g", torch.stack([gx, gy])[:, None])          # [2, 1, 3, 3]
+        b = 1 - torch.abs((torch.arange(1, 2 * cell + 1).float() - (2 * cell + 1) / 2) / cell)
+        self.register_buffer("tent", torch.outer(b, b)[None, None])         # [1, 1, 16, 16]
+        a = math.cos(math.pi / orientations)
+        self.l1, self.l2, self.eps = 1 / (1 - a), a / (1 - a), 1e-3
+        self.o, self.cell = orientations, cell
+
+    def forward(self, img):                                     # img [B, 3, R, R] in [-1, 1]
+        grey = (img.mean(1, keepdim=True) + 1) / 2              # [B, 1, R, R] in [0, 1]
+        c = F.conv2d(grey, self.f, padding=1)                   # [B, O, R, R]
+        g = F.conv2d(grey, self.g, padding=1)                   # [B, 2, R, R]
+        gg = torch.sqrt((g * g).sum(1, keepdim=True) + self.eps)   # [B, 1, R, R]
+        pre = self.l1 * torch.abs(c) - self.l2 * gg
+        hk = torch.relu(pre)
+        B, O, R, _ = hk.shape
+        h = F.conv2d(hk.reshape(B * O, 1, R, R), self.tent, stride=self.cell, padding=self.cell // 2)
+        h = h.reshape(B, O, R // self.cell, R // self.cell)
+        return h, (c, g, gg, pre)
+
+    def backward(self, dh, saved):
+        c, g, gg, pre = saved
+        B, O, r, _ = dh.shape
+        R = r * self.cell
+        dhk = F.conv_transpose2d(dh.reshape(B * O, 1, r, r), self.tent, stride=self.cell, padding=self.cell // 2)
+        dhk = dhk.reshape(B, O, R, R)
+        dpre = torch.where(pre > 0, dhk, torch.zeros_like(dhk))
+        dc = self.l1 * torch.where(c >= 0, dpre, -dpre)          # |c|'
+        dgg = -self.l2 * dpre.sum(1, keepdim=True)              # [B, 1, R, R]
+        dg = dgg * g / gg                                       # [B, 2, R, R]
+        dgrey = F.conv_transpose2d(dc, self.f, padding=1) + F.conv_transpose2d(dg, self.g, padding=1)
+        return (dgrey / 6).expand(-1, 3, -1, -1)                # d/d img: grey = (mean_c + 1) / 2
+
+
+def masked_mse(x, t, m):
+    """Per-candidate Σ m·(x−t)² / numel / (mean(m) + 1e-5) and its gradient w.r.t. x."""
+    n = x[0].numel()
+    norm = n * (m.mean() + 1e-5)
+    d = x - t
+    return (m * d * d).flatten(1).sum(1) / norm, 2 * m * d / norm
+
+
+class GeneratorGraph(nn.Module):
+    def __init__(self, G: FoldedGenerator):
+        super().__init__()
+        self.G = G
+
+    def forward(self, z):
+        return self.G(z)[0]
+
+
+class EditStep(nn.Module):
+    """iGAN edit loss: colour + edge (HOG) + smoothness to z0, with its gradient."""
+
+    def __init__(self, G: FoldedGenerator, hog: HOG):
+        super().__init__()
+        self.G, self.hog = G, hog
+
+    def forward(self, z, z0, color_target, color_mask, edge_target, edge_mask, weights):
+        img, acts = self.G(z)
+        colour, dcol = masked_mse(img, color_target, color_mask)
+        h, saved = self.hog(img)
+        ht, _ = self.hog(edge_target)
+        me = F.avg_pool2d(edge_mask, self.hog.cell)             # [1, 1, R/8, R/8]
+        edge, dh = masked_mse(h, ht, me)
+        dz0 = z - z0
+        smooth = (dz0 * dz0).sum(1)
+        wc, we, ws = weights[0], weights[1], weights[2]
+        dimg = wc * dcol + we * self.hog.backward(dh, saved)
+        grad = self.G.backward(dimg, acts) + ws * 2 * dz0
+        loss = wc * colour + we * edge + ws * smooth
+        return loss, grad, img, torch.stack([colour, edge, smooth], 1)
+
+
+class ProjectStep(nn.Module):
+    """iGAN projection loss: masked pixel error + feature error (the discriminator's trunk)."""
+
+    def __init__(self, G: FoldedGenerator, Fnet: FoldedTrunk):
+        super().__init__()
+        self.G, self.F = G, Fnet
+
+    def forward(self, z, target, mask, weights):
+        img, acts = self.G(z)
+        pixel, dpix = masked_mse(img, target, mask)
+        f, facts = self.F(img)
+        ft, _ = self.F(target)
+        d = f - ft
+        n = f[0].numel()
+        feature = (d * d).flatten(1).sum(1) / n
+        wp, wf = weights[0], weights[1]
+        dimg = wp * dpix + wf * self.F.backward(2 * d / n, facts)
+        grad = self.G.backward(dimg, acts)
+        return wp * pixel + wf * feature, grad, img, torch.stack([pixel, feature], 1)
+
+
+def reference_edit_loss(G: FoldedGenerator, hog: HOG, z, z0, ct, cm, et, em, w):
+    """The same edit loss written plainly, for autograd to differentiate (tests)."""
+    img = G(z)[0]
+    colour = masked_mse(img, ct, cm)[0]
+    edge = masked_mse(hog(img)[0], hog(et)[0], F.avg_pool2d(em, hog.cell))[0]
+    smooth = ((z - z0) ** 2).sum(1)
+    return w[0] * colour + w[1] * edge + w[2] * smooth
+
+
+def reference_project_loss(G: FoldedGenerator, Fnet: FoldedTrunk, z, x, m, w):
+    img = G(z)[0]
+    pixel = masked_mse(img, x, m)[0]
+    d = Fnet(img)[0] - Fnet(x)[0]
+    return w[0] * pixel + w[1] * (d * d).flatten(1).mean(1)

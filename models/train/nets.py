@@ -1,0 +1,143 @@
+"""Networks of the default pack: a DCGAN generator, a discriminator with an InfoGAN Q
+head on its trunk, and an encoder P (image -> latent).
+
+Latent layout (see LatentLayout): [noise (U(-1,1)) | one-hot categorical codes | continuous codes (U(-1,1))].
+Shapes are written next to the code: B = batch, L = latent size.
+"""
+from dataclasses import dataclass, asdict, field
+from typing import List
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+@dataclass
+class LatentLayout:
+    noise: int = 64            # noise dims, uniform in [-1, 1]
+    categorical: List[int] = field(default_factory=lambda: [8])   # categories per categorical code
+    continuous: int = 3        # continuous codes, uniform in [-1, 1]
+
+    @property
+    def size(self) -> int:
+        return self.noise + sum(self.categorical) + self.continuous
+
+    def sample(self, n: int, gen: torch.Generator = None, device="cpu"):
+        """Returns (latent [n, L], categorical indices [n, len(categorical)], continuous [n, C])."""
+        noise = torch.rand(n, self.noise, generator=gen) * 2 - 1
+        idx = torch.stack([torch.randint(0, k, (n,), generator=gen) for k in self.categorical], 1)
+        onehots = [F.one_hot(idx[:, i], k).float() for i, k in enumerate(self.categorical)]
+        cont = torch.rand(n, self.continuous, generator=gen) * 2 - 1
+        z = torch.cat([noise] + onehots + [cont], 1)
+        return z.to(device), idx.to(device), cont.to(device)
+
+    def to_dict(self):
+        return asdict(self)
+
+
+class Generator(nn.Module):
+    """latent [B, L] -> image [B, 3, 64, 64] in [-1, 1]. BatchNorm is folded at export."""
+
+    def __init__(self, latent: int, ngf: int = 32):
+        super().__init__()
+        c = [ngf * 8, ngf * 4, ngf * 2, ngf]
+        self.net = nn.Sequential(
+            nn.ConvTranspose2d(latent, c[0], 4, 1, 0, bias=False), nn.BatchNorm2d(c[0]), nn.ReLU(True),  # 4x4
+            nn.ConvTranspose2d(c[0], c[1], 4, 2, 1, bias=False), nn.BatchNorm2d(c[1]), nn.ReLU(True),    # 8x8
+            nn.ConvTranspose2d(c[1], c[2], 4, 2, 1, bias=False), nn.BatchNorm2d(c[2]), nn.ReLU(True),    # 16x16
+            nn.ConvTranspose2d(c[2], c[3], 4, 2, 1, bias=False), nn.BatchNorm2d(c[3]), nn.ReLU(True),    # 32x32
+            nn.ConvTranspose2d(c[3], 3, 4, 2, 1, bias=True), nn.Tanh(),                                    # 64x64
+        )
+
+    def forward(self, z):  # [B, L]
+        return self.net(z[:, :, None, None])
+
+
+def trunk_layers(ndf: int):
+    """The conv trunk shared by D, Q (and used as the feature network F)."""
+    c = [ndf, ndf * 2, ndf * 4, ndf * 8]
+    return nn.Sequential(
+        nn.Conv2d(3, c[0], 4, 2, 1, bias=True), nn.LeakyReLU(0.2, True),                              # 32x32
+        nn.Conv2d(c[0], c[1], 4, 2, 1, bias=False), nn.BatchNorm2d(c[1]), nn.LeakyReLU(0.2, True),   # 16x16
+        nn.Conv2d(c[1], c[2], 4, 2, 1, bias=False), nn.BatchNorm2d(c[2]), nn.LeakyReLU(0.2, True),   # 8x8
+        nn.Conv2d(c[2], c[3], 4, 2, 1, bias=False), nn.BatchNorm2d(c[3]), nn.LeakyReLU(0.2, True),   # 4x4
+    )
+
+
+class Discriminator(nn.Module):
+    """image [B, 3, 64, 64] -> (real/fake logit [B], Q categorical logits [B, sum(cat)], Q continuous means [B, C])."""
+
+    def __init__(self, layout: LatentLayout, ndf: int = 32):
+        super().__init__()
+        self.layout = layout
+        self.trunk = trunk_layers(ndf)
+        self.d_head = nn.Conv2d(ndf * 8, 1, 4, 1, 0)
+        self.q_head = nn.Sequential(
+            nn.Flatten(), nn.Linear(ndf * 8 * 16, 128), nn.BatchNorm1d(128), nn.LeakyReLU(0.2, True),
+            nn.Linear(128, sum(layout.categorical) + layout.continuous),
+        )
+
+    def forward(self, x):
+        h = self.trunk(x)                      # [B, 8ndf, 4, 4]
+        d = self.d_head(h).flatten()           # [B]
+        q = self.q_head(h)                     # [B, K + C]
+        k = sum(self.layout.categorical)
+        return d, q[:, :k], q[:, k:]
+
+    def features(self, x, depth: int = 3):
+        """Feature map F(x) used by the projection loss: the trunk up to block `depth`."""
+        ends = {1: 2, 2: 5, 3: 8, 4: 11}
+        return self.trunk[: ends[depth]](x)
+
+
+class Encoder(nn.Module):
+    """image [B, 3, 64, 64] -> latent [B, L]: noise and continuous codes squashed into [-1, 1]
+    by tanh, categorical codes as softmax probabilities (the engine snaps them to one-hot)."""
+
+    def __init__(self, layout: LatentLayout, nef: int = 32):
+        super().__init__()
+        self.layout = layout
+        self.trunk = trunk_layers(nef)
+        self.head = nn.Linear(nef * 8 * 16, layout.size)
+
+    def logits(self, x):
+        return self.head(self.trunk(x).flatten(1))   # [B, L]
+
+    def forward(self, x):
+        out = self.logits(x)
+        lay = self.layout
+        parts = [torch.tanh(out[:, : lay.noise])]
+        o = lay.noise
+        for k in lay.categorical:
+            parts.append(torch.softmax(out[:, o : o + k], 1))
+            o += k
+        parts.append(torch.tanh(out[:, o:]))
+        return torch.cat(parts, 1)
+
+
+def weights_init(m):
+    if isinstance(m, (nn.Conv2d, nn.ConvTranspose2d, nn.Linear)):
+        nn.init.normal_(m.weight, 0.0, 0.02)
+        if m.bias is not None:
+            nn.init.zeros_(m.bias)
+    elif isinstance(m, (nn.BatchNorm2d, nn.BatchNorm1d)):
+        nn.init.normal_(m.weight, 1.0, 0.02)
+        nn.init.zeros_(m.bias)
+
+
+@torch.no_grad()
+def standing_stats(G: Generator, layout: LatentLayout, batches: int = 8, batch: int = 128, seed: int = 0):
+    """Recompute G's BatchNorm running statistics as a plain average over fresh samples
+    (the EMA generator never ran in train mode, so its running stats are meaningless)."""
+    gen = torch.Generator().manual_seed(seed)
+    dev = next(G.parameters()).device
+    bns = [m for m in G.modules() if isinstance(m, nn.BatchNorm2d)]
+    for m in bns:
+        m.reset_running_stats()
+        m.momentum = None   # cumulative average
+    G.train()
+    for _ in range(batches):
+        G(layout.sample(batch, gen, dev)[0])
+    G.eval()
+    for m in bns:
+        m.momentum = 0.1
