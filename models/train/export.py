@@ -44,6 +44,8 @@ def load_nets(args):
         G, D, P = Generator(lay.size, 8), Discriminator(lay, 8), Encoder(lay, 8)
         for n in (G, D, P):
             n.apply(weights_init)
+        with torch.no_grad():  # a livelier last layer, so images (and gradients) vary visibly with z
+            G.net[-2].weight.mul_(5)
         standing_stats(G, lay, batches=2, batch=16)
         for n in (D, P):
             n.train()

@@ -64,6 +64,19 @@ def trunk_layers(ndf: int):
     )
 
 
+def minibatch_std(h, group: int = 4):
+    """[B, C, H, W] -> [B, 1, H, W]: per group of `group` samples, the mean standard deviation of the features."""
+    b, c, hh, ww = h.shape
+    g = min(group, b)
+    if b % g:
+        g = 1
+    if g == 1:
+        return torch.zeros(b, 1, hh, ww, dtype=h.dtype, device=h.device)
+    y = h.reshape(g, b // g, c, hh, ww)
+    y = torch.sqrt(y.var(0, unbiased=False) + 1e-8).mean([1, 2, 3])     # [B/g]
+    return y.repeat(g).reshape(b, 1, 1, 1).expand(b, 1, hh, ww)
+
+
 class Discriminator(nn.Module):
     """image [B, 3, 64, 64] -> (real/fake logit [B], Q categorical logits [B, sum(cat)], Q continuous means [B, C])."""
 
@@ -71,7 +84,9 @@ class Discriminator(nn.Module):
         super().__init__()
         self.layout = layout
         self.trunk = trunk_layers(ndf)
-        self.d_head = nn.Conv2d(ndf * 8, 1, 4, 1, 0)
+        # +1 input channel: the minibatch standard deviation (StyleGAN), which lets D see a
+        # batch with too little variety and so pushes G away from mode collapse.
+        self.d_head = nn.Conv2d(ndf * 8 + 1, 1, 4, 1, 0)
         self.q_head = nn.Sequential(
             nn.Flatten(), nn.Linear(ndf * 8 * 16, 128), nn.BatchNorm1d(128), nn.LeakyReLU(0.2, True),
             nn.Linear(128, sum(layout.categorical) + layout.continuous),
@@ -79,7 +94,7 @@ class Discriminator(nn.Module):
 
     def forward(self, x):
         h = self.trunk(x)                      # [B, 8ndf, 4, 4]
-        d = self.d_head(h).flatten()           # [B]
+        d = self.d_head(torch.cat([h, minibatch_std(h)], 1)).flatten()   # [B]
         q = self.q_head(h)                     # [B, K + C]
         k = sum(self.layout.categorical)
         return d, q[:, :k], q[:, k:]

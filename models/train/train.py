@@ -39,6 +39,7 @@ def parse_args(argv=None):
     p.add_argument("--beta1", type=float, default=0.5, help="Adam beta1")
     p.add_argument("--lambda-cat", type=float, default=1.0, help="weight of the categorical MI term")
     p.add_argument("--lambda-cont", type=float, default=1.0, help="weight of the continuous MI term (Gaussian NLL, sigma=1)")
+    p.add_argument("--real-label", type=float, default=0.9, help="target for real images (one-sided label smoothing)")
     p.add_argument("--ema-kimg", type=float, default=10.0, help="half-life of the generator's weight average, thousands of images")
     p.add_argument("--minutes", type=float, default=120.0, help="stop after this much wall time in this invocation")
     p.add_argument("--kimg", type=float, default=1e9, help="stop after this many thousand images in total")
@@ -115,13 +116,25 @@ def main(argv=None):
     bce = F.binary_cross_entropy_with_logits
     t_start = time.time()
     t_sample = t_ckpt = t_log = time.time()
-    seconds0, images0 = state["seconds"], state["images"]
+    seconds0, images0, first_step = state["seconds"], state["images"], state["step"]
+    logged = [0]   # last step written to log.jsonl
 
     def save_ckpt():
         tmp = ckpt_path + ".tmp"
         torch.save(dict(G=G.state_dict(), D=D.state_dict(), G_ema=G_ema.state_dict(), opt_g=opt_g.state_dict(),
                         opt_d=opt_d.state_dict(), state=state, layout=layout.to_dict(), args=vars(args)), tmp)
         os.replace(tmp, ckpt_path)  # never a half-written checkpoint
+
+    def log_record(loss_d, loss_g, ce, nll, q_cat, cidx, fake):
+        logged[0] = state["step"]
+        acc = (q_cat.argmax(1) == cidx[:, 0]).float().mean().item()
+        rate = (state["images"] - images0) / max(time.time() - t_start, 1e-6)
+        rec = dict(step=state["step"], kimg=state["images"] / 1000, minutes=state["seconds"] / 60, img_s=rate,
+                   loss_d=loss_d.item(), loss_g=loss_g.item(), mi_cat=ce.item(), cat_acc=acc, mi_cont=nll.item(),
+                   spread=fake.detach().std(0).mean().item())   # variety across the batch; near 0 = mode collapse
+        print("[train] " + " ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}" for k, v in rec.items()), flush=True)
+        with open(os.path.join(args.run, "log.jsonl"), "a") as f:
+            f.write(json.dumps(rec) + "\n")
 
     def sample_grid():
         g = copy.deepcopy(G_ema)
@@ -141,7 +154,7 @@ def main(argv=None):
         # D (and Q) step: real vs fake, plus Q recovering the codes of the (detached) fakes.
         d_real, _, _ = Dt(real)
         d_fake, q_cat, q_cont = Dt(fake.detach())
-        loss_d = bce(d_real, torch.ones_like(d_real)) + bce(d_fake, torch.zeros_like(d_fake))
+        loss_d = bce(d_real, torch.full_like(d_real, args.real_label)) + bce(d_fake, torch.zeros_like(d_fake))
         ce, nll = mi_loss(q_cat, q_cont, cidx, cont, layout)
         opt_d.zero_grad(set_to_none=True)
         (loss_d + args.lambda_cat * ce + args.lambda_cont * nll).backward()
@@ -168,19 +181,15 @@ def main(argv=None):
             continue
         now = time.time()
         if now - t_log > 30 or state["step"] == 1:
-            acc = (q_cat.argmax(1) == cidx[:, 0]).float().mean().item()
-            rate = (state["images"] - images0) / max(now - t_start, 1e-6)
-            rec = dict(step=state["step"], kimg=state["images"] / 1000, minutes=state["seconds"] / 60, img_s=rate,
-                       loss_d=loss_d.item(), loss_g=loss_g.item(), mi_cat=ce.item(), cat_acc=acc, mi_cont=nll.item())
-            print("[train] " + " ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}" for k, v in rec.items()), flush=True)
-            with open(os.path.join(args.run, "log.jsonl"), "a") as f:
-                f.write(json.dumps(rec) + "\n")
+            log_record(loss_d, loss_g, ce, nll, q_cat, cidx, fake)
             t_log = now
         if now - t_sample > args.sample_min * 60:
             sample_grid(); t_sample = now
         if now - t_ckpt > args.ckpt_min * 60:
             save_ckpt(); t_ckpt = now
 
+    if lead and state["step"] > max(first_step, logged[0]):
+        log_record(loss_d, loss_g, ce, nll, q_cat, cidx, fake)
     if lead:
         save_ckpt()
         sample_grid()
