@@ -41,19 +41,18 @@ class FoldedGenerator(nn.Module):
                 b = conv.bias.detach()
             ws.append(w.detach().clone())
             bs.append(b.detach().clone())
-        L, C0 = ws[0].shape[0], ws[0].shape[1]
-        self.c0 = C0
-        # First layer: a ConvTranspose on a 1x1 input is a matrix product: [B, L] @ [L, C0*16].
-        self.w1 = nn.Parameter(ws[0].reshape(L, C0 * 16), requires_grad=False)
-        self.b1 = nn.Parameter(bs[0].repeat_interleave(16), requires_grad=False)
+        # First layer: a ConvTranspose on the 1x1 latent; its adjoint is a Conv with the same
+        # weight, so forward and backward share one initializer (a MatMul would make the
+        # exporter store a transposed copy).
+        self.w1 = nn.Parameter(ws[0], requires_grad=False)     # [L, C0, 4, 4]
+        self.b1 = nn.Parameter(bs[0], requires_grad=False)
         self.ws = nn.ParameterList([nn.Parameter(w, requires_grad=False) for w in ws[1:]])
         self.bs = nn.ParameterList([nn.Parameter(b, requires_grad=False) for b in bs[1:]])
 
     def forward(self, z):                                       # z [B, L]
         acts = []
-        h = torch.relu(torch.matmul(z, self.w1) + self.b1)     # [B, C0*16]
+        h = torch.relu(F.conv_transpose2d(z[:, :, None, None], self.w1, self.b1))   # [B, C0, 4, 4]
         acts.append(h)
-        h = h.reshape(-1, self.c0, 4, 4)                       # [B, C0, 4, 4]
         n = len(self.ws)
         for i in range(n):
             a = F.conv_transpose2d(h, self.ws[i], self.bs[i], stride=2, padding=1)
@@ -68,11 +67,8 @@ class FoldedGenerator(nn.Module):
         n = len(self.ws)
         for i in range(n - 1, -1, -1):
             dh = F.conv2d(da, self.ws[i], stride=2, padding=1)  # adjoint of conv_transpose2d
-            h = acts[i]
-            if i == 0:
-                dh = dh.reshape(dh.shape[0], -1)                # [B, C0*16]
-            da = torch.where(h > 0, dh, torch.zeros_like(dh))   # ReLU mask
-        return F.linear(da, self.w1)                            # [B, L] = da @ w1^T
+            da = torch.where(acts[i] > 0, dh, torch.zeros_like(dh))   # ReLU mask
+        return F.conv2d(da, self.w1).flatten(1)                 # [B, L]: adjoint of the first layer
 
 
 class FoldedTrunk(nn.Module):

@@ -1,0 +1,10 @@
+/** Edit transfer: motion + colour flow from the generated frames onto the full-resolution layer. */
+export type { ChangeField, RgbaImage, TransferProgress } from './types.js';
+export { fitMapping, type Fit, type FrameMapping } from './frame-mapping.js';
+export { estimateStep, DEFAULT_ESTIMATE_OPTIONS, type EstimateOptions } from './estimate-step.js';
+export { composeChange, identityChange } from './compose-change.js';
+export { DEFAULT_FULL_RES_OPTIONS, type FullResOptions, type Outside } from './full-res-field.js';
+export { renderChange } from './render-change.js';
+export { transferEditAsync, MAX_SIDE, type TransferInput, type TransferOptions, type TransferResult } from './transfer-edit.js';
+export { applyChange } from './apply-change.js';
+export { refitColour } from './refit-colour.js';
