@@ -1,0 +1,83 @@
+/**
+ * The edit record stored on every result layer (setPluginData) so the layer can be
+ * reopened and edited further from where it was left. Plain JSON, ≤ 100 kB serialised.
+ */
+import { LIMITS } from './limits';
+import { check, isFiniteNumber, isPlainObject, ProtocolError } from './check';
+
+export const EDIT_RECORD_VERSION = 1;
+
+export interface EditRecord {
+  v: 1;
+  /** Model pack id (`pack.json` id), or 'none' for a round trip without the engine. */
+  packId: string;
+  /** The edited latent z (length = the pack's latent size; empty without the engine). */
+  latent: number[];
+  /** The projected latent the edit started from. */
+  latent0: number[];
+  /** Painted constraints and slider values, opaque JSON owned by the UI. */
+  constraints: unknown;
+  /** Id and name of the layer the edit was made from. */
+  source: { nodeId: string; name: string };
+  /** Milliseconds since the epoch. */
+  createdAt: number;
+}
+
+/** UTF-8 byte length, by hand: Figma's main-thread sandbox has no TextEncoder. */
+export function utf8Length(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) bytes += 1;
+    else if (c < 0x800) bytes += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+      bytes += 4; // surrogate pair
+      i++;
+    } else bytes += 3;
+  }
+  return bytes;
+}
+
+/** Returns the record, or throws a ProtocolError that names the bad field. */
+export function validateEditRecord(value: unknown, path = 'record'): EditRecord {
+  check(isPlainObject(value), path, 'must be an object');
+  const r = value as Record<string, unknown>;
+  check(r.v === EDIT_RECORD_VERSION, `${path}.v`, `must be ${EDIT_RECORD_VERSION}`);
+  check(typeof r.packId === 'string' && r.packId.length > 0 && r.packId.length <= 100, `${path}.packId`, 'must be a string of 1–100 characters');
+  for (const key of ['latent', 'latent0'] as const) {
+    const z = r[key];
+    check(Array.isArray(z) && z.length <= LIMITS.maxLatent && z.every(isFiniteNumber), `${path}.${key}`, `must be an array of at most ${LIMITS.maxLatent} finite numbers`);
+  }
+  const source = r.source as Record<string, unknown> | undefined;
+  check(isPlainObject(source) && typeof source.nodeId === 'string' && typeof source.name === 'string', `${path}.source`, 'must be { nodeId: string, name: string }');
+  check(isFiniteNumber(r.createdAt), `${path}.createdAt`, 'must be a finite number');
+  let json: string;
+  try {
+    json = JSON.stringify(r.constraints ?? null);
+  } catch {
+    throw new ProtocolError(`${path}.constraints must be JSON`);
+  }
+  check(json !== undefined, `${path}.constraints`, 'must be JSON');
+  return value as unknown as EditRecord;
+}
+
+/** Serialises a record for setPluginData; throws when it would exceed Figma's limit. */
+export function encodeEditRecord(record: EditRecord, key: string): string {
+  validateEditRecord(record);
+  const text = JSON.stringify(record);
+  const bytes = utf8Length(text) + utf8Length(key);
+  if (bytes > LIMITS.maxPluginDataBytes) {
+    throw new ProtocolError(`edit record is ${bytes} bytes; setPluginData allows at most ${LIMITS.maxPluginDataBytes}`);
+  }
+  return text;
+}
+
+/** Parses what encodeEditRecord wrote; returns null for empty or invalid data. */
+export function decodeEditRecord(text: string): EditRecord | null {
+  if (!text) return null;
+  try {
+    return validateEditRecord(JSON.parse(text));
+  } catch {
+    return null;
+  }
+}

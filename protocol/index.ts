@@ -1,0 +1,5 @@
+export * from './check';
+export * from './edit-record';
+export * from './limits';
+export * from './messages';
+export * from './image-header';

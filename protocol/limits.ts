@@ -1,0 +1,21 @@
+/**
+ * Limits shared by the main thread, the UI and the emulator. Figma's own limits are
+ * documented (createImage: 4096 px a side; setPluginData: 100 kB); ours are chosen so a
+ * single message stays far below what a postMessage can carry comfortably.
+ */
+export const LIMITS = {
+  /** Figma's createImage rejects images larger than this on either side. */
+  maxImageSide: 4096,
+  /** Figma documents 100 kB for one setPluginData value (we count UTF-8 bytes of key + value). */
+  maxPluginDataBytes: 100_000,
+  /** Base64 characters in one streamed asset chunk. */
+  assetChunkChars: 1 << 20,
+  /** Bytes of one image travelling in a message (selection bytes, a result). */
+  maxImageBytes: 64 << 20,
+  /** Results written by one apply. */
+  maxResults: 32,
+  /** Latent vector length in an edit record. */
+  maxLatent: 4096,
+  /** Characters of a layer name or notification. */
+  maxText: 1000,
+} as const;

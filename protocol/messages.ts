@@ -1,0 +1,212 @@
+/**
+ * The one message protocol between the main thread (plugin/) and the panel (ui/).
+ * Declared once; both receivers run the matching parser on every message and answer a
+ * malformed, unknown or oversized message with an `error` message (never a crash).
+ */
+import { check, isBytes, isFiniteNumber, isInt, isPlainObject, isString, ProtocolError } from './check';
+import { validateEditRecord, type EditRecord } from './edit-record';
+import { LIMITS } from './limits';
+
+export const PROTOCOL_VERSION = 1;
+
+export type ImageMime = 'image/png' | 'image/jpeg' | 'image/gif';
+export type ScaleMode = 'FILL' | 'FIT' | 'CROP' | 'TILE';
+
+/** One binary streamed from code.js to the UI at start-up (gzip, then base64, in chunks). */
+export interface AssetInfo {
+  /** 'ort/<file>.wasm' or 'packs/<packId>/<file>'. */
+  name: string;
+  kind: 'ort-wasm' | 'pack-file';
+  packId?: string;
+  /** Size after decompression. */
+  bytes: number;
+  gzipBytes: number;
+  chunks: number;
+}
+
+/** How an image fill sits in its layer: enough to map a result back exactly. */
+export interface FillInfo {
+  scaleMode: ScaleMode;
+  /** 2×3 affine (CROP mode), as Figma gives it. */
+  imageTransform?: number[][];
+  scalingFactor?: number;
+  rotation?: number;
+  /** True when the fill has colour filters (exposure, contrast, …) the bytes don't show. */
+  hasFilters: boolean;
+}
+
+export interface SelectedImage {
+  nodeId: string;
+  name: string;
+  nodeType: string;
+  /** 'image-fill': the original file bytes; 'export': the layer rendered as PNG. */
+  source: 'image-fill' | 'export';
+  bytes: Uint8Array;
+  mime: ImageMime;
+  /** Pixel size of `bytes`. */
+  width: number;
+  height: number;
+  /** Size of the layer on the canvas. */
+  nodeWidth: number;
+  nodeHeight: number;
+  fill?: FillInfo;
+  /** Present when the layer is a Manifold result that can be edited further. */
+  record: EditRecord | null;
+}
+
+export type SelectionState =
+  | { kind: 'none' }
+  | { kind: 'multiple'; count: number }
+  | { kind: 'unsupported'; nodeId: string; name: string; reason: string }
+  | { kind: 'image'; image: SelectedImage };
+
+export interface ResultImage {
+  name: string;
+  bytes: Uint8Array;
+  width: number;
+  height: number;
+  record: EditRecord;
+}
+
+export type PluginToUi =
+  | { type: 'init'; protocol: number; command: string; assets: AssetInfo[] }
+  | { type: 'asset-chunk'; name: string; index: number; data: string }
+  | { type: 'selection'; selection: SelectionState }
+  | { type: 'applied'; requestId: string; nodeIds: string[] }
+  | { type: 'error'; requestId?: string; message: string };
+
+export type UiToPlugin =
+  | { type: 'ready'; protocol: number }
+  | { type: 'apply'; requestId: string; sourceNodeId: string; results: ResultImage[]; group: boolean }
+  | { type: 'notify'; message: string; error?: boolean }
+  | { type: 'error'; message: string }
+  | { type: 'close' };
+
+export type Message<U, T> = Extract<U, { type: T }>;
+
+const ID = 200;
+const MIMES: readonly string[] = ['image/png', 'image/jpeg', 'image/gif'];
+const SCALE_MODES: readonly string[] = ['FILL', 'FIT', 'CROP', 'TILE'];
+
+function side(v: unknown): v is number {
+  return isFiniteNumber(v) && v > 0 && v <= 1e6;
+}
+
+function assetInfo(v: unknown, path: string): void {
+  check(isPlainObject(v), path, 'must be an object');
+  check(isString(v.name, ID) && v.name.length > 0, `${path}.name`, 'must be a short string');
+  check(v.kind === 'ort-wasm' || v.kind === 'pack-file', `${path}.kind`, "must be 'ort-wasm' or 'pack-file'");
+  check(v.packId === undefined || isString(v.packId, ID), `${path}.packId`, 'must be a short string');
+  check(isInt(v.bytes, 0, 2 ** 31) && isInt(v.gzipBytes, 0, 2 ** 31) && isInt(v.chunks, 0, 1e5), path, 'must have integer bytes, gzipBytes, chunks');
+}
+
+function fillInfo(v: unknown, path: string): void {
+  check(isPlainObject(v), path, 'must be an object');
+  check(typeof v.scaleMode === 'string' && SCALE_MODES.includes(v.scaleMode), `${path}.scaleMode`, `must be one of ${SCALE_MODES.join(', ')}`);
+  const t = v.imageTransform;
+  check(t === undefined || (Array.isArray(t) && t.length === 2 && t.every((row) => Array.isArray(row) && row.length === 3 && row.every(isFiniteNumber))), `${path}.imageTransform`, 'must be a 2×3 matrix');
+  check(v.scalingFactor === undefined || isFiniteNumber(v.scalingFactor), `${path}.scalingFactor`, 'must be a number');
+  check(v.rotation === undefined || isFiniteNumber(v.rotation), `${path}.rotation`, 'must be a number');
+  check(typeof v.hasFilters === 'boolean', `${path}.hasFilters`, 'must be a boolean');
+}
+
+function selectedImage(v: unknown, path: string): void {
+  check(isPlainObject(v), path, 'must be an object');
+  check(isString(v.nodeId, ID) && isString(v.name, LIMITS.maxText) && isString(v.nodeType, ID), path, 'must have string nodeId, name, nodeType');
+  check(v.source === 'image-fill' || v.source === 'export', `${path}.source`, "must be 'image-fill' or 'export'");
+  check(isBytes(v.bytes, LIMITS.maxImageBytes), `${path}.bytes`, `must be a Uint8Array of at most ${LIMITS.maxImageBytes} bytes`);
+  check(typeof v.mime === 'string' && MIMES.includes(v.mime), `${path}.mime`, `must be one of ${MIMES.join(', ')}`);
+  check(side(v.width) && side(v.height) && side(v.nodeWidth) && side(v.nodeHeight), path, 'must have positive width, height, nodeWidth, nodeHeight');
+  if (v.fill !== undefined) fillInfo(v.fill, `${path}.fill`);
+  if (v.record !== null) validateEditRecord(v.record, `${path}.record`);
+}
+
+function selectionState(v: unknown, path: string): void {
+  check(isPlainObject(v), path, 'must be an object');
+  switch (v.kind) {
+    case 'none':
+      return;
+    case 'multiple':
+      return check(isInt(v.count, 2, 1e9), `${path}.count`, 'must be an integer ≥ 2');
+    case 'unsupported':
+      return check(isString(v.nodeId, ID) && isString(v.name, LIMITS.maxText) && isString(v.reason, LIMITS.maxText), path, 'must have string nodeId, name, reason');
+    case 'image':
+      return selectedImage(v.image, `${path}.image`);
+    default:
+      throw new ProtocolError(`${path}.kind must be one of none, multiple, unsupported, image`);
+  }
+}
+
+function resultImage(v: unknown, path: string): void {
+  check(isPlainObject(v), path, 'must be an object');
+  check(isString(v.name, LIMITS.maxText) && v.name.length > 0, `${path}.name`, `must be a string of 1–${LIMITS.maxText} characters`);
+  check(isBytes(v.bytes, LIMITS.maxImageBytes), `${path}.bytes`, `must be a Uint8Array of at most ${LIMITS.maxImageBytes} bytes`);
+  check(isInt(v.width, 1, LIMITS.maxImageSide) && isInt(v.height, 1, LIMITS.maxImageSide), path, `must have integer width and height in 1–${LIMITS.maxImageSide}`);
+  validateEditRecord(v.record, `${path}.record`);
+}
+
+type Validators = Record<string, (m: Record<string, unknown>) => void>;
+
+const toUi: Validators = {
+  init: (m) => {
+    check(isInt(m.protocol, 0, 1e6), 'init.protocol', 'must be an integer');
+    check(isString(m.command, ID), 'init.command', 'must be a string');
+    check(Array.isArray(m.assets) && m.assets.length <= 1000, 'init.assets', 'must be an array');
+    (m.assets as unknown[]).forEach((a, i) => assetInfo(a, `init.assets[${i}]`));
+  },
+  'asset-chunk': (m) => {
+    check(isString(m.name, ID), 'asset-chunk.name', 'must be a short string');
+    check(isInt(m.index, 0, 1e5), 'asset-chunk.index', 'must be an integer ≥ 0');
+    check(isString(m.data, LIMITS.assetChunkChars), 'asset-chunk.data', `must be a string of at most ${LIMITS.assetChunkChars} characters`);
+  },
+  selection: (m) => selectionState(m.selection, 'selection.selection'),
+  applied: (m) => {
+    check(isString(m.requestId, ID), 'applied.requestId', 'must be a string');
+    check(Array.isArray(m.nodeIds) && m.nodeIds.every((id) => isString(id, ID)), 'applied.nodeIds', 'must be an array of strings');
+  },
+  error: (m) => {
+    check(m.requestId === undefined || isString(m.requestId, ID), 'error.requestId', 'must be a string');
+    check(isString(m.message, 10 * LIMITS.maxText), 'error.message', 'must be a string');
+  },
+};
+
+const toPlugin: Validators = {
+  ready: (m) => check(isInt(m.protocol, 0, 1e6), 'ready.protocol', 'must be an integer'),
+  apply: (m) => {
+    check(isString(m.requestId, ID) && m.requestId.length > 0, 'apply.requestId', 'must be a non-empty string');
+    check(isString(m.sourceNodeId, ID), 'apply.sourceNodeId', 'must be a string');
+    check(typeof m.group === 'boolean', 'apply.group', 'must be a boolean');
+    check(Array.isArray(m.results) && m.results.length >= 1 && m.results.length <= LIMITS.maxResults, 'apply.results', `must be an array of 1–${LIMITS.maxResults} results`);
+    (m.results as unknown[]).forEach((r, i) => resultImage(r, `apply.results[${i}]`));
+  },
+  notify: (m) => {
+    check(isString(m.message, LIMITS.maxText), 'notify.message', `must be a string of at most ${LIMITS.maxText} characters`);
+    check(m.error === undefined || typeof m.error === 'boolean', 'notify.error', 'must be a boolean');
+  },
+  error: (m) => check(isString(m.message, 10 * LIMITS.maxText), 'error.message', 'must be a string'),
+  close: () => undefined,
+};
+
+function parse<T>(validators: Validators, direction: string, value: unknown): T {
+  check(isPlainObject(value), 'message', 'must be an object');
+  const type = value.type;
+  check(typeof type === 'string', 'message.type', 'must be a string');
+  const validate = Object.prototype.hasOwnProperty.call(validators, type) ? validators[type] : undefined;
+  if (!validate) throw new ProtocolError(`unknown ${direction} message type '${type.slice(0, 40)}'`);
+  validate(value);
+  return value as T;
+}
+
+/** Validates a message arriving in the UI; throws ProtocolError naming the bad field. */
+export function parsePluginToUi(value: unknown): PluginToUi {
+  return parse<PluginToUi>(toUi, 'plugin→ui', value);
+}
+
+/** Validates a message arriving in the main thread; throws ProtocolError naming the bad field. */
+export function parseUiToPlugin(value: unknown): UiToPlugin {
+  return parse<UiToPlugin>(toPlugin, 'ui→plugin', value);
+}
+
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

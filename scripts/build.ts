@@ -1,0 +1,191 @@
+/**
+ * The build: dist/code.js (Figma main thread) and dist/ui.html (the panel, one file), plus
+ * the playground's two scripts. Run with `npm run build` (tsx scripts/build.ts).
+ *
+ * Why it looks like this (see ../shared/DESIGN.md, "Hosting facts"):
+ * - Figma may host ui.html as a `data:` URL, which Chromium refuses over ~2 MB, so ui.html
+ *   holds only the panel (< 1.5 MB, checked here). The big binaries — the onnxruntime-web
+ *   wasm and every model pack — are embedded in code.js, gzip + base64, and streamed to
+ *   the panel by message at start-up.
+ * - The main thread runs in Figma's sandbox, not a full browser engine: code.js is lowered
+ *   to ES2017 (no `?.`, `??`, object spread, class fields).
+ * - The panel's compute runs in a classic Blob worker (module workers from blob: URLs don't
+ *   start in an opaque-origin document); its IIFE source is inlined into ui.html as a string.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import * as esbuild from 'esbuild';
+import type { EmbeddedAsset } from '../plugin/main';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const DIST = join(ROOT, 'dist');
+const CACHE = join(ROOT, 'node_modules', '.cache', 'manifold-build');
+
+/** The wasm build with both the WebGPU and the wasm execution providers (onnxruntime-web/webgpu). */
+export const ORT_WASM = 'ort-wasm-simd-threaded.asyncify.wasm';
+export const UI_HTML_LIMIT = 1.5 * 1024 * 1024;
+
+export interface BuildOptions {
+  /** Extra folders searched for `<id>/pack.json` besides models/ (e.g. test fixtures). */
+  packDirs?: string[];
+  /** Skip embedding the ORT wasm (faster builds for tests that don't need it). */
+  noWasm?: boolean;
+  quiet?: boolean;
+}
+
+export interface BuildReport {
+  codeBytes: number;
+  uiBytes: number;
+  assets: Array<{ name: string; bytes: number; gzipBytes: number }>;
+}
+
+function gzipCached(bytes: Uint8Array): Uint8Array {
+  const key = createHash('sha256').update(bytes).digest('hex');
+  const file = join(CACHE, `${key}.gz`);
+  if (existsSync(file)) return readFileSync(file);
+  const gz = gzipSync(bytes, { level: 9 });
+  mkdirSync(CACHE, { recursive: true });
+  writeFileSync(file, gz);
+  return gz;
+}
+
+export function embed(name: string, kind: EmbeddedAsset['kind'], bytes: Uint8Array, packId?: string): EmbeddedAsset {
+  const gz = gzipCached(bytes);
+  return { name, kind, ...(packId ? { packId } : {}), bytes: bytes.length, gzipBytes: gz.length, chunks: 0, data: Buffer.from(gz).toString('base64') };
+}
+
+/** Every `<dir>/<id>/pack.json` and the files it names (weights and graphs). */
+export function findPacks(dirs: string[]): Array<{ id: string; dir: string; files: string[] }> {
+  const packs: Array<{ id: string; dir: string; files: string[] }> = [];
+  for (const base of dirs) {
+    if (!existsSync(base)) continue;
+    for (const entry of readdirSync(base).sort()) {
+      const dir = join(base, entry);
+      const packFile = join(dir, 'pack.json');
+      if (!statSync(dir).isDirectory() || !existsSync(packFile)) continue;
+      const pack = JSON.parse(readFileSync(packFile, 'utf8')) as { id?: string; weights?: { file?: string }; graphs?: Record<string, { file?: string }> };
+      const named = [pack.weights?.file, ...Object.values(pack.graphs ?? {}).map((g) => g.file)].filter((f): f is string => typeof f === 'string');
+      const files = ['pack.json', ...new Set(named)];
+      for (const f of files) {
+        if (!existsSync(join(dir, f))) throw new Error(`${relative(ROOT, packFile)} names ${f}, which does not exist`);
+      }
+      packs.push({ id: pack.id ?? entry, dir, files });
+    }
+  }
+  return packs;
+}
+
+function collectAssets(options: BuildOptions): EmbeddedAsset[] {
+  const assets: EmbeddedAsset[] = [];
+  if (!options.noWasm) {
+    const wasm = readFileSync(join(ROOT, 'node_modules', 'onnxruntime-web', 'dist', ORT_WASM));
+    assets.push(embed(`ort/${ORT_WASM}`, 'ort-wasm', wasm));
+  }
+  for (const pack of findPacks([join(ROOT, 'models'), ...(options.packDirs ?? [])])) {
+    for (const file of pack.files) assets.push(embed(`packs/${pack.id}/${file}`, 'pack-file', readFileSync(join(pack.dir, file)), pack.id));
+  }
+  return assets;
+}
+
+/** An esbuild plugin that serves `manifold:<name>` imports from strings. */
+function virtualModules(modules: Record<string, () => string>): esbuild.Plugin {
+  return {
+    name: 'manifold-virtual',
+    setup(build) {
+      build.onResolve({ filter: /^manifold:/ }, (args) => ({ path: args.path, namespace: 'manifold' }));
+      build.onLoad({ filter: /.*/, namespace: 'manifold' }, (args) => {
+        const make = modules[args.path];
+        if (!make) throw new Error(`unknown virtual module ${args.path}`);
+        return { contents: make(), loader: 'js' };
+      });
+    },
+  };
+}
+
+async function bundle(entry: string, options: esbuild.BuildOptions): Promise<esbuild.OutputFile[]> {
+  const result = await esbuild.build({
+    entryPoints: [join(ROOT, entry)],
+    bundle: true,
+    write: false,
+    format: 'iife',
+    minify: true,
+    legalComments: 'none',
+    logLevel: 'warning',
+    outdir: DIST,
+    jsx: 'automatic',
+    jsxImportSource: 'preact',
+    ...options,
+  });
+  return result.outputFiles ?? [];
+}
+
+/** Safe inside <script>: a `</script` in a string or regex would end the element. */
+function scriptSafe(js: string): string {
+  return js.replace(/<\/(script)/gi, '<\\/$1').replace(/<!--/g, '<\\!--');
+}
+
+export async function buildAll(options: BuildOptions = {}): Promise<BuildReport> {
+  mkdirSync(join(DIST, 'playground'), { recursive: true });
+
+  // The engine worker: a classic-worker IIFE, inlined into the panel as a string.
+  const [worker] = await bundle('ui/worker/engine-worker.ts', {
+    target: 'es2022',
+    // onnxruntime-web's ESM build reads import.meta.url to locate its files; we hand it the
+    // wasm bytes instead, but the expression must still evaluate to a hierarchical URL.
+    define: { 'import.meta.url': '"https://manifold.invalid/worker.js"' },
+  });
+
+  // The panel: JS + CSS inlined into one HTML file.
+  const ui = await bundle('ui/main.tsx', {
+    target: 'es2022',
+    plugins: [virtualModules({ 'manifold:engine-worker': () => `export default ${JSON.stringify(worker.text)};` })],
+    loader: { '.css': 'css' },
+  });
+  const js = ui.find((f) => f.path.endsWith('.js'))!.text;
+  const css = ui.find((f) => f.path.endsWith('.css'))?.text ?? '';
+  const html = `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>Manifold</title><style>${css}</style></head><body><div id="app"></div><script>${scriptSafe(js)}</script></body></html>\n`;
+  const uiBytes = Buffer.byteLength(html);
+  if (uiBytes >= UI_HTML_LIMIT) throw new Error(`dist/ui.html is ${uiBytes} bytes; it must stay under ${UI_HTML_LIMIT} (data: URL hosting)`);
+  writeFileSync(join(DIST, 'ui.html'), html);
+
+  // The main thread, with the binaries embedded.
+  const assets = collectAssets(options);
+  const [code] = await bundle('plugin/code.ts', {
+    target: 'es2017',
+    minify: false,
+    plugins: [virtualModules({ 'manifold:assets': () => `export const ASSETS = ${JSON.stringify(assets)};` })],
+    banner: { js: '/* Manifold: Figma main thread. Generated by scripts/build.ts. */' },
+  });
+  writeFileSync(join(DIST, 'code.js'), code.text);
+
+  // The playground (not part of the plugin).
+  const [page] = await bundle('playground/page.ts', { target: 'es2022', minify: false });
+  writeFileSync(join(DIST, 'playground', 'page.js'), page.text);
+  const [hostWorker] = await bundle('playground/host-worker.ts', { target: 'es2022', minify: false });
+  writeFileSync(join(DIST, 'playground', 'host-worker.js'), hostWorker.text);
+
+  const report: BuildReport = {
+    codeBytes: Buffer.byteLength(code.text),
+    uiBytes,
+    assets: assets.map(({ name, bytes, gzipBytes }) => ({ name, bytes, gzipBytes })),
+  };
+  if (!options.quiet) {
+    const mb = (n: number) => `${(n / 1024 / 1024).toFixed(2)} MB`;
+    console.log(`dist/code.js  ${mb(report.codeBytes)}`);
+    console.log(`dist/ui.html  ${mb(report.uiBytes)} (limit ${mb(UI_HTML_LIMIT)})`);
+    for (const a of report.assets) console.log(`  embedded ${a.name}: ${mb(a.bytes)} → gzip ${mb(a.gzipBytes)}`);
+    if (!report.assets.some((a) => a.name.startsWith('packs/'))) console.log('  no model packs found (models/*/pack.json)');
+  }
+  return report;
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const packDirs = process.argv.flatMap((a, i) => (process.argv[i - 1] === '--packs' ? [resolve(a)] : []));
+  buildAll({ packDirs, noWasm: process.argv.includes('--no-wasm') }).catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,27 @@
+/** The asset stream: embedded by the build (gzip + base64), chunked by the main thread, reassembled by the panel. */
+import { describe, expect, it } from 'vitest';
+import { AssetReceiver } from '../../ui/host/assets';
+import { embed } from '../../scripts/build';
+
+describe('asset streaming', () => {
+  it('reassembles chunks into the original bytes', async () => {
+    const bytes = new Uint8Array(300_000).map((_, i) => (i * 31) % 251);
+    const asset = embed('packs/t/weights.bin', 'pack-file', bytes, 't');
+    const chunkChars = 4096;
+    const chunks = Math.ceil(asset.data.length / chunkChars);
+    const receiver = new AssetReceiver([{ ...asset, chunks }]);
+    let out: Uint8Array | null = null;
+    for (let i = 0; i < chunks; i++) out = await receiver.addAsync(asset.name, i, asset.data.slice(i * chunkChars, (i + 1) * chunkChars));
+    expect(out).toEqual(bytes);
+    expect(receiver.done.get(asset.name)).toEqual(bytes);
+  });
+
+  it('refuses chunks out of order, unannounced assets, and corrupt data', async () => {
+    const asset = embed('a', 'ort-wasm', new Uint8Array([1, 2, 3]));
+    const receiver = new AssetReceiver([{ ...asset, chunks: 1 }]);
+    await expect(receiver.addAsync('a', 1, asset.data)).rejects.toThrow('chunk 1 arrived, expected 0');
+    await expect(receiver.addAsync('b', 0, asset.data)).rejects.toThrow('asset b was not announced');
+    const bad = new AssetReceiver([{ ...asset, chunks: 1, bytes: 4 }]);
+    await expect(bad.addAsync('a', 0, asset.data)).rejects.toThrow('3 bytes, expected 4');
+  });
+});

@@ -1,0 +1,139 @@
+import { describe, expect, it } from 'vitest';
+import { decodePngRgba, EmulatedFigma, PLUGIN_DATA_LIMIT } from '../../dev/emulator';
+import { makePng } from './helpers';
+
+const GIF = new Uint8Array([0x47, 0x49, 0x46, 0x38, 0x39, 0x61, 3, 0, 2, 0, 0, 0, 0]);
+const JPEG = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0, 4, 0, 0, 0xff, 0xc0, 0, 11, 8, 0, 5, 0, 7, 3, 1, 0x22, 0]);
+
+describe('createImage', () => {
+  const figma = new EmulatedFigma();
+
+  it('accepts PNG, JPEG and GIF and reads their size', async () => {
+    expect(await figma.createImage(makePng(5, 3)).getSizeAsync()).toEqual({ width: 5, height: 3 });
+    expect(await figma.createImage(GIF).getSizeAsync()).toEqual({ width: 3, height: 2 });
+    expect(await figma.createImage(JPEG).getSizeAsync()).toEqual({ width: 7, height: 5 });
+  });
+
+  it('rejects other formats and images over 4096 px a side', () => {
+    expect(() => figma.createImage(new Uint8Array([1, 2, 3, 4]))).toThrow('Image type is unsupported');
+    expect(() => figma.createImage(new TextEncoder().encode('<svg xmlns="http://www.w3.org/2000/svg"/>'))).toThrow('unsupported');
+    // A valid PNG header claiming 4097×1 is refused before decoding.
+    const big = makePng(1, 1);
+    new DataView(big.buffer).setUint32(16, 4097);
+    expect(() => figma.createImage(big)).toThrow('Image is too large: 4097×1');
+  });
+
+  it('dedupes by content and hands out copies of the bytes', async () => {
+    const png = makePng(4, 4);
+    const a = figma.createImage(png);
+    expect(figma.createImage(png.slice()).hash).toBe(a.hash);
+    png[40] ^= 0xff; // the caller's array is not the stored one
+    const bytes = await a.getBytesAsync();
+    bytes[0] = 0;
+    expect((await a.getBytesAsync())[0]).toBe(0x89);
+  });
+});
+
+describe('nodes', () => {
+  it('freezes fills: they must be replaced, not mutated', () => {
+    const figma = new EmulatedFigma();
+    const rect = figma.createRectangle();
+    rect.fills = [{ type: 'SOLID', color: { r: 1, g: 0, b: 0 } }];
+    expect(() => (rect.fills as unknown as unknown[]).push({})).toThrow(TypeError);
+    expect(() => ((rect.fills[0] as { color: { r: number } }).color.r = 0)).toThrow(TypeError);
+    expect(() => (rect.fills = [{ type: 'IMAGE', imageHash: 'nope', scaleMode: 'FILL' }])).toThrow('no image with hash nope');
+  });
+
+  it('limits plugin data to 100 kB', () => {
+    const figma = new EmulatedFigma();
+    const rect = figma.createRectangle();
+    rect.setPluginData('k', 'x'.repeat(PLUGIN_DATA_LIMIT - 1));
+    expect(rect.getPluginData('k').length).toBe(PLUGIN_DATA_LIMIT - 1);
+    expect(() => rect.setPluginData('k', 'x'.repeat(PLUGIN_DATA_LIMIT))).toThrow(/exceeds the 100000-byte limit/);
+  });
+
+  it('accepts relaunch data only for commands in the manifest', () => {
+    const figma = new EmulatedFigma({ relaunchCommands: ['edit'] });
+    const rect = figma.createRectangle();
+    rect.setRelaunchData({ edit: 'Edit' });
+    expect(() => rect.setRelaunchData({ other: 'x' })).toThrow("command 'other' is not in the manifest");
+  });
+
+  it('allows only async node access (documentAccess: dynamic-page)', async () => {
+    const figma = new EmulatedFigma();
+    const rect = figma.createRectangle();
+    expect(() => figma.getNodeById(rect.id)).toThrow('Use figma.getNodeByIdAsync instead');
+    expect(await figma.getNodeByIdAsync(rect.id)).toBe(rect);
+    rect.remove();
+    expect(await figma.getNodeByIdAsync(rect.id)).toBeNull();
+    expect(rect.removed).toBe(true);
+  });
+
+  it('lays out auto-layout children and ignores their x/y', () => {
+    const figma = new EmulatedFigma();
+    const row = figma.createFrame();
+    row.layoutMode = 'HORIZONTAL';
+    row.padding = 10;
+    row.itemSpacing = 5;
+    const a = figma.createRectangle();
+    const b = figma.createRectangle();
+    row.appendChild(a);
+    row.appendChild(b);
+    b.x = 999;
+    expect([a.x, b.x, b.y]).toEqual([10, 115, 10]);
+  });
+});
+
+describe('undo', () => {
+  it('reverts everything since the last commitUndo as one step', () => {
+    const figma = new EmulatedFigma();
+    const keep = figma.createRectangle();
+    keep.name = 'keep';
+    figma.commitUndo();
+    const a = figma.createRectangle();
+    const b = figma.createRectangle();
+    figma.group([a, b], figma.currentPage);
+    keep.name = 'renamed';
+    figma.commitUndo();
+    expect(figma.currentPage.children.map((n) => n.type)).toEqual(['RECTANGLE', 'GROUP']);
+    expect(figma.undo()).toBe(true);
+    expect(figma.currentPage.children).toEqual([keep]);
+    expect(keep.name).toBe('keep');
+    expect(a.removed && b.removed).toBe(true);
+    expect(figma.undo()).toBe(true);
+    expect(figma.currentPage.children).toEqual([]);
+    expect(figma.undo()).toBe(false);
+  });
+});
+
+describe('exportAsync', () => {
+  it('renders an image fill exactly at its own size, and scales', async () => {
+    const figma = new EmulatedFigma();
+    const png = makePng(8, 6);
+    const rect = figma.createRectangle();
+    rect.resize(8, 6);
+    rect.fills = [{ type: 'IMAGE', imageHash: figma.createImage(png).hash, scaleMode: 'FILL' }];
+    expect(decodePngRgba(await rect.exportAsync({ format: 'PNG' })).data).toEqual(decodePngRgba(png).data);
+    const twice = decodePngRgba(await rect.exportAsync({ format: 'PNG', constraint: { type: 'SCALE', value: 2 } }));
+    expect([twice.width, twice.height]).toEqual([16, 12]);
+  });
+
+  it('renders frames with their children, clipped', async () => {
+    const figma = new EmulatedFigma();
+    const frame = figma.createFrame();
+    frame.resize(10, 10);
+    frame.fills = [{ type: 'SOLID', color: { r: 0, g: 0, b: 1 } }];
+    const dot = figma.createRectangle();
+    dot.resize(20, 2);
+    dot.fills = [{ type: 'SOLID', color: { r: 1, g: 0, b: 0 } }];
+    frame.appendChild(dot);
+    dot.x = 5;
+    dot.y = 4;
+    const out = decodePngRgba(await frame.exportAsync({ format: 'PNG' }));
+    const px = (x: number, y: number) => Array.from(out.data.subarray((y * 10 + x) * 4, (y * 10 + x) * 4 + 4));
+    expect([out.width, out.height]).toEqual([10, 10]);
+    expect(px(0, 0)).toEqual([0, 0, 255, 255]);
+    expect(px(9, 4)).toEqual([255, 0, 0, 255]);
+    expect(px(4, 4)).toEqual([0, 0, 255, 255]);
+  });
+});

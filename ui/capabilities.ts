@@ -1,0 +1,38 @@
+/**
+ * What this document may use, as the engine will need to know: a secure context (WebGPU
+ * needs one), a WebGPU adapter that really answers, threads (needs cross-origin isolation;
+ * Figma's iframe has none, so onnxruntime-web runs single-threaded wasm).
+ */
+export interface Capabilities {
+  hosting: 'data' | 'srcdoc' | 'other';
+  secureContext: boolean;
+  webgpu: 'absent' | 'no-adapter' | 'adapter';
+  adapter?: string;
+  threads: boolean;
+  cores: number;
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, fallback: T): Promise<T> {
+  return Promise.race([promise, new Promise<T>((resolve) => setTimeout(() => resolve(fallback), ms))]);
+}
+
+export async function probeCapabilitiesAsync(): Promise<Capabilities> {
+  const href = location.href;
+  const hosting = href.startsWith('data:') ? 'data' : href === 'about:srcdoc' ? 'srcdoc' : 'other';
+  const gpu = (navigator as Navigator & { gpu?: { requestAdapter(): Promise<{ info?: { vendor?: string; architecture?: string; description?: string } } | null> } }).gpu;
+  let webgpu: Capabilities['webgpu'] = 'absent';
+  let adapter: string | undefined;
+  if (gpu) {
+    const found = await withTimeout(gpu.requestAdapter().catch(() => null), 3000, null);
+    webgpu = found ? 'adapter' : 'no-adapter';
+    if (found?.info) adapter = [found.info.vendor, found.info.architecture, found.info.description].filter(Boolean).join(' ') || undefined;
+  }
+  return {
+    hosting,
+    secureContext: window.isSecureContext,
+    webgpu,
+    adapter,
+    threads: globalThis.crossOriginIsolated === true && typeof SharedArrayBuffer !== 'undefined',
+    cores: navigator.hardwareConcurrency || 1,
+  };
+}
