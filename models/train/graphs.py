@@ -49,6 +49,17 @@ class FoldedGenerator(nn.Module):
         self.ws = nn.ParameterList([nn.Parameter(w, requires_grad=False) for w in ws[1:]])
         self.bs = nn.ParameterList([nn.Parameter(b, requires_grad=False) for b in bs[1:]])
 
+    @classmethod
+    def from_tensors(cls, w1, b1, ws, bs):
+        """Rebuild from exported (already folded) tensors, e.g. a pack's ONNX initializers."""
+        g = cls.__new__(cls)
+        nn.Module.__init__(g)
+        g.w1 = nn.Parameter(w1.float(), requires_grad=False)
+        g.b1 = nn.Parameter(b1.float(), requires_grad=False)
+        g.ws = nn.ParameterList([nn.Parameter(w.float(), requires_grad=False) for w in ws])
+        g.bs = nn.ParameterList([nn.Parameter(b.float(), requires_grad=False) for b in bs])
+        return g
+
     def forward(self, z):                                       # z [B, L]
         acts = []
         h = torch.relu(F.conv_transpose2d(z[:, :, None, None], self.w1, self.b1))   # [B, C0, 4, 4]

@@ -39,6 +39,8 @@ def parse_args(argv=None):
     p.add_argument("--beta1", type=float, default=0.5, help="Adam beta1")
     p.add_argument("--lambda-cat", type=float, default=1.0, help="weight of the categorical MI term")
     p.add_argument("--lambda-cont", type=float, default=1.0, help="weight of the continuous MI term (Gaussian NLL, sigma=1)")
+    p.add_argument("--mi-warmup-kimg", type=float, default=60.0,
+                   help="ramp the MI weights from 0 over this many thousand images (plain DCGAN first, so G learns variety before codes)")
     p.add_argument("--real-label", type=float, default=0.9, help="target for real images (one-sided label smoothing)")
     p.add_argument("--ema-kimg", type=float, default=10.0, help="half-life of the generator's weight average, thousands of images")
     p.add_argument("--minutes", type=float, default=120.0, help="stop after this much wall time in this invocation")
@@ -151,13 +153,16 @@ def main(argv=None):
         z, cidx, cont = layout.sample(args.batch, gen, device)              # [B, L]
         fake = Gt(z)                                                         # [B, 3, 64, 64]
 
+        ramp = min(1.0, state["images"] / max(args.mi_warmup_kimg * 1000, 1.0))
+        lam_cat, lam_cont = ramp * args.lambda_cat, ramp * args.lambda_cont
+
         # D (and Q) step: real vs fake, plus Q recovering the codes of the (detached) fakes.
         d_real, _, _ = Dt(real)
         d_fake, q_cat, q_cont = Dt(fake.detach())
         loss_d = bce(d_real, torch.full_like(d_real, args.real_label)) + bce(d_fake, torch.zeros_like(d_fake))
         ce, nll = mi_loss(q_cat, q_cont, cidx, cont, layout)
         opt_d.zero_grad(set_to_none=True)
-        (loss_d + args.lambda_cat * ce + args.lambda_cont * nll).backward()
+        (loss_d + lam_cat * ce + lam_cont * nll).backward()
         opt_d.step()
 
         # G step: non-saturating loss plus the same MI terms through G.
@@ -165,7 +170,7 @@ def main(argv=None):
         loss_g = bce(d_fake, torch.ones_like(d_fake))
         ce_g, nll_g = mi_loss(q_cat, q_cont, cidx, cont, layout)
         opt_g.zero_grad(set_to_none=True)
-        (loss_g + args.lambda_cat * ce_g + args.lambda_cont * nll_g).backward()
+        (loss_g + lam_cat * ce_g + lam_cont * nll_g).backward()
         opt_g.step()
 
         state["step"] += 1
