@@ -67,7 +67,7 @@ export async function benchTransferAsync(pack: string, quick: boolean, say: (s: 
       let tEst = 0;
       const t0 = performance.now();
       await transferEditAsync({ frames, original: img, mapping }, {
-        onProgress: (p) => { if (p.stage !== 'estimate' && tEst === 0) tEst = performance.now() - t0; },
+        onProgress: (p) => { if (p.phase !== 'estimate' && tEst === 0) tEst = performance.now() - t0; },
       });
       ours.push(performance.now() - t0);
       est.push(tEst);

@@ -1,0 +1,41 @@
+import type { LatentLayout } from './latent-layout.js';
+import { categoryOf, setCategory } from './latent-layout.js';
+
+/** A change to one InfoGAN code of a latent (the sliders and pickers of the panel). */
+export type CodeChange =
+  | { code: string; set: number }        // continuous: set to a value (clipped to its range)
+  | { code: string; shift: number }      // continuous: add to the value (clipped)
+  | { code: string; category: number };  // categorical: switch to category index
+
+/** The current value of every code of latent `z`: continuous → number, categorical → category index. */
+export function readCodes(z: Float32Array, layout: LatentLayout): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const c of layout.continuous) out[c.name] = z[c.offset]!;
+  for (const c of layout.categorical) out[c.name] = categoryOf(z, c, 0, layout.size);
+  return out;
+}
+
+/** Returns a copy of the single latent `z` with `change` applied. Throws on an unknown code or a wrong kind of change. */
+export function applyCodeChange(z: Float32Array, layout: LatentLayout, change: CodeChange): Float32Array {
+  const out = Float32Array.from(z);
+  const cont = layout.continuous.find((c) => c.name === change.code);
+  const cat = layout.categorical.find((c) => c.name === change.code);
+  if (!cont && !cat) {
+    const names = [...layout.continuous, ...layout.categorical].map((c) => `"${c.name}"`).join(', ');
+    throw new Error(`code: unknown code "${change.code}" (this pack has ${names})`);
+  }
+  if (cont) {
+    let v: number;
+    if ('set' in change) v = change.set;
+    else if ('shift' in change) v = out[cont.offset]! + change.shift;
+    else throw new Error(`code: "${cont.name}" is continuous; use set or shift, not category`);
+    if (!Number.isFinite(v)) throw new Error(`code: value for "${cont.name}" must be a finite number, got ${v}`);
+    out[cont.offset] = Math.min(cont.range[1], Math.max(cont.range[0], v));
+  } else if (cat) {
+    if (!('category' in change)) throw new Error(`code: "${cat.name}" is categorical; use category, not set/shift`);
+    const k = change.category;
+    if (!Number.isInteger(k) || k < 0 || k >= cat.size) throw new Error(`code: category for "${cat.name}" must be an integer in [0, ${cat.size - 1}], got ${k}`);
+    setCategory(out, cat, k, 0, layout.size);
+  }
+  return out;
+}

@@ -1,0 +1,88 @@
+/** Types of a model pack's `pack.json` (docs/pack-format.md). Validated by `validatePack`. */
+
+export type Dim = number | 'B';
+
+export interface TensorSpec {
+  dtype: 'float32';
+  shape: Dim[];
+}
+
+export interface GraphSpec {
+  file: string;
+  sha256: string;
+  inputs: Record<string, TensorSpec>;
+  outputs: Record<string, TensorSpec>;
+}
+
+export interface NoiseSpec {
+  offset: number;
+  size: number;
+  range: [number, number];
+}
+
+export interface CategoricalCode {
+  name: string;
+  kind: 'categorical';
+  offset: number;
+  size: number;
+  labels: string[];
+}
+
+export interface ContinuousCode {
+  name: string;
+  kind: 'continuous';
+  offset: number;
+  range: [number, number];
+}
+
+export type LatentCode = CategoricalCode | ContinuousCode;
+
+export interface LatentSpec {
+  size: number;
+  noise: NoiseSpec;
+  codes: LatentCode[];
+}
+
+export interface EditDefaults {
+  colorWeight: number;
+  edgeWeight: number;
+  smoothWeight: number;
+  lr: number;
+  steps: number;
+  candidates: number;
+  jitter: number;
+}
+
+export interface ProjectDefaults {
+  pixelWeight: number;
+  featureWeight: number;
+  iterations: number;
+  starts: number;
+}
+
+export type GraphName = 'generator' | 'encoder' | 'editStep' | 'projectStep';
+export const GRAPH_NAMES: readonly GraphName[] = ['generator', 'encoder', 'editStep', 'projectStep'];
+
+export interface Attribution {
+  work: string;
+  creator: string;
+  license: string;
+  url: string;
+}
+
+export interface Pack {
+  format: 1;
+  id: string;
+  title: string;
+  resolution: number;
+  channels: 3;
+  pixelRange: [number, number];
+  latent: LatentSpec;
+  hog: { orientations: number; cellStride: number; cells: number };
+  defaults: { edit: EditDefaults; project: ProjectDefaults };
+  weights: { file: string; bytes: number; sha256: string };
+  graphs: Record<GraphName, GraphSpec>;
+  license: string;
+  attributions: Attribution[];
+  provenance: Record<string, unknown>;
+}

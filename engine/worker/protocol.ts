@@ -1,0 +1,129 @@
+/**
+ * The engine's message protocol: one request/response union, used by the panel's worker and by
+ * in-process callers alike. Every request gets exactly one terminal response (its answer, `cancelled`
+ * or `error`); `progress` and non-final `candidates` may come before it.
+ */
+import type { Stroke } from '../brushes/strokes.js';
+import type { CodeChange } from '../latent/codes.js';
+import type { Fit, FrameMapping, RgbaImage } from '../image/frame.js';
+import type { CategoricalMode, InterpolationMode } from '../ops/interpolate.js';
+import type { EditDefaults, LatentSpec, ProjectDefaults } from '../pack/pack-types.js';
+
+/** Edit options that can travel in a message (no callbacks). */
+export interface EditOptionsData {
+  candidates?: number;
+  steps?: number;
+  lr?: number;
+  jitter?: number;
+  colorWeight?: number;
+  edgeWeight?: number;
+  smoothWeight?: number;
+  seed?: number;
+  keepFactor?: number;
+  keepBest?: number;
+  streamIntervalMs?: number;
+}
+
+export type EngineRequest =
+  | {
+      type: 'init'; id: number;
+      /** Every file of the pack by name (pack.json, the .onnx graphs, weights.bin). */
+      packFiles: Record<string, Uint8Array>;
+      wasmBinary?: ArrayBuffer | Uint8Array;
+      executionProvider?: 'auto' | 'webgpu' | 'wasm';
+      numThreads?: number;
+      edit?: EditOptionsData;
+    }
+  | {
+      type: 'project'; id: number; image: RgbaImage;
+      fit?: Fit; background?: [number, number, number]; iterations?: number; starts?: number; seed?: number;
+    }
+  | { type: 'start-editing'; id: number; z: Float32Array; options?: EditOptionsData }
+  | { type: 'edit'; id: number; strokes: Stroke[] }
+  | { type: 'fix'; id: number; index: number }
+  | { type: 'set-code'; id: number; change: CodeChange }
+  | { type: 'set-latent'; id: number; z: Float32Array }
+  | { type: 'interpolate'; id: number; to: number | Float32Array; frames?: number; mode?: InterpolationMode; categorical?: CategoricalMode }
+  | { type: 'render'; id: number; z: Float32Array }
+  | { type: 'cancel'; id: number; target: number }
+  | { type: 'dispose'; id: number };
+
+export type EngineRequestType = EngineRequest['type'];
+export const REQUEST_TYPES: readonly EngineRequestType[] = [
+  'init', 'project', 'start-editing', 'edit', 'fix', 'set-code', 'set-latent', 'interpolate', 'render', 'cancel', 'dispose',
+];
+
+export interface PackSummary {
+  id: string;
+  title: string;
+  resolution: number;
+  latent: LatentSpec;
+  defaults: { edit: EditDefaults; project: ProjectDefaults };
+  license: string;
+}
+
+export interface CandidatesPayload {
+  step: number;
+  steps: number;
+  /** Kept candidates, best first. */
+  order: number[];
+  /** [B] costs; [B, 3] unweighted (colour, edge, smooth); [B, L] latents. */
+  loss: Float32Array;
+  terms: Float32Array;
+  z: Float32Array;
+  /** [B, R, R, 4] RGBA bytes, candidate after candidate. */
+  images: Uint8ClampedArray;
+  /** z0 and the values of its InfoGAN codes (continuous: value, categorical: index). */
+  z0: Float32Array;
+  codes: Record<string, number>;
+}
+
+export type EngineResponse =
+  | { type: 'ready'; id: number; pack: PackSummary; executionProvider: string }
+  | {
+      type: 'projected'; id: number; z: Float32Array; image: Uint8ClampedArray; mapping: FrameMapping;
+      loss: number; pixelError: number; encoderPixelError: number; codes: Record<string, number>;
+    }
+  | { type: 'progress'; id: number; stage: 'project' | 'interpolate'; done: number; total: number; loss?: number; pixelError?: number }
+  | ({ type: 'candidates'; id: number; final: boolean } & CandidatesPayload)
+  | { type: 'frames'; id: number; latents: Float32Array; images: Uint8ClampedArray }
+  | { type: 'rendered'; id: number; images: Uint8ClampedArray }
+  | { type: 'ok'; id: number }
+  | { type: 'cancelled'; id: number; reason: string }
+  | { type: 'error'; id: number; message: string; field?: string };
+
+/** The terminal response each request type is answered with (besides `cancelled` / `error`). */
+export interface ResponseFor {
+  init: Extract<EngineResponse, { type: 'ready' }>;
+  project: Extract<EngineResponse, { type: 'projected' }>;
+  'start-editing': Extract<EngineResponse, { type: 'candidates' }>;
+  edit: Extract<EngineResponse, { type: 'candidates' }>;
+  fix: Extract<EngineResponse, { type: 'candidates' }>;
+  'set-code': Extract<EngineResponse, { type: 'candidates' }>;
+  'set-latent': Extract<EngineResponse, { type: 'candidates' }>;
+  interpolate: Extract<EngineResponse, { type: 'frames' }>;
+  render: Extract<EngineResponse, { type: 'rendered' }>;
+  cancel: Extract<EngineResponse, { type: 'ok' }>;
+  dispose: Extract<EngineResponse, { type: 'ok' }>;
+}
+
+export type RequestOf<T extends EngineRequestType> = Extract<EngineRequest, { type: T }>;
+
+/** A request without its id (what a client sends; the client numbers it). Distributive, unlike Omit<EngineRequest, 'id'>. */
+export type EngineRequestBody = EngineRequest extends infer R ? (R extends EngineRequest ? Omit<R, 'id'> : never) : never;
+
+/** Whether `r` ends its request (every request gets exactly one of these). */
+export function isTerminal(r: EngineResponse): boolean {
+  return r.type !== 'progress' && !(r.type === 'candidates' && !r.final);
+}
+
+/** Checks the envelope of an incoming message; throws naming what is wrong (the body is checked by the engine). */
+export function parseRequest(data: unknown): EngineRequest {
+  if (typeof data !== 'object' || data === null) throw new Error('engine request: must be an object');
+  const { type, id } = data as { type?: unknown; id?: unknown };
+  if (!Number.isSafeInteger(id)) throw new Error(`engine request: id must be an integer, got ${JSON.stringify(id)}`);
+  if (typeof type !== 'string' || !(REQUEST_TYPES as readonly string[]).includes(type)) {
+    throw new Error(`engine request: unknown type ${JSON.stringify(type)} (known: ${REQUEST_TYPES.join(', ')})`);
+  }
+  return data as EngineRequest;
+}
