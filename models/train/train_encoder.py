@@ -31,6 +31,8 @@ def parse_args(argv=None):
     p.add_argument("--w-feature", type=float, default=0.1, help="weight of the feature loss (discriminator trunk)")
     p.add_argument("--feature-depth", type=int, default=3, help="discriminator blocks used as features")
     p.add_argument("--minutes", type=float, default=15.0, help="wall-time budget of this invocation")
+    p.add_argument("--warm-start", default=None,
+                   help="an encoder.pt trained against an earlier generator of the run: start from its weights (not its optimiser)")
     p.add_argument("--steps", type=int, default=0, help="stop after this many steps in total (0: no limit)")
     p.add_argument("--threads", type=int, default=0, help="CPU threads (0: all cores)")
     p.add_argument("--seed", type=int, default=7)
@@ -64,6 +66,9 @@ def main(argv=None):
         if ek.get("gan_images") == gstate["images"]:   # only resume against the same generator
             P.load_state_dict(ek["P"]); opt.load_state_dict(ek["opt"]); st = ek["state"]
             print(f"[encoder] resumed at step {st['step']}", flush=True)
+    if st["step"] == 0 and args.warm_start:
+        P.load_state_dict(torch.load(args.warm_start, map_location=device)["P"])
+        print(f"[encoder] warm start from {args.warm_start}", flush=True)
     gen = torch.Generator().manual_seed(args.seed + st["step"])
     feats = lambda x: D.features(x, args.feature_depth)   # noqa: E731
     t0, tlog, s0 = time.time(), 0.0, st["seconds"]

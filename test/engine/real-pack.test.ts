@@ -1,6 +1,6 @@
 /**
  * Issue 4's quality thresholds, on the committed default pack and held-out images. Skipped until
- * models/personas64 is committed (and the held-out set rendered: `npm run dataset`).
+ * models/personas64 is committed .
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,7 +11,7 @@ import type { CandidateUpdate } from '../../engine/ops/edit-session.js';
 import { createTestEngineAsync } from './helpers.js';
 import { REAL_PACK_DIR } from './pack-dir.js';
 
-const HELDOUT = 'data/avatars/heldout.u8';
+const HELDOUT = 'test/fixtures/heldout/heldout.u8';   // 32 held-out avatars, committed
 const hasPack = existsSync(join(REAL_PACK_DIR, 'pack.json'));
 const hasHeldout = existsSync(HELDOUT);
 

@@ -1,0 +1,101 @@
+/**
+ * Issue 5 end to end on the default pack: a 1024 × 1024 avatar layer (rendered by our own
+ * DiceBear script, not a training seed) is projected, edited with a colour stroke over the
+ * hair, and the change G(z0) → G(z1) is transferred onto it at full resolution. The result
+ * changes where the generated image changed and stays within 2/255 elsewhere; a layer with
+ * transparency keeps its alpha outside the edit.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Engine } from '../../engine/engine.js';
+import { fsPackSource } from '../../engine/node/fs-pack-source.js';
+import { transferEditAsync } from '../../engine/transfer/index.js';
+import type { FrameMapping, RgbaImage } from '../../engine/image/frame.js';
+import { renderAvatar } from '../../models/data/render-avatar.js';
+
+const PACK = process.env.MANIFOLD_REAL_PACK ?? 'models/personas64';
+const N = 1024;
+
+/** Where |G(z1) − G(z0)| exceeds `thr` (in [0,1] units) at frame resolution, dilated by `grow` cells. */
+function changedCells(a: Float32Array, b: Float32Array, R: number, thr: number, grow: number): Uint8Array {
+  const raw = new Uint8Array(R * R);
+  for (let p = 0; p < R * R; p++) {
+    let d = 0;
+    for (let c = 0; c < 3; c++) d = Math.max(d, Math.abs(a[c * R * R + p]! - b[c * R * R + p]!) / 2);
+    raw[p] = d > thr ? 1 : 0;
+  }
+  const out = new Uint8Array(R * R);
+  for (let y = 0; y < R; y++) for (let x = 0; x < R; x++) {
+    if (!raw[y * R + x]) continue;
+    for (let dy = -grow; dy <= grow; dy++) for (let dx = -grow; dx <= grow; dx++) {
+      const u = x + dx, v = y + dy;
+      if (u >= 0 && v >= 0 && u < R && v < R) out[v * R + u] = 1;
+    }
+  }
+  return out;
+}
+
+/** For each layer pixel, whether its frame cell is in `cells`. */
+function cellOf(m: FrameMapping, x: number, y: number): number {
+  const u = Math.floor((x + 0.5) * m.scale + m.offsetX), v = Math.floor((y + 0.5) * m.scale + m.offsetY);
+  return v * m.resolution + u;
+}
+
+describe.skipIf(!existsSync(join(PACK, 'pack.json')))('edit transfer on a 1024² avatar layer (issue 5)', () => {
+  let engine: Engine;
+  let original: RgbaImage;
+  beforeAll(async () => {
+    engine = await Engine.createAsync(fsPackSource(PACK), { numThreads: 1 });
+    const { rgba } = renderAvatar('e2e-transfer-1', N);
+    original = { width: N, height: N, data: new Uint8ClampedArray(rgba) };
+  }, 120_000);
+  afterAll(async () => { await engine?.releaseAsync(); });
+
+  async function editAndTransferAsync(img: RgbaImage) {
+    const proj = await engine.projectAsync(img, { iterations: 40 });
+    const R = engine.model.R;
+    // A red stroke over the top of the head (the hair), in frame pixels.
+    const update = await engine.edit.addStrokeAsync({ kind: 'color', points: [[22, 12], [42, 12]], width: 6, color: [220, 30, 30] });
+    const { images } = await engine.interpolateAsync(update.order[0]!, { frames: 17 });
+    const n = 3 * R * R;
+    const frames = Array.from({ length: 17 }, (_, k) => images.slice(k * n, (k + 1) * n));
+    const result = await transferEditAsync({ frames, original: img, mapping: proj.mapping });
+    return { proj, frames, result, R };
+  }
+
+  it('changes where the generated image changed and stays within 2/255 elsewhere', async () => {
+    const { proj, frames, result, R } = await editAndTransferAsync(original);
+    const changed = changedCells(frames[0]!, frames[16]!, R, 4 / 255, 2);
+    const out = result.final.data, src = original.data;
+    let maxOutside = 0, sumInside = 0, nInside = 0, nOutside = 0;
+    for (let y = 0; y < N; y++) for (let x = 0; x < N; x++) {
+      const i = (y * N + x) * 4;
+      let d = 0;
+      for (let c = 0; c < 4; c++) d = Math.max(d, Math.abs(out[i + c]! - src[i + c]!));
+      if (changed[cellOf(proj.mapping, x, y)]) { sumInside += d; nInside++; } else { maxOutside = Math.max(maxOutside, d); nOutside++; }
+    }
+    expect(nInside, 'the edit changed the generated image somewhere').toBeGreaterThan(0);
+    expect(nOutside, 'and left most of it alone').toBeGreaterThan(N * N * 0.3);
+    expect(maxOutside).toBeLessThanOrEqual(2);
+    expect(sumInside / nInside, 'mean change where the generated image changed (0–255)').toBeGreaterThan(4);
+  }, 300_000);
+
+  it('keeps the alpha of a transparent layer outside the edit', async () => {
+    // The same avatar with a transparent ring around it (alpha falls to 0 towards the corners).
+    const img: RgbaImage = { width: N, height: N, data: new Uint8ClampedArray(original.data) };
+    for (let y = 0; y < N; y++) for (let x = 0; x < N; x++) {
+      const r = Math.hypot(x - N / 2, y - N / 2) / (N / 2);
+      img.data[(y * N + x) * 4 + 3] = Math.round(255 * Math.min(1, Math.max(0, (1.15 - r) / 0.3)));
+    }
+    const { proj, frames, result, R } = await editAndTransferAsync(img);
+    const changed = changedCells(frames[0]!, frames[16]!, R, 4 / 255, 2);
+    let maxAlpha = 0;
+    for (let y = 0; y < N; y++) for (let x = 0; x < N; x++) {
+      if (changed[cellOf(proj.mapping, x, y)]) continue;
+      const i = (y * N + x) * 4 + 3;
+      maxAlpha = Math.max(maxAlpha, Math.abs(result.final.data[i]! - img.data[i]!));
+    }
+    expect(maxAlpha).toBeLessThanOrEqual(1);
+  }, 300_000);
+});
