@@ -41,6 +41,9 @@ def parse_args(argv=None):
     p.add_argument("--lambda-cont", type=float, default=1.0, help="weight of the continuous MI term (Gaussian NLL, sigma=1)")
     p.add_argument("--mi-warmup-kimg", type=float, default=60.0,
                    help="ramp the MI weights from 0 over this many thousand images (plain DCGAN first, so G learns variety before codes)")
+    p.add_argument("--instance-noise", type=float, default=0.0,
+                   help="std of Gaussian noise added to D's inputs (real and fake), decaying linearly to 0 over --instance-noise-kimg")
+    p.add_argument("--instance-noise-kimg", type=float, default=100.0, help="thousand images over which the instance noise decays (from this invocation's start)")
     p.add_argument("--real-label", type=float, default=0.9, help="target for real images (one-sided label smoothing)")
     p.add_argument("--ema-kimg", type=float, default=10.0, help="half-life of the generator's weight average, thousands of images")
     p.add_argument("--minutes", type=float, default=120.0, help="stop after this much wall time in this invocation")
@@ -104,6 +107,9 @@ def main(argv=None):
         G.load_state_dict(ck["G"]); D.load_state_dict(ck["D"]); G_ema.load_state_dict(ck["G_ema"])
         opt_g.load_state_dict(ck["opt_g"]); opt_d.load_state_dict(ck["opt_d"])
         state = ck["state"]
+        for opt, lr in ((opt_g, args.lr_g), (opt_d, args.lr_d)):   # the command line wins over the checkpoint
+            for group in opt.param_groups:
+                group["lr"] = lr
         gen.manual_seed(args.seed * 1000 + rank + state["step"])
         if lead:
             print(f"[train] resumed at step {state['step']} ({state['images'] / 1000:.1f} kimg)", flush=True)
@@ -156,9 +162,13 @@ def main(argv=None):
         ramp = min(1.0, state["images"] / max(args.mi_warmup_kimg * 1000, 1.0))
         lam_cat, lam_cont = ramp * args.lambda_cat, ramp * args.lambda_cont
 
+        # Instance noise blurs the real/fake boundary while D is far ahead of G.
+        sigma = args.instance_noise * max(0.0, 1 - (state["images"] - images0) / max(args.instance_noise_kimg * 1000, 1.0))
+        noisy = (lambda x: x + sigma * torch.randn_like(x)) if sigma > 0 else (lambda x: x)
+
         # D (and Q) step: real vs fake, plus Q recovering the codes of the (detached) fakes.
-        d_real, _, _ = Dt(real)
-        d_fake, q_cat, q_cont = Dt(fake.detach())
+        d_real, _, _ = Dt(noisy(real))
+        d_fake, q_cat, q_cont = Dt(noisy(fake.detach()))
         loss_d = bce(d_real, torch.full_like(d_real, args.real_label)) + bce(d_fake, torch.zeros_like(d_fake))
         ce, nll = mi_loss(q_cat, q_cont, cidx, cont, layout)
         opt_d.zero_grad(set_to_none=True)
@@ -166,7 +176,7 @@ def main(argv=None):
         opt_d.step()
 
         # G step: non-saturating loss plus the same MI terms through G.
-        d_fake, q_cat, q_cont = Dt(fake)
+        d_fake, q_cat, q_cont = Dt(noisy(fake))
         loss_g = bce(d_fake, torch.ones_like(d_fake))
         ce_g, nll_g = mi_loss(q_cat, q_cont, cidx, cont, layout)
         opt_g.zero_grad(set_to_none=True)
