@@ -6,6 +6,7 @@
  * the `figma` global exists only in plugin/code.ts.
  */
 import type {
+  Effect,
   ExportSettingsImage,
   Image as FigmaImage,
   MessageEventHandler,
@@ -16,7 +17,7 @@ import type {
   Transform,
 } from '@figma/plugin-typings/plugin-api-standalone';
 
-export type { ExportSettingsImage, Image as FigmaImage, ImagePaint, Paint, SolidPaint, Transform } from '@figma/plugin-typings/plugin-api-standalone';
+export type { Effect, ExportSettingsImage, Image as FigmaImage, ImagePaint, Paint, SolidPaint, Transform } from '@figma/plugin-typings/plugin-api-standalone';
 
 /**
  * `figma.mixed`. A plain symbol here: the typings' `unique symbol` in the module form is a
@@ -51,8 +52,14 @@ export interface HostSceneNode extends HostNode {
   readonly width: number;
   readonly height: number;
   readonly rotation?: number;
+  readonly visible: boolean;
+  readonly locked: boolean;
+  /** Layer opacity, 0–1 (absent on the few nodes without blending). */
+  readonly opacity?: number;
   readonly absoluteTransform: Transform;
   readonly fills?: ReadonlyArray<Paint> | Mixed;
+  readonly strokes?: ReadonlyArray<Paint>;
+  readonly effects?: ReadonlyArray<Effect>;
   exportAsync(settings: ExportSettingsImage): Promise<Uint8Array>;
   setRelaunchData(data: { [command: string]: string }): void;
   remove(): void;
@@ -79,6 +86,7 @@ export interface HostPage extends HostParent {
 
 export interface HostUi {
   postMessage(message: unknown): void;
+  resize(width: number, height: number): void;
   onmessage: MessageEventHandler | undefined;
 }
 
@@ -86,9 +94,9 @@ export interface HostApi {
   readonly command: string;
   readonly currentPage: HostPage;
   readonly ui: HostUi;
-  readonly viewport: { scrollAndZoomIntoView(nodes: ReadonlyArray<NodeArg>): void };
+  readonly viewport: { readonly center: { x: number; y: number }; scrollAndZoomIntoView(nodes: ReadonlyArray<NodeArg>): void };
   showUI(html: string, options?: ShowUIOptions): void;
-  on(type: 'selectionchange' | 'close', callback: () => void): void;
+  on(type: 'selectionchange' | 'currentpagechange' | 'close', callback: () => void): void;
   on(type: 'run', callback: (event: { command: string }) => void): void;
   getNodeByIdAsync(id: string): Promise<HostNode | null>;
   getImageByHash(hash: string): FigmaImage | null;

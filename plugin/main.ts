@@ -1,24 +1,44 @@
 /**
  * The main thread: opens the panel, streams the embedded binaries to it, keeps it told
  * about the selection, and writes results. Every incoming message is validated; a bad one
- * is answered with an `error` message and never throws out of the handler.
+ * is answered with an `error` message and never throws out of the handler. Every outgoing
+ * message is validated too (the panel would reject it): one that fails is replaced by an
+ * `error`. Nothing in a message is ever evaluated; the document is written only by an
+ * `apply` (result layers and their plugin data) and `select` (the selection).
  */
-import { errorMessage, parseUiToPlugin, PROTOCOL_VERSION, type AssetInfo, type PluginToUi, type UiToPlugin } from '../protocol/messages';
+import { errorMessage, parsePluginToUi, parseUiToPlugin, PROTOCOL_VERSION, type AssetInfo, type PluginToUi, type UiToPlugin } from '../protocol/messages';
 import type { HostApi } from './host';
 import { readSelectionAsync } from './read-selection';
-import { writeResultsAsync } from './write-results';
+import { CancelledError, writeResultsAsync } from './write-results';
 
 /** An asset as embedded by scripts/build.ts: gzip bytes as base64. */
 export interface EmbeddedAsset extends AssetInfo {
   data: string;
 }
 
-export const UI_SIZE = { width: 340, height: 560 };
+export const UI_SIZE = { width: 360, height: 720 };
+/** What the panel's resize handle may ask for (`resize`). */
+export const UI_MIN = { width: 300, height: 360 };
+export const UI_MAX = { width: 1200, height: 1400 };
 
 export function startPlugin(host: HostApi, html: string, assets: ReadonlyArray<EmbeddedAsset>, chunkChars = 1 << 20): void {
-  const post = (msg: PluginToUi) => host.ui.postMessage(msg);
   let selectionSeq = 0;
   let ready = false;
+  let closed = false;
+  /** Applies received but not yet written: requestId → withdrawn? */
+  const pending = new Map<string, { cancelled: boolean }>();
+
+  function post(msg: PluginToUi): void {
+    if (closed) return;
+    let checked: PluginToUi = msg;
+    try {
+      parsePluginToUi(msg);
+    } catch (error) {
+      const requestId = 'requestId' in msg ? msg.requestId : undefined;
+      checked = { type: 'error', ...(requestId ? { requestId } : {}), message: `main thread produced an invalid ${msg.type} message: ${errorMessage(error)}`.slice(0, 5000) };
+    }
+    host.ui.postMessage(checked);
+  }
 
   async function sendSelectionAsync(): Promise<void> {
     const seq = ++selectionSeq;
@@ -36,6 +56,34 @@ export function startPlugin(host: HostApi, html: string, assets: ReadonlyArray<E
     }
   }
 
+  async function applyAsync(msg: Extract<UiToPlugin, { type: 'apply' }>): Promise<void> {
+    if (pending.has(msg.requestId)) {
+      post({ type: 'error', message: `apply ${msg.requestId} is already being written` });
+      return;
+    }
+    const state = { cancelled: false };
+    pending.set(msg.requestId, state);
+    try {
+      const { nodeIds } = await writeResultsAsync(host, msg, () => state.cancelled || closed);
+      post({ type: 'applied', requestId: msg.requestId, nodeIds });
+    } catch (error) {
+      if (!(error instanceof CancelledError) && !closed) host.notify(`Manifold could not add the result: ${errorMessage(error)}`, { error: true });
+      post({ type: 'error', requestId: msg.requestId, message: errorMessage(error) });
+    } finally {
+      pending.delete(msg.requestId);
+    }
+  }
+
+  async function selectAsync(nodeId: string): Promise<void> {
+    const node = host.currentPage.selection.find((n) => n.id === nodeId) ?? (await host.getNodeByIdAsync(nodeId));
+    const onPage = node && !node.removed && host.currentPage.selection.includes(node as never);
+    if (!onPage) {
+      post({ type: 'error', message: `select: layer ${nodeId} is not among the selected layers any more` });
+      return sendSelectionAsync();
+    }
+    host.currentPage.selection = [node as never]; // selectionchange then sends the new selection
+  }
+
   async function handleAsync(msg: UiToPlugin): Promise<void> {
     switch (msg.type) {
       case 'ready':
@@ -43,21 +91,26 @@ export function startPlugin(host: HostApi, html: string, assets: ReadonlyArray<E
         sendAssets();
         return sendSelectionAsync();
       case 'apply':
-        try {
-          const nodeIds = await writeResultsAsync(host, msg);
-          post({ type: 'applied', requestId: msg.requestId, nodeIds });
-        } catch (error) {
-          host.notify(`Manifold could not add the result: ${errorMessage(error)}`, { error: true });
-          post({ type: 'error', requestId: msg.requestId, message: errorMessage(error) });
-        }
+        return applyAsync(msg);
+      case 'cancel': {
+        const state = pending.get(msg.requestId);
+        if (state) state.cancelled = true; // its apply answers: "Cancelled: nothing was added."
+        else post({ type: 'error', message: `cancel: apply ${msg.requestId} is not waiting to be written (already added — Undo removes it — or never sent)` });
         return;
+      }
+      case 'select':
+        return selectAsync(msg.nodeId);
       case 'notify':
         host.notify(msg.message, { error: msg.error === true });
+        return;
+      case 'resize':
+        host.ui.resize(Math.min(UI_MAX.width, Math.max(UI_MIN.width, msg.width)), Math.min(UI_MAX.height, Math.max(UI_MIN.height, msg.height)));
         return;
       case 'error':
         console.warn(`Manifold panel reported: ${msg.message}`);
         return;
       case 'close':
+        closed = true;
         host.closePlugin();
         return;
     }
@@ -65,6 +118,7 @@ export function startPlugin(host: HostApi, html: string, assets: ReadonlyArray<E
 
   host.showUI(html, { ...UI_SIZE, themeColors: true, title: 'Manifold' });
   host.ui.onmessage = (raw: unknown) => {
+    if (closed) return;
     let msg: UiToPlugin;
     try {
       msg = parseUiToPlugin(raw);
@@ -74,7 +128,13 @@ export function startPlugin(host: HostApi, html: string, assets: ReadonlyArray<E
     }
     handleAsync(msg).catch((error) => post({ type: 'error', message: errorMessage(error) }));
   };
-  host.on('selectionchange', () => {
-    if (ready) sendSelectionAsync().catch((error) => post({ type: 'error', message: errorMessage(error) }));
+  const onSelection = () => {
+    if (ready && !closed) sendSelectionAsync().catch((error) => post({ type: 'error', message: errorMessage(error) }));
+  };
+  host.on('selectionchange', onSelection);
+  host.on('currentpagechange', onSelection);
+  host.on('close', () => {
+    closed = true;
+    for (const state of pending.values()) state.cancelled = true;
   });
 }

@@ -1,10 +1,23 @@
-/** Turns the current selection into what the panel needs: image bytes and how they sit. */
+/**
+ * Turns the current selection into what the panel needs: image bytes and how they sit.
+ * Reading never changes the document. The rules (docs/RELIABILITY.md lists each case):
+ * - nothing selected → `none`; several → `multiple` with the layers listed (none is read;
+ *   the panel offers a choice and sends `select`);
+ * - a hidden layer (or one inside a hidden parent) or one at 0% opacity → `unsupported`;
+ * - an image fill that is the only visible thing drawn (no paints, strokes, effects or
+ *   filters over it) → its original bytes, checked complete (inspectImage);
+ * - anything else — vectors, text, groups, frames, instances, images with something on
+ *   top, image bytes that are unreadable, damaged or over 4096 px — is exported as PNG
+ *   (what is seen) at ≤ 4096 px a side, with `notes` saying why and when it was scaled down.
+ */
 import { decodeEditRecord } from '../protocol/edit-record';
-import { readImageHeader } from '../protocol/image-header';
-import { errorMessage, type FillInfo, type SelectionState } from '../protocol/messages';
+import { inspectImage } from '../protocol/image-inspect';
+import { LIMITS } from '../protocol/limits';
+import { errorMessage, type FillInfo, type ListedLayer, type SelectionState } from '../protocol/messages';
 import { EDIT_RECORD_KEY } from './edit-record-key';
-import { exportSettingsFor } from './export-size';
-import type { HostApi, HostSceneNode, ImagePaint, Paint } from './host';
+import { exportedSize, exportSettingsFor } from './export-size';
+import type { HostApi, HostNode, HostSceneNode, ImagePaint, Paint } from './host';
+import { sourceRevision } from './source-revision';
 
 /** The topmost visible image paint with an image, or null. */
 export function topImagePaint(fills: HostSceneNode['fills']): ImagePaint | null {
@@ -29,29 +42,82 @@ function hasFilters(paint: ImagePaint): boolean {
   return !!paint.filters && Object.values(paint.filters).some((v) => typeof v === 'number' && v !== 0);
 }
 
+const visible = (p: { visible?: boolean }) => p.visible !== false;
+
+/** What is drawn over (or changes) the image fill, so its bytes are not what the user sees; '' if nothing. */
+export function coveringOf(node: HostSceneNode, paint: ImagePaint): string {
+  const fills = node.fills as ReadonlyArray<Paint>;
+  const above = fills.slice(fills.indexOf(paint) + 1).filter(visible);
+  const reasons: string[] = [];
+  if (above.length) reasons.push(above.length === 1 ? 'a fill' : `${above.length} fills`);
+  if ((node.strokes ?? []).some(visible)) reasons.push('a stroke');
+  if ((node.effects ?? []).some(visible)) reasons.push('effects');
+  if (hasFilters(paint)) reasons.push('colour adjustments');
+  if ((paint.opacity ?? 1) < 1 || (paint.blendMode !== undefined && paint.blendMode !== 'NORMAL')) reasons.push('a blended image');
+  return reasons.join(', ');
+}
+
+export function isHidden(node: HostNode): boolean {
+  for (let n: HostNode | null = node; n && n.type !== 'PAGE'; n = n.parent) if ((n as Partial<HostSceneNode>).visible === false) return true;
+  return false;
+}
+
+export function insideInstance(node: HostNode): boolean {
+  for (let n = node.parent; n && n.type !== 'PAGE'; n = n.parent) if (n.type === 'INSTANCE') return true;
+  return false;
+}
+
+const clip = (text: string) => (text.length > LIMITS.maxText ? `${text.slice(0, LIMITS.maxText - 1)}…` : text);
+
+function listed(nodes: ReadonlyArray<HostSceneNode>): ListedLayer[] {
+  return nodes.slice(0, LIMITS.maxListedLayers).map((n) => ({ nodeId: n.id, name: clip(n.name), nodeType: n.type }));
+}
+
 export async function readSelectionAsync(host: HostApi): Promise<SelectionState> {
   const selection = host.currentPage.selection;
   if (selection.length === 0) return { kind: 'none' };
-  if (selection.length > 1) return { kind: 'multiple', count: selection.length };
+  if (selection.length > 1) return { kind: 'multiple', count: selection.length, layers: listed(selection) };
   const node = selection[0];
-  const record = decodeEditRecord(node.getPluginData(EDIT_RECORD_KEY));
-  const base = { nodeId: node.id, name: node.name, nodeType: node.type, nodeWidth: node.width, nodeHeight: node.height, record };
-  const unsupported = (reason: string): SelectionState => ({ kind: 'unsupported', nodeId: node.id, name: node.name, reason });
-  if (!(node.width > 0 && node.height > 0)) return unsupported('The layer has no area.');
+  const name = clip(node.name);
+  const unsupported = (reason: string): SelectionState => ({ kind: 'unsupported', nodeId: node.id, name, nodeType: node.type, reason });
   try {
+    if (isHidden(node)) return unsupported('The layer is hidden: show it to edit it.');
+    if (node.opacity === 0) return unsupported('The layer is fully transparent (opacity 0%): there is nothing to edit.');
+    if (!(node.width > 0 && node.height > 0)) return unsupported('The layer has no area.');
+    const record = decodeEditRecord(node.getPluginData(EDIT_RECORD_KEY));
+    const notes: string[] = [];
+    if (insideInstance(node)) notes.push('The layer is inside a component instance, which cannot hold new layers: results go on the page beside it.');
+    const base = { nodeId: node.id, name, nodeType: node.type, nodeWidth: node.width, nodeHeight: node.height, record, revision: sourceRevision(node) };
+
     const paint = topImagePaint(node.fills);
-    const image = paint?.imageHash ? host.getImageByHash(paint.imageHash) : null;
-    if (paint && image) {
-      const bytes = await image.getBytesAsync();
-      const header = readImageHeader(bytes);
-      if (!header) return unsupported('The image fill is not PNG, JPEG or GIF.');
-      return { kind: 'image', image: { ...base, source: 'image-fill', bytes, mime: header.mime, width: header.width, height: header.height, fill: fillInfo(paint) } };
+    if (paint) {
+      const covering = coveringOf(node, paint);
+      const image = covering ? null : host.getImageByHash(paint.imageHash!);
+      if (covering) notes.push(`The layer has ${covering} over its image, so it is edited as it looks (exported), not from the original image.`);
+      else if (!image) notes.push('The image data of the fill is not available, so the layer is edited as it looks (exported).');
+      else {
+        const bytes = await image.getBytesAsync();
+        const inspected = inspectImage(bytes);
+        if (inspected.ok) {
+          const { mime, width, height } = inspected.header;
+          return { kind: 'image', image: { ...base, source: 'image-fill', bytes, mime, width, height, fill: fillInfo(paint), imageHash: paint.imageHash!, notes } };
+        }
+        notes.push(`${inspected.message} The layer is edited as it looks (exported) instead.`);
+      }
     }
-    const bytes = await node.exportAsync(exportSettingsFor(node.width, node.height));
-    const header = readImageHeader(bytes);
-    if (!header) return unsupported('The layer could not be exported as PNG.');
-    return { kind: 'image', image: { ...base, source: 'export', bytes, mime: header.mime, width: header.width, height: header.height } };
+
+    const settings = exportSettingsFor(node.width, node.height);
+    const scale = settings.constraint!.value;
+    const bytes = await node.exportAsync(settings);
+    const inspected = inspectImage(bytes);
+    if (!inspected.ok) return unsupported(`The layer could not be exported as an image (${inspected.message})`);
+    const { width, height } = inspected.header;
+    if (scale < 1) {
+      const size = exportedSize(node.width, node.height, 1);
+      notes.push(`The layer is ${size.width}×${size.height} px; it was scaled down to ${width}×${height} px (${Math.round(scale * 1000) / 10}%) to stay within ${LIMITS.maxImageSide} px a side.`);
+    }
+    return { kind: 'image', image: { ...base, source: 'export', bytes, mime: inspected.header.mime, width, height, exportScale: scale, notes } };
   } catch (error) {
-    return unsupported(`Could not read the layer: ${errorMessage(error)}`);
+    return unsupported(clip(`Could not read the layer: ${errorMessage(error)}`));
   }
 }

@@ -17,8 +17,18 @@ export interface EditRecord {
   latent0: number[];
   /** Painted constraints and slider values, opaque JSON owned by the UI. */
   constraints: unknown;
-  /** Id and name of the layer the edit was made from. */
-  source: { nodeId: string; name: string };
+  /**
+   * The layer the edit was made from. `imageHash` (the Figma image of its original bytes,
+   * still in the file while any layer uses it) and `revision` (SelectedImage.revision) pin
+   * down exactly which pixels were edited; the UI copies them from the selection.
+   */
+  source: { nodeId: string; name: string; imageHash?: string; revision?: string };
+  /** SHA-256 of the pack's generator graph (pack.json `graphs.generator.sha256`): which trained weights. */
+  packSha256?: string;
+  /** Seed of the engine's PRNG for the candidates this result came from. */
+  seed?: number;
+  /** Engine/plugin version that made it. */
+  engine?: string;
   /** Milliseconds since the epoch. */
   createdAt: number;
 }
@@ -50,6 +60,11 @@ export function validateEditRecord(value: unknown, path = 'record'): EditRecord 
   }
   const source = r.source as Record<string, unknown> | undefined;
   check(isPlainObject(source) && typeof source.nodeId === 'string' && typeof source.name === 'string', `${path}.source`, 'must be { nodeId: string, name: string }');
+  check(source.imageHash === undefined || typeof source.imageHash === 'string', `${path}.source.imageHash`, 'must be a string');
+  check(source.revision === undefined || typeof source.revision === 'string', `${path}.source.revision`, 'must be a string');
+  check(r.packSha256 === undefined || (typeof r.packSha256 === 'string' && /^[0-9a-f]{64}$/.test(r.packSha256)), `${path}.packSha256`, 'must be 64 lowercase hex digits');
+  check(r.seed === undefined || isFiniteNumber(r.seed), `${path}.seed`, 'must be a finite number');
+  check(r.engine === undefined || (typeof r.engine === 'string' && r.engine.length <= 100), `${path}.engine`, 'must be a string of at most 100 characters');
   check(isFiniteNumber(r.createdAt), `${path}.createdAt`, 'must be a finite number');
   let json: string;
   try {

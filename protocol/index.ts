@@ -3,3 +3,4 @@ export * from './edit-record';
 export * from './limits';
 export * from './messages';
 export * from './image-header';
+export * from './image-inspect';

@@ -12,6 +12,12 @@ export const LIMITS = {
   assetChunkChars: 1 << 20,
   /** Bytes of one image travelling in a message (selection bytes, a result). */
   maxImageBytes: 64 << 20,
+  /** All result bytes of one apply together (a 16-frame transition at 4096 px fits). */
+  maxApplyBytes: 256 << 20,
+  /** Characters of a node id (instance sublayer ids grow with nesting: `I1:2;3:4;…`). */
+  maxId: 1000,
+  /** Layers listed in a `multiple` selection (the panel offers them as a choice). */
+  maxListedLayers: 50,
   /** Results written by one apply. */
   maxResults: 32,
   /** Latent vector length in an edit record. */

@@ -5,6 +5,7 @@
  */
 import { check, isBytes, isFiniteNumber, isInt, isPlainObject, isString, ProtocolError } from './check';
 import { validateEditRecord, type EditRecord } from './edit-record';
+export type { EditRecord } from './edit-record';
 import { LIMITS } from './limits';
 
 export const PROTOCOL_VERSION = 1;
@@ -52,12 +53,32 @@ export interface SelectedImage {
   fill?: FillInfo;
   /** Present when the layer is a Manifold result that can be edited further. */
   record: EditRecord | null;
+  /**
+   * A fingerprint of what the layer looked like when it was read (type, size, rotation,
+   * fills, effects). Send it back as `apply.sourceRevision`: the main thread tells the user
+   * when the layer changed while they were editing.
+   */
+  revision?: string;
+  /** Figma's hash of the image fill's original bytes ('image-fill' only): put it in the edit record. */
+  imageHash?: string;
+  /** The export scale ('export' only): less than 2 when the layer was scaled down to fit 4096 px. */
+  exportScale?: number;
+  /** What the user must be told about how the layer was read (scaled down, effects, fallbacks). Show them. */
+  notes?: string[];
+}
+
+/** A layer named in a `multiple` selection, top-most first. */
+export interface ListedLayer {
+  nodeId: string;
+  name: string;
+  nodeType: string;
 }
 
 export type SelectionState =
   | { kind: 'none' }
-  | { kind: 'multiple'; count: number }
-  | { kind: 'unsupported'; nodeId: string; name: string; reason: string }
+  /** Nothing is read; `layers` lists them so the panel can offer a choice (send `select`). */
+  | { kind: 'multiple'; count: number; layers?: ListedLayer[] }
+  | { kind: 'unsupported'; nodeId: string; name: string; reason: string; nodeType?: string }
   | { kind: 'image'; image: SelectedImage };
 
 export interface ResultImage {
@@ -77,14 +98,20 @@ export type PluginToUi =
 
 export type UiToPlugin =
   | { type: 'ready'; protocol: number }
-  | { type: 'apply'; requestId: string; sourceNodeId: string; results: ResultImage[]; group: boolean }
+  | { type: 'apply'; requestId: string; sourceNodeId: string; results: ResultImage[]; group: boolean; sourceRevision?: string }
+  /** Withdraws an apply not yet written; answered with an `error` naming the request either way. */
+  | { type: 'cancel'; requestId: string }
+  /** Makes this layer (one of a `multiple` selection) the only selected one. */
+  | { type: 'select'; nodeId: string }
   | { type: 'notify'; message: string; error?: boolean }
+  /** The panel asks for a new size (its resize handle); the main thread clamps and calls figma.ui.resize. */
+  | { type: 'resize'; width: number; height: number }
   | { type: 'error'; message: string }
   | { type: 'close' };
 
 export type Message<U, T> = Extract<U, { type: T }>;
 
-const ID = 200;
+const ID = LIMITS.maxId;
 const MIMES: readonly string[] = ['image/png', 'image/jpeg', 'image/gif'];
 const SCALE_MODES: readonly string[] = ['FILL', 'FIT', 'CROP', 'TILE'];
 
@@ -119,6 +146,15 @@ function selectedImage(v: unknown, path: string): void {
   check(side(v.width) && side(v.height) && side(v.nodeWidth) && side(v.nodeHeight), path, 'must have positive width, height, nodeWidth, nodeHeight');
   if (v.fill !== undefined) fillInfo(v.fill, `${path}.fill`);
   if (v.record !== null) validateEditRecord(v.record, `${path}.record`);
+  check(v.revision === undefined || isString(v.revision, LIMITS.maxText), `${path}.revision`, 'must be a string');
+  check(v.imageHash === undefined || isString(v.imageHash, ID), `${path}.imageHash`, 'must be a string');
+  check(v.exportScale === undefined || (isFiniteNumber(v.exportScale) && v.exportScale > 0), `${path}.exportScale`, 'must be a positive number');
+  check(v.notes === undefined || (Array.isArray(v.notes) && v.notes.length <= 20 && v.notes.every((n) => isString(n, LIMITS.maxText))), `${path}.notes`, 'must be an array of at most 20 strings');
+}
+
+function listedLayers(v: unknown, path: string): void {
+  check(Array.isArray(v) && v.length <= LIMITS.maxListedLayers, path, `must be an array of at most ${LIMITS.maxListedLayers} layers`);
+  (v as unknown[]).forEach((l, i) => check(isPlainObject(l) && isString(l.nodeId, ID) && isString(l.name, LIMITS.maxText) && isString(l.nodeType, ID), `${path}[${i}]`, 'must be { nodeId, name, nodeType } strings'));
 }
 
 function selectionState(v: unknown, path: string): void {
@@ -127,8 +163,11 @@ function selectionState(v: unknown, path: string): void {
     case 'none':
       return;
     case 'multiple':
-      return check(isInt(v.count, 2, 1e9), `${path}.count`, 'must be an integer ≥ 2');
+      check(isInt(v.count, 2, 1e9), `${path}.count`, 'must be an integer ≥ 2');
+      if (v.layers !== undefined) listedLayers(v.layers, `${path}.layers`);
+      return;
     case 'unsupported':
+      check(v.nodeType === undefined || isString(v.nodeType, ID), `${path}.nodeType`, 'must be a string');
       return check(isString(v.nodeId, ID) && isString(v.name, LIMITS.maxText) && isString(v.reason, LIMITS.maxText), path, 'must have string nodeId, name, reason');
     case 'image':
       return selectedImage(v.image, `${path}.image`);
@@ -178,11 +217,17 @@ const toPlugin: Validators = {
     check(typeof m.group === 'boolean', 'apply.group', 'must be a boolean');
     check(Array.isArray(m.results) && m.results.length >= 1 && m.results.length <= LIMITS.maxResults, 'apply.results', `must be an array of 1–${LIMITS.maxResults} results`);
     (m.results as unknown[]).forEach((r, i) => resultImage(r, `apply.results[${i}]`));
+    const total = (m.results as ResultImage[]).reduce((n, r) => n + r.bytes.byteLength, 0);
+    check(total <= LIMITS.maxApplyBytes, 'apply.results', `must hold at most ${LIMITS.maxApplyBytes} image bytes in all, got ${total}`);
+    check(m.sourceRevision === undefined || isString(m.sourceRevision, LIMITS.maxText), 'apply.sourceRevision', 'must be a string');
   },
+  cancel: (m) => check(isString(m.requestId, ID) && m.requestId.length > 0, 'cancel.requestId', 'must be a non-empty string'),
+  select: (m) => check(isString(m.nodeId, ID) && m.nodeId.length > 0, 'select.nodeId', 'must be a non-empty string'),
   notify: (m) => {
     check(isString(m.message, LIMITS.maxText), 'notify.message', `must be a string of at most ${LIMITS.maxText} characters`);
     check(m.error === undefined || typeof m.error === 'boolean', 'notify.error', 'must be a boolean');
   },
+  resize: (m) => check(isInt(m.width, 1, 1e4) && isInt(m.height, 1, 1e4), 'resize', 'must have integer width and height in 1–10000'),
   error: (m) => check(isString(m.message, 10 * LIMITS.maxText), 'error.message', 'must be a string'),
   close: () => undefined,
 };
@@ -193,7 +238,14 @@ function parse<T>(validators: Validators, direction: string, value: unknown): T 
   check(typeof type === 'string', 'message.type', 'must be a string');
   const validate = Object.prototype.hasOwnProperty.call(validators, type) ? validators[type] : undefined;
   if (!validate) throw new ProtocolError(`unknown ${direction} message type '${type.slice(0, 40)}'`);
-  validate(value);
+  try {
+    validate(value);
+  } catch (error) {
+    // Structured clone only makes plain data, but a validator must never fail any other way
+    // (e.g. an object whose prototype is not Object's, made in-process): still a rejection.
+    if (error instanceof ProtocolError) throw error;
+    throw new ProtocolError(`${type.slice(0, 40)} message is malformed (${error instanceof Error ? error.message : String(error)})`);
+  }
   return value as T;
 }
 

@@ -8,13 +8,16 @@ import type { ExportSettingsImage, NotificationOptions, ShowUIOptions } from '@f
 import { readImageHeader, type ImageHeader } from '../../protocol/image-header';
 import { LIMITS } from '../../protocol/limits';
 import { Journal } from './journal';
-import { EmuEllipse, EmuFrame, EmuGroup, EmuPage, EmuParentNode, EmuRectangle, EmuSceneNode, type Doc, type EmuNode } from './nodes';
+import { EmuEllipse, EmuFrame, EmuGroup, EmuInstance, EmuPage, EmuParentNode, EmuRectangle, EmuSceneNode, EmuText, EmuVector, type Doc, type EmuNode } from './nodes';
+import { documentSnapshot } from './snapshot';
 import { decodePngRgba, encodePngRgba, renderNode, type Rgba } from './raster';
 
 export interface EmulatorHooks {
   showUI?(html: string, options: ShowUIOptions): void;
   /** A message from the main thread to the UI (already structured-cloned). */
   toUi?(message: unknown): void;
+  /** figma.ui.resize */
+  resize?(width: number, height: number): void;
   notify?(message: string, options: NotificationOptions): void;
   /** The document changed (coalesced to one call per task). */
   changed?(): void;
@@ -38,12 +41,22 @@ class EmuImage implements FigmaImage {
   getBytesAsync(): Promise<Uint8Array> {
     return Promise.resolve(this.bytes.slice());
   }
+  /** Hash of the stored bytes, recomputed (snapshots would see the bytes change). */
+  bytesHash(): string {
+    return contentHash(this.bytes);
+  }
   getSizeAsync(): Promise<{ width: number; height: number }> {
     return Promise.resolve({ width: this.header.width, height: this.header.height });
   }
-  /** RGBA for rendering; null for JPEG/GIF (rendered grey). */
+  /** RGBA for rendering; null for JPEG/GIF and for PNGs that do not decode (rendered grey). */
   pixels(): Rgba | null {
-    if (this.decoded === undefined) this.decoded = this.header.mime === 'image/png' ? decodePngRgba(this.bytes) : null;
+    if (this.decoded === undefined) {
+      try {
+        this.decoded = this.header.mime === 'image/png' ? decodePngRgba(this.bytes) : null;
+      } catch {
+        this.decoded = null; // a damaged file: Figma shows a placeholder, so does the emulator
+      }
+    }
     return this.decoded;
   }
 }
@@ -61,9 +74,14 @@ export function contentHash(bytes: Uint8Array): string {
 }
 
 export class EmulatedFigma implements HostApi {
-  readonly command: string;
+  private commandName: string;
   readonly mixed: symbol = Symbol('figma.mixed');
-  readonly currentPage: EmuPage;
+  /** The document's pages (figma.root.children). */
+  readonly pages: EmuPage[] = [];
+  private page!: EmuPage;
+  /** figma.viewport.center: where results land when their source is gone. */
+  viewportCenter = { x: 0, y: 0 };
+  private readonly faults = new Map<string, number>();
   readonly notifications: Array<{ message: string; options: NotificationOptions }> = [];
   /** Ids passed to the last viewport.scrollAndZoomIntoView. */
   viewportTarget: string[] = [];
@@ -82,7 +100,7 @@ export class EmulatedFigma implements HostApi {
   readonly viewport: HostApi['viewport'];
 
   constructor(options: EmulatorOptions = {}) {
-    this.command = options.command ?? '';
+    this.commandName = options.command ?? '';
     this.hooks = options.hooks ?? {};
     const relaunch = new Set(options.relaunchCommands ?? []);
     const doc: Doc = {
@@ -91,28 +109,39 @@ export class EmulatedFigma implements HostApi {
       hasImage: (hash) => this.images.has(hash),
       relaunchCommands: relaunch,
       changed: () => this.queueChanged(),
+      fault: (op) => this.fault(op),
+      buildingInstance: false,
       selectionRemoved: (node) => {
-        const page = this.currentPage;
-        if (page.selection.some((s) => node instanceof EmuParentNode ? node.contains(s) : s === node)) {
+        for (const page of this.pages) if (page.selection.some((s) => node instanceof EmuParentNode ? node.contains(s) : s === node)) {
           page.selection = page.selection.filter((s) => !(s === node || (node instanceof EmuParentNode && node.contains(s))));
         }
       },
     };
     this.doc = doc;
-    this.currentPage = new EmuPage(doc);
-    this.currentPage.name = 'Page 1';
-    this.currentPage.onSelectionSet = () => this.emitLater('selectionchange');
+    this.page = this.createPage();
+    this.page.name = 'Page 1';
     const self = this;
     this.ui = {
       onmessage: undefined,
       postMessage(message: unknown) {
+        self.assertOpen('figma.ui.postMessage');
         if (!self.uiHtml) throw new Error('figma.ui.postMessage: call figma.showUI first');
         const copy = structuredClone(message);
         setTimeout(() => self.hooks.toUi?.(copy), 0);
       },
+      resize(width: number, height: number) {
+        if (!self.uiHtml) throw new Error('figma.ui.resize: call figma.showUI first');
+        if (!(Number.isFinite(width) && Number.isFinite(height) && width > 0 && height > 0)) throw new Error(`figma.ui.resize: expected positive sizes, got ${width}×${height}`);
+        self.uiOptions = { ...self.uiOptions, width, height };
+        self.hooks.resize?.(width, height);
+      },
     };
     this.viewport = {
+      get center() {
+        return { ...self.viewportCenter };
+      },
       scrollAndZoomIntoView: (nodes) => {
+        this.fault('scrollAndZoomIntoView');
         this.viewportTarget = nodes.map((n: HostNode) => n.id);
       },
     };
@@ -123,6 +152,10 @@ export class EmulatedFigma implements HostApi {
 
   // ---- the plugin API ----
 
+  get command(): string {
+    return this.commandName;
+  }
+
   showUI(html: string, options: ShowUIOptions = {}): void {
     if (typeof html !== 'string') throw new TypeError('showUI: html must be a string');
     this.uiHtml = html;
@@ -131,7 +164,7 @@ export class EmulatedFigma implements HostApi {
   }
 
   on(type: string, callback: (...args: never[]) => void): void {
-    if (!['selectionchange', 'close', 'run'].includes(type)) throw new Error(`figma.on: the emulator does not support '${type}'`);
+    if (!['selectionchange', 'currentpagechange', 'close', 'run'].includes(type)) throw new Error(`figma.on: the emulator does not support '${type}'`);
     if (!this.listeners.has(type)) this.listeners.set(type, new Set());
     this.listeners.get(type)!.add(callback);
   }
@@ -145,9 +178,40 @@ export class EmulatedFigma implements HostApi {
     throw new Error('in getNodeById: Cannot call with documentAccess: dynamic-page. Use figma.getNodeByIdAsync instead.');
   }
 
+  get currentPage(): EmuPage {
+    return this.page;
+  }
+
+  /** Searches every page (Figma's getNodeByIdAsync loads the page a node is on). */
   getNodeByIdAsync(id: string): Promise<EmuNode | null> {
-    if (id === this.currentPage.id) return Promise.resolve(this.currentPage);
-    return Promise.resolve(this.currentPage.findAll((n) => n.id === id)[0] ?? null);
+    this.assertOpen('getNodeByIdAsync');
+    for (const page of this.pages) {
+      if (page.id === id) return Promise.resolve(page);
+      const found = page.findAll((n) => n.id === id)[0];
+      if (found) return Promise.resolve(found);
+    }
+    return Promise.resolve(null);
+  }
+
+  /** figma.createPage: a new, empty page at the end of the document. */
+  createPage(): EmuPage {
+    const page = new EmuPage(this.doc);
+    page.name = `Page ${this.pages.length + 1}`;
+    page.onSelectionSet = () => {
+      if (page === this.page) this.emitLater('selectionchange');
+    };
+    this.pages.push(page);
+    return page;
+  }
+
+  /** The user (or figma.setCurrentPageAsync) switches pages: 'currentpagechange' follows. */
+  setCurrentPageAsync(page: EmuPage): Promise<void> {
+    if (!this.pages.includes(page)) return Promise.reject(new Error('setCurrentPageAsync: not a page of this document'));
+    if (page !== this.page) {
+      this.page = page;
+      this.emitLater('currentpagechange');
+    }
+    return Promise.resolve();
   }
 
   getImageByHash(hash: string): EmuImage | null {
@@ -155,6 +219,8 @@ export class EmulatedFigma implements HostApi {
   }
 
   createImage(data: Uint8Array): EmuImage {
+    this.assertOpen('createImage');
+    this.fault('createImage');
     if (!(data instanceof Uint8Array)) throw new TypeError('createImage: expected a Uint8Array');
     const header = readImageHeader(data);
     if (!header) throw new Error('Image type is unsupported');
@@ -168,12 +234,46 @@ export class EmulatedFigma implements HostApi {
     return this.images.get(hash)!;
   }
 
+  /**
+   * Emulator only: puts bytes in the image store without createImage's checks, as if the file
+   * held an image in a format or state createImage would refuse (WebP from another client, a
+   * file damaged in storage). Returns its hash for an image paint.
+   */
+  storeImageUnchecked(bytes: Uint8Array): string {
+    const hash = contentHash(bytes);
+    const header = readImageHeader(bytes) ?? { mime: 'image/png' as const, width: 1, height: 1 };
+    this.images.set(hash, new EmuImage(hash, bytes.slice(), header));
+    return hash;
+  }
+
   createRectangle(): EmuRectangle {
+    this.assertOpen('createRectangle');
+    this.fault('createRectangle');
     return this.adopt(new EmuRectangle(this.doc));
   }
 
   createEllipse(): EmuEllipse {
     return this.adopt(new EmuEllipse(this.doc));
+  }
+
+  createVector(): EmuVector {
+    return this.adopt(new EmuVector(this.doc));
+  }
+
+  createText(): EmuText {
+    return this.adopt(new EmuText(this.doc));
+  }
+
+  /** Emulator only (Figma makes instances from components): an instance holding `children`. */
+  createInstanceOf(children: EmuSceneNode[]): EmuInstance {
+    const instance = this.adopt(new EmuInstance(this.doc));
+    this.doc.buildingInstance = true;
+    try {
+      for (const c of children) instance.appendChild(c);
+    } finally {
+      this.doc.buildingInstance = false;
+    }
+    return instance;
   }
 
   createFrame(): EmuFrame {
@@ -183,10 +283,13 @@ export class EmulatedFigma implements HostApi {
   }
 
   group(nodes: ReadonlyArray<unknown>, parent: unknown, index?: number): EmuGroup {
+    this.assertOpen('group');
+    this.fault('group');
     if (!nodes.length) throw new Error('group: at least one node is required');
     if (!(parent instanceof EmuParentNode)) throw new Error('group: parent must be a node with children');
     for (const n of nodes) if (!(n instanceof EmuSceneNode)) throw new Error('group: every node must be a scene node of this document');
     const group = new EmuGroup(this.doc);
+    this.installExport(group);
     group.name = 'Group';
     parent.insertChild(index ?? parent.children.length, group);
     for (const n of nodes as EmuSceneNode[]) group.appendChild(n);
@@ -194,10 +297,14 @@ export class EmulatedFigma implements HostApi {
   }
 
   commitUndo(): void {
+    this.assertOpen('commitUndo');
+    this.fault('commitUndo');
     this.journal.commit();
   }
 
   notify(message: string, options: NotificationOptions = {}): { cancel: () => void } {
+    this.assertOpen('notify');
+    this.fault('notify');
     this.notifications.push({ message, options });
     this.hooks.notify?.(message, options);
     return { cancel: () => undefined };
@@ -207,6 +314,47 @@ export class EmulatedFigma implements HostApi {
     this.closed = true;
     this.emitLater('close');
     this.hooks.close?.();
+  }
+
+  // ---- faults, closing, snapshots (for the reliability tests) ----
+
+  /**
+   * The `nth` next call of `op` throws (then the fault is spent). Ops: createImage,
+   * createRectangle, name, resize, fills, setPluginData, setRelaunchData, insertChild, x, y,
+   * group, commitUndo, scrollAndZoomIntoView, notify.
+   */
+  injectFault(op: string, nth = 1): void {
+    if (!Number.isInteger(nth) || nth < 1) throw new Error('injectFault: nth must be an integer ≥ 1');
+    this.faults.set(op, nth);
+  }
+
+  private fault(op: string): void {
+    const left = this.faults.get(op);
+    if (left === undefined) return;
+    if (left > 1) this.faults.set(op, left - 1);
+    else {
+      this.faults.delete(op);
+      throw new Error(`injected fault: ${op}`);
+    }
+  }
+
+  /** The user closes the panel: Figma runs the 'close' listeners, then stops the plugin. */
+  closeByUser(): void {
+    this.emit('close');
+    this.closed = true;
+    this.hooks.close?.();
+  }
+
+  private assertOpen(api: string): void {
+    if (this.closed) throw new Error(`in ${api}: The plugin has been closed`);
+  }
+
+  /**
+   * The whole document as a string: every page, node, property, paint (with a hash of the
+   * image bytes it shows), plugin data and relaunch data. Equal strings = an unchanged file.
+   */
+  snapshot(): string {
+    return documentSnapshot(this.pages, (hash) => this.images.get(hash)?.bytesHash() ?? 'missing');
   }
 
   // ---- what the host (Figma's UI, the user) does ----
@@ -233,6 +381,18 @@ export class EmulatedFigma implements HostApi {
     this.journal.clear();
   }
 
+  /**
+   * The user relaunches the plugin (e.g. a relaunch button on the selected layer): the old run
+   * is closed and forgotten, and the caller loads the plugin code again, then calls run().
+   */
+  relaunch(command: string): void {
+    this.listeners.clear();
+    this.ui.onmessage = undefined;
+    this.uiHtml = null;
+    this.closed = false;
+    this.commandName = command;
+  }
+
   /** Run the plugin's 'run' listeners (Figma does this after the code is loaded). */
   run(): void {
     this.emit('run', { command: this.command });
@@ -243,13 +403,17 @@ export class EmulatedFigma implements HostApi {
   }
 
   private adopt<T extends EmuSceneNode>(node: T): T {
+    this.installExport(node);
+    this.currentPage.appendChild(node);
+    return node;
+  }
+
+  private installExport<T extends EmuSceneNode>(node: T): void {
     node.exportAsync = ((settings?: ExportSettingsImage) => {
       if (node.removed) return Promise.reject(new Error('exportAsync: the node was removed'));
       if (settings && settings.format !== 'PNG') return Promise.reject(new Error(`exportAsync: the emulator exports PNG only, not ${settings.format}`));
       return Promise.resolve(encodePngRgba(this.exportNode(node, settings)));
     }) as T['exportAsync'];
-    this.currentPage.appendChild(node);
-    return node;
   }
 
   private emit(type: string, ...args: unknown[]): void {

@@ -4,7 +4,7 @@
  * enforces: frozen fills that must be replaced, validated paints, 100 kB plugin data,
  * relaunch commands that exist in the manifest. Every change is journaled for undo.
  */
-import type { ExportSettingsImage, HostPage, HostParent, HostRectangle, HostSceneNode, Paint, Transform } from '../../plugin/host';
+import type { Effect, ExportSettingsImage, HostPage, HostParent, HostRectangle, HostSceneNode, Paint, Transform } from '../../plugin/host';
 import { utf8Length } from '../../protocol/edit-record';
 import type { Journal } from './journal';
 
@@ -15,6 +15,18 @@ export interface Doc {
   relaunchCommands: ReadonlySet<string>;
   changed(): void;
   selectionRemoved(node: EmuSceneNode): void;
+  /** Throws when a fault was injected for this operation (EmulatedFigma.injectFault). */
+  fault(op: string): void;
+  /** True while the emulator itself builds an instance's contents (instances are read-only otherwise). */
+  buildingInstance: boolean;
+}
+
+/** Figma's message when a plugin changes the children of an instance. */
+const INSTANCE_CHILDREN = 'Cannot move node. New parent is an instance or is inside of an instance';
+
+function inInstance(node: EmuNode | null): boolean {
+  for (let n = node; n; n = n.parent) if (n.type === 'INSTANCE') return true;
+  return false;
 }
 
 /** Figma documents 100 kB per plugin data entry; counted here as UTF-8 bytes of key + value. */
@@ -77,6 +89,7 @@ export abstract class EmuNode {
     return this._name;
   }
   set name(value: string) {
+    this.doc.fault('name');
     this.set('_name' as keyof this, String(value) as never);
   }
 
@@ -85,6 +98,7 @@ export abstract class EmuNode {
   }
 
   setPluginData(key: string, value: string): void {
+    this.doc.fault('setPluginData');
     if (typeof key !== 'string' || typeof value !== 'string') throw new TypeError('setPluginData: key and value must be strings');
     const bytes = utf8Length(key) + utf8Length(value);
     if (bytes > PLUGIN_DATA_LIMIT) throw new Error(`setPluginData: ${bytes} bytes exceeds the ${PLUGIN_DATA_LIMIT}-byte limit`);
@@ -104,13 +118,63 @@ export abstract class EmuSceneNode extends EmuNode implements HostSceneNode {
   protected _y = 0;
   protected _width = 100;
   protected _height = 100;
-  readonly rotation = 0;
   protected _fills: ReadonlyArray<Paint> = Object.freeze([]);
+  protected _rotation = 0;
+  protected _visible = true;
+  protected _locked = false;
+  protected _opacity = 1;
+  protected _strokes: ReadonlyArray<Paint> = Object.freeze([]);
+  protected _effects: ReadonlyArray<Effect> = Object.freeze([]);
+
+  /** Degrees, counter-clockwise, about the top-left corner (as in Figma). Exports render unrotated. */
+  get rotation(): number {
+    return this._rotation;
+  }
+  set rotation(v: number) {
+    if (!Number.isFinite(v)) throw new Error('rotation: expected a finite number');
+    this.set('_rotation' as keyof this, v as never);
+  }
+  get visible(): boolean {
+    return this._visible;
+  }
+  set visible(v: boolean) {
+    this.set('_visible' as keyof this, !!v as never);
+  }
+  get locked(): boolean {
+    return this._locked;
+  }
+  set locked(v: boolean) {
+    this.set('_locked' as keyof this, !!v as never);
+  }
+  get opacity(): number {
+    return this._opacity;
+  }
+  set opacity(v: number) {
+    if (!(v >= 0 && v <= 1)) throw new Error('opacity: expected a number in [0, 1]');
+    this.set('_opacity' as keyof this, v as never);
+  }
+  get strokes(): ReadonlyArray<Paint> {
+    return this._strokes;
+  }
+  set strokes(paints: ReadonlyArray<Paint>) {
+    if (!Array.isArray(paints)) throw new Error('strokes: expected an array of paints');
+    paints.forEach((p, i) => validatePaint(this.doc, p, i));
+    this.set('_strokes' as keyof this, deepFreeze(structuredClone([...paints])) as never);
+  }
+  get effects(): ReadonlyArray<Effect> {
+    return this._effects;
+  }
+  set effects(effects: ReadonlyArray<Effect>) {
+    if (!Array.isArray(effects)) throw new Error('effects: expected an array of effects');
+    for (const e of effects) if (!['DROP_SHADOW', 'INNER_SHADOW', 'LAYER_BLUR', 'BACKGROUND_BLUR'].includes(e.type)) throw new Error(`effects: the emulator supports shadows and blurs, got ${String(e.type)}`);
+    this.set('_effects' as keyof this, deepFreeze(structuredClone([...effects])) as never);
+  }
 
   get x(): number {
     return this._x;
   }
   set x(v: number) {
+    this.doc.fault('x');
     if (!Number.isFinite(v)) throw new Error('x: expected a finite number');
     if (!this.parent?.isAutoLayout) this.set('_x' as keyof this, v as never);
   }
@@ -118,6 +182,7 @@ export abstract class EmuSceneNode extends EmuNode implements HostSceneNode {
     return this._y;
   }
   set y(v: number) {
+    this.doc.fault('y');
     if (!Number.isFinite(v)) throw new Error('y: expected a finite number');
     if (!this.parent?.isAutoLayout) this.set('_y' as keyof this, v as never);
   }
@@ -138,6 +203,7 @@ export abstract class EmuSceneNode extends EmuNode implements HostSceneNode {
     return this._fills;
   }
   set fills(paints: ReadonlyArray<Paint>) {
+    this.doc.fault('fills');
     if (!Array.isArray(paints)) throw new Error('fills: expected an array of paints');
     paints.forEach((p, i) => validatePaint(this.doc, p, i));
     this.set('_fills' as keyof this, deepFreeze(structuredClone([...paints])) as never);
@@ -154,13 +220,16 @@ export abstract class EmuSceneNode extends EmuNode implements HostSceneNode {
 
   get absoluteTransform(): Transform {
     const o = this.originInPage;
+    const r = (this._rotation * Math.PI) / 180;
+    const [c, s] = [Math.cos(r), Math.sin(r)];
     return [
-      [1, 0, o.x + this.x],
-      [0, 1, o.y + this.y],
+      [c, s, o.x + this.x],
+      [-s, c, o.y + this.y],
     ];
   }
 
   resize(width: number, height: number): void {
+    this.doc.fault('resize');
     if (!(width >= 0.01 && height >= 0.01)) throw new Error(`resize: width and height must be ≥ 0.01, got ${width}×${height}`);
     this.set('_width' as keyof this, width as never);
     this.set('_height' as keyof this, height as never);
@@ -168,6 +237,7 @@ export abstract class EmuSceneNode extends EmuNode implements HostSceneNode {
   }
 
   setRelaunchData(data: { [command: string]: string }): void {
+    this.doc.fault('setRelaunchData');
     for (const command of Object.keys(data)) {
       if (!this.doc.relaunchCommands.has(command)) throw new Error(`setRelaunchData: command '${command}' is not in the manifest's relaunchButtons`);
     }
@@ -184,6 +254,7 @@ export abstract class EmuSceneNode extends EmuNode implements HostSceneNode {
 
   remove(): void {
     if (!this.parent) throw new Error(`remove: node ${this.id} is already removed`);
+    if (inInstance(this.parent) && !this.doc.buildingInstance) throw new Error('Cannot remove a node inside an instance');
     this.parent.detach(this);
   }
 }
@@ -206,6 +277,9 @@ export abstract class EmuParentNode extends EmuSceneNode implements HostParent {
   }
 
   insertChild(index: number, child: unknown): void {
+    this.doc.fault('insertChild');
+    if (inInstance(this) && !this.doc.buildingInstance) throw new Error(INSTANCE_CHILDREN);
+    if (child instanceof EmuSceneNode && inInstance(child.parent) && !this.doc.buildingInstance) throw new Error('Cannot move a node inside an instance');
     if (!(child instanceof EmuSceneNode)) throw new Error('insertChild: expected a scene node created by this document');
     if (child === this || (child instanceof EmuParentNode && child.contains(this))) throw new Error('insertChild: cannot insert a node into itself');
     if (!Number.isInteger(index) || index < 0 || index > this._children.length) throw new Error(`insertChild: index ${index} out of range 0–${this._children.length}`);
@@ -268,6 +342,22 @@ export class EmuRectangle extends EmuSceneNode implements HostRectangle {
 
 export class EmuEllipse extends EmuSceneNode {
   readonly type = 'ELLIPSE';
+}
+
+/** A vector path; the emulator draws its fills over its box. */
+export class EmuVector extends EmuSceneNode {
+  readonly type = 'VECTOR';
+}
+
+/** A text layer; the emulator draws its fills over its box (no glyphs). */
+export class EmuText extends EmuSceneNode {
+  readonly type = 'TEXT';
+  characters = '';
+}
+
+/** An instance of a component: its children cannot be added, moved or removed by a plugin. */
+export class EmuInstance extends EmuParentNode {
+  readonly type = 'INSTANCE';
 }
 
 export class EmuFrame extends EmuParentNode {

@@ -103,6 +103,7 @@ function blend(out: Uint8ClampedArray, k: number, c: [number, number, number, nu
 }
 
 function drawNode(node: EmuSceneNode, target: Target, clip: [number, number, number, number], image: ImageLookup): void {
+  if (!node.visible) return;
   const t = node.absoluteTransform;
   const [nx, ny, w, h] = [t[0][2], t[1][2], node.width, node.height];
   // Pixel range covered by the node, intersected with the clip (both in output pixels).
@@ -121,7 +122,7 @@ function drawNode(node: EmuSceneNode, target: Target, clip: [number, number, num
         if (ellipse && ((u - w / 2) / (w / 2)) ** 2 + ((v - h / 2) / (h / 2)) ** 2 > 1) continue;
         for (const sample of samplers) {
           const c = sample(u, v);
-          if (c) blend(target.data, (py * target.width + px) * 4, c);
+          if (c) blend(target.data, (py * target.width + px) * 4, node.opacity === 1 ? c : [c[0], c[1], c[2], c[3] * node.opacity]);
         }
       }
     }

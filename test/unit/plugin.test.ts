@@ -80,7 +80,7 @@ describe('reading the selection', () => {
     h.start();
     await h.send({ type: 'ready', protocol: 1 }, (m) => m.type === 'selection');
     h.figma.currentPage.selection = [a, b];
-    expect((await h.nextSelection()).selection).toEqual({ kind: 'multiple', count: 2 });
+    expect((await h.nextSelection()).selection).toMatchObject({ kind: 'multiple', count: 2, layers: [{ nodeId: a.id }, { nodeId: b.id }] });
     b.setPluginData(EDIT_RECORD_KEY, JSON.stringify(record()));
     h.figma.currentPage.selection = [b];
     expect((await h.nextSelection()).selection).toMatchObject({ kind: 'image', image: { record: record() } });
@@ -182,7 +182,7 @@ describe('writing results', () => {
     const msg = applyMsg(src.id, 2);
     msg.results[1].bytes = new Uint8Array([1, 2, 3, 4, 5]);
     const got = await h.send(msg, isApplied);
-    expect(got.find(isApplied)).toEqual({ type: 'error', requestId: 'req-1', message: 'Image type is unsupported' });
+    expect(got.find(isApplied)).toEqual({ type: 'error', requestId: 'req-1', message: 'result 2 (“result 2”): The image is not PNG, JPEG or GIF.' });
     expect(h.figma.currentPage.children).toEqual([src]);
     expect(h.figma.notifications.at(-1)).toMatchObject({ options: { error: true } });
   });
@@ -198,10 +198,11 @@ describe('writing results', () => {
     expect(h.figma.currentPage.children).toEqual([src]);
   });
 
-  it('reports a source that no longer exists', async () => {
+  it('keeps the work when the source no longer exists: placed in view, and says so', async () => {
     const h = harness();
     await ready(h);
     const got = await h.send(applyMsg('9:99'), isApplied);
-    expect(got.find(isApplied)).toMatchObject({ type: 'error', message: 'source layer 9:99 is not on this page any more' });
+    expect(got.find(isApplied)).toMatchObject({ type: 'applied' });
+    expect(h.figma.notifications.at(-1)?.message).toContain('was deleted while you were editing');
   });
 });
