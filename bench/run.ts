@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: the engine against PyTorch and native ONNX Runtime on this machine, and
  * against the compute floor. Prints a table and writes bench/results.json.
- *   npm run bench [-- --quick] [-- --pack models/personas64]
+ *   npm run bench [-- --quick] [-- --pack models/personas64] [-- --only edit-step,projection,transfer,memory,cold-start,bundle]
  * Every comparison is measured in the same run, interleaved (one step of each runtime in
  * turn), medians over repeated runs after warm-up. Peers that are not installed are
  * skipped with a line saying so.
@@ -15,12 +15,16 @@ import { Peer, median } from './peer.js';
 import { benchProjectionAsync } from './projection.js';
 import { benchTransferAsync } from './transfer.js';
 import { benchMemory } from './memory.js';
+import { benchColdStartAsync } from './cold-start.js';
 
 const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
 const packArg = argv.indexOf('--pack');
 const pack = packArg >= 0 ? argv[packArg + 1]! : existsSync('models/personas64/pack.json') ? 'models/personas64' : 'test/fixtures/packs/tiny';
 const BATCHES = [1, 8, 16, 64];
+const onlyArg = argv.indexOf('--only');
+const only = onlyArg >= 0 ? new Set(argv[onlyArg + 1]!.split(',')) : null;   // e.g. --only cold-start,bundle
+const want = (section: string) => !only || only.has(section);
 const results: Record<string, unknown> = { date: new Date().toISOString(), pack, quick };
 const lines: string[] = [];
 const say = (s: string) => { console.log(s); lines.push(s); };
@@ -85,7 +89,7 @@ async function benchEditStepAsync(): Promise<void> {
 
   const ref = 'torch-autograd-1t';
   say('\n## Edit step (loss + gradient w.r.t. the latent), median ms per step');
-  say(`pack ${pack}; FLOPs counted from the graph (Conv/ConvTranspose/MatMul); peak = sgemm 1024² via OpenBLAS in the same run: ` +
+  say(`pack ${pack}; FLOPs of every convolution in one step, counted by running the same graph in PyTorch; peak = sgemm 1024² via OpenBLAS in the same run: ` +
     (peak['1t'] ? `${peak['1t'].toFixed(1)} GFLOP/s (1 thread), ${peak['2t']!.toFixed(1)} GFLOP/s (2 threads)` : 'not measured'));
   say('| runtime | ' + BATCHES.map((b) => `B=${b} ms (steps/s)`).join(' | ') + ' | ×PyTorch at B=8 | % of peak at B=8 |');
   say('|---|' + BATCHES.map(() => '---').join('|') + '|---|---|');
@@ -139,15 +143,17 @@ async function main(): Promise<void> {
   say(`# Manifold benchmarks — ${results.date}`);
   say(`machine: ${JSON.stringify(results.machine)}`);
   say('GPU: not measured (no GPU machine was lent to this run; WebGPU numbers need one).');
-  await benchEditStepAsync();
-  results.projection = await benchProjectionAsync(pack, quick, say);
-  results.transfer = await benchTransferAsync(pack, quick, say);
-  results.memory = benchMemory(pack, say);
-  bundleSizes();
+  if (want('edit-step')) await benchEditStepAsync();
+  if (want('projection')) results.projection = await benchProjectionAsync(pack, quick, say);
+  if (want('transfer')) results.transfer = await benchTransferAsync(pack, quick, say);
+  if (want('memory')) results.memory = benchMemory(pack, say);
+  if (want('cold-start')) results.coldStart = await benchColdStartAsync(quick, say);
+  if (want('bundle')) bundleSizes();
   results.seconds = (Date.now() - t0) / 1000;
   say(`\nbench finished in ${results.seconds} s`);
-  writeFileSync('bench/results.json', JSON.stringify(results, null, 2) + '\n');
-  writeFileSync('bench/results.md', lines.join('\n') + '\n');
+  const suffix = only ? '.partial' : '';
+  writeFileSync(`bench/results${suffix}.json`, JSON.stringify(results, null, 2) + '\n');
+  writeFileSync(`bench/results${suffix}.md`, lines.join('\n') + '\n');
 }
 
 void main().catch((e) => { console.error(e); process.exit(1); });

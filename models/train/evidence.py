@@ -36,6 +36,8 @@ def parse_args(argv=None):
     p.add_argument("--iters", type=int, default=100, help="L-BFGS-B iterations per projection")
     p.add_argument("--feature-weight", type=float, default=0.1)
     p.add_argument("--skip-recon", action="store_true")
+    p.add_argument("--rename", action="store_true",
+                   help="only re-derive code names (meta.json) and evidence.md from an existing evidence.json in --out")
     return p.parse_args(argv)
 
 
@@ -108,6 +110,48 @@ def snap(z, lay):
     return z
 
 
+def code_names(codes, found):
+    # Names for pack.json, from the attribute each code tracks best: the categorical code first
+    # (its chips show that attribute's values), then the continuous codes, strongest first, each
+    # taking its best attribute not named yet (score >= 0.1), else "<best> variation". Names are
+    # unique: the engine and the panel address codes by name.
+    names, used = {}, set()
+    def pick(i, f):
+        sc = f.get("nmi") or f.get("eta2")
+        ranked = [a for a, v in sorted(sc.items(), key=lambda kv: -kv[1]) if v >= 0.1]
+        free = [a for a in ranked if a not in used]
+        if free:
+            used.add(free[0])
+            return PRETTY[free[0]], free[0], sc[free[0]]
+        if ranked:
+            return PRETTY[ranked[0]] + " variation", ranked[0], sc[ranked[0]]
+        return None, f["best"], sc[f["best"]]
+    order = [i for i, c in enumerate(codes) if c["kind"] == "categorical"] + sorted(
+        [i for i, c in enumerate(codes) if c["kind"] == "continuous"],
+        key=lambda i: -(found[i].get("eta2") or {})[found[i]["best"]])
+    for i in order:
+        names[i] = pick(i, found[i])
+    meta_codes, taken = [], set()
+    for i, (c, f) in enumerate(zip(codes, found)):
+        name, attr, score = names[i]
+        if name is None:
+            name = "Variant" if c["kind"] == "categorical" else f"Variation {i}"
+        base, k = name, 2
+        while name in taken:
+            name, k = f"{base} {k}", k + 1
+        taken.add(name)
+        if c["kind"] == "categorical":
+            maj = f.get("majority") if attr == f["best"] else None
+            entry = dict(name=name, kind="categorical", offset=c["offset"], size=c["size"],
+                         labels=[f"{j + 1}" + (f" · {maj[j]}" if maj and maj[j] else "") for j in range(c["size"])])
+        else:
+            entry = dict(name=name, kind="continuous", offset=c["offset"], range=c["range"])
+        entry["evidence"] = dict(image=c["image"], attribute=attr, score=score, measure="NMI" if "nmi" in f else "eta^2")
+        meta_codes.append(entry)
+
+    return meta_codes
+
+
 def evidence_markdown(ev, codes, lay):
     """A page a person can read beside the pack: the pictures and the numbers."""
     out = ["# Evidence for this pack", "",
@@ -121,7 +165,7 @@ def evidence_markdown(ev, codes, lay):
     for c, f in zip(codes, ev["codes"]):
         scores = f.get("nmi") or f.get("eta2")
         top = sorted(scores.items(), key=lambda kv: -kv[1])[:3]
-        out += [f"### {c['name']} ({c['kind']})", "", f"![{c['name']}]({c['evidence']['image']})", "",
+        out += [f"### {c['name']} ({c['kind']}, named for `{c['evidence']['attribute']}`)", "", f"![{c['name']}]({c['evidence']['image']})", "",
                 "Best matching attributes: " + ", ".join(f"{k} {v:.3f}" for k, v in top) + ".", ""]
         if "used" in f:
             out += [f"Categories used by Q on real avatars: {f['used']}.", ""]
@@ -147,10 +191,33 @@ def evidence_markdown(ev, codes, lay):
     return "\n".join(out) + "\n"
 
 
+def layout_codes(lay):
+    codes, o = [], lay.noise
+    for ci, k in enumerate(lay.categorical):
+        codes.append(dict(kind="categorical", offset=o, size=k, image=f"traverse_categorical_{ci}.png"))
+        o += k
+    for cj in range(lay.continuous):
+        codes.append(dict(kind="continuous", offset=o + cj, range=[-1, 1], image=f"traverse_continuous_{cj}.png"))
+    return codes
+
+
+def write_names(args, ev, lay):
+    meta_codes = code_names(layout_codes(lay), ev["codes"])
+    with open(os.path.join(args.out, "meta.json"), "w") as f:
+        json.dump(dict(codes=meta_codes), f, indent=2)
+    with open(os.path.join(args.out, "evidence.md"), "w") as f:
+        f.write(evidence_markdown(ev, meta_codes, lay))
+
+
 def main(argv=None):
     args = parse_args(argv)
     torch.set_num_threads(os.cpu_count() or 1)
     os.makedirs(args.out, exist_ok=True)
+    if args.rename:
+        ck = torch.load(os.path.join(args.run, "ckpt.pt"), map_location="cpu")
+        with open(os.path.join(args.out, "evidence.json")) as f:
+            write_names(args, json.load(f), LatentLayout(**ck["layout"]))
+        return
     lay, G, D, P, has_enc = load(args.run)
     train = AvatarSet(args.data, "train")
     held = AvatarSet(args.data, "heldout")
@@ -235,23 +302,7 @@ def main(argv=None):
         found.append(dict(code=f"continuous {cj}", eta2=scores, best=best))
     ev["codes"] = found
 
-    # Names for pack.json: the attribute a code tracks best when the association is clear.
-    meta_codes, used = [], set()
-    for c, f in zip(codes, found):
-        score = (f.get("nmi") or f.get("eta2"))[f["best"]]
-        name = None
-        if score >= 0.1:
-            name = PRETTY[f["best"]] + (" 2" if f["best"] in used else "")
-            used.add(f["best"])
-        if c["kind"] == "categorical":
-            maj = f.get("majority") or [None] * c["size"]
-            entry = dict(name=name or "Variant", kind="categorical", offset=c["offset"], size=c["size"],
-                         labels=[f"{j + 1}" + (f" · {maj[j]}" if name and maj[j] else "") for j in range(c["size"])])
-        else:
-            entry = dict(name=name or f"Variation {c['offset'] - lay.noise - sum(lay.categorical) + 1}", kind="continuous",
-                         offset=c["offset"], range=c["range"])
-        entry["evidence"] = dict(image=c["image"], best=f["best"], score=score, measure="NMI" if "nmi" in f else "eta^2")
-        meta_codes.append(entry)
+    meta_codes = code_names(codes, found)
 
     # 5. held-out reconstruction: encoder-only / optimisation-only / hybrid
     if not args.skip_recon and has_enc:
@@ -296,10 +347,7 @@ def main(argv=None):
 
     with open(os.path.join(args.out, "evidence.json"), "w") as f:
         json.dump(ev, f, indent=2)
-    with open(os.path.join(args.out, "evidence.md"), "w") as f:
-        f.write(evidence_markdown(ev, meta_codes, lay))
-    with open(os.path.join(args.out, "meta.json"), "w") as f:
-        json.dump(dict(codes=meta_codes), f, indent=2)
+    write_names(args, ev, lay)
     print(json.dumps(ev, indent=2))
 
 

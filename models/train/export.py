@@ -203,7 +203,7 @@ def main(argv=None):
         "hog": {"orientations": hog.o, "cellStride": hog.cell, "cells": R // hog.cell},
         "defaults": {
             "edit": {"colorWeight": 1, "edgeWeight": 0.2, "smoothWeight": 0.05, "lr": 0.1, "steps": 40, "candidates": 8, "jitter": 0.5},
-            "project": {"pixelWeight": 1, "featureWeight": 0.1, "iterations": 100, "starts": 4},
+            "project": {"pixelWeight": 1, "featureWeight": 0.1, "iterations": 40, "starts": 4},
         },
         "weights": {"file": "weights.bin", "bytes": nbytes, "sha256": sha256(os.path.join(args.out, "weights.bin"))},
         "graphs": graphs,
