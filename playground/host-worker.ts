@@ -17,12 +17,13 @@ interface Scope {
 const scope = self as unknown as Scope;
 const post = (msg: HostToPage, transfer: Transferable[] = []) => scope.postMessage(msg, transfer);
 let figma: EmulatedFigma | null = null;
+let codeUrl = '';
 
 function snapshot(f: EmulatedFigma): Scene {
   const layers = f.currentPage.children.map((node) => {
     const scale = Math.min(1, 512 / Math.max(node.width, node.height));
     const pixels = f.exportNode(node, { format: 'PNG', constraint: { type: 'SCALE', value: scale } });
-    return { id: node.id, name: node.name, type: node.type, x: node.x, y: node.y, width: node.width, height: node.height, pixels, isResult: !!node.getPluginData(EDIT_RECORD_KEY) || (node.type === 'GROUP' && node.name.includes('Manifold')) };
+    return { id: node.id, name: node.name, type: node.type, x: node.x, y: node.y, width: node.width, height: node.height, pixels, isResult: !!node.getPluginData(EDIT_RECORD_KEY) || (node.type === 'GROUP' && node.name.includes('Manifold')), relaunch: Object.keys(node.relaunchData) };
   });
   return { layers, selection: f.currentPage.selection.map((n) => n.id), undoDepth: f.undoDepth };
 }
@@ -48,6 +49,7 @@ async function startAsync(msg: Extract<PageToHost, { type: 'start' }>): Promise<
     hooks: {
       showUI: (_html, options) => post({ type: 'show-ui', width: options.width ?? 300, height: options.height ?? 400 }),
       toUi: (message) => post({ type: 'to-ui', message }),
+      resize: (width, height) => post({ type: 'resize-ui', width, height }),
       notify: (message, options) => post({ type: 'notify', message, error: options.error === true }),
       changed: postScene,
     },
@@ -57,6 +59,7 @@ async function startAsync(msg: Extract<PageToHost, { type: 'start' }>): Promise<
   // What Figma provides to a plugin's code: the `figma` global and `__html__`.
   scope.figma = f;
   scope.__html__ = msg.html;
+  codeUrl = msg.codeUrl;
   scope.importScripts(msg.codeUrl);
   f.run();
   postScene();
@@ -78,6 +81,13 @@ async function handleAsync(msg: PageToHost): Promise<void> {
     case 'undo':
       figma?.undo();
       postScene();
+      return;
+    case 'relaunch':
+      // As Figma does: the plugin starts again, with the command of the button that was clicked.
+      if (!figma) return;
+      figma.relaunch(msg.command);
+      scope.importScripts(codeUrl);
+      figma.run();
       return;
     case 'export': {
       const node = await findScene(msg.id);

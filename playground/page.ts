@@ -82,6 +82,8 @@ function drawScene(): void {
   }
   ($('download') as HTMLButtonElement).disabled = scene.selection.length !== 1;
   ($('undo') as HTMLButtonElement).disabled = scene.undoDepth === 0;
+  const selected = scene.selection.length === 1 ? scene.layers.find((l) => l.id === scene.selection[0]) : undefined;
+  ($('relaunch') as HTMLButtonElement).disabled = !selected?.relaunch.includes('edit');
 }
 
 let toastTimer = 0;
@@ -99,6 +101,12 @@ worker.onmessage = (event: MessageEvent<HostToPage>) => {
   switch (msg.type) {
     case 'show-ui':
       return showUi(msg.width, msg.height);
+    case 'resize-ui':
+      if (iframe) {
+        iframe.width = String(msg.width);
+        iframe.height = String(msg.height);
+      }
+      return;
     case 'to-ui':
       iframe?.contentWindow?.postMessage({ pluginMessage: msg.message }, '*');
       return;
@@ -127,6 +135,7 @@ window.addEventListener('message', (event) => {
 
 $('canvas').addEventListener('click', () => send({ type: 'select', ids: [] }));
 $('undo').addEventListener('click', () => send({ type: 'undo' }));
+$('relaunch').addEventListener('click', () => send({ type: 'relaunch', command: 'edit' }));
 $('download').addEventListener('click', async () => {
   const id = scene.selection[0];
   const bytes = id ? await request({ type: 'export', id }) : null;
@@ -166,6 +175,8 @@ const playground = {
     send({ type: 'select', ids: [layer.id] });
   },
   undo: () => send({ type: 'undo' }),
+  /** Clicks the selected layer's relaunch button (manifest relaunchButtons command). */
+  relaunch: (command = 'edit') => send({ type: 'relaunch', command }),
   /** The bytes of a layer's image fill, as an array (for comparing before/after). */
   imageBytes: async (id: string) => Array.from((await request({ type: 'image-bytes', id })) ?? []),
   exportPng: async (id: string) => Array.from((await request({ type: 'export', id })) ?? []),

@@ -11,6 +11,8 @@ export interface SceneLayer {
   /** The layer rendered by the emulator at `scale`. */
   pixels: { width: number; height: number; data: Uint8ClampedArray };
   isResult: boolean;
+  /** setRelaunchData commands of the layer. */
+  relaunch: string[];
 }
 
 export interface Scene {
@@ -24,11 +26,14 @@ export type PageToHost =
   | { type: 'from-ui'; message: unknown }
   | { type: 'select'; ids: string[] }
   | { type: 'undo' }
+  /** The user clicks a relaunch button of the selected layer (e.g. "Edit with Manifold"). */
+  | { type: 'relaunch'; command: string }
   | { type: 'export'; requestId: number; id: string }
   | { type: 'image-bytes'; requestId: number; id: string };
 
 export type HostToPage =
   | { type: 'show-ui'; width: number; height: number }
+  | { type: 'resize-ui'; width: number; height: number }
   | { type: 'to-ui'; message: unknown }
   | { type: 'scene'; scene: Scene }
   | { type: 'notify'; message: string; error: boolean }

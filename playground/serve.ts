@@ -14,16 +14,16 @@ const TYPES: Record<string, string> = {
   '.json': 'application/json',
   '.png': 'image/png',
 };
-const ROUTES: Array<[prefix: string, dir: string]> = [
-  ['/dist/', join(ROOT, 'dist')],
+const routes = (dist: string): Array<[prefix: string, dir: string]> => [
+  ['/dist/', dist],
   ['/samples/', join(ROOT, 'playground', 'samples')],
 ];
 
-function resolvePath(url: string): string | null {
+function resolvePath(url: string, dist: string): string | null {
   const path = decodeURIComponent(new URL(url, 'http://localhost').pathname);
   if (path === '/' || path === '/index.html') return join(ROOT, 'playground', 'index.html');
   if (path === '/manifest.json') return join(ROOT, 'manifest.json');
-  for (const [prefix, dir] of ROUTES) {
+  for (const [prefix, dir] of routes(dist)) {
     if (!path.startsWith(prefix)) continue;
     const file = normalize(join(dir, path.slice(prefix.length)));
     return file.startsWith(dir) ? file : null;
@@ -31,13 +31,14 @@ function resolvePath(url: string): string | null {
   return null;
 }
 
-export function startServer(port = 5173, host = '127.0.0.1'): Promise<{ url: string; server: Server }> {
+/** `dist`: the build to serve as /dist/ (default dist/; browser tests may serve their own). */
+export function startServer(port = 5173, host = '127.0.0.1', dist = join(ROOT, 'dist')): Promise<{ url: string; server: Server }> {
   const server = createServer((req, res) => {
     if (req.url === '/favicon.ico') {
       res.writeHead(204).end();
       return;
     }
-    const file = resolvePath(req.url ?? '/');
+    const file = resolvePath(req.url ?? '/', dist);
     if (!file || !existsSync(file) || !statSync(file).isFile()) {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
       return;

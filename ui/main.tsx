@@ -1,22 +1,25 @@
 /**
  * Panel bootstrap: connect to the host, start the compute worker, probe capabilities,
- * receive the streamed assets, and draw the store with Preact.
+ * receive the streamed assets (handed to the worker, which starts the engine on them), and
+ * draw the store with Preact.
  */
 import { render } from 'preact';
 import workerSource from 'manifold:engine-worker';
 import { errorMessage, PROTOCOL_VERSION, type PluginToUi } from '../protocol/messages';
 import { probeCapabilitiesAsync } from './capabilities';
 import { App } from './components/app';
+import { createController } from './controller';
+import { friendlyError } from './friendly-error';
 import { AssetReceiver } from './host/assets';
 import { connectToHost } from './host/bridge';
 import { createStore } from './state/store';
-import { EngineClient } from './worker/client';
+import { ComputeWorker } from './worker/client';
 import './styles.css';
 
 const store = createStore();
-const engine = new EngineClient(workerSource);
+const worker = new ComputeWorker(workerSource);
 let receiver: AssetReceiver | null = null;
-let requestSeq = 0;
+const capsReady = probeCapabilitiesAsync().then((caps) => store.dispatch({ type: 'caps', caps }));
 
 async function handleAsync(msg: PluginToUi): Promise<void> {
   switch (msg.type) {
@@ -30,22 +33,18 @@ async function handleAsync(msg: PluginToUi): Promise<void> {
       if (!bytes) return;
       store.dispatch({ type: 'asset-received', name: msg.name });
       if (receiver.done.size === receiver.expected) {
-        // Hand the worker its own copies; the panel keeps the originals in memory.
-        const copies = Object.fromEntries([...receiver.done].map(([name, b]) => [name, b.slice()]));
-        await engine.request({ type: 'assets', assets: copies }, Object.values(copies).map((b) => b.buffer));
+        // The worker gets the bytes (moved, not copied: the panel keeps no second copy).
+        const all = Object.fromEntries(receiver.done);
+        receiver.done.clear();
+        const names = Object.keys(all);
+        await worker.request({ type: 'assets', assets: all }, { transfer: Object.values(all).map((b) => b.buffer) });
+        await capsReady; // the engine's backend choice reads the capabilities
+        controller.assetsReady(names);
       }
       return;
     }
-    case 'selection':
-      store.dispatch({ type: 'selection', selection: msg.selection });
-      return;
-    case 'applied':
-      store.dispatch({ type: 'applied', requestId: msg.requestId, nodeIds: msg.nodeIds });
-      return;
-    case 'error':
-      if (msg.requestId) store.dispatch({ type: 'apply-failed', requestId: msg.requestId, message: msg.message });
-      else store.dispatch({ type: 'error', message: msg.message });
-      return;
+    default:
+      return controller.handlePluginMessage(msg);
   }
 }
 
@@ -53,46 +52,26 @@ const host = connectToHost(
   (msg) => {
     handleAsync(msg).catch((error) => {
       const message = errorMessage(error);
-      if (msg.type === 'asset-chunk') store.dispatch({ type: 'assets-failed', error: message });
+      if (msg.type === 'asset-chunk') store.dispatch({ type: 'assets-failed', error: friendlyError('load', message) });
       else store.dispatch({ type: 'error', message });
     });
   },
   (reason) => store.dispatch({ type: 'error', message: reason }),
 );
-
-/** Before the engine exists, Apply round-trips the selected image through the worker. */
-async function applyAsync(): Promise<void> {
-  const sel = store.get().selection;
-  if (sel?.kind !== 'image') return;
-  const image = sel.image;
-  const requestId = `apply-${++requestSeq}`;
-  store.dispatch({ type: 'apply-start', requestId });
-  try {
-    const result = await engine.request({ type: 'roundtrip', bytes: image.bytes.slice(), mime: image.mime });
-    host.send({
-      type: 'apply',
-      requestId,
-      sourceNodeId: image.nodeId,
-      group: false,
-      results: [
-        {
-          name: `${image.name} · Manifold round trip`,
-          bytes: result.bytes,
-          width: result.width,
-          height: result.height,
-          record: { v: 1, packId: 'none', latent: [], latent0: [], constraints: { kind: 'roundtrip' }, source: { nodeId: image.nodeId, name: image.name }, createdAt: Date.now() },
-        },
-      ],
-    });
-  } catch (error) {
-    store.dispatch({ type: 'apply-failed', requestId, message: errorMessage(error) });
-  }
-}
+const controller = createController(store, worker, host);
 
 const root = document.getElementById('app')!;
-const draw = () => render(<App state={store.get()} onApply={() => void applyAsync()} />, root);
-store.subscribe(draw);
+const draw = () => render(<App state={store.get()} controller={controller} dispatch={store.dispatch} />, root);
+let queued = false;
+store.subscribe(() => {
+  // Streamed candidates can arrive faster than frames: draw once per animation frame.
+  if (queued) return;
+  queued = true;
+  requestAnimationFrame(() => {
+    queued = false;
+    draw();
+  });
+});
 draw();
 
-probeCapabilitiesAsync().then((caps) => store.dispatch({ type: 'caps', caps }));
 host.send({ type: 'ready', protocol: PROTOCOL_VERSION });

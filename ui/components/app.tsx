@@ -1,121 +1,219 @@
-/** The panel shell: what is selected, what this host can do, and the round-trip Apply. */
-import { useEffect, useMemo } from 'preact/hooks';
-import type { SelectedImage } from '../../protocol/messages';
+/** The panel: header, what is selected, the edit (canvas, brushes, candidates, sequence, codes), and the actions. */
+import { useEffect, useRef } from 'preact/hooks';
+import type { JSX } from 'preact';
 import type { Capabilities } from '../capabilities';
-import type { PanelState } from '../state/store';
+import { canApply, currentCandidate, shownCandidates, type ApplyVariant, type PanelEvent, type PanelState } from '../state/store';
+import { handleShortcut } from '../state/shortcuts';
+import type { Controller } from '../controller';
+import { BrushBar } from './brush-bar';
+import { CandidatesGrid, SequenceSlider } from './candidates';
+import { CodeControls } from './codes';
+import { EditCanvas } from './edit-canvas';
+import { ErrorNote } from './error-note';
+import { GripIcon, LayersIcon } from './icons';
+import { SourceCard } from './source-card';
 
 export interface AppProps {
   state: PanelState;
-  onApply(): void;
+  controller: Controller;
+  dispatch(event: PanelEvent): void;
 }
 
-function CapabilityBadge({ caps }: { caps: Capabilities | null }) {
-  if (!caps) return <span class="badge" data-testid="caps">probing…</span>;
-  const label = caps.webgpu === 'adapter' ? 'WebGPU' : caps.threads ? 'WASM · threads' : 'WASM · 1 thread';
+function BackendBadge({ state }: { state: PanelState }) {
+  const caps: Capabilities | null = state.caps;
+  const backend = state.engine.backend;
+  const gpu = backend ? backend === 'webgpu' : caps?.webgpu === 'adapter';
+  const label = backend || caps ? (gpu ? 'WebGPU' : 'CPU') : '…';
   const title = [
-    `hosted as ${caps.hosting}`,
-    caps.secureContext ? 'secure context' : 'not a secure context',
-    `WebGPU: ${caps.webgpu}${caps.adapter ? ` (${caps.adapter})` : ''}`,
-    caps.threads ? 'threads available' : 'no threads (not cross-origin isolated)',
-  ].join('\n');
+    backend ? `The model runs on ${gpu ? 'the graphics card (WebGPU)' : 'the processor (WebAssembly, 1 thread)'}` : 'The model has not started yet',
+    caps ? `hosted as ${caps.hosting} · ${caps.secureContext ? 'secure context' : 'not a secure context'} · WebGPU: ${caps.webgpu}${caps.adapter ? ` (${caps.adapter})` : ''}` : '',
+  ].filter(Boolean).join('\n');
   return (
-    <span class={`badge ${caps.webgpu === 'adapter' ? 'badge-gpu' : ''}`} title={title} data-testid="caps" data-hosting={caps.hosting} data-secure={String(caps.secureContext)} data-webgpu={caps.webgpu} data-threads={String(caps.threads)}>
+    <span class={`badge${gpu ? ' badge-gpu' : ''}`} title={title} role="status" aria-label={`Runs on ${label}`} data-testid="caps" data-backend={backend ?? ''}
+      data-hosting={caps?.hosting} data-secure={caps ? String(caps.secureContext) : undefined} data-webgpu={caps?.webgpu} data-threads={caps ? String(caps.threads) : undefined}>
       {label}
-      <span class="badge-detail">{caps.secureContext ? ' · secure' : ' · insecure'}</span>
     </span>
   );
 }
 
-function Thumbnail({ image }: { image: SelectedImage }) {
-  const url = useMemo(() => URL.createObjectURL(new Blob([image.bytes as BlobPart], { type: image.mime })), [image.bytes, image.mime]);
-  useEffect(() => () => URL.revokeObjectURL(url), [url]);
-  return <img class="thumb" src={url} alt={image.name} />;
+function PackPicker({ state, controller }: { state: PanelState; controller: Controller }) {
+  const { engine } = state;
+  if (engine.packs.length <= 1) {
+    return engine.pack ? <span class="pack-name" title={`${engine.pack.title}\n${engine.pack.license}`}>{engine.pack.title}</span> : null;
+  }
+  return (
+    <select class="pack-picker" aria-label="Model" title="Model" data-testid="pack-picker" value={engine.packId ?? ''} disabled={engine.status === 'loading'} onChange={(e) => void controller.pickPack((e.currentTarget as HTMLSelectElement).value)}>
+      {engine.packs.map((id) => <option key={id} value={id}>{engine.pack?.id === id ? engine.pack.title : id}</option>)}
+    </select>
+  );
 }
 
-function Selection({ state }: { state: PanelState }) {
+function Empty({ state, controller }: { state: PanelState; controller: Controller }) {
   const sel = state.selection;
-  if (!sel) return <div class="empty" data-testid="selection" data-kind="waiting">Connecting…</div>;
+  const box = (kind: string, title: string, body: JSX.Element | string, extra?: JSX.Element) => (
+    <div class="empty" data-testid="selection" data-kind={kind}>
+      <LayersIcon />
+      <strong>{title}</strong>
+      <p>{body}</p>
+      {extra}
+    </div>
+  );
+  if (!sel) return box('waiting', 'Connecting…', 'Waiting for Figma.');
   switch (sel.kind) {
     case 'none':
-      return (
-        <div class="empty" data-testid="selection" data-kind="none">
-          <strong>Select a layer</strong>
-          <p>An image, an illustration or a frame. Manifold finds the closest image its model can make, and lets you edit it.</p>
-        </div>
-      );
+      return box('none', 'Select a layer', 'An image, an illustration or a frame. Manifold finds the closest image its model can make, and lets you edit it with brushes.');
     case 'multiple':
-      return (
-        <div class="empty" data-testid="selection" data-kind="multiple">
-          <strong>{sel.count} layers selected</strong>
-          <p>Select one layer.</p>
-        </div>
-      );
+      return box('multiple', `${sel.count} layers selected`, 'Manifold edits one layer at a time. Pick one:', sel.layers?.length ? (
+        <ul class="layer-list">
+          {sel.layers.map((l) => <li key={l.nodeId}><button onClick={() => controller.selectLayer(l.nodeId)}>{l.name} <span class="muted">· {l.nodeType.toLowerCase()}</span></button></li>)}
+        </ul>
+      ) : undefined);
     case 'unsupported':
-      return (
-        <div class="empty" data-testid="selection" data-kind="unsupported">
-          <strong>{sel.name}</strong>
-          <p>{sel.reason}</p>
-        </div>
-      );
-    case 'image': {
-      const img = sel.image;
-      return (
-        <div class="selected" data-testid="selection" data-kind="image" data-node-id={img.nodeId} data-width={img.width} data-height={img.height} data-source={img.source}>
-          <Thumbnail image={img} />
-          <div class="meta">
-            <strong title={img.name}>{img.name}</strong>
-            <span>
-              {img.width}×{img.height} px · {img.source === 'image-fill' ? `image fill (${img.fill?.scaleMode.toLowerCase()})` : 'exported'}
-            </span>
-            {img.record && <span>Manifold result · {img.record.packId === 'none' ? 'round trip' : `model ${img.record.packId}`}</span>}
-          </div>
-        </div>
-      );
-    }
+      return box('unsupported', `“${sel.name}” can’t be edited`, sel.reason);
+    default:
+      return null;
   }
 }
 
-function Assets({ state }: { state: PanelState }) {
-  const { assets } = state;
-  const total = assets.expected.reduce((n, a) => n + a.bytes, 0);
-  const packs = new Set(assets.expected.filter((a) => a.packId).map((a) => a.packId)).size;
-  const text =
-    assets.status === 'failed'
-      ? `Assets failed: ${assets.error}`
-      : assets.status === 'ready'
-        ? `Runtime ready · ${(total / 1048576).toFixed(1)} MB · ${packs} model pack${packs === 1 ? '' : 's'}`
-        : `Loading runtime… ${assets.received.length}/${assets.expected.length}`;
+function Selected({ state, controller, dispatch }: AppProps) {
+  const edit = state.edit!;
+  const sel = state.selection?.kind === 'image' ? state.selection.image : null;
+  const projected = edit.status === 'projected';
+  const canContinue = sel?.record && sel.nodeId === edit.nodeId && !projected && edit.status !== 'projecting' && state.engine.status === 'ready';
   return (
-    <div class={`footer-line ${assets.status === 'failed' ? 'error' : ''}`} data-testid="assets" data-status={assets.status} data-count={assets.received.length}>
+    <div class="columns" data-testid="selection" data-kind="image" data-node-id={sel?.nodeId ?? edit.nodeId} data-width={sel?.width} data-height={sel?.height} data-source={sel?.source}>
+      <div class="column">
+        <SourceCard state={state} controller={controller} />
+        {canContinue && (
+          <button class="btn wide" data-testid="continue" onClick={() => void controller.restore(sel!.record!)}>Continue this Manifold edit</button>
+        )}
+        {projected && <EditCanvas state={state} controller={controller} />}
+        {projected && <BrushBar state={state} controller={controller} dispatch={dispatch} />}
+      </div>
+      {projected && (
+        <div class="column">
+          <CandidatesGrid state={state} controller={controller} />
+          <SequenceSlider state={state} controller={controller} />
+          <CodeControls state={state} controller={controller} />
+        </div>
+      )}
+    </div>
+  );
+}
+
+const VARIANTS: Array<{ value: ApplyVariant; label: string }> = [
+  { value: 'final', label: 'Result as a layer' },
+  { value: 'sequence', label: 'Whole sequence as a group of frames' },
+  { value: 'candidates', label: 'Picked candidates as layers' },
+];
+
+function Footer({ state, controller, dispatch }: AppProps) {
+  const { apply, edit } = state;
+  const projected = edit?.status === 'projected';
+  const working = apply.status === 'working';
+  const count = state.variant === 'candidates' && edit ? (edit.picked.length || shownCandidates(edit.candidates).length) : state.variant === 'sequence' ? 15 : 1;
+  const applyLabel = working ? `Applying… ${Math.round((apply.fraction ?? 0) * 100)}%` : state.variant === 'final' ? 'Apply' : `Apply ${count}`;
+  return (
+    <footer>
+      {projected && (
+        <div class="actions">
+          <button class="btn" data-testid="fix" disabled={currentCandidate(edit) === null || working} onClick={() => void controller.fix()} aria-keyshortcuts="F" title="Fix: keep the chosen candidate and explore around it (F)">Fix</button>
+          <button class="btn" data-testid="reset" disabled={working || (!edit.strokes.length && !edit.candidates)} onClick={() => void controller.reset()} aria-keyshortcuts="R" title="Reset: back to the projection, strokes cleared (R)">Reset</button>
+          <select aria-label="What to apply" data-testid="variant" value={state.variant} onChange={(e) => dispatch({ type: 'variant', variant: (e.currentTarget as HTMLSelectElement).value as ApplyVariant })}>
+            {VARIANTS.map((v) => <option key={v.value} value={v.value}>{v.label}</option>)}
+          </select>
+          <button class="btn primary" data-testid="apply" disabled={!canApply(state)} onClick={() => void controller.apply()} aria-keyshortcuts="Control+Enter Meta+Enter" title="Apply the edit to the layer at full resolution (⌘↵)">{applyLabel}</button>
+        </div>
+      )}
+      <div class="status" data-testid="status" data-status={apply.status} aria-live="polite">
+        {working && 'Carrying the edit over to the full-size layer…'}
+        {apply.status === 'done' && `Added ${apply.nodeIds?.length ?? 0} layer${apply.nodeIds?.length === 1 ? '' : 's'} beside the original. ⌘Z in Figma removes ${apply.nodeIds?.length === 1 ? 'it' : 'them'}.`}
+        {apply.status === 'failed' && <ErrorNote message={apply.message ?? ''} testId="apply-error" />}
+        {state.lastError && apply.status === 'idle' && <span class="error-text">{state.lastError}</span>}
+        {!projected && apply.status === 'idle' && !state.lastError && state.engine.status === 'failed' && <ErrorNote message={state.engine.error ?? ''} testId="engine-error" />}
+        {state.engine.status === 'none' && <span class="error-text">This build of Manifold has no model. Build it with a model pack in models/.</span>}
+      </div>
+      <Assets state={state} />
+    </footer>
+  );
+}
+
+function Assets({ state }: { state: PanelState }) {
+  const { assets, engine } = state;
+  const text =
+    assets.status === 'failed' ? 'The model could not be loaded'
+      : assets.status !== 'ready' ? `Loading the model… ${assets.received.length} of ${assets.expected.length} files`
+        : engine.status === 'loading' ? 'Starting the model…'
+          : engine.pack ? `Model: ${engine.pack.title} · ${engine.pack.resolution}×${engine.pack.resolution} px`
+            : engine.status === 'none' ? 'No model in this build' : engine.status === 'failed' ? 'The model did not start' : 'Runtime ready';
+  return (
+    <div class="footer-line" data-testid="assets" data-status={assets.status} data-count={assets.received.length} data-engine={engine.status} title={engine.pack?.license}>
       {text}
     </div>
   );
 }
 
-export function App({ state, onApply }: AppProps) {
-  const canApply = state.selection?.kind === 'image' && state.apply.status !== 'working';
-  const { apply } = state;
+function ResizeGrip({ controller }: { controller: Controller }) {
+  const start = useRef<{ x: number; y: number; w: number; h: number } | null>(null);
+  const asked = useRef<{ w: number; h: number; t: number } | null>(null);
   return (
-    <div class="panel">
+    <div
+      class="grip"
+      role="separator"
+      aria-label="Resize the panel (arrow keys)"
+      aria-orientation="vertical"
+      tabIndex={0}
+      data-testid="resize"
+      onKeyDown={(e) => {
+        const step = e.shiftKey ? 100 : 20;
+        const d = { ArrowRight: [step, 0], ArrowLeft: [-step, 0], ArrowDown: [0, step], ArrowUp: [0, -step] }[e.key];
+        if (!d) return;
+        e.preventDefault();
+        e.stopPropagation();
+        // Presses can come faster than the host resizes: build on the size asked for last.
+        const last = asked.current && Date.now() - asked.current.t < 1000 ? asked.current : { w: window.innerWidth, h: window.innerHeight };
+        const w = Math.max(300, last.w + d[0]), h = Math.max(360, last.h + d[1]);
+        asked.current = { w, h, t: Date.now() };
+        controller.resize(w, h);
+      }}
+      onPointerDown={(e) => {
+        (e.currentTarget as HTMLElement).setPointerCapture?.(e.pointerId);
+        start.current = { x: e.screenX, y: e.screenY, w: window.innerWidth, h: window.innerHeight };
+      }}
+      onPointerMove={(e) => {
+        const s = start.current;
+        if (s) controller.resize(s.w + e.screenX - s.x, s.h + e.screenY - s.y);
+      }}
+      onPointerUp={() => (start.current = null)}
+    >
+      <GripIcon />
+    </div>
+  );
+}
+
+export function App(props: AppProps) {
+  const { state, controller, dispatch } = props;
+  const latest = useRef(props);
+  latest.current = props;
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const p = latest.current;
+      if (handleShortcut(e, p.state, p.controller, p.dispatch)) e.preventDefault();
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, []);
+  return (
+    <div class="panel" data-theme-ready="true">
       <header>
         <h1>Manifold</h1>
-        <CapabilityBadge caps={state.caps} />
+        <PackPicker state={state} controller={controller} />
+        <span class="spacer" />
+        <BackendBadge state={state} />
       </header>
-      <main>
-        <Selection state={state} />
-      </main>
-      <footer>
-        <div class="status" data-testid="status" data-status={apply.status}>
-          {apply.status === 'working' && 'Writing the result…'}
-          {apply.status === 'done' && `Added ${apply.nodeIds?.length ?? 0} layer${apply.nodeIds?.length === 1 ? '' : 's'}.`}
-          {apply.status === 'failed' && <span class="error">{apply.message}</span>}
-          {state.lastError && apply.status === 'idle' && <span class="error">{state.lastError}</span>}
-        </div>
-        <button class="primary" disabled={!canApply} onClick={onApply} data-testid="apply" title="Round trip: decode the image and write it back as a new layer">
-          Apply
-        </button>
-        <Assets state={state} />
-      </footer>
+      <main>{state.edit && state.selection?.kind === 'image' ? <Selected {...props} /> : state.edit && state.apply.status === 'working' ? <Selected {...props} /> : <Empty state={state} controller={controller} />}</main>
+      <Footer {...props} />
+      <ResizeGrip controller={controller} />
     </div>
   );
 }

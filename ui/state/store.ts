@@ -1,9 +1,122 @@
 /**
- * Panel state as a plain reducer: events in, state out. Preact only draws it, so the
- * panel's behaviour can be tested by sending events (test/unit/ui-store.test.ts).
+ * Panel state as a plain reducer: events in, state out. Preact only draws it and the
+ * controller (ui/controller.ts) turns intents into engine requests whose answers come back
+ * here as events, so the panel's behaviour is tested by sending events (test/ui/).
  */
-import type { AssetInfo, SelectionState } from '../../protocol/messages';
+import type { AssetInfo, EditRecord, SelectionState } from '../../protocol/messages';
+import type { FrameMapping } from '../../engine/image/frame';
+import type { Stroke } from '../../engine/brushes/strokes';
+import type { PackSummary } from '../../engine/worker/protocol';
 import type { Capabilities } from '../capabilities';
+import type { Rgba } from '../worker/protocol';
+
+export type Tool = 'color' | 'sketch' | 'warp' | 'eraser';
+export type ApplyVariant = 'final' | 'sequence' | 'candidates';
+export type Rgb = [number, number, number];
+
+/** The strokes the panel paints (sketch-raster is a CLI-only input). */
+export type PanelStroke = Exclude<Stroke, { kind: 'sketch-raster' }>;
+
+export interface EngineState {
+  /** waiting: assets still streaming; none: this build ships no model pack. */
+  status: 'waiting' | 'loading' | 'ready' | 'failed' | 'none';
+  /** Pack ids that were streamed in (the picker shows when there is more than one). */
+  packs: string[];
+  packId: string | null;
+  pack: PackSummary | null;
+  /** 'webgpu' or 'wasm' once the engine runs. */
+  backend: string | null;
+  error: string | null;
+}
+
+export interface Candidates {
+  /** [B, R, R, 4] RGBA. */
+  images: Uint8ClampedArray;
+  /** [B, L] latents. */
+  z: Float32Array;
+  loss: Float32Array;
+  /** Kept candidates, best first (batch indices). */
+  order: number[];
+  step: number;
+  steps: number;
+  final: boolean;
+  count: number;
+}
+
+export interface Projection {
+  z: Float32Array;
+  /** G(z) as RGBA R×R. */
+  image: Uint8ClampedArray;
+  /** Mean squared pixel error on the frame (pack range), NaN when restored from a record. */
+  pixelError: number;
+  encoderPixelError: number;
+  mapping: FrameMapping;
+  /** The InfoGAN code values of z (what Reset returns the controls to). */
+  codes: Record<string, number>;
+}
+
+export interface Sequence {
+  latents: Float32Array;
+  images: Uint8ClampedArray;
+  frames: number;
+  /** The candidate (batch index) it leads to. */
+  target: number;
+}
+
+export interface EditState {
+  nodeId: string;
+  name: string;
+  width: number;
+  height: number;
+  /** The source's bytes as read (the transfer runs on them at full resolution). */
+  bytes: Uint8Array;
+  mime: string;
+  /** Passed back with apply / into the record (see SelectedImage). */
+  revision?: string;
+  imageHash?: string;
+  /** The source decoded (for the eyedropper and projection); null until decoded. */
+  pixels: Rgba | null;
+  status: 'idle' | 'projecting' | 'projected' | 'failed';
+  progress: { done: number; total: number; pixelError?: number } | null;
+  /** Errors where they happened: projecting, optimising, the sequence. */
+  projectError: string | null;
+  editError: string | null;
+  projection: Projection | null;
+  codes: Record<string, number>;
+  strokes: PanelStroke[];
+  redo: PanelStroke[];
+  candidates: Candidates | null;
+  optimising: boolean;
+  /** The candidate on the canvas (batch index); null follows the best. */
+  selected: number | null;
+  /** Candidates picked for "Apply selected candidates". */
+  picked: number[];
+  sequence: Sequence | null;
+  /** Sequence frame on the canvas; null shows the candidate. */
+  frame: number | null;
+  playing: boolean;
+  /** The record this edit was restored from (relaunch / continue). */
+  restored: EditRecord | null;
+}
+
+export interface BrushState {
+  tool: Tool;
+  color: Rgb;
+  /** Recently used colours, newest first, as #rrggbb. */
+  recent: string[];
+  /** Brush diameter in frame pixels (the pack's R×R frame). */
+  width: number;
+  eyedropper: boolean;
+  overlay: boolean;
+}
+
+export interface ApplyState {
+  status: 'idle' | 'working' | 'done' | 'failed';
+  requestId?: string;
+  message?: string;
+  nodeIds?: string[];
+  fraction?: number;
+}
 
 export interface PanelState {
   command: string;
@@ -11,9 +124,15 @@ export interface PanelState {
   caps: Capabilities | null;
   /** null until the main thread has told us. */
   selection: SelectionState | null;
-  apply: { status: 'idle' | 'working' | 'done' | 'failed'; requestId?: string; message?: string; nodeIds?: string[] };
+  engine: EngineState;
+  edit: EditState | null;
+  brush: BrushState;
+  variant: ApplyVariant;
+  apply: ApplyState;
   /** The last message the host or the panel rejected. */
   lastError: string | null;
+  /** True once a relaunch ('edit' command) restore was attempted, so it happens once. */
+  relaunchHandled: boolean;
 }
 
 export type PanelEvent =
@@ -22,43 +141,277 @@ export type PanelEvent =
   | { type: 'assets-failed'; error: string }
   | { type: 'caps'; caps: Capabilities }
   | { type: 'selection'; selection: SelectionState }
+  | { type: 'engine-loading'; packId: string }
+  | { type: 'engine-ready'; pack: PackSummary; backend: string }
+  | { type: 'engine-failed'; message: string }
+  | { type: 'decoded'; nodeId: string; pixels: Rgba }
+  | { type: 'decode-failed'; nodeId: string; message: string }
+  | { type: 'project-start' }
+  | { type: 'project-progress'; done: number; total: number; pixelError?: number }
+  | { type: 'projected'; projection: Projection }
+  | { type: 'project-failed'; message: string }
+  | { type: 'restore'; record: EditRecord; projection: Projection; strokes: PanelStroke[] }
+  | { type: 'relaunch-handled' }
+  | { type: 'tool'; tool: Tool }
+  | { type: 'color'; color: Rgb }
+  | { type: 'width'; width: number }
+  | { type: 'eyedropper'; on: boolean }
+  | { type: 'overlay'; on: boolean }
+  | { type: 'stroke'; stroke: PanelStroke }
+  | { type: 'undo-stroke' }
+  | { type: 'redo-stroke' }
+  | { type: 'edit-start' }
+  | { type: 'candidates'; candidates: Candidates; codes: Record<string, number> }
+  | { type: 'edit-failed'; message: string }
+  | { type: 'edit-cancelled' }
+  | { type: 'select-candidate'; index: number; additive?: boolean }
+  | { type: 'sequence'; sequence: Sequence }
+  | { type: 'sequence-failed'; message: string }
+  | { type: 'frame'; frame: number | null }
+  | { type: 'play'; on: boolean }
+  | { type: 'tick' }
+  | { type: 'code'; name: string; value: number }
+  | { type: 'reset' }
+  | { type: 'variant'; variant: ApplyVariant }
   | { type: 'apply-start'; requestId: string }
+  | { type: 'apply-progress'; requestId: string; fraction: number }
   | { type: 'applied'; requestId: string; nodeIds: string[] }
   | { type: 'apply-failed'; requestId?: string; message: string }
   | { type: 'error'; message: string };
+
+export const MAX_SHOWN_CANDIDATES = 16;
+export const MAX_RECENT_COLOURS = 8;
+export const WIDTH_RANGE: readonly [number, number] = [1, 24];
 
 export const initialState: PanelState = {
   command: '',
   assets: { expected: [], received: [], status: 'waiting' },
   caps: null,
   selection: null,
+  engine: { status: 'waiting', packs: [], packId: null, pack: null, backend: null, error: null },
+  edit: null,
+  brush: { tool: 'color', color: [220, 38, 38], recent: [], width: 6, eyedropper: false, overlay: true },
+  variant: 'final',
   apply: { status: 'idle' },
   lastError: null,
+  relaunchHandled: false,
 };
+
+export function toHex([r, g, b]: Rgb): string {
+  return `#${[r, g, b].map((v) => Math.round(v).toString(16).padStart(2, '0')).join('')}`;
+}
+
+export function fromHex(hex: string): Rgb | null {
+  const m = /^#?([0-9a-f]{6})$/i.exec(hex.trim());
+  if (!m) return null;
+  const n = parseInt(m[1], 16);
+  return [(n >> 16) & 255, (n >> 8) & 255, n & 255];
+}
+
+type EditSource = Pick<EditState, 'nodeId' | 'name' | 'width' | 'height' | 'bytes' | 'mime' | 'revision' | 'imageHash'>;
+
+function newEdit(image: EditSource): EditState {
+  return {
+    nodeId: image.nodeId, name: image.name, width: image.width, height: image.height, bytes: image.bytes, mime: image.mime,
+    revision: image.revision, imageHash: image.imageHash, pixels: null,
+    status: 'idle', progress: null, projectError: null, editError: null, projection: null, codes: {},
+    strokes: [], redo: [], candidates: null, optimising: false, selected: null, picked: [],
+    sequence: null, frame: null, playing: false, restored: null,
+  };
+}
+
+/** The kept candidates in display order (best first), at most 16. */
+export function shownCandidates(c: Candidates | null): number[] {
+  return c ? c.order.slice(0, MAX_SHOWN_CANDIDATES) : [];
+}
+
+/** The batch index on the canvas: the one the user chose if still kept, else the best. */
+export function currentCandidate(edit: EditState | null): number | null {
+  const c = edit?.candidates;
+  if (!c || !c.order.length) return null;
+  if (edit.selected !== null && edit.selected < c.count) return edit.selected;
+  return c.order[0];
+}
+
+/** The latent of a candidate, [L]. */
+export function candidateLatent(c: Candidates, index: number): Float32Array {
+  const L = c.z.length / c.count;
+  return c.z.slice(index * L, (index + 1) * L);
+}
+
+/** What the canvas shows: a sequence frame, the chosen candidate, or the projection. */
+export function canvasImage(edit: EditState | null, R: number): Uint8ClampedArray | null {
+  if (!edit) return null;
+  const n = R * R * 4;
+  if (edit.frame !== null && edit.sequence && edit.frame < edit.sequence.frames) return edit.sequence.images.subarray(edit.frame * n, (edit.frame + 1) * n);
+  const k = currentCandidate(edit);
+  if (k !== null && edit.candidates) return edit.candidates.images.subarray(k * n, (k + 1) * n);
+  return edit.projection?.image ?? null;
+}
+
+/** Whether an edit has something to apply (a change from the projection). */
+export function canApply(state: PanelState): boolean {
+  const e = state.edit;
+  if (!e || e.status !== 'projected' || !e.candidates || state.apply.status === 'working') return false;
+  if (state.variant === 'candidates') return e.picked.length > 0 || shownCandidates(e.candidates).length > 0;
+  return currentCandidate(e) !== null;
+}
+
+function withEdit(state: PanelState, change: (e: EditState) => Partial<EditState>): PanelState {
+  if (!state.edit) return state;
+  return { ...state, edit: { ...state.edit, ...change(state.edit) } };
+}
+
+/** Strokes only make sense on a projected edit. */
+function withProjected(state: PanelState, change: (e: EditState) => Partial<EditState>): PanelState {
+  if (state.edit?.status !== 'projected') return state;
+  return withEdit(state, change);
+}
+
+function clamp(v: number, lo: number, hi: number): number {
+  return Math.min(hi, Math.max(lo, v));
+}
+
+function reduceSelection(state: PanelState, sel: SelectionState): PanelState {
+  // Selecting something else clears the outcome of the last apply; the result itself
+  // (which the main thread selects after writing it) keeps it, and keeps the edit going.
+  const isResult = sel.kind === 'image' && (state.apply.nodeIds ?? []).includes(sel.image.nodeId);
+  const apply = state.apply.status === 'working' || isResult ? state.apply : { status: 'idle' as const };
+  let edit = state.edit;
+  if (sel.kind === 'image' && !isResult && sel.image.nodeId !== edit?.nodeId) edit = newEdit(sel.image);
+  if (sel.kind !== 'image' && state.apply.status !== 'working') edit = null;
+  if (edit && edit !== state.edit && state.edit?.playing) edit = { ...edit, playing: false };
+  return { ...state, selection: sel, apply, edit };
+}
 
 export function reduce(state: PanelState, event: PanelEvent): PanelState {
   switch (event.type) {
-    case 'init':
-      return { ...state, command: event.command, assets: { expected: event.assets, received: [], status: event.assets.length ? 'loading' : 'ready' } };
+    case 'init': {
+      const packs = [...new Set(event.assets.filter((a) => a.kind === 'pack-file' && a.packId).map((a) => a.packId!))];
+      const engine: EngineState = { ...state.engine, packs, status: packs.length ? 'waiting' : 'none' };
+      return { ...state, command: event.command, engine, assets: { expected: event.assets, received: [], status: event.assets.length ? 'loading' : 'ready' } };
+    }
     case 'asset-received': {
       const received = [...state.assets.received, event.name];
       const status = received.length >= state.assets.expected.length ? 'ready' : 'loading';
       return { ...state, assets: { ...state.assets, received, status } };
     }
     case 'assets-failed':
-      return { ...state, assets: { ...state.assets, status: 'failed', error: event.error } };
+      return { ...state, assets: { ...state.assets, status: 'failed', error: event.error }, engine: { ...state.engine, status: 'failed', error: event.error } };
     case 'caps':
       return { ...state, caps: event.caps };
-    case 'selection': {
-      // Selecting something else clears the outcome of the last apply; the result itself
-      // (which the main thread selects after writing it) keeps it on screen.
-      const sel = event.selection;
-      const isResult = sel.kind === 'image' && (state.apply.nodeIds ?? []).includes(sel.image.nodeId);
-      const apply = state.apply.status === 'working' || isResult ? state.apply : { status: 'idle' as const };
-      return { ...state, selection: event.selection, apply };
+    case 'selection':
+      return reduceSelection(state, event.selection);
+    case 'engine-loading':
+      // A new pack: any projection belongs to the old model.
+      return {
+        ...state,
+        engine: { ...state.engine, status: 'loading', packId: event.packId, pack: null, backend: null, error: null },
+        edit: state.edit ? { ...newEdit(state.edit), pixels: state.edit.pixels } : null,
+      };
+    case 'engine-ready':
+      return { ...state, engine: { ...state.engine, status: 'ready', pack: event.pack, packId: event.pack.id, backend: event.backend, error: null } };
+    case 'engine-failed':
+      return { ...state, engine: { ...state.engine, status: 'failed', error: event.message } };
+    case 'decoded':
+      if (state.edit?.nodeId !== event.nodeId) return state;
+      return withEdit(state, () => ({ pixels: event.pixels }));
+    case 'decode-failed':
+      if (state.edit?.nodeId !== event.nodeId) return state;
+      return withEdit(state, () => ({ status: 'failed', projectError: event.message }));
+    case 'project-start':
+      return withEdit(state, (e) => ({ ...newEdit(e), pixels: e.pixels, status: 'projecting', progress: { done: 0, total: 1 } }));
+    case 'project-progress':
+      if (state.edit?.status !== 'projecting') return state;
+      return withEdit(state, () => ({ progress: { done: event.done, total: event.total, pixelError: event.pixelError } }));
+    case 'projected':
+      if (state.edit?.status !== 'projecting') return state;
+      return withEdit(state, () => ({ status: 'projected', progress: null, projection: event.projection, codes: event.projection.codes }));
+    case 'project-failed':
+      return withEdit(state, () => ({ status: 'failed', progress: null, projectError: event.message }));
+    case 'restore':
+      return withEdit(state, (e) => ({
+        ...newEdit(e), pixels: e.pixels, status: 'projected', projection: event.projection, codes: event.projection.codes,
+        strokes: event.strokes, restored: event.record,
+      }));
+    case 'relaunch-handled':
+      return { ...state, relaunchHandled: true };
+    case 'tool':
+      return { ...state, brush: { ...state.brush, tool: event.tool, eyedropper: false } };
+    case 'color': {
+      const hex = toHex(event.color);
+      const recent = [hex, ...state.brush.recent.filter((c) => c !== hex)].slice(0, MAX_RECENT_COLOURS);
+      // Picking a colour means painting with it.
+      return { ...state, brush: { ...state.brush, color: event.color, recent, eyedropper: false, tool: 'color' } };
     }
+    case 'width':
+      return { ...state, brush: { ...state.brush, width: clamp(Math.round(event.width), WIDTH_RANGE[0], WIDTH_RANGE[1]) } };
+    case 'eyedropper':
+      return { ...state, brush: { ...state.brush, eyedropper: event.on } };
+    case 'overlay':
+      return { ...state, brush: { ...state.brush, overlay: event.on } };
+    case 'stroke':
+      return withProjected(state, (e) => ({ strokes: [...e.strokes, event.stroke], redo: [], frame: null, playing: false }));
+    case 'undo-stroke':
+      return withProjected(state, (e) => (e.strokes.length ? { strokes: e.strokes.slice(0, -1), redo: [e.strokes[e.strokes.length - 1], ...e.redo] } : {}));
+    case 'redo-stroke':
+      return withProjected(state, (e) => (e.redo.length ? { strokes: [...e.strokes, e.redo[0]], redo: e.redo.slice(1) } : {}));
+    case 'edit-start':
+      return withProjected(state, () => ({ optimising: true, editError: null }));
+    case 'candidates':
+      return withProjected(state, (e) => {
+        const c = event.candidates;
+        // A new batch (fix, reset, a new pack) can be smaller than the old one.
+        const selected = e.selected !== null && e.selected < c.count ? e.selected : null;
+        const picked = e.picked.filter((i) => i < c.count);
+        // The sequence led to a latent of the old batch: drop it once the batch has moved on.
+        return { candidates: c, codes: event.codes, optimising: !c.final, selected, picked, sequence: null, frame: null, playing: false, editError: null };
+      });
+    case 'edit-failed':
+      return withEdit(state, () => ({ optimising: false, editError: event.message }));
+    case 'edit-cancelled':
+      return withEdit(state, () => ({ optimising: false }));
+    case 'select-candidate':
+      return withProjected(state, (e) => {
+        if (!e.candidates || event.index < 0 || event.index >= e.candidates.count) return {};
+        const sequence = e.sequence?.target === event.index ? e.sequence : null;
+        if (!event.additive) return { selected: event.index, picked: [event.index], frame: null, playing: false, sequence };
+        const picked = e.picked.includes(event.index) ? e.picked.filter((i) => i !== event.index) : [...e.picked, event.index];
+        return { picked, selected: event.index, frame: null, playing: false, sequence };
+      });
+    case 'sequence':
+      return withProjected(state, (e) => ({ sequence: event.sequence, frame: e.frame !== null ? Math.min(e.frame, event.sequence.frames - 1) : null }));
+    case 'sequence-failed':
+      return withEdit(state, () => ({ editError: event.message, playing: false }));
+    case 'frame':
+      return withProjected(state, (e) => ({ frame: e.sequence && event.frame !== null ? clamp(Math.round(event.frame), 0, e.sequence.frames - 1) : null, playing: false }));
+    case 'play':
+      return withProjected(state, (e) => {
+        if (!event.on || !e.sequence) return { playing: false };
+        const atEnd = e.frame === null || e.frame >= e.sequence.frames - 1;
+        return { playing: true, frame: atEnd ? 0 : e.frame };
+      });
+    case 'tick':
+      return withProjected(state, (e) => {
+        if (!e.playing || !e.sequence) return {};
+        const next = (e.frame ?? -1) + 1;
+        // Plays once to the end and rests there, showing the result.
+        return next >= e.sequence.frames ? { playing: false, frame: e.sequence.frames - 1 } : { frame: next };
+      });
+    case 'code':
+      return withProjected(state, (e) => ({ codes: { ...e.codes, [event.name]: event.value } }));
+    case 'reset':
+      return withProjected(state, (e) => ({
+        strokes: [], redo: [], candidates: null, selected: null, picked: [], sequence: null, frame: null, playing: false,
+        optimising: false, editError: null, codes: e.projection?.codes ?? {},
+      }));
+    case 'variant':
+      return { ...state, variant: event.variant };
     case 'apply-start':
-      return { ...state, apply: { status: 'working', requestId: event.requestId } };
+      return { ...state, apply: { status: 'working', requestId: event.requestId, fraction: 0 } };
+    case 'apply-progress':
+      if (state.apply.requestId !== event.requestId || state.apply.status !== 'working') return state;
+      return { ...state, apply: { ...state.apply, fraction: event.fraction } };
     case 'applied':
       if (state.apply.requestId !== event.requestId) return state;
       return { ...state, apply: { status: 'done', requestId: event.requestId, nodeIds: event.nodeIds } };
@@ -81,7 +434,9 @@ export function createStore(state: PanelState = initialState): Store {
   return {
     get: () => state,
     dispatch(event) {
-      state = reduce(state, event);
+      const next = reduce(state, event);
+      if (next === state) return;
+      state = next;
       for (const l of listeners) l(state);
     },
     subscribe(listener) {

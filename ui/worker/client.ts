@@ -1,45 +1,62 @@
 /**
- * Starts the engine worker from the inlined IIFE source via a Blob URL (a classic worker:
- * module workers from blob: URLs don't start in an opaque-origin document) and turns its
- * id-tagged answers into promises.
+ * Starts the compute worker from the inlined IIFE source via a Blob URL (a classic worker:
+ * module workers from blob: URLs don't start in an opaque-origin document) and gives the
+ * panel two clients over it: the engine's own `EngineClient` (engine channel) and a small
+ * promise client for the panel channel (decode, sequence, transfer).
  */
-import type { EngineRequest, EngineRequestType, EngineResponse, ResponseFor } from './protocol';
+import { EngineClient, type WorkerLike } from '../../engine/worker/engine-client';
+import type { PanelAnswer, PanelRequest, PanelRequestType, PanelResponse, WorkerOutbound } from './protocol';
 
-type Pending = { resolve: (r: EngineResponse) => void; reject: (e: Error) => void };
-type RequestBody<T extends EngineRequestType> = Omit<Extract<EngineRequest, { type: T }>, 'id' | 'type'>;
+type Pending = { resolve: (r: PanelResponse) => void; reject: (e: Error) => void; onProgress?: (fraction: number, phase: string) => void };
+type Body<T extends PanelRequestType> = Omit<Extract<PanelRequest, { type: T }>, 'id'>;
 
-export class EngineClient {
+export class ComputeWorker {
+  readonly engine: EngineClient;
   private readonly worker: Worker;
   private readonly pending = new Map<number, Pending>();
+  private readonly engineListeners = new Set<(e: MessageEvent) => void>();
   private nextId = 1;
+  private failure: Error | null = null;
 
   constructor(source: string) {
     const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
     this.worker = new Worker(url);
-    this.worker.onmessage = (event: MessageEvent<EngineResponse>) => {
-      const res = event.data;
+    this.worker.onmessage = (event: MessageEvent<WorkerOutbound>) => {
+      const out = event.data;
+      if (out.ch === 'engine') {
+        const wrapped = { data: out.msg } as MessageEvent;
+        for (const l of this.engineListeners) l(wrapped);
+        return;
+      }
+      const res = out.msg;
       const p = this.pending.get(res.id);
       if (!p) return;
+      if (res.type === 'progress') return p.onProgress?.(res.fraction, res.phase);
       this.pending.delete(res.id);
       if (res.type === 'error') p.reject(new Error(res.message));
       else p.resolve(res);
     };
     this.worker.onerror = (event) => {
-      const error = new Error(`engine worker failed: ${event.message || 'could not start'}`);
-      for (const p of this.pending.values()) p.reject(error);
+      this.failure = new Error(`the compute worker stopped: ${event.message || 'it could not start'}`);
+      for (const p of this.pending.values()) p.reject(this.failure);
       this.pending.clear();
     };
+    const worker = this.worker;
+    const listeners = this.engineListeners;
+    const like: WorkerLike = {
+      postMessage: (message) => worker.postMessage({ ch: 'engine', msg: message }),
+      addEventListener: (_type, listener) => listeners.add(listener),
+      removeEventListener: (_type, listener) => listeners.delete(listener),
+    };
+    this.engine = EngineClient.overWorker(like);
   }
 
-  request<T extends EngineRequestType>(req: { type: T } & RequestBody<T>, transfer: Transferable[] = []): Promise<ResponseFor<T>> {
+  request<T extends PanelRequestType>(req: { type: T } & Body<T>, options: { transfer?: Transferable[]; onProgress?: (fraction: number, phase: string) => void } = {}): Promise<PanelAnswer<T>> {
+    if (this.failure) return Promise.reject(this.failure);
     const id = this.nextId++;
-    return new Promise<ResponseFor<T>>((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (r: EngineResponse) => void, reject });
-      this.worker.postMessage({ ...req, id }, transfer);
+    return new Promise<PanelAnswer<T>>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (r: PanelResponse) => void, reject, onProgress: options.onProgress });
+      this.worker.postMessage({ ch: 'panel', msg: { ...req, id } }, options.transfer ?? []);
     });
-  }
-
-  terminate(): void {
-    this.worker.terminate();
   }
 }

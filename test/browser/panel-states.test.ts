@@ -1,0 +1,116 @@
+/**
+ * The panel's other states in Chromium (srcdoc hosting): several layers selected, the resize
+ * handle (figma.ui.resize through the protocol) and the wide layout, keyboard shortcuts with
+ * visible focus, the InfoGAN code controls, the brushes, and the pack picker when more than
+ * one pack ships. Screenshots of each in light and dark go to docs/screenshots with
+ * UPDATE_SCREENSHOTS=1.
+ */
+import type { Frame, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { drawOnCanvas, panelFrame, shootPanel, startEnv, stopEnv, type Env } from './panel-helpers';
+
+let env: Env;
+let page: Page;
+let panel: Frame;
+const errors: string[] = [];
+
+beforeAll(async () => {
+  env = await startEnv('manifold-panel-states');
+  page = await env.browser.newPage({ viewport: { width: 1400, height: 860 } });
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`${env.url}?host=srcdoc`);
+  panel = await panelFrame(page);
+  await panel.waitForSelector('[data-testid=assets][data-engine=ready]', { timeout: 180_000 });
+}, 300_000);
+afterAll(() => stopEnv(env));
+
+const iframeSize = () => page.evaluate(() => { const f = document.querySelector('iframe')!; return { width: Number(f.width), height: Number(f.height) }; });
+
+describe('panel states', () => {
+  it('offers a choice when several layers are selected', async () => {
+    await page.evaluate(() => (window as unknown as { playground: { select(name: string): void } }).playground.select('Ada'));
+    await panel.waitForSelector('[data-testid=selection][data-kind=image]', { timeout: 60_000 });
+    // The page adds to the selection it has drawn: wait until it has drawn Ada selected.
+    await page.waitForSelector('.layer.selected[data-name="Ada"]');
+    await page.click('.layer[data-name="Grace"]', { modifiers: ['Shift'] });
+    await page.waitForFunction(() => (window as unknown as { playground: { scene(): { selection: string[] } } }).playground.scene().selection.length === 2);
+    await panel.waitForSelector('[data-testid=selection][data-kind=multiple]', { timeout: 60_000 });
+    await shootPanel(page, 'multiple');
+    const choice = panel.locator('.layer-list button', { hasText: 'Grace' });
+    if (await choice.count()) {
+      await choice.click();
+      await panel.waitForSelector('[data-testid=selection][data-kind=image]');
+    } else {
+      await page.click('.layer[data-name="Grace"]');
+    }
+  });
+
+  it('resizes through figma.ui.resize and lays out in two columns when wide', async () => {
+    await page.click('.layer[data-name="Grace"]');
+    await panel.click('[data-testid=project]:not([disabled])', { timeout: 60_000 });
+    await panel.waitForSelector('[data-testid=edit-canvas]', { timeout: 240_000 });
+    const before = await iframeSize();
+    // Dragging the grip (down: the playground's panel sits at the page's right edge, so it can't grow right there).
+    const grip = (await panel.locator('[data-testid=resize]').boundingBox())!;
+    await page.mouse.move(grip.x + 7, grip.y + 7);
+    await page.mouse.down();
+    await page.mouse.move(grip.x + 7, grip.y + 7 - 60, { steps: 6 });
+    await page.mouse.up();
+    await page.waitForFunction((h) => Number(document.querySelector('iframe')!.height) < h - 40, before.height, { timeout: 10_000 });
+    // The keyboard does the same: Shift+→ widens by 100 px.
+    await panel.focus('[data-testid=resize]');
+    for (let i = 0; i < 4; i++) await page.keyboard.press('Shift+ArrowRight');
+    await page.keyboard.press('Shift+ArrowDown');
+    await page.waitForFunction((w) => Number(document.querySelector('iframe')!.width) >= w + 300, before.width, { timeout: 10_000 });
+    const after = await iframeSize();
+    expect(after.width).toBeGreaterThanOrEqual(before.width + 300);
+    const columns = await panel.evaluate(() => getComputedStyle(document.querySelector('.columns')!).display);
+    expect(columns).toBe('grid');
+  });
+
+  it('paints with every brush, moves the codes, and keeps shortcuts and focus visible', async () => {
+    await panel.locator('[data-testid=colour]').fill('#2f6fde');
+    await drawOnCanvas(page, panel, [[0.3, 0.8], [0.5, 0.85], [0.7, 0.8]]);
+    await panel.waitForSelector('[data-testid=edit-canvas][data-strokes="1"]');
+    await page.keyboard.press('s'); // sketch
+    await panel.waitForSelector('[data-testid=tool-sketch][aria-pressed=true]');
+    await drawOnCanvas(page, panel, [[0.2, 0.5], [0.25, 0.6]]);
+    await page.keyboard.press('w'); // warp
+    await panel.waitForSelector('[data-testid=tool-warp][aria-pressed=true]');
+    await drawOnCanvas(page, panel, [[0.5, 0.5], [0.55, 0.45]]);
+    await panel.waitForSelector('[data-testid=edit-canvas][data-strokes="3"]');
+    await page.keyboard.press('Control+z');
+    await panel.waitForSelector('[data-testid=edit-canvas][data-strokes="2"]');
+    await page.keyboard.press('Control+Shift+z');
+    await panel.waitForSelector('[data-testid=edit-canvas][data-strokes="3"]');
+    await panel.waitForSelector('[data-testid=candidates][data-final=true]', { timeout: 180_000 });
+
+    // A continuous code: the slider moves and the candidates follow.
+    const slider = panel.locator('[data-testid=code-slider]').first();
+    if (await slider.count()) {
+      const step = await panel.getAttribute('[data-testid=candidates]', 'data-step');
+      await slider.focus();
+      for (let i = 0; i < 5; i++) await page.keyboard.press('ArrowRight');
+      await panel.waitForSelector('[data-testid=candidates][data-final=true]', { timeout: 180_000 });
+      expect(await panel.locator('[data-testid=candidates]').count()).toBe(1);
+      expect(step).not.toBeNull();
+    }
+    // Focus is visible on a keyboard-focused control.
+    await panel.locator('[data-testid=tool-eraser]').focus();
+    await page.keyboard.press('Tab');
+    const outline = await panel.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle);
+    expect(outline).not.toBe('none');
+    await page.waitForTimeout(300);
+    await shootPanel(page, 'wide');
+    expect(errors).toEqual([]);
+  }, 400_000);
+
+  it('shows the pack picker when more than one pack ships', async () => {
+    const packs = await panel.evaluate(() => document.querySelectorAll('[data-testid=pack-picker] option').length);
+    if (packs < 2) {
+      console.log('pack picker not shown: this build has one model pack');
+      return;
+    }
+    await shootPanel(page, 'pack-picker', ['light']);
+  });
+});

@@ -1,0 +1,200 @@
+/**
+ * The panel's controller against the real engine (in this process, the fixture pack) and a
+ * stand-in for the worker's panel channel (decode / sequence / transfer without a canvas):
+ * the intents a designer triggers end in the store events and host messages they should,
+ * and every message the panel sends passes the main thread's validator.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { encode } from 'fast-png';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { EngineClient } from '../../engine/worker/engine-client';
+import { EngineHost } from '../../engine/worker/handle-request';
+import { interpolateLatents } from '../../engine/ops/interpolate';
+import { latentLayout } from '../../engine/latent/latent-layout';
+import type { Pack } from '../../engine/pack/pack-types';
+import { transferEditAsync } from '../../engine/transfer';
+import { parseUiToPlugin, type SelectedImage, type UiToPlugin } from '../../protocol/messages';
+import { createController, type Compute, type Controller } from '../../ui/controller';
+import { createStore, type PanelState, type Store } from '../../ui/state/store';
+import { rgbaToPlanar } from '../../ui/worker/planar';
+import type { PanelRequest, Rgba } from '../../ui/worker/protocol';
+
+type PanelBody = PanelRequest extends infer R ? (R extends PanelRequest ? Omit<R, "id"> : never) : never;
+const PACK_DIR = join(import.meta.dirname, '..', 'fixtures', 'packs', 'tiny');
+const FILES = ['pack.json', 'weights.bin', 'generator.onnx', 'encoder.onnx', 'edit_step.onnx', 'project_step.onnx'];
+const W = 40, H = 32;
+
+/** A 40×32 test image: a warm gradient with a dark band. */
+function sourcePixels(): Rgba {
+  const data = new Uint8ClampedArray(W * H * 4);
+  for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) data.set([200 - x * 2, 120 + y, y > 10 && y < 16 ? 40 : 180, 255], (y * W + x) * 4);
+  return { width: W, height: H, data };
+}
+
+function inProcessCompute(): Compute {
+  const files = Object.fromEntries(FILES.map((f) => [f, new Uint8Array(readFileSync(join(PACK_DIR, f)))]));
+  const host = new EngineHost();
+  // What the worker does for an init that names a streamed pack: fill in its files.
+  const shim = { handleRequest: (req: { type: string }, post: Parameters<EngineHost['handleRequest']>[1]) => host.handleRequest(req.type === 'init' ? { ...req, packFiles: files } : req, post) };
+  const engine = EngineClient.inProcess(shim as unknown as EngineHost);
+  const render = async (spec: Extract<PanelRequest, { type: 'sequence' }>['spec']) => {
+    const latents = interpolateLatents(spec.from, spec.to, spec.frames, latentLayout({ latent: spec.latent } as Pack), { mode: spec.mode });
+    const { images } = await engine.request({ type: 'render', z: latents });
+    return { latents, images };
+  };
+  const request = async (req: PanelBody, options: { onProgress?: (f: number, phase: string) => void } = {}) => {
+    switch (req.type) {
+      case 'probe':
+        return { id: 0, type: 'probe', caps: { webgpu: false, offscreenCanvas: false, wasmSimd: true } };
+      case 'decode':
+        return { id: 0, type: 'decoded', image: sourcePixels() };
+      case 'sequence':
+        return { id: 0, type: 'sequence', ...(await render(req.spec)) };
+      case 'transfer': {
+        const seq = await render(req.spec);
+        const R = req.mapping.resolution;
+        const frames = Array.from({ length: req.spec.frames }, (_, k) => rgbaToPlanar(seq.images.subarray(k * R * R * 4, (k + 1) * R * R * 4), R));
+        const r = await transferEditAsync({ frames, original: sourcePixels(), mapping: req.mapping }, { allFrames: req.allFrames, onProgress: (p) => options.onProgress?.(p.fraction, p.phase) });
+        const png = (img: { width: number; height: number; data: Uint8Array | Uint8ClampedArray }) => ({ bytes: encode({ width: img.width, height: img.height, data: new Uint8Array(img.data), channels: 4, depth: 8 }), width: img.width, height: img.height });
+        return { id: 0, type: 'transferred', final: png(r.final), frames: (r.frames ?? []).map(png) };
+      }
+      default:
+        throw new Error(`not in this test: ${req.type}`);
+    }
+  };
+  return { engine, request: request as unknown as Compute['request'] };
+}
+
+const selected = (nodeId = '1:2', record: SelectedImage['record'] = null): SelectedImage => ({
+  nodeId, name: 'Ada', nodeType: 'RECTANGLE', source: 'image-fill', bytes: encode({ width: W, height: H, data: new Uint8Array(sourcePixels().data), channels: 4, depth: 8 }), mime: 'image/png',
+  width: W, height: H, nodeWidth: W, nodeHeight: H, record, imageHash: 'abc123', revision: 'rev-1',
+});
+
+async function until(store: Store, ok: (s: PanelState) => boolean, what: string, ms = 60_000): Promise<PanelState> {
+  const t0 = Date.now();
+  while (!ok(store.get())) {
+    if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${what}; state: ${JSON.stringify({ engine: store.get().engine.status, edit: store.get().edit?.status, err: store.get().edit?.editError ?? store.get().edit?.projectError ?? store.get().engine.error })}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  return store.get();
+}
+
+describe('panel controller with the engine in process', () => {
+  let store: Store;
+  let controller: Controller;
+  const sent: UiToPlugin[] = [];
+  const lastApply = () => sent.filter((m): m is Extract<UiToPlugin, { type: 'apply' }> => m.type === 'apply').at(-1)!;
+
+  beforeAll(async () => {
+    store = createStore();
+    controller = createController(store, inProcessCompute(), { send: (m) => sent.push(parseUiToPlugin(structuredClone(m))) });
+    const assets = FILES.map((f) => ({ name: `packs/tiny/${f}`, kind: 'pack-file' as const, packId: 'tiny', bytes: 1, gzipBytes: 1, chunks: 1 }));
+    store.dispatch({ type: 'init', command: '', assets });
+    store.dispatch({ type: 'caps', caps: { hosting: 'other', secureContext: true, webgpu: 'absent', threads: false, cores: 2 } });
+    controller.assetsReady(assets.map((a) => a.name));
+    await until(store, (s) => s.engine.status === 'ready' || s.engine.status === 'failed', 'the engine');
+    expect(store.get().engine).toMatchObject({ status: 'ready', packId: 'tiny', backend: 'wasm' });
+  }, 120_000);
+
+  it('projects the selected layer with progress and the reconstruction error', async () => {
+    await controller.handlePluginMessage({ type: 'selection', selection: { kind: 'image', image: selected() } });
+    expect(store.get().edit?.pixels?.width).toBe(W);
+    const progress: number[] = [];
+    const unsubscribe = store.subscribe((s) => { if (s.edit?.progress) progress.push(s.edit.progress.done); });
+    await controller.project();
+    unsubscribe();
+    const s = store.get();
+    expect(s.edit?.status).toBe('projected');
+    expect(progress.length).toBeGreaterThan(0);
+    expect(s.edit!.projection!.pixelError).toBeGreaterThan(0);
+    expect(s.edit!.projection!.pixelError).toBeLessThanOrEqual(s.edit!.projection!.encoderPixelError + 1e-6);
+    expect(Object.keys(s.edit!.codes).sort()).toEqual(['Category', 'Code 1', 'Code 2']);
+  }, 120_000);
+
+  it('a stroke streams candidates and settles; undo and redo re-run the edit', async () => {
+    const streamed: boolean[] = [];
+    const unsubscribe = store.subscribe((s) => { if (s.edit?.candidates) streamed.push(s.edit.candidates.final); });
+    controller.addStroke({ kind: 'color', points: [[20, 12], [44, 12]], width: 6, color: [255, 0, 0] });
+    let s = await until(store, (st) => !!st.edit?.candidates?.final && !st.edit.optimising, 'final candidates');
+    unsubscribe();
+    expect(streamed).toContain(false);
+    expect(s.edit!.candidates!.order.length).toBeGreaterThan(0);
+    controller.undo();
+    expect(store.get().edit?.strokes).toHaveLength(0);
+    controller.redo();
+    expect(store.get().edit?.strokes).toHaveLength(1);
+    s = await until(store, (st) => !!st.edit?.candidates?.final && !st.edit.optimising, 'candidates after redo');
+    expect(s.edit!.editError).toBeNull();
+  }, 120_000);
+
+  it('a warp grabs its patch from the canvas; the codes and fix give new candidates', async () => {
+    controller.addStroke({ kind: 'warp', from: [30, 30], to: [34, 28], radius: 4 });
+    const warp = store.get().edit!.strokes[1];
+    expect(warp.kind === 'warp' && warp.source?.length).toBe(3 * 64 * 64);
+    await until(store, (st) => !!st.edit?.candidates?.final && !st.edit.optimising, 'candidates after warp');
+    controller.setCode('Code 1', { set: 0.7 });
+    await until(store, (st) => Math.abs((st.edit?.codes['Code 1'] ?? 0) - 0.7) < 1e-6 && !!st.edit?.candidates?.final && !st.edit.optimising, 'candidates after a code');
+    await controller.fix();
+    expect(store.get().edit?.candidates?.final).toBe(true);
+  }, 120_000);
+
+  it('picks a candidate, makes its sequence, and applies it as a layer with a valid edit record', async () => {
+    const c = store.get().edit!.candidates!;
+    const pick = c.order[Math.min(1, c.order.length - 1)];
+    controller.selectCandidate(pick, false);
+    await until(store, (st) => st.edit?.sequence?.target === pick, 'the sequence');
+    controller.setFrame(3);
+    expect(store.get().edit?.frame).toBe(3);
+    await controller.apply();
+    const msg = lastApply();
+    expect(msg).toMatchObject({ sourceNodeId: '1:2', group: false, sourceRevision: 'rev-1' });
+    expect(msg.results).toHaveLength(1);
+    expect(msg.results[0]).toMatchObject({ name: 'Ada · Manifold', width: W, height: H });
+    expect(msg.results[0].record).toMatchObject({ packId: 'tiny', source: { nodeId: '1:2', name: 'Ada', imageHash: 'abc123', revision: 'rev-1' } });
+    expect(msg.results[0].record.latent).toEqual(Array.from(c.z.slice(pick * 13, (pick + 1) * 13)));
+    expect(store.get().apply.status).toBe('working');
+    await controller.handlePluginMessage({ type: 'applied', requestId: msg.requestId, nodeIds: ['9:9'] });
+    expect(store.get().apply).toMatchObject({ status: 'done', nodeIds: ['9:9'] });
+  }, 120_000);
+
+  it('applies the whole sequence as a group and picked candidates as layers', async () => {
+    store.dispatch({ type: 'variant', variant: 'sequence' });
+    await controller.apply();
+    const seq = lastApply();
+    expect(seq.group).toBe(true);
+    expect(seq.results.map((r) => r.name)).toEqual(Array.from({ length: 15 }, (_, i) => `Ada · Manifold ${i + 1}/15`));
+    await controller.handlePluginMessage({ type: 'applied', requestId: seq.requestId, nodeIds: ['9:10'] });
+
+    const order = store.get().edit!.candidates!.order;
+    controller.selectCandidate(order[0], false);
+    if (order.length > 1) controller.selectCandidate(order[1], true);
+    store.dispatch({ type: 'variant', variant: 'candidates' });
+    await controller.apply();
+    const picked = lastApply();
+    expect(picked.results).toHaveLength(Math.min(2, order.length));
+    expect(picked.results[0].name).toBe('Ada · Manifold candidate 1');
+    store.dispatch({ type: 'variant', variant: 'final' });
+  }, 180_000);
+
+  it('a failed write is shown at the apply, in words', async () => {
+    await controller.apply();
+    const msg = lastApply();
+    await controller.handlePluginMessage({ type: 'error', requestId: msg.requestId, message: 'source layer 1:2 is not on this page any more' });
+    expect(store.get().apply.status).toBe('failed');
+    expect(store.get().apply.message).toMatch(/^The result could not be added to the file\. The original layer was deleted/);
+  }, 120_000);
+
+  it('relaunched on a result, restores its strokes and latent; reset goes back to it', async () => {
+    const record = lastApply().results[0].record;
+    store.dispatch({ type: 'selection', selection: { kind: 'none' } });
+    await controller.handlePluginMessage({ type: 'selection', selection: { kind: 'image', image: selected('9:9', record) } });
+    await controller.restore(record);
+    let s = await until(store, (st) => st.edit?.restored === record && !!st.edit.candidates?.final && !st.edit.optimising, 'the restored edit');
+    expect(s.edit!.strokes.map((x) => x.kind)).toEqual(['color', 'warp']);
+    expect(Array.from(s.edit!.projection!.z)).toEqual(record.latent.map(Math.fround));
+    await controller.reset();
+    s = store.get();
+    expect(s.edit).toMatchObject({ strokes: [], candidates: null });
+  }, 120_000);
+});

@@ -1,0 +1,67 @@
+/** Tools, colour (picker, recent swatches, eyedropper from the source), width, undo/redo, overlay. */
+import type { PanelState, PanelEvent, Tool } from '../state/store';
+import { fromHex, toHex, WIDTH_RANGE } from '../state/store';
+import type { Controller } from '../controller';
+import { BrushIcon, EraserIcon, EyedropperIcon, EyeIcon, RedoIcon, SketchIcon, UndoIcon, WarpIcon } from './icons';
+
+export const TOOLS: Array<{ tool: Tool; label: string; key: string; Icon: () => preact.JSX.Element }> = [
+  { tool: 'color', label: 'Colour brush', key: 'B', Icon: BrushIcon },
+  { tool: 'sketch', label: 'Sketch', key: 'S', Icon: SketchIcon },
+  { tool: 'warp', label: 'Warp: drag a part of the image to a new place', key: 'W', Icon: WarpIcon },
+  { tool: 'eraser', label: 'Eraser', key: 'E', Icon: EraserIcon },
+];
+
+export function BrushBar({ state, controller, dispatch }: { state: PanelState; controller: Controller; dispatch: (e: PanelEvent) => void }) {
+  const { brush } = state;
+  const edit = state.edit!;
+  const hex = toHex(brush.color);
+  return (
+    <div class="brush" data-testid="brush-bar">
+      <div class="brush-bar" role="toolbar" aria-label="Brushes">
+        {TOOLS.map(({ tool, label, key, Icon }) => (
+          <button key={tool} class="icon-btn" aria-pressed={brush.tool === tool && !brush.eyedropper} aria-label={label} aria-keyshortcuts={key} title={`${label} (${key})`} data-testid={`tool-${tool}`} onClick={() => dispatch({ type: 'tool', tool })}>
+            <Icon />
+          </button>
+        ))}
+        <span class="sep" />
+        <input
+          type="color"
+          class="colour-input"
+          value={hex}
+          aria-label="Brush colour"
+          title="Brush colour"
+          data-testid="colour"
+          onInput={(e) => {
+            const c = fromHex((e.currentTarget as HTMLInputElement).value);
+            if (c) dispatch({ type: 'color', color: c });
+          }}
+        />
+        <button class="icon-btn" aria-pressed={brush.eyedropper} aria-label="Pick a colour from the layer" aria-keyshortcuts="I" title="Pick a colour from the layer (I)" data-testid="eyedropper" onClick={() => dispatch({ type: 'eyedropper', on: !brush.eyedropper })}>
+          <EyedropperIcon />
+        </button>
+        <span class="sep" />
+        <label class="width" title="Brush width ([ and ])">
+          <span class="sr-only">Brush width</span>
+          <input type="range" min={WIDTH_RANGE[0]} max={WIDTH_RANGE[1]} step={1} value={brush.width} style={`--fill:${((brush.width - WIDTH_RANGE[0]) / (WIDTH_RANGE[1] - WIDTH_RANGE[0])) * 100}%`} aria-keyshortcuts="[ ]" data-testid="width" onInput={(e) => dispatch({ type: 'width', width: Number((e.currentTarget as HTMLInputElement).value) })} />
+          <span aria-hidden="true">{brush.width}</span>
+        </label>
+        <span class="spacer" />
+        <button class="icon-btn" aria-label="Undo stroke" aria-keyshortcuts="Control+Z Meta+Z" title="Undo stroke (⌘Z)" disabled={!edit.strokes.length} data-testid="undo" onClick={() => controller.undo()}>
+          <UndoIcon />
+        </button>
+        <button class="icon-btn" aria-label="Redo stroke" aria-keyshortcuts="Control+Shift+Z Meta+Shift+Z" title="Redo stroke (⇧⌘Z)" disabled={!edit.redo.length} data-testid="redo" onClick={() => controller.redo()}>
+          <RedoIcon />
+        </button>
+        <button class="icon-btn" aria-pressed={brush.overlay} aria-label="Show strokes" aria-keyshortcuts="O" title="Show strokes over the image (O)" data-testid="overlay-toggle" onClick={() => dispatch({ type: 'overlay', on: !brush.overlay })}>
+          <EyeIcon />
+        </button>
+      </div>
+      <div class="swatches" role="group" aria-label="Recent colours">
+        {brush.recent.length === 0 && <span class="muted">Recent colours appear here · pick one from the layer with the eyedropper</span>}
+        {brush.recent.map((c) => (
+          <button key={c} class="swatch" style={{ background: c }} aria-label={`Use colour ${c}`} aria-pressed={c === hex} title={c} onClick={() => dispatch({ type: 'color', color: fromHex(c)! })} />
+        ))}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,64 @@
+/** The candidates grid (≤ 16, best first, live while optimising) and the sequence slider. */
+import type { PanelState } from '../state/store';
+import { currentCandidate, shownCandidates } from '../state/store';
+import type { Controller } from '../controller';
+import { RgbaCanvas } from './rgba-canvas';
+import { ErrorNote } from './error-note';
+import { PauseIcon, PlayIcon } from './icons';
+
+export function CandidatesGrid({ state, controller }: { state: PanelState; controller: Controller }) {
+  const edit = state.edit!;
+  const c = edit.candidates;
+  const R = state.engine.pack?.resolution ?? 64;
+  const n = R * R * 4;
+  const shown = shownCandidates(c);
+  const current = currentCandidate(edit);
+  const status = !c ? (edit.optimising ? 'Optimising…' : 'Paint on the image or move an attribute') : edit.optimising ? `Optimising · step ${c.step} of ${c.steps}` : `${shown.length} kept · ⇧-click to pick several`;
+  return (
+    <section aria-label="Candidates">
+      <div class="section-title">Candidates <span class="hint" data-testid="candidates-status" aria-live="polite">{status}</span></div>
+      {c && (
+        <div class={`grid${edit.optimising ? ' live' : ''}`} role="listbox" aria-label="Candidates, best first" aria-multiselectable="true" data-testid="candidates" data-step={c.step} data-final={String(c.final)} data-count={shown.length}>
+          {shown.map((k, rank) => (
+            <button
+              key={rank}
+              role="option"
+              class={`candidate${edit.picked.includes(k) && edit.picked.length > 1 ? ' picked' : ''}`}
+              aria-selected={k === current}
+              aria-pressed={k === current}
+              aria-label={`Candidate ${rank + 1}${rank === 0 ? ', best' : ''}`}
+              title={`Candidate ${rank + 1}${rank < 9 ? ` (${rank + 1})` : ''}`}
+              data-testid="candidate"
+              data-index={k}
+              onClick={(e) => controller.selectCandidate(k, e.shiftKey || e.metaKey || e.ctrlKey)}
+            >
+              <RgbaCanvas data={c.images.subarray(k * n, (k + 1) * n)} size={R} />
+              <span class="rank" aria-hidden="true">{rank + 1}</span>
+            </button>
+          ))}
+        </div>
+      )}
+      {edit.editError && <ErrorNote message={edit.editError} testId="edit-error" />}
+    </section>
+  );
+}
+
+export function SequenceSlider({ state, controller }: { state: PanelState; controller: Controller }) {
+  const edit = state.edit!;
+  const seq = edit.sequence;
+  const frames = seq?.frames ?? 16;
+  const value = edit.frame ?? frames - 1;
+  const disabled = !edit.candidates?.final || edit.optimising;
+  return (
+    <section aria-label="Sequence">
+      <div class="section-title">Sequence <span class="hint">from the projection to the chosen candidate</span></div>
+      <div class="sequence" data-testid="sequence" data-ready={String(!!seq)} data-frame={edit.frame ?? ''}>
+        <button class="icon-btn" aria-label={edit.playing ? 'Pause' : 'Play the sequence'} aria-keyshortcuts="Space" title={`${edit.playing ? 'Pause' : 'Play'} (Space)`} disabled={disabled} data-testid="play" onClick={() => controller.play(!edit.playing)}>
+          {edit.playing ? <PauseIcon /> : <PlayIcon />}
+        </button>
+        <input type="range" min={0} max={frames - 1} step={1} value={value} style={`--fill:${(value / (frames - 1)) * 100}%`} disabled={disabled || !seq} aria-label="Sequence frame" aria-valuetext={`Frame ${value + 1} of ${frames}`} data-testid="frame" onInput={(e) => controller.setFrame(Number((e.currentTarget as HTMLInputElement).value))} />
+        <span class="frame-label" aria-hidden="true">{value + 1}/{frames}</span>
+      </div>
+    </section>
+  );
+}

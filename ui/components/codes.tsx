@@ -1,0 +1,41 @@
+/** The pack's InfoGAN codes, named as the pack names them: sliders (continuous), chips (categorical). */
+import type { PanelState } from '../state/store';
+import type { Controller } from '../controller';
+
+export function CodeControls({ state, controller }: { state: PanelState; controller: Controller }) {
+  const pack = state.engine.pack;
+  const edit = state.edit!;
+  if (!pack || !pack.latent.codes.length) return null;
+  return (
+    <section aria-label="Attributes" data-testid="codes">
+      <div class="section-title">Attributes <span class="hint">learned by the model</span></div>
+      {pack.latent.codes.map((code) => {
+        const value = edit.codes[code.name];
+        if (code.kind === 'continuous') {
+          const [lo, hi] = code.range;
+          const id = `code-${code.offset}`;
+          const v = value ?? (lo + hi) / 2;
+          return (
+            <div class="code-row" key={code.name}>
+              <label for={id} title={code.name}>{code.name}</label>
+              <input id={id} type="range" min={lo} max={hi} step={(hi - lo) / 100} value={v} style={`--fill:${((v - lo) / (hi - lo)) * 100}%`} data-testid="code-slider" data-code={code.name} onInput={(e) => controller.setCode(code.name, { set: Number((e.currentTarget as HTMLInputElement).value) })} />
+              <output for={id}>{v.toFixed(2)}</output>
+            </div>
+          );
+        }
+        return (
+          <div key={code.name} class="code-cat">
+            <div class="muted" id={`code-${code.offset}`}>{code.name}</div>
+            <div class="chips" role="radiogroup" aria-labelledby={`code-${code.offset}`} data-testid="code-chips" data-code={code.name}>
+              {code.labels.map((label, k) => (
+                <button key={k} class="chip" role="radio" aria-checked={value === k} onClick={() => controller.setCode(code.name, { category: k })}>
+                  {label}
+                </button>
+              ))}
+            </div>
+          </div>
+        );
+      })}
+    </section>
+  );
+}

@@ -1,0 +1,123 @@
+/**
+ * The edit canvas: the current result (a candidate, a sequence frame or the projection) at the
+ * pack's resolution, scaled up crisply, with the strokes drawn over it in frame coordinates.
+ */
+import { useRef, useState } from 'preact/hooks';
+import type { Point } from '../../engine/brushes/strokes';
+import { canvasImage, toHex, type PanelState, type PanelStroke } from '../state/store';
+import type { Controller } from '../controller';
+import { RgbaCanvas } from './rgba-canvas';
+
+function pathOf(points: Point[]): string {
+  if (!points.length) return '';
+  const [x0, y0] = points[0];
+  return `M${x0} ${y0}` + (points.length === 1 ? `L${x0 + 0.01} ${y0}` : points.slice(1).map(([x, y]) => `L${x} ${y}`).join(''));
+}
+
+export function StrokeShape({ stroke, R }: { stroke: PanelStroke; R: number }) {
+  const thin = R / 200;
+  switch (stroke.kind) {
+    case 'color':
+      return <path d={pathOf(stroke.points)} stroke={toHex(stroke.color)} stroke-width={stroke.width} stroke-opacity="0.85" fill="none" stroke-linecap="round" stroke-linejoin="round" />;
+    case 'sketch':
+      return (
+        <g fill="none" stroke-linecap="round" stroke-linejoin="round">
+          <path d={pathOf(stroke.points)} stroke="#fff" stroke-width={stroke.width + 2 * thin * 3} stroke-opacity="0.8" />
+          <path d={pathOf(stroke.points)} stroke="#111" stroke-width={stroke.width} />
+        </g>
+      );
+    case 'eraser':
+      return <path d={pathOf(stroke.points)} stroke="#888" stroke-width={stroke.width} stroke-opacity="0.45" fill="none" stroke-linecap="round" stroke-dasharray={`${R / 64} ${R / 64}`} />;
+    case 'warp': {
+      const [fx, fy] = stroke.from, [tx, ty] = stroke.to;
+      const a = Math.atan2(ty - fy, tx - fx), h = Math.max(1.5, stroke.radius * 0.5);
+      const head = `M${tx} ${ty}L${tx - h * Math.cos(a - 0.5)} ${ty - h * Math.sin(a - 0.5)}M${tx} ${ty}L${tx - h * Math.cos(a + 0.5)} ${ty - h * Math.sin(a + 0.5)}`;
+      return (
+        <g fill="none" stroke-linecap="round">
+          <circle cx={fx} cy={fy} r={stroke.radius} stroke="#fff" stroke-width={thin * 4} stroke-dasharray={`${R / 80} ${R / 80}`} />
+          <circle cx={tx} cy={ty} r={stroke.radius} stroke="#fff" stroke-width={thin * 4} />
+          <path d={`M${fx} ${fy}L${tx} ${ty}${head}`} stroke="#111" stroke-width={thin * 8} />
+          <path d={`M${fx} ${fy}L${tx} ${ty}${head}`} stroke="#fff" stroke-width={thin * 4} />
+        </g>
+      );
+    }
+  }
+}
+
+export function EditCanvas({ state, controller }: { state: PanelState; controller: Controller }) {
+  const edit = state.edit!;
+  const brush = state.brush;
+  const R = state.engine.pack?.resolution ?? 64;
+  const wrap = useRef<HTMLDivElement>(null);
+  const [draft, setDraft] = useState<Point[] | null>(null);
+  const image = canvasImage(edit, R);
+  const tool = brush.eyedropper ? 'eyedropper' : brush.tool;
+
+  const toFrame = (e: PointerEvent): Point => {
+    const r = wrap.current!.getBoundingClientRect();
+    const x = ((e.clientX - r.left) / r.width) * R, y = ((e.clientY - r.top) / r.height) * R;
+    return [Math.round(Math.min(R, Math.max(0, x)) * 100) / 100, Math.round(Math.min(R, Math.max(0, y)) * 100) / 100];
+  };
+
+  const onDown = (e: PointerEvent) => {
+    if (e.button !== 0) return;
+    const p = toFrame(e);
+    if (brush.eyedropper) {
+      controller.pickColourAt(p[0], p[1]);
+      return;
+    }
+    (e.currentTarget as HTMLElement).setPointerCapture?.(e.pointerId);
+    setDraft([p]);
+  };
+  const onMove = (e: PointerEvent) => {
+    if (!draft) return;
+    const p = toFrame(e);
+    const last = draft[draft.length - 1];
+    if (Math.hypot(p[0] - last[0], p[1] - last[1]) < 0.4) return;
+    setDraft(brush.tool === 'warp' ? [draft[0], p] : [...draft, p]);
+  };
+  const onUp = () => {
+    if (!draft) return;
+    const points = draft;
+    setDraft(null);
+    controller.addStroke(draftStroke(points));
+  };
+  const draftStroke = (points: Point[]): PanelStroke => {
+    switch (brush.tool) {
+      case 'color':
+        return { kind: 'color', points, width: brush.width, color: brush.color };
+      case 'warp':
+        return { kind: 'warp', from: points[0], to: points[points.length - 1], radius: Math.max(2, brush.width) };
+      default:
+        return { kind: brush.tool, points, width: brush.width };
+    }
+  };
+
+  const c = edit.candidates;
+  const status = edit.frame !== null && edit.sequence ? `Frame ${edit.frame + 1} of ${edit.sequence.frames}` : edit.optimising && c ? `Optimising · step ${c.step}/${c.steps}` : null;
+  return (
+    <div
+      ref={wrap}
+      class="canvas-wrap"
+      data-testid="edit-canvas"
+      data-tool={tool}
+      data-strokes={edit.strokes.length}
+      role="application"
+      aria-label={`Edit canvas: drag to paint with the ${tool} tool. ${edit.strokes.length} stroke${edit.strokes.length === 1 ? '' : 's'}.`}
+      tabIndex={0}
+      onPointerDown={onDown}
+      onPointerMove={onMove}
+      onPointerUp={onUp}
+      onPointerCancel={() => setDraft(null)}
+    >
+      <RgbaCanvas data={image} size={R} testId="edit-image" />
+      {(brush.overlay || draft) && (
+        <svg viewBox={`0 0 ${R} ${R}`} aria-hidden="true" data-testid="overlay">
+          {brush.overlay && edit.strokes.map((s, i) => <StrokeShape key={i} stroke={s} R={R} />)}
+          {draft && <StrokeShape stroke={draftStroke(draft)} R={R} />}
+        </svg>
+      )}
+      {status && <div class="canvas-status" aria-live="polite">{status}</div>}
+    </div>
+  );
+}

@@ -1,0 +1,471 @@
+/**
+ * The panel's side effects: turns what the designer does into engine and worker requests and
+ * their answers into store events. No Preact and no DOM drawing here; the components call
+ * these intents and draw the store.
+ */
+import { frameMapping } from '../engine/image/frame';
+import type { EngineResponse } from '../engine/worker/protocol';
+import { errorMessage, type PluginToUi, type ResultImage } from '../protocol/messages';
+import type { EditRecord } from '../protocol/edit-record';
+import { makeEditRecord, readConstraints } from './state/edit-record';
+import { candidateLatent, currentCandidate, shownCandidates, type Candidates, type PanelStroke, type Rgb, type Store } from './state/store';
+import type { HostBridge } from './host/bridge';
+import type { ComputeWorker } from './worker/client';
+
+/** What the controller needs of the compute worker (tests give it an in-process one). */
+export type Compute = Pick<ComputeWorker, 'engine' | 'request'>;
+import { rgbaToPlanar } from './worker/planar';
+import { friendlyError } from './friendly-error';
+
+export const SEQUENCE_FRAMES = 16;
+/** Sources above this many pixels get a shorter sequence (16 full-size frames would not fit). */
+const BIG_SOURCE = 1 << 20;
+export const DEFAULT_PACK = 'personas64';
+
+type CandidatesResponse = Extract<EngineResponse, { type: 'candidates' }>;
+
+export interface Controller {
+  handlePluginMessage(msg: PluginToUi): Promise<void>;
+  assetsReady(names: string[]): void;
+  pickPack(packId: string): Promise<void>;
+  project(): Promise<void>;
+  restore(record: EditRecord): Promise<void>;
+  addStroke(stroke: PanelStroke): void;
+  undo(): void;
+  redo(): void;
+  fix(): Promise<void>;
+  reset(): Promise<void>;
+  setCode(name: string, change: { set: number } | { category: number }): void;
+  selectCandidate(index: number, additive: boolean): void;
+  setFrame(frame: number | null): void;
+  play(on: boolean): void;
+  apply(): Promise<void>;
+  pickColourAt(frameX: number, frameY: number): Rgb | null;
+  resize(width: number, height: number): void;
+  selectLayer(nodeId: string): void;
+}
+
+function isAbort(error: unknown): boolean {
+  return (error as { name?: string } | null)?.name === 'AbortError';
+}
+
+function toCandidates(r: CandidatesResponse): Candidates {
+  const count = r.loss.length;
+  return { images: r.images, z: r.z, loss: r.loss, order: r.order, step: r.step, steps: r.steps, final: r.final, count };
+}
+
+/** `host`: only `send` is used. */
+export function createController(store: Store, worker: Compute, host: Pick<HostBridge, 'send'>): Controller {
+  const engine = worker.engine;
+  let editSeq = 0;
+  let editsInFlight = 0;
+  let editAbort: AbortController | null = null;
+  let projectAbort: AbortController | null = null;
+  let sequenceBusy: Promise<void> | null = null;
+  let sequenceTimer: ReturnType<typeof setTimeout> | undefined;
+  let playTimer: ReturnType<typeof setInterval> | undefined;
+  let codeTimer: ReturnType<typeof setTimeout> | undefined;
+  let requestSeq = 0;
+  let resizeFrame = 0;
+
+  const state = () => store.get();
+  const R = () => state().engine.pack?.resolution ?? 64;
+
+  // ---- engine lifecycle ----
+
+  async function loadPackAsync(packId: string): Promise<void> {
+    const s = state();
+    cancelEdits();
+    store.dispatch({ type: 'engine-loading', packId });
+    try {
+      if (s.engine.status === 'ready' || s.engine.status === 'failed') await engine.request({ type: 'dispose' }).catch(() => undefined);
+      // The engine picks WebGPU when its worker finds an adapter; the panel's probe says whether one is there.
+      const inWorker = await worker.request({ type: 'probe' }).then((r) => r.caps.webgpu, () => false);
+      const webgpu = s.caps?.webgpu === 'adapter' && inWorker;
+      // 16 candidates where a GPU computes them; 8 on the CPU keeps edits live.
+      const init = { type: 'init' as const, packId, packFiles: {}, numThreads: 1, executionProvider: 'auto' as const, edit: { candidates: webgpu ? 16 : 8 } };
+      let ready;
+      try {
+        ready = await engine.request(init);
+      } catch (error) {
+        if (!webgpu) throw error;
+        // The adapter was there but the GPU path failed: the CPU path always works.
+        await engine.request({ type: 'dispose' }).catch(() => undefined);
+        ready = await engine.request({ ...init, executionProvider: 'wasm', edit: { candidates: 8 } });
+      }
+      store.dispatch({ type: 'engine-ready', pack: ready.pack, backend: ready.executionProvider });
+      const edit = state().edit;
+      const sel = state().selection;
+      if (sel?.kind === 'image' && sel.image.record && state().command === 'edit' && !state().relaunchHandled && edit?.nodeId === sel.image.nodeId) {
+        await restoreAsync(sel.image.record);
+      }
+    } catch (error) {
+      store.dispatch({ type: 'engine-failed', message: friendlyError('load', error) });
+    }
+  }
+
+  // ---- selection ----
+
+  async function decodeSelectionAsync(): Promise<void> {
+    const edit = state().edit;
+    if (!edit || edit.pixels) return;
+    try {
+      const { image } = await worker.request({ type: 'decode', bytes: edit.bytes.slice(), mime: edit.mime });
+      store.dispatch({ type: 'decoded', nodeId: edit.nodeId, pixels: image });
+    } catch (error) {
+      store.dispatch({ type: 'decode-failed', nodeId: edit.nodeId, message: friendlyError('decode', error) });
+    }
+  }
+
+  async function handleSelectionAsync(): Promise<void> {
+    const before = state().edit;
+    await decodeSelectionAsync();
+    const s = state();
+    const sel = s.selection;
+    if (sel?.kind !== 'image' || !sel.image.record || s.relaunchHandled) return;
+    if (s.command === 'edit' && s.engine.status === 'ready' && s.edit?.nodeId === sel.image.nodeId && before?.status !== 'projected') await restoreAsync(sel.image.record);
+  }
+
+  // ---- editing ----
+
+  function cancelEdits(): void {
+    editAbort?.abort();
+    editAbort = null;
+    editSeq++;
+    if (editsInFlight > 0) store.dispatch({ type: 'edit-cancelled' });
+  }
+
+  /**
+   * After a cancel, the engine finishes the graph run in flight before it answers; the runtime
+   * runs one graph at a time, so work that needs it (projection, sequence, transfer) waits.
+   */
+  async function editsIdleAsync(ms = 10_000): Promise<void> {
+    const t0 = Date.now();
+    while ((editsInFlight > 0 || sequenceBusy) && Date.now() - t0 < ms) {
+      if (sequenceBusy) await sequenceBusy;
+      else await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  async function editAsync(body: Parameters<typeof engine.request>[0]): Promise<Candidates | null> {
+    if (sequenceBusy) await sequenceBusy; // the sequence renders on the same runtime: let it finish
+    const seq = ++editSeq;
+    const abort = new AbortController();
+    editAbort = abort;
+    store.dispatch({ type: 'edit-start' });
+    editsInFlight++;
+    try {
+      const res = (await engine.request(body, {
+        signal: abort.signal,
+        onEvent: (e) => {
+          if (e.type === 'candidates' && seq === editSeq) store.dispatch({ type: 'candidates', candidates: toCandidates(e), codes: e.codes });
+        },
+      })) as CandidatesResponse;
+      if (seq !== editSeq) return null;
+      const candidates = toCandidates(res);
+      store.dispatch({ type: 'candidates', candidates, codes: res.codes });
+      scheduleSequence();
+      return candidates;
+    } catch (error) {
+      if (seq === editSeq) store.dispatch(isAbort(error) ? { type: 'edit-cancelled' } : { type: 'edit-failed', message: friendlyError('edit', error) });
+      return null;
+    } finally {
+      editsInFlight--;
+      if (editAbort === abort) editAbort = null;
+    }
+  }
+
+  function sendStrokes(): void {
+    const edit = state().edit;
+    if (edit?.status !== 'projected') return;
+    void editAsync({ type: 'edit', strokes: edit.strokes });
+  }
+
+  /** The warp grabs its patch from what the canvas shows now, so it stays put while candidates change. */
+  function withWarpSource(stroke: PanelStroke): PanelStroke {
+    if (stroke.kind !== 'warp' || stroke.source) return stroke;
+    const edit = state().edit;
+    const k = currentCandidate(edit);
+    const n = R() * R() * 4;
+    const image = k !== null && edit?.candidates ? edit.candidates.images.subarray(k * n, (k + 1) * n) : edit?.projection?.image;
+    return image ? { ...stroke, source: rgbaToPlanar(image, R()) } : stroke;
+  }
+
+  // ---- the sequence (projection → chosen candidate) ----
+
+  function scheduleSequence(): void {
+    clearTimeout(sequenceTimer);
+    sequenceTimer = setTimeout(() => void sequenceAsync(), 120);
+  }
+
+  async function sequenceAsync(): Promise<void> {
+    const s = state();
+    const edit = s.edit;
+    const pack = s.engine.pack;
+    const k = currentCandidate(edit);
+    if (!edit?.projection || !edit.candidates?.final || !pack || k === null || editsInFlight > 0 || sequenceBusy) return;
+    if (edit.sequence?.target === k) return;
+    const candidates = edit.candidates;
+    const run = (async () => {
+      try {
+        const r = await worker.request({
+          type: 'sequence',
+          spec: { latent: pack.latent, from: edit.projection!.z, to: candidateLatent(candidates, k), frames: SEQUENCE_FRAMES, mode: 'slerp' },
+        });
+        // Only if nothing moved on meanwhile.
+        if (state().edit?.candidates === candidates && currentCandidate(state().edit) === k) {
+          store.dispatch({ type: 'sequence', sequence: { latents: r.latents, images: r.images, frames: SEQUENCE_FRAMES, target: k } });
+        }
+      } catch (error) {
+        store.dispatch({ type: 'sequence-failed', message: friendlyError('sequence', error) });
+      }
+    })();
+    sequenceBusy = run;
+    await run;
+    sequenceBusy = null;
+    // The user may have picked another candidate while this one rendered.
+    if (currentCandidate(state().edit) !== k) scheduleSequence();
+  }
+
+  // ---- restore from an edit record ----
+
+  async function restoreAsync(record: EditRecord): Promise<void> {
+    store.dispatch({ type: 'relaunch-handled' });
+    const s = state();
+    const edit = s.edit;
+    if (!edit) return;
+    if (record.packId !== s.engine.packId) {
+      if (!s.engine.packs.includes(record.packId)) {
+        store.dispatch({ type: 'project-failed', message: `This layer was made with the model “${record.packId}”, which this version of Manifold does not include. Project it again to edit it with “${s.engine.pack?.title ?? s.engine.packId}”.` });
+        return;
+      }
+      await loadPackAsync(record.packId);
+    }
+    const pack = state().engine.pack;
+    if (!pack || record.latent.length !== pack.latent.size) {
+      store.dispatch({ type: 'project-failed', message: 'The edit stored on this layer does not fit the model any more. Project the layer again to keep editing.' });
+      return;
+    }
+    cancelEdits();
+    store.dispatch({ type: 'project-start' });
+    try {
+      const z = Float32Array.from(record.latent);
+      const start = (await engine.request({ type: 'start-editing', z })) as CandidatesResponse;
+      const R = pack.resolution;
+      const image = start.images.slice(0, R * R * 4); // candidate 0 of a new batch is z itself
+      const { strokes } = readConstraints(record);
+      store.dispatch({
+        type: 'restore', record, strokes,
+        projection: { z, image, pixelError: NaN, encoderPixelError: NaN, mapping: frameMapping(edit.width, edit.height, R, 'letterbox'), codes: start.codes },
+      });
+      if (strokes.length) sendStrokes();
+    } catch (error) {
+      store.dispatch({ type: 'project-failed', message: friendlyError('restore', error) });
+    }
+  }
+
+  // ---- apply ----
+
+  async function applyAsync(): Promise<void> {
+    const s = state();
+    const edit = s.edit;
+    const pack = s.engine.pack;
+    if (!edit?.projection || !edit.candidates || !pack || s.apply.status === 'working') return;
+    const requestId = `apply-${Date.now()}-${++requestSeq}`;
+    store.dispatch({ type: 'apply-start', requestId });
+    // The edit stops where it is: the candidates on screen are what gets applied.
+    if (editsInFlight > 0) cancelEdits();
+    await editsIdleAsync();
+    try {
+      const candidates = edit.candidates;
+      const current = currentCandidate(edit)!;
+      const variant = s.variant;
+      const targets = variant === 'candidates' ? (edit.picked.length ? edit.picked : shownCandidates(candidates)).slice(0, 16) : [current];
+      const big = edit.width * edit.height > BIG_SOURCE;
+      const frames = variant === 'sequence' && big ? 8 : SEQUENCE_FRAMES;
+      const latent0 = edit.restored ? Float32Array.from(edit.restored.latent0) : edit.projection.z;
+      const source = { nodeId: edit.nodeId, name: edit.name, ...(edit.imageHash ? { imageHash: edit.imageHash } : {}), ...(edit.revision ? { revision: edit.revision } : {}) };
+      const results: ResultImage[] = [];
+      for (let t = 0; t < targets.length; t++) {
+        const z = candidateLatent(candidates, targets[t]);
+        const spec = { latent: pack.latent, from: edit.projection.z, to: z, frames, mode: 'slerp' as const };
+        const r = await worker.request(
+          { type: 'transfer', spec, bytes: edit.bytes.slice(), mime: edit.mime, mapping: edit.projection.mapping, pixelRange: [-1, 1], allFrames: variant === 'sequence' },
+          { onProgress: (f) => store.dispatch({ type: 'apply-progress', requestId, fraction: (t + f) / targets.length }) },
+        );
+        const record = (latent: Float32Array, frame?: number) =>
+          makeEditRecord({ packId: pack.id, latent, latent0, strokes: edit.strokes, codes: edit.codes, mapping: edit.projection!.mapping, variant, source, ...(frame !== undefined ? { frame, frames } : {}) });
+        if (variant === 'sequence') {
+          const L = pack.latent.size;
+          const latents = (await worker.request({ type: 'sequence', spec })).latents;
+          r.frames.forEach((f, i) => {
+            const k = i + 1;
+            results.push({ name: `${edit.name} · Manifold ${k}/${frames - 1}`, bytes: f.bytes, width: f.width, height: f.height, record: record(latents.slice(k * L, (k + 1) * L), k) });
+          });
+        } else {
+          const name = variant === 'candidates' ? `${edit.name} · Manifold candidate ${shownCandidates(candidates).indexOf(targets[t]) + 1}` : `${edit.name} · Manifold`;
+          results.push({ name, bytes: r.final.bytes, width: r.final.width, height: r.final.height, record: record(z) });
+        }
+      }
+      host.send({ type: 'apply', requestId, sourceNodeId: edit.nodeId, results, group: results.length > 1, ...(edit.revision ? { sourceRevision: edit.revision } : {}) });
+    } catch (error) {
+      store.dispatch({ type: 'apply-failed', requestId, message: friendlyError('apply', error) });
+    }
+  }
+
+  return {
+    async handlePluginMessage(msg) {
+      switch (msg.type) {
+        case 'selection': {
+          const before = state().edit;
+          store.dispatch({ type: 'selection', selection: msg.selection });
+          // Another layer: the model stops working on the old one.
+          if (before && state().edit !== before && state().edit?.nodeId !== before.nodeId) {
+            cancelEdits();
+            stopPlaying();
+            projectAbort?.abort();
+          }
+          await handleSelectionAsync();
+          return;
+        }
+        case 'applied':
+          store.dispatch({ type: 'applied', requestId: msg.requestId, nodeIds: msg.nodeIds });
+          return;
+        case 'error':
+          if (msg.requestId) store.dispatch({ type: 'apply-failed', requestId: msg.requestId, message: friendlyError('write', msg.message) });
+          else store.dispatch({ type: 'error', message: msg.message });
+          return;
+        default:
+          return;
+      }
+    },
+    assetsReady(names) {
+      const packs = [...new Set(names.filter((n) => n.startsWith('packs/')).map((n) => n.split('/')[1]))];
+      if (!packs.length) return;
+      void loadPackAsync(packs.includes(DEFAULT_PACK) ? DEFAULT_PACK : packs[0]);
+    },
+    pickPack: (packId) => (packId === state().engine.packId ? Promise.resolve() : loadPackAsync(packId)),
+    async project() {
+      const s = state();
+      const edit = s.edit;
+      if (!edit?.pixels || s.engine.status !== 'ready' || edit.status === 'projecting') return;
+      cancelEdits();
+      stopPlaying();
+      store.dispatch({ type: 'project-start' });
+      await editsIdleAsync();
+      try {
+        const p = s.engine.pack!.defaults.project;
+        projectAbort?.abort();
+        const abort = new AbortController();
+        projectAbort = abort;
+        const r = await engine.request(
+          { type: 'project', image: { width: edit.pixels.width, height: edit.pixels.height, data: edit.pixels.data }, fit: 'letterbox' },
+          { signal: abort.signal, onEvent: (e) => { if (e.type === 'progress' && !abort.signal.aborted) store.dispatch({ type: 'project-progress', done: e.done, total: e.total || p.iterations, pixelError: e.pixelError }); } },
+        );
+        if (abort.signal.aborted) return;
+        store.dispatch({ type: 'projected', projection: { z: r.z, image: r.image, pixelError: r.pixelError, encoderPixelError: r.encoderPixelError, mapping: r.mapping, codes: r.codes } });
+      } catch (error) {
+        if (!isAbort(error)) store.dispatch({ type: 'project-failed', message: friendlyError('project', error) });
+      }
+    },
+    restore: restoreAsync,
+    addStroke(stroke) {
+      store.dispatch({ type: 'stroke', stroke: withWarpSource(stroke) });
+      stopPlaying();
+      sendStrokes();
+    },
+    undo() {
+      if (!state().edit?.strokes.length) return;
+      store.dispatch({ type: 'undo-stroke' });
+      sendStrokes();
+    },
+    redo() {
+      if (!state().edit?.redo.length) return;
+      store.dispatch({ type: 'redo-stroke' });
+      sendStrokes();
+    },
+    async fix() {
+      const k = currentCandidate(state().edit);
+      if (k === null) return;
+      stopPlaying();
+      await editAsync({ type: 'fix', index: k });
+    },
+    async reset() {
+      const edit = state().edit;
+      if (edit?.status !== 'projected' || !edit.projection) return;
+      cancelEdits();
+      stopPlaying();
+      store.dispatch({ type: 'reset' });
+      await editAsync({ type: 'start-editing', z: edit.projection.z });
+      store.dispatch({ type: 'reset' }); // back to "nothing changed yet": no candidates until a stroke or a code
+    },
+    setCode(name, change) {
+      const value = 'set' in change ? change.set : change.category;
+      store.dispatch({ type: 'code', name, value });
+      store.dispatch({ type: 'edit-start' }); // optimising from now: the candidates on screen are about to change
+      // Sliders fire while dragging: send the latest value at most every 150 ms.
+      clearTimeout(codeTimer);
+      codeTimer = setTimeout(() => void editAsync({ type: 'set-code', change: { code: name, ...change } }), 'set' in change ? 150 : 0);
+    },
+    selectCandidate(index, additive) {
+      store.dispatch({ type: 'select-candidate', index, additive });
+      stopPlaying();
+      scheduleSequence();
+    },
+    setFrame(frame) {
+      stopPlaying();
+      store.dispatch({ type: 'frame', frame });
+    },
+    play(on) {
+      stopPlaying();
+      if (!on) return;
+      store.dispatch({ type: 'play', on: true });
+      if (!state().edit?.playing) {
+        // No sequence yet: make it, then play.
+        void sequenceAsync().then(() => {
+          store.dispatch({ type: 'play', on: true });
+          if (state().edit?.playing) startTicking();
+        });
+        return;
+      }
+      startTicking();
+    },
+    apply: applyAsync,
+    pickColourAt(fx, fy) {
+      const edit = state().edit;
+      const px = edit?.pixels;
+      const m = edit?.projection?.mapping ?? (edit ? frameMapping(edit.width, edit.height, R(), 'letterbox') : null);
+      if (!px || !m) return null;
+      const x = Math.floor((fx - m.offsetX) / m.scale), y = Math.floor((fy - m.offsetY) / m.scale);
+      if (x < 0 || y < 0 || x >= px.width || y >= px.height) return null;
+      const o = (y * px.width + x) * 4;
+      const colour: Rgb = [px.data[o], px.data[o + 1], px.data[o + 2]];
+      store.dispatch({ type: 'color', color: colour });
+      return colour;
+    },
+    resize(width, height) {
+      cancelAnimationFrame(resizeFrame);
+      resizeFrame = requestAnimationFrame(() => host.send({ type: 'resize', width: Math.round(width), height: Math.round(height) }));
+    },
+    selectLayer(nodeId) {
+      host.send({ type: 'select', nodeId });
+    },
+  };
+
+  function startTicking(): void {
+    clearInterval(playTimer);
+    playTimer = setInterval(() => {
+      store.dispatch({ type: 'tick' });
+      if (!state().edit?.playing) clearInterval(playTimer);
+    }, 1000 / 12);
+  }
+
+  function stopPlaying(): void {
+    clearInterval(playTimer);
+    if (state().edit?.playing) store.dispatch({ type: 'play', on: false });
+  }
+}
+
+export function errorText(error: unknown): string {
+  return errorMessage(error);
+}
