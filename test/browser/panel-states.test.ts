@@ -56,14 +56,17 @@ describe('panel states', () => {
     await page.mouse.down();
     await page.mouse.move(grip.x + 7, grip.y + 7 - 60, { steps: 6 });
     await page.mouse.up();
-    await page.waitForFunction((h) => Number(document.querySelector('iframe')!.height) < h - 40, before.height, { timeout: 10_000 });
+    await page.waitForFunction((h) => Number(document.querySelector('iframe')!.height) < h - 40, before.height, { timeout: 60_000 });
     // The keyboard does the same: Shift+→ widens by 100 px.
     await panel.focus('[data-testid=resize]');
     for (let i = 0; i < 4; i++) await page.keyboard.press('Shift+ArrowRight');
     await page.keyboard.press('Shift+ArrowDown');
-    await page.waitForFunction((w) => Number(document.querySelector('iframe')!.width) >= w + 300, before.width, { timeout: 10_000 });
+    await page.waitForFunction((w) => Number(document.querySelector('iframe')!.width) >= w + 300, before.width, { timeout: 60_000 });
     const after = await iframeSize();
     expect(after.width).toBeGreaterThanOrEqual(before.width + 300);
+    // The panel re-lays out after the iframe has its new size: wait for it rather than race it.
+    await panel.waitForFunction(() => getComputedStyle(document.querySelector('.columns')!).display === 'grid', undefined, { timeout: 30_000 })
+      .catch(() => undefined);
     const columns = await panel.evaluate(() => getComputedStyle(document.querySelector('.columns')!).display);
     expect(columns).toBe('grid');
   });
