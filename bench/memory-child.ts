@@ -9,6 +9,7 @@ import { Engine } from '../engine/engine.js';
 import { fsPackSource } from '../engine/node/fs-pack-source.js';
 import { fitMapping, transferEditAsync } from '../engine/transfer/index.js';
 import { decodeImage } from '../cli/image-io.js';
+import { upscale } from './transfer.js';
 
 const [job, pack] = process.argv.slice(2) as [string, string];
 const mib = (kib: number) => kib / 1024;
@@ -26,12 +27,7 @@ if (job === 'edit') {
   const n = 3 * engine.model.R * engine.model.R;
   const frames = Array.from({ length: 17 }, (_, k) => images.slice(k * n, (k + 1) * n));
   const N = 4096;
-  const data = new Uint8ClampedArray(N * N * 4);
-  for (let y = 0; y < N; y++) for (let x = 0; x < N; x++) {
-    const s = (Math.floor((y * src.height) / N) * src.width + Math.floor((x * src.width) / N)) * 4;
-    data.set(src.data.subarray(s, s + 4), (y * N + x) * 4);
-  }
-  await transferEditAsync({ frames, original: { width: N, height: N, data }, mapping: fitMapping(N, N, engine.model.R) });
+  await transferEditAsync({ frames, original: upscale(src, N), mapping: fitMapping(N, N, engine.model.R) });
 }
 await engine.releaseAsync();
 process.stdout.write(JSON.stringify({ job, baselineMiB: mib(baseline), peakMiB: mib(process.resourceUsage().maxRSS) }) + '\n');

@@ -11,7 +11,7 @@ import { decodeImage } from '../cli/image-io.js';
 import { median } from './peer.js';
 
 /** Nearest-neighbour upscale of the sample to N² (the layer the designer would have). */
-function upscale(src: RgbaImage, N: number): RgbaImage {
+export function upscale(src: RgbaImage, N: number): RgbaImage {
   const data = new Uint8ClampedArray(N * N * 4);
   for (let y = 0; y < N; y++) {
     const sy = Math.min(src.height - 1, Math.floor((y * src.height) / N));
