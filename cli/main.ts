@@ -10,7 +10,7 @@ import { fsPackSource } from '../engine/node/fs-pack-source.js';
 import { contactSheet, planarToRgba, type Fit } from '../engine/image/frame.js';
 import type { CodeChange } from '../engine/latent/codes.js';
 import type { Stroke } from '../engine/brushes/strokes.js';
-import { rasterizeStrokes } from '../engine/brushes/rasterize.js';
+import { paintedCoverage, rasterizeStrokes } from '../engine/brushes/rasterize.js';
 import { readImageAsync, writePngAsync } from './image-io.js';
 import { parseHexColor, sketchFromImage, strokesFromFlags } from './strokes-from-flags.js';
 import { transferToOriginalAsync } from './transfer-seam.js';
@@ -61,6 +61,7 @@ Edit options:
   --frames-out DIR      write frame-00.png … into DIR
   --interp linear|slerp interpolation (default linear; categorical codes switch at the midpoint)
   --full-res FILE       transfer the edit onto the input at full resolution (engine/transfer)
+  --whole-layer         with --full-res: carry the whole change, not only the region around the strokes
 
 Examples:
   npx manifold project face.png -o proj.png --iterations 100
@@ -109,7 +110,7 @@ export async function runCli(argv: string[], out: Out = { log: (s) => process.st
         erase: { type: 'string', multiple: true }, code: { type: 'string', multiple: true }, 'frame-coords': { type: 'boolean' },
         candidates: { type: 'string' }, steps: { type: 'string' }, smooth: { type: 'string' }, 'candidates-out': { type: 'string' },
         'project-out': { type: 'string' }, frames: { type: 'string' }, 'frames-out': { type: 'string' }, interp: { type: 'string' },
-        'full-res': { type: 'string' }, runs: { type: 'string' },
+        'full-res': { type: 'string' }, 'whole-layer': { type: 'boolean' }, runs: { type: 'string' },
       },
     });
   } catch (e) {
@@ -204,7 +205,9 @@ export async function runCli(argv: string[], out: Out = { log: (s) => process.st
         if (o['full-res']) {
           const t2 = performance.now();
           const full = await transferToOriginalAsync(frames, img, proj.mapping, range,
-            quiet ? undefined : (p) => process.stderr.write(`\rtransfer: ${(100 * p).toFixed(0)}%   `));
+            quiet ? undefined : (p) => process.stderr.write(`\rtransfer: ${(100 * p).toFixed(0)}%   `),
+            // a stroke edit stays where it was painted, unless codes moved too (global by intent) or --whole-layer
+            strokes.length && !(o.code ?? []).length && !o['whole-layer'] ? paintedCoverage(strokes, R) : null);
           if (!quiet) process.stderr.write('\n');
           await writePngAsync(o['full-res'], full);
           summary.fullRes = o['full-res']; summary.transferMs = Math.round(performance.now() - t2);

@@ -12,11 +12,12 @@ import { planarToRgba, type RgbaImage } from '../engine/image/frame.js';
 import type { Stroke } from '../engine/brushes/strokes.js';
 import type { CodeChange } from '../engine/latent/codes.js';
 import { transferEditAsync } from '../engine/transfer/index.js';
+import { paintedCoverage } from '../engine/brushes/rasterize.js';
 import { renderAvatar } from '../models/data/render-avatar.js';
 
 const argv = process.argv.slice(2);
 const pack = argv.includes('--pack') ? argv[argv.indexOf('--pack') + 1]! : 'models/personas64';
-const OUT = 'docs/transfer';
+const OUT = argv.includes('--out') ? argv[argv.indexOf('--out') + 1]! : 'docs/transfer';
 const S = 512; // layer size
 
 interface Example { name: string; seed: string; strokes?: Stroke[]; code?: (engine: Engine) => CodeChange; caption: string }
@@ -51,6 +52,13 @@ function sideBySide(images: RgbaImage[], gap = 8): RgbaImage {
   return { width: w, height: h, data };
 }
 
+/** The edited frame dimmed outside the edit region, so the region reads as a lit area. */
+function regionImage(region: Float32Array, frame: Float32Array): RgbaImage {
+  const rgba = planarToRgba(frame, R, engine.pack.pixelRange);
+  for (let p = 0; p < R * R; p++) for (let c = 0; c < 3; c++) rgba[p * 4 + c] = Math.round(rgba[p * 4 + c]! * (0.25 + 0.75 * region[p]!));
+  return { width: R, height: R, data: rgba };
+}
+
 const engine = await Engine.createAsync(fsPackSource(pack), { numThreads: 1 });
 const R = engine.model.R, n = 3 * R * R;
 mkdirSync(OUT, { recursive: true });
@@ -69,9 +77,12 @@ for (const ex of examples) {
   }
   const { images } = await engine.interpolateAsync(target, { from: proj.z, frames: 17 });
   const frames = Array.from({ length: 17 }, (_, k) => images.slice(k * n, (k + 1) * n));
-  const result = await transferEditAsync({ frames, original, mapping: proj.mapping });
+  const painted = ex.strokes ? paintedCoverage(ex.strokes, R) : null;
+  const result = await transferEditAsync({ frames, original, mapping: proj.mapping, painted });
   const rgbaOf = (f: Float32Array): RgbaImage => ({ width: R, height: R, data: planarToRgba(f, R, engine.pack.pixelRange) });
-  const sheet = sideBySide([original, scaleTo(rgbaOf(frames[0]!), S), scaleTo(rgbaOf(frames[16]!), S), result.final]);
+  const panels = [original, scaleTo(rgbaOf(frames[0]!), S), scaleTo(rgbaOf(frames[16]!), S)];
+  if (result.region) panels.push(scaleTo(regionImage(result.region, frames[16]!), S));
+  const sheet = sideBySide([...panels, result.final]);
   writeFileSync(`${OUT}/${ex.name}.png`, encode({ width: sheet.width, height: sheet.height, data: new Uint8Array(sheet.data.buffer), channels: 4 }));
   lines.push(`| ${ex.caption} (projection error ${proj.terms[0].toFixed(4)}) | ![${ex.name}](${ex.name}.png) |`);
   console.log(`${OUT}/${ex.name}.png`);

@@ -285,12 +285,15 @@ export function createController(store: Store, worker: Compute, host: Pick<HostB
       const frames = variant === 'sequence' && big ? 8 : SEQUENCE_FRAMES;
       const latent0 = edit.restored ? Float32Array.from(edit.restored.latent0) : edit.projection.z;
       const source = { nodeId: edit.nodeId, name: edit.name, ...(edit.imageHash ? { imageHash: edit.imageHash } : {}), ...(edit.revision ? { revision: edit.revision } : {}) };
+      // A stroke edit stays where it was painted; once a code slider moved, the edit is global by intent.
+      const codesMoved = Object.entries(edit.codes).some(([k, v]) => edit.projection!.codes[k] !== v);
+      const localStrokes = codesMoved ? [] : edit.strokes;
       const results: ResultImage[] = [];
       for (let t = 0; t < targets.length; t++) {
         const z = candidateLatent(candidates, targets[t]);
         const spec = { latent: pack.latent, from: edit.projection.z, to: z, frames, mode: 'slerp' as const };
         const r = await worker.request(
-          { type: 'transfer', spec, bytes: edit.bytes.slice(), mime: edit.mime, mapping: edit.projection.mapping, pixelRange: [-1, 1], allFrames: variant === 'sequence' },
+          { type: 'transfer', spec, bytes: edit.bytes.slice(), mime: edit.mime, mapping: edit.projection.mapping, pixelRange: [-1, 1], allFrames: variant === 'sequence', strokes: localStrokes },
           { onProgress: (f) => store.dispatch({ type: 'apply-progress', requestId, fraction: (t + f) / targets.length }) },
         );
         const record = (latent: Float32Array, frame?: number) =>

@@ -148,3 +148,34 @@ export function rasterizeStrokes(strokes: readonly Stroke[], R: number, options:
   }
   return { colorTarget, colorMask, edgeTarget, edgeMask };
 }
+
+/**
+ * Where the strokes paint, [R·R] coverage in [0, 1], without their targets (so warp strokes need
+ * no source image): colour and sketch lines, both discs of a warp (what moved and where it went),
+ * minus what the eraser cleared. The edit transfer grows its region from this.
+ */
+export function paintedCoverage(strokes: readonly Stroke[], R: number): Float32Array {
+  const out = new Float32Array(R * R);
+  const add = (cov: Float32Array): void => { for (let p = 0; p < cov.length; p++) if (cov[p]! > out[p]!) out[p] = cov[p]!; };
+  for (const s of strokes) {
+    switch (s.kind) {
+      case 'color':
+      case 'sketch':
+        add(polylineCoverage(s.points, s.width / 2, R));
+        break;
+      case 'sketch-raster':
+        add(s.ink);
+        break;
+      case 'warp':
+        add(polylineCoverage([s.from], s.radius, R));
+        add(polylineCoverage([s.to], s.radius, R));
+        break;
+      case 'eraser': {
+        const cov = polylineCoverage(s.points, s.width / 2, R);
+        for (let p = 0; p < out.length; p++) out[p] = out[p]! * (1 - cov[p]!);
+        break;
+      }
+    }
+  }
+  return out;
+}

@@ -89,7 +89,7 @@ export function midGrid(original: RgbaImage, mapping: FrameMapping, o: FullResOp
  * The field on the mid grid as 14 planes: flow x, flow y in ORIGINAL pixels, then the 12
  * colour coefficients with the bias column scaled to 0–255 colours.
  */
-export function midField(field: ChangeField, mapping: FrameMapping, grid: MidGrid, outside: Outside): Float32Array {
+export function midField(field: ChangeField, mapping: FrameMapping, grid: MidGrid, outside: Outside, gate?: Float32Array | null): Float32Array {
   const { step, w, h } = grid, n = w * h, R = field.size;
   const planes = new Float32Array(14 * n);
   const src: Float32Array[] = [field.flowX, field.flowY];
@@ -115,5 +115,25 @@ export function midField(field: ChangeField, mapping: FrameMapping, grid: MidGri
       for (let q = 0; q < n; q++) p[q] = coef[q] * g[q] + coef[n + q] * g[n + q] + coef[2 * n + q] * g[2 * n + q] + coef[3 * n + q];
     }
   }
+  if (gate) applyGate(planes, gate, R, mapping, grid, ident);
   return planes;
+}
+
+/**
+ * Confines the field to an edit region (edit-region.ts): field = identity + g·(field − identity)
+ * with g sampled from the frame-resolution gate. Applied after the guided refinement so that where
+ * g is 0 the field is exactly the identity and the layer comes out exactly as it was.
+ */
+function applyGate(planes: Float32Array, gate: Float32Array, R: number, mapping: FrameMapping, grid: MidGrid, ident: number[]): void {
+  if (gate.length !== R * R) throw new RangeError(`midField: gate must be [${R}, ${R}], got ${gate.length} values`);
+  const { step, w, h } = grid, n = w * h;
+  for (let j = 0; j < h; j++) {
+    const Y = ((j + 0.5) * step) * mapping.scale + mapping.offsetY;
+    for (let i = 0; i < w; i++) {
+      const X = ((i + 0.5) * step) * mapping.scale + mapping.offsetX, q = j * w + i;
+      const g = Math.min(1, Math.max(0, sampleClamped(gate, R, R, X - 0.5, Y - 0.5)));
+      if (g === 1) continue;
+      for (let c = 0; c < 14; c++) planes[c * n + q] = g === 0 ? ident[c]! : ident[c]! + g * (planes[c * n + q]! - ident[c]!);
+    }
+  }
 }

@@ -15,6 +15,7 @@ import { checkMapping, type FrameMapping } from './frame-mapping.js';
 import { DEFAULT_FULL_RES_OPTIONS, midField, midGrid, type FullResOptions } from './full-res-field.js';
 import { refitColour } from './refit-colour.js';
 import { renderRows, rowRenderer } from './render-rows.js';
+import { editRegion, type RegionOptions } from './edit-region.js';
 import type { ChangeField, RgbaImage, TransferProgress } from './types.js';
 
 export interface TransferInput {
@@ -24,6 +25,12 @@ export interface TransferInput {
   original: RgbaImage;
   /** How the original was put into the R×R frame for projection (letterbox or crop). */
   mapping: FrameMapping;
+  /**
+   * Coverage [R, R] of the strokes that made the edit. Given, the change is confined to the part
+   * of it connected to what was painted (edit-region.ts) and the rest of the layer is untouched;
+   * absent (code-slider edits), the whole change is carried.
+   */
+  painted?: Float32Array | null;
 }
 
 export interface TransferOptions {
@@ -33,6 +40,7 @@ export interface TransferOptions {
   allFrames?: boolean;
   estimate?: Partial<EstimateOptions>;
   fullRes?: Partial<FullResOptions>;
+  region?: Partial<RegionOptions>;
   onProgress?: (p: TransferProgress) => void;
   signal?: AbortSignal;
 }
@@ -44,6 +52,8 @@ export interface TransferResult {
   frames?: RgbaImage[];
   /** Total change 0→k for k = 1…K at frame resolution (cheap; for reuse or inspection). */
   changes: ChangeField[];
+  /** The edit region [R, R] in [0, 1] the change was confined to (null: the whole layer). */
+  region: Float32Array | null;
 }
 
 export const MAX_SIDE = 4096;
@@ -51,7 +61,7 @@ export const MAX_SIDE = 4096;
 export async function transferEditAsync(input: TransferInput, options: TransferOptions = {}): Promise<TransferResult> {
   const { frames, original, mapping } = input;
   const { pixelRange = [-1, 1], allFrames = false, onProgress, signal } = options;
-  checkInput(frames, original, mapping);
+  checkInput(frames, original, mapping, input.painted);
   const R = mapping.resolution, K = frames.length - 1;
   const fullRes = { ...DEFAULT_FULL_RES_OPTIONS, ...options.fullRes };
   const estimate = { ...DEFAULT_ESTIMATE_OPTIONS, ...options.estimate };
@@ -89,7 +99,10 @@ export async function transferEditAsync(input: TransferInput, options: TransferO
   }
   if (K === 0) changes.push(total);
 
-  // 3. full resolution
+  // 3. where the change may apply
+  const region = input.painted ? editRegion(unit[0], unit[K], input.painted, R, options.region) : null;
+
+  // 4. full resolution
   await checkpoint();
   const grid = midGrid(original, mapping, fullRes);
   const targets = allFrames ? changes : [changes[changes.length - 1]];
@@ -99,7 +112,7 @@ export async function transferEditAsync(input: TransferInput, options: TransferO
   const totalRows = H * targets.length;
   for (let t = 0; t < targets.length; t++) {
     await checkpoint();
-    const rr = rowRenderer(original, grid, midField(targets[t], mapping, grid, fullRes.outside));
+    const rr = rowRenderer(original, grid, midField(targets[t], mapping, grid, fullRes.outside, region));
     const out = new Uint8ClampedArray(W * H * 4);
     for (let y = 0; y < H; y += band) {
       if (y > 0) await checkpoint();
@@ -112,12 +125,15 @@ export async function transferEditAsync(input: TransferInput, options: TransferO
     rendered.push({ width: W, height: H, data: out });
   }
   const final = rendered[rendered.length - 1];
-  return allFrames ? { final, frames: rendered, changes } : { final, changes };
+  return allFrames ? { final, frames: rendered, changes, region } : { final, changes, region };
 }
 
-function checkInput(frames: readonly Float32Array[], original: RgbaImage, mapping: FrameMapping): void {
+function checkInput(frames: readonly Float32Array[], original: RgbaImage, mapping: FrameMapping, painted: Float32Array | null | undefined): void {
   checkMapping(mapping);
   const R = mapping.resolution;
+  if (painted != null && (!(painted instanceof Float32Array) || painted.length !== R * R)) {
+    throw new RangeError(`transferEdit: painted must be a Float32Array [${R}, ${R}] (${R * R} values)`);
+  }
   if (frames.length < 1) throw new RangeError('transferEdit: frames must hold at least one frame (K+1 frames for K steps)');
   frames.forEach((f, i) => {
     if (f.length !== 3 * R * R) throw new RangeError(`transferEdit: frames[${i}] must be [3, ${R}, ${R}] (${3 * R * R} values), got ${f.length}`);

@@ -10,6 +10,7 @@ import { interpolateLatents } from '../../engine/ops/interpolate';
 import { latentLayout } from '../../engine/latent/latent-layout';
 import type { Pack } from '../../engine/pack/pack-types';
 import { transferEditAsync } from '../../engine/transfer';
+import { paintedCoverage } from '../../engine/brushes/rasterize';
 import { rgbaToPlanar } from './planar';
 import { installSha256Fallback } from './sha256-fallback';
 import type { EncodedImage, PanelRequest, PanelResponse, Rgba, SequenceSpec, WorkerCapabilities, WorkerInbound, WorkerOutbound } from './protocol';
@@ -97,7 +98,8 @@ async function handlePanelAsync(req: PanelRequest, post: (r: PanelResponse, t?: 
       const R = req.mapping.resolution;
       const frames = Array.from({ length: req.spec.frames }, (_, k) => rgbaToPlanar(seq.images.subarray(k * R * R * 4, (k + 1) * R * R * 4), R, req.pixelRange));
       post({ id: req.id, type: 'progress', phase: 'transfer', fraction: 0 });
-      const result = await transferEditAsync({ frames, original, mapping: req.mapping }, {
+      const painted = req.strokes.length ? paintedCoverage(req.strokes, R) : null;
+      const result = await transferEditAsync({ frames, original, mapping: req.mapping, painted }, {
         pixelRange: req.pixelRange,
         allFrames: req.allFrames,
         onProgress: (p) => post({ id: req.id, type: 'progress', phase: p.phase, fraction: p.fraction * 0.9 }),

@@ -11,6 +11,7 @@
 import type { EngineRequest, EngineResponse } from '../../engine/worker/protocol';
 import type { FrameMapping } from '../../engine/image/frame';
 import type { LatentSpec } from '../../engine/pack/pack-types';
+import type { Stroke } from '../../engine/brushes/strokes';
 
 export interface WorkerCapabilities {
   /** A WebGPU adapter answered in the worker (where the engine runs). */
@@ -43,6 +44,8 @@ export type PanelRequest =
   | {
       id: number; type: 'transfer'; spec: SequenceSpec; bytes: Uint8Array; mime: string; mapping: FrameMapping;
       pixelRange: [number, number]; allFrames: boolean;
+      /** The strokes of a stroke edit: the change is confined to the region they painted (none: the whole layer). */
+      strokes: Stroke[];
     };
 
 export interface EncodedImage {

@@ -1,0 +1,113 @@
+/**
+ * Where a stroke edit is allowed to change the layer.
+ *
+ * A 64² generator cannot change one part of an image alone: moving the latent to turn the hair red
+ * also nudges the face, the shirt and the background by a few levels (the codes are entangled).
+ * Carried to full resolution, that drift would repaint the whole layer. The designer painted the
+ * hair, so the transfer is confined to the part of the change that is connected to what was
+ * painted and near it: starting from the strokes, a flood fill over pixels whose change is at
+ * least a fraction of the change under the strokes (the edit's own strength), no farther than a
+ * brush's reach from the paint (entangled changes elsewhere — a shirt that changed colour with the
+ * hair — are often just as strong, so strength alone cannot tell them apart), then a feathered rim. Outside the
+ * region the layer is left exactly as it was. Edits without strokes (code sliders) are global by
+ * intent and are not confined (no region).
+ */
+
+export interface RegionOptions {
+  /** A pixel joins when its change reaches this fraction of the median change under the strokes. */
+  relative: number;
+  /** …and at least this much (max over channels, colours in [0, 1]). */
+  floor: number;
+  /** Painted coverage that counts as a seed of the fill. */
+  seed: number;
+  /** How far from the paint the region may grow, as a fraction of the frame side. */
+  reach: number;
+  /** Width of the rim over which the region fades to no change, frame px. */
+  feather: number;
+}
+
+export const DEFAULT_REGION_OPTIONS: Readonly<RegionOptions> = { relative: 0.3, floor: 0.04, seed: 0.5, reach: 0.125, feather: 2 };
+
+/**
+ * The region [R·R] in [0, 1] (1: the change applies fully, 0: no change) of the change from
+ * `first` to `last` (planar [3, R, R] frames, colours in [0, 1]) grown from `painted` ([R·R]
+ * coverage of the strokes). Painted pixels are always inside.
+ */
+export function editRegion(
+  first: Float32Array, last: Float32Array, painted: Float32Array, R: number, options: Partial<RegionOptions> = {},
+): Float32Array {
+  const o = { ...DEFAULT_REGION_OPTIONS, ...options };
+  const N = R * R;
+  if (first.length !== 3 * N || last.length !== 3 * N) throw new RangeError(`editRegion: frames must be [3, ${R}, ${R}]`);
+  if (painted.length !== N) throw new RangeError(`editRegion: painted must be [${R}, ${R}], got ${painted.length} values`);
+  // per-pixel change, max over channels, smoothed over 3×3 so single noisy pixels neither bridge nor break the fill
+  const raw = new Float32Array(N);
+  for (let p = 0; p < N; p++) {
+    let d = 0;
+    for (let c = 0; c < 3; c++) d = Math.max(d, Math.abs(last[c * N + p]! - first[c * N + p]!));
+    raw[p] = d;
+  }
+  const change = new Float32Array(N);
+  for (let y = 0; y < R; y++) for (let x = 0; x < R; x++) {
+    let s = 0, n = 0;
+    for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) {
+      const u = x + dx, v = y + dy;
+      if (u >= 0 && v >= 0 && u < R && v < R) { s += raw[v * R + u]!; n++; }
+    }
+    change[y * R + x] = s / n;
+  }
+  const seeds: number[] = [];
+  for (let p = 0; p < N; p++) if (painted[p]! >= o.seed) seeds.push(p);
+  const region = new Uint8Array(N);
+  if (seeds.length === 0) return new Float32Array(N);
+  const under = seeds.map((p) => change[p]!).sort((a, b) => a - b);
+  const threshold = Math.max(o.floor, o.relative * under[under.length >> 1]!);
+  // flood fill, 8-connected, from the seeds over pixels that changed enough and are within reach
+  const seedMask = new Uint8Array(N);
+  for (const p of seeds) seedMask[p] = 1;
+  const fromPaint = chamferDistance(seedMask, R), reach = o.reach * R;
+  const stack = [...seeds];
+  for (const p of seeds) region[p] = 1;
+  while (stack.length) {
+    const p = stack.pop()!, x = p % R, y = (p - x) / R;
+    for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) {
+      const u = x + dx, v = y + dy, q = v * R + u;
+      if (u < 0 || v < 0 || u >= R || v >= R || region[q] || change[q]! < threshold || fromPaint[q]! > reach) continue;
+      region[q] = 1;
+      stack.push(q);
+    }
+  }
+  // feathered rim: 1 inside, falling linearly with the (chamfer) distance to 0 at feather + 1 px
+  const dist = chamferDistance(region, R);
+  const out = new Float32Array(N), f = o.feather + 1;
+  for (let p = 0; p < N; p++) out[p] = Math.max(0, 1 - dist[p]! / f);
+  for (let p = 0; p < N; p++) if (painted[p]! > 0) out[p] = Math.max(out[p]!, Math.min(1, painted[p]! / o.seed));
+  return out;
+}
+
+/** Distance (3-4 chamfer, in px) from each pixel to the nearest set pixel of `mask`. */
+function chamferDistance(mask: Uint8Array, R: number): Float32Array {
+  const INF = 1e9, d = new Float32Array(R * R);
+  for (let p = 0; p < R * R; p++) d[p] = mask[p] ? 0 : INF;
+  const relax = (p: number, q: number, w: number): void => { if (d[q]! + w < d[p]!) d[p] = d[q]! + w; };
+  for (let y = 0; y < R; y++) for (let x = 0; x < R; x++) {
+    const p = y * R + x;
+    if (x > 0) relax(p, p - 1, 3);
+    if (y > 0) {
+      relax(p, p - R, 3);
+      if (x > 0) relax(p, p - R - 1, 4);
+      if (x < R - 1) relax(p, p - R + 1, 4);
+    }
+  }
+  for (let y = R - 1; y >= 0; y--) for (let x = R - 1; x >= 0; x--) {
+    const p = y * R + x;
+    if (x < R - 1) relax(p, p + 1, 3);
+    if (y < R - 1) {
+      relax(p, p + R, 3);
+      if (x < R - 1) relax(p, p + R + 1, 4);
+      if (x > 0) relax(p, p + R - 1, 4);
+    }
+  }
+  for (let p = 0; p < R * R; p++) d[p] = d[p]! / 3;
+  return d;
+}
