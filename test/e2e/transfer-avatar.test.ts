@@ -1,9 +1,11 @@
 /**
  * Issue 5 end to end on the default pack: a 1024 × 1024 avatar layer (rendered by our own
  * DiceBear script, not a training seed) is projected, edited with a colour stroke over the
- * hair, and the change G(z0) → G(z1) is transferred onto it at full resolution. The result
- * changes where the generated image changed, in proportion to it; a layer with transparency
- * keeps its alpha outside the edit.
+ * hair, and the change G(z0) → G(z1) is transferred onto it at full resolution, confined to the
+ * region connected to the stroke (engine/transfer/edit-region.ts: the 64² generator nudges the
+ * whole image when the hair changes; the designer painted the hair). The result changes where the
+ * generated image changed around the stroke, in proportion to it, and is within 2/255 of the
+ * original elsewhere; a layer with transparency keeps its alpha outside the edit.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,21 +15,16 @@ import { fsPackSource } from '../../engine/node/fs-pack-source.js';
 import { transferEditAsync } from '../../engine/transfer/index.js';
 import type { FrameMapping, RgbaImage } from '../../engine/image/frame.js';
 import { renderAvatar } from '../../models/data/render-avatar.js';
+import { paintedCoverage } from '../../engine/brushes/rasterize.js';
 
 const PACK = process.env.MANIFOLD_REAL_PACK ?? 'models/personas64';
 const N = 1024;
 
-/** Where |G(z1) − G(z0)| exceeds `thr` (in [0,1] units) at frame resolution, dilated by `grow` cells (alpha test). */
-function changedCells(a: Float32Array, b: Float32Array, R: number, thr: number, grow: number): Uint8Array {
-  const raw = new Uint8Array(R * R);
-  for (let p = 0; p < R * R; p++) {
-    let d = 0;
-    for (let c = 0; c < 3; c++) d = Math.max(d, Math.abs(a[c * R * R + p]! - b[c * R * R + p]!) / 2);
-    raw[p] = d > thr ? 1 : 0;
-  }
+/** Frame cells within `grow` cells (Chebyshev) of a cell where `flags` > 0. */
+function grownCells(flags: ArrayLike<number>, R: number, grow: number): Uint8Array {
   const out = new Uint8Array(R * R);
   for (let y = 0; y < R; y++) for (let x = 0; x < R; x++) {
-    if (!raw[y * R + x]) continue;
+    if (!(flags[y * R + x]! > 0)) continue;
     for (let dy = -grow; dy <= grow; dy++) for (let dx = -grow; dx <= grow; dx++) {
       const u = x + dx, v = y + dy;
       if (u >= 0 && v >= 0 && u < R && v < R) out[v * R + u] = 1;
@@ -52,45 +49,58 @@ describe.skipIf(!existsSync(join(PACK, 'pack.json')))('edit transfer on a 1024²
   }, 120_000);
   afterAll(async () => { await engine?.releaseAsync(); });
 
+  const stroke = { kind: 'color' as const, points: [[22, 12], [42, 12]] as [number, number][], width: 6, color: [220, 30, 30] as [number, number, number] };
+
   async function editAndTransferAsync(img: RgbaImage) {
     const proj = await engine.projectAsync(img, { iterations: 40 });
     const R = engine.model.R;
     // A red stroke over the top of the head (the hair), in frame pixels.
-    const update = await engine.edit.addStrokeAsync({ kind: 'color', points: [[22, 12], [42, 12]], width: 6, color: [220, 30, 30] });
+    const update = await engine.edit.addStrokeAsync(stroke);
     const { images } = await engine.interpolateAsync(update.order[0]!, { frames: 17 });
     const n = 3 * R * R;
     const frames = Array.from({ length: 17 }, (_, k) => images.slice(k * n, (k + 1) * n));
-    const result = await transferEditAsync({ frames, original: img, mapping: proj.mapping });
+    const result = await transferEditAsync({ frames, original: img, mapping: proj.mapping, painted: paintedCoverage([stroke], R) });
     return { proj, frames, result, R };
   }
 
-  it('changes the layer where the generated image changed, in proportion', async () => {
-    // The latent edit changes the whole 64² image a little (a few levels everywhere), so the
-    // transfer changes the whole layer a little too: issue 5's "within 2/255 elsewhere" is not
-    // met by this pack (see the issue note). What must hold: per frame cell, the layer's change
-    // follows the generated change — large where the stroke recoloured, small elsewhere.
+  it('changes the layer where the generated image changed around the stroke, and stays within 2/255 elsewhere', async () => {
     const { proj, frames, result, R } = await editAndTransferAsync(original);
+    const region = result.region!;
+    expect(region, 'a stroke edit is confined to a region').not.toBeNull();
+    // "elsewhere": frame cells more than 2 cells (the guided filter's and bilinear's reach) from the region
+    const near = grownCells(region, R, 2);
     const dG = new Float64Array(R * R), dL = new Float64Array(R * R), nL = new Float64Array(R * R);
     for (let p = 0; p < R * R; p++) {
       for (let c = 0; c < 3; c++) dG[p] = Math.max(dG[p]!, (Math.abs(frames[16]![c * R * R + p]! - frames[0]![c * R * R + p]!) / 2) * 255);
     }
     const out = result.final.data, src = original.data;
+    let elsewhereMax = 0, elsewhereCount = 0;
     for (let y = 0; y < N; y++) for (let x = 0; x < N; x++) {
       const i = (y * N + x) * 4, cell = cellOf(proj.mapping, x, y);
       let d = 0;
-      for (let c = 0; c < 3; c++) d = Math.max(d, Math.abs(out[i + c]! - src[i + c]!));
+      for (let c = 0; c < 4; c++) d = Math.max(d, Math.abs(out[i + c]! - src[i + c]!));
       dL[cell] += d; nL[cell]++;
+      if (!near[cell]) { elsewhereMax = Math.max(elsewhereMax, d); elsewhereCount++; }
     }
     for (let p = 0; p < R * R; p++) dL[p] = nL[p] ? dL[p]! / nL[p]! : 0;
-    const mean = (a: Float64Array) => a.reduce((s, v) => s + v, 0) / a.length;
-    const mg = mean(dG), ml = mean(dL);
+    // inside the region the layer's change follows the generated change, cell by cell
+    const inside = [...region.keys()].filter((p) => region[p] === 1);
+    const mean = (ps: number[], a: Float64Array) => ps.reduce((s, p) => s + a[p]!, 0) / ps.length;
+    const mg = mean(inside, dG), ml = mean(inside, dL);
     let cov = 0, vg = 0, vl = 0;
-    for (let p = 0; p < R * R; p++) { cov += (dG[p]! - mg) * (dL[p]! - ml); vg += (dG[p]! - mg) ** 2; vl += (dL[p]! - ml) ** 2; }
+    for (const p of inside) { cov += (dG[p]! - mg) * (dL[p]! - ml); vg += (dG[p]! - mg) ** 2; vl += (dL[p]! - ml) ** 2; }
     const r = cov / Math.sqrt(vg * vl);
-    const big = [...dG].filter((v) => v > 24).length;
-    console.log(`[e2e] generated change: mean ${mg.toFixed(1)}/255, ${big} of ${R * R} cells > 24/255; layer change mean ${ml.toFixed(1)}/255; correlation ${r.toFixed(3)}`);
-    expect(big, 'the stroke recoloured part of the generated image').toBeGreaterThan(0);
-    expect(r).toBeGreaterThan(0.6);
+    const big = inside.filter((p) => dG[p]! > 24);
+    console.log(`[e2e] region ${inside.length} of ${R * R} cells; generated change there ${mg.toFixed(1)}/255 (${big.length} cells > 24/255), layer change ${ml.toFixed(1)}/255, correlation ${r.toFixed(3)}; elsewhere ${(100 * elsewhereCount / (N * N)).toFixed(0)}% of the layer, max change ${elsewhereMax}/255`);
+    expect(big.length, 'the stroke recoloured part of the generated image').toBeGreaterThan(20);
+    expect(mean(big, dL), 'the layer changed where the generated image changed').toBeGreaterThan(24);
+    // cell by cell the layer (white hair) and the generated frame (its reconstruction) differ, so
+    // their changes agree in size on the whole and only loosely per cell (all region cells changed a lot)
+    expect(ml / mg).toBeGreaterThan(0.5);
+    expect(ml / mg).toBeLessThan(1.5);
+    expect(r).toBeGreaterThan(0.5);
+    expect(elsewhereCount / (N * N), 'most of the layer is away from the edit').toBeGreaterThan(0.5);
+    expect(elsewhereMax).toBeLessThanOrEqual(2);
   }, 300_000);
 
   it('keeps the alpha of a transparent layer outside the edit', async () => {
@@ -100,8 +110,8 @@ describe.skipIf(!existsSync(join(PACK, 'pack.json')))('edit transfer on a 1024²
       const r = Math.hypot(x - N / 2, y - N / 2) / (N / 2);
       img.data[(y * N + x) * 4 + 3] = Math.round(255 * Math.min(1, Math.max(0, (1.15 - r) / 0.3)));
     }
-    const { proj, frames, result, R } = await editAndTransferAsync(img);
-    const changed = changedCells(frames[0]!, frames[16]!, R, 4 / 255, 2);
+    const { proj, result, R } = await editAndTransferAsync(img);
+    const changed = grownCells(result.region!, R, 2);
     let maxAlpha = 0;
     for (let y = 0; y < N; y++) for (let x = 0; x < N; x++) {
       if (changed[cellOf(proj.mapping, x, y)]) continue;
