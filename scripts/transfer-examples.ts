@@ -21,12 +21,18 @@ const OUT = argv.includes('--out') ? argv[argv.indexOf('--out') + 1]! : 'docs/tr
 const S = 512; // layer size
 
 interface Example { name: string; seed: string; strokes?: Stroke[]; code?: (engine: Engine) => CodeChange; caption: string }
+// Strokes in colours the model can make at those places (a hair or shirt colour of the training
+// set): a colour it cannot make is met only halfway, and the transfer shows that honestly.
 const examples: Example[] = [
-  { name: 'red-hair', seed: 'docs-example-1', caption: 'colour stroke: red over the hair',
-    strokes: [{ kind: 'color', points: [[22, 11], [42, 11]], width: 6, color: [210, 40, 40] }] },
-  { name: 'green-shirt', seed: 'docs-example-2', caption: 'colour stroke: green on the shirt',
-    strokes: [{ kind: 'color', points: [[24, 58], [40, 58]], width: 6, color: [40, 170, 90] }] },
-  { name: 'code-slider', seed: 'docs-example-3', caption: 'InfoGAN code slider moved to its end',
+  { name: 'blue-shirt', seed: 'docs-example-1', caption: 'colour stroke: blue on the shirt',
+    strokes: [{ kind: 'color', points: [[24, 58], [40, 58]], width: 6, color: [40, 90, 200] }] },
+  { name: 'dark-hair', seed: 'docs-example-5', caption: 'colour stroke: dark over the hair',
+    strokes: [{ kind: 'color', points: [[24, 11], [40, 11]], width: 6, color: [30, 25, 25] }] },
+  { name: 'red-shirt', seed: 'docs-example-6', caption: 'colour stroke: red on the shirt',
+    strokes: [{ kind: 'color', points: [[24, 58], [40, 58]], width: 6, color: [200, 60, 60] }] },
+  { name: 'green-shirt', seed: 'docs-example-4', caption: 'colour stroke: green on the shirt',
+    strokes: [{ kind: 'color', points: [[24, 58], [40, 58]], width: 6, color: [60, 160, 90] }] },
+  { name: 'code-slider', seed: 'docs-example-3', caption: 'InfoGAN code slider moved to its end (global by intent: no region)',
     code: (e) => ({ code: e.pack.latent.codes.find((c) => c.kind === 'continuous')!.name, set: 1 }) },
 ];
 
@@ -62,7 +68,7 @@ function regionImage(region: Float32Array, frame: Float32Array): RgbaImage {
 const engine = await Engine.createAsync(fsPackSource(pack), { numThreads: 1 });
 const R = engine.model.R, n = 3 * R * R;
 mkdirSync(OUT, { recursive: true });
-const lines = ['| edit | original · projection G(z0) · edited G(z1) · transferred result |', '|---|---|'];
+const lines = ['| edit | original · projection G(z0) · edited G(z1) · edit region (stroke edits) · transferred result |', '|---|---|'];
 for (const ex of examples) {
   const { rgba } = renderAvatar(ex.seed, S);
   const original: RgbaImage = { width: S, height: S, data: new Uint8ClampedArray(rgba) };
@@ -87,5 +93,5 @@ for (const ex of examples) {
   lines.push(`| ${ex.caption} (projection error ${proj.terms[0].toFixed(4)}) | ![${ex.name}](${ex.name}.png) |`);
   console.log(`${OUT}/${ex.name}.png`);
 }
-writeFileSync(`${OUT}/README.md`, ['# Edit transfer examples', '', `Made by \`npx tsx scripts/transfer-examples.ts\` with the pack \`${pack}\`; each layer is a ${S}×${S} avatar rendered by our DiceBear script from a seed never used in training.`, '', ...lines, ''].join('\n'));
+writeFileSync(`${OUT}/README.md`, ['# Edit transfer examples', '', `Made by \`npx tsx scripts/transfer-examples.ts\` with the pack \`${pack}\`; each layer is a ${S}×${S} avatar rendered by our DiceBear script from a seed never used in training.`, '', 'The edit region (stroke edits) is the change connected to the paint, within an eighth of the frame of it (engine/transfer/edit-region.ts); outside it the layer is unchanged byte for byte. Where it falls short: the generator reconstructs white hair as a bald head, so a hair stroke grows new hair over the white hair (dark-hair); a shirt the generator draws wider than the layer\'s leaves a soft coloured rim on the background next to it.', '', ...lines, ''].join('\n'));
 await engine.releaseAsync();

@@ -12,6 +12,7 @@
  * region the layer is left exactly as it was. Edits without strokes (code sliders) are global by
  * intent and are not confined (no region).
  */
+import type { ChangeField } from './types.js';
 
 export interface RegionOptions {
   /** A pixel joins when its change reaches this fraction of the median change under the strokes. */
@@ -110,4 +111,35 @@ function chamferDistance(mask: Uint8Array, R: number): Float32Array {
   }
   for (let p = 0; p < R * R; p++) d[p] = d[p]! / 3;
   return d;
+}
+
+/**
+ * The change confined to a region: flow·g and identity + g·(A − identity) per frame pixel. Done at
+ * frame resolution, before the guided upsampling, so the region's rim snaps to the original's edges
+ * like the rest of the field.
+ */
+export function confineChange(field: ChangeField, region: Float32Array): ChangeField {
+  const R = field.size, n = R * R;
+  if (region.length !== n) throw new RangeError(`confineChange: region must be [${R}, ${R}], got ${region.length} values`);
+  const flowX = new Float32Array(n), flowY = new Float32Array(n), colour = new Float32Array(12 * n);
+  for (let p = 0; p < n; p++) {
+    const g = region[p]!;
+    flowX[p] = g * field.flowX[p]!;
+    flowY[p] = g * field.flowY[p]!;
+    for (let c = 0; c < 12; c++) {
+      const id = c % 5 === 0 ? 1 : 0; // planes 0, 5, 10 are the diagonal of A
+      colour[c * n + p] = id + g * (field.colour[c * n + p]! - id);
+    }
+  }
+  return { size: R, flowX, flowY, colour };
+}
+
+/** Frame pixels within `grow` px (Chebyshev) of the region: beyond them the field is forced to exactly the identity. */
+export function regionSupport(region: Float32Array, R: number, grow: number): Float32Array {
+  const out = new Float32Array(R * R), g = Math.ceil(grow);
+  for (let y = 0; y < R; y++) for (let x = 0; x < R; x++) {
+    if (!(region[y * R + x]! > 0)) continue;
+    for (let v = Math.max(0, y - g); v <= Math.min(R - 1, y + g); v++) out.fill(1, v * R + Math.max(0, x - g), v * R + Math.min(R - 1, x + g) + 1);
+  }
+  return out;
 }

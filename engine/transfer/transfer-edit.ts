@@ -15,7 +15,7 @@ import { checkMapping, type FrameMapping } from './frame-mapping.js';
 import { DEFAULT_FULL_RES_OPTIONS, midField, midGrid, type FullResOptions } from './full-res-field.js';
 import { refitColour } from './refit-colour.js';
 import { renderRows, rowRenderer } from './render-rows.js';
-import { editRegion, type RegionOptions } from './edit-region.js';
+import { confineChange, editRegion, regionSupport, type RegionOptions } from './edit-region.js';
 import type { ChangeField, RgbaImage, TransferProgress } from './types.js';
 
 export interface TransferInput {
@@ -101,6 +101,8 @@ export async function transferEditAsync(input: TransferInput, options: TransferO
 
   // 3. where the change may apply
   const region = input.painted ? editRegion(unit[0], unit[K], input.painted, R, options.region) : null;
+  // beyond the guided filter's reach of the region, the field is forced to exactly the identity
+  const support = region ? regionSupport(region, R, fullRes.guideRadius + 1) : null;
 
   // 4. full resolution
   await checkpoint();
@@ -112,7 +114,7 @@ export async function transferEditAsync(input: TransferInput, options: TransferO
   const totalRows = H * targets.length;
   for (let t = 0; t < targets.length; t++) {
     await checkpoint();
-    const rr = rowRenderer(original, grid, midField(targets[t], mapping, grid, fullRes.outside, region));
+    const rr = rowRenderer(original, grid, midField(region ? confineChange(targets[t], region) : targets[t], mapping, grid, fullRes.outside, support));
     const out = new Uint8ClampedArray(W * H * 4);
     for (let y = 0; y < H; y += band) {
       if (y > 0) await checkpoint();

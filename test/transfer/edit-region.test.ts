@@ -105,9 +105,9 @@ describe('transferEditAsync with painted strokes', () => {
       const i = (y * W + x) * 4, cell = frameCell(x, y), cx = cell % R, cy = Math.floor(cell / R);
       let d = 0;
       for (let ch = 0; ch < 4; ch++) d = Math.max(d, Math.abs(local.final.data[i + ch]! - original.data[i + ch]!));
-      // outside the region grown by 2 cells (the reach of the mid-grid interpolation)
+      // outside the region grown by 4 cells (the guided filter reaches 3, the mid-grid interpolation 1)
       let nearRegion = false;
-      for (let dy = -2; dy <= 2 && !nearRegion; dy++) for (let dx = -2; dx <= 2; dx++) {
+      for (let dy = -4; dy <= 4 && !nearRegion; dy++) for (let dx = -4; dx <= 4; dx++) {
         const u = cx + dx, v = cy + dy;
         if (u >= 0 && v >= 0 && u < R && v < R && region[v * R + u]! > 0) { nearRegion = true; break; }
       }
