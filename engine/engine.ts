@@ -1,8 +1,8 @@
 import { loadPackAsync } from './pack/load-pack.js';
 import type { PackSource } from './pack/pack-source.js';
 import type { Pack } from './pack/pack-types.js';
-import { PackModel } from './runtime/pack-model.js';
-import type { RuntimeOptions } from './runtime/runtime.js';
+import { PackModel, type ExecutionProviderChange } from './runtime/pack-model.js';
+import type { ExecutionProviderReason, RuntimeOptions } from './runtime/runtime.js';
 import type { LatentLayout } from './latent/latent-layout.js';
 import { applyCodeChange, readCodes, type CodeChange } from './latent/codes.js';
 import { toFrame, type Fit, type FrameMapping, type RgbaImage } from './image/frame.js';
@@ -57,7 +57,18 @@ export class Engine {
 
   get pack(): Pack { return this.model.pack; }
   get layout(): LatentLayout { return this.model.layout; }
+  /** Where the graphs run now ('webgpu' or 'wasm'); it becomes 'wasm' if the GPU is lost. */
   get executionProvider(): string { return this.model.executionProvider; }
+  /** Why 'auto' chose wasm although WebGPU exists (e.g. the adapter did not answer in time), else null. */
+  get executionProviderReason(): ExecutionProviderReason | null { return this.model.executionProviderReason; }
+
+  /**
+   * Calls `listener` when the engine moves to wasm because the GPU was lost. The edit session is
+   * untouched (z0, batch, strokes, optimiser state) and the step that failed is run again on wasm.
+   */
+  onExecutionProviderChange(listener: (change: ExecutionProviderChange) => void): () => void {
+    return this.model.onExecutionProviderChange(listener);
+  }
 
   /** The current edit session (after `projectAsync` or `startEditing`). */
   get edit(): EditSession {
@@ -69,6 +80,8 @@ export class Engine {
   /** Fits an RGBA image of any size into the frame and projects it; the result becomes z0 of a new edit session. */
   async projectAsync(img: RgbaImage, options: ProjectImageOptions = {}): Promise<ProjectImageResult> {
     const frame = toFrame(img, this.model.R, { fit: options.fit, background: options.background, pixelRange: this.pack.pixelRange });
+    // A fully transparent image leaves nothing to fit (its frame mask is all zero): say so instead of returning noise.
+    if (!frame.mask.some((v) => v > 0)) throw new Error('project: the image is fully transparent (every pixel has alpha 0): there is nothing to project');
     const r = await projectAsync(this.model, frame.image, frame.mask, options);
     await this.startEditingAsync(r.z);
     return { ...r, mapping: frame.mapping, target: frame.image, mask: frame.mask };

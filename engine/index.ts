@@ -13,8 +13,11 @@ export { loadPackAsync, type LoadedPack, type LoadPackOptions } from './pack/loa
 export { memoryPackSource, type PackSource } from './pack/pack-source.js';
 export { graphContract } from './pack/graph-contract.js';
 
-export { PackModel, type StepResult } from './runtime/pack-model.js';
-export { chooseExecutionProviderAsync, configureRuntime, type ExecutionProvider, type RuntimeOptions } from './runtime/runtime.js';
+export { PackModel, type StepResult, type ExecutionProviderChange } from './runtime/pack-model.js';
+export {
+  chooseExecutionProviderAsync, probeExecutionProviderAsync, configureRuntime, isDeviceLostError, ADAPTER_TIMEOUT_MS,
+  type ExecutionProvider, type ExecutionProviderChoice, type ExecutionProviderReason, type RuntimeOptions, type RuntimeHooks, type RunnableSession, type GpuDeviceLike,
+} from './runtime/runtime.js';
 
 export { latentLayout, clipToBox, snapCategorical, categoryOf, setCategory, type LatentLayout } from './latent/latent-layout.js';
 export { applyCodeChange, readCodes, type CodeChange } from './latent/codes.js';

@@ -4,7 +4,10 @@ import { PackError } from '../pack/pack-error.js';
 import { GRAPH_NAMES, type GraphName, type GraphSpec, type Pack } from '../pack/pack-types.js';
 import { latentLayout, type LatentLayout } from '../latent/latent-layout.js';
 import type { Constraints } from '../brushes/strokes.js';
-import { chooseExecutionProviderAsync, configureRuntime, type ExecutionProvider, type RuntimeOptions } from './runtime.js';
+import {
+  configureRuntime, isDeviceLostError, probeExecutionProviderAsync,
+  type ExecutionProvider, type ExecutionProviderReason, type GpuDeviceLike, type RunnableSession, type RuntimeHooks, type RuntimeOptions,
+} from './runtime.js';
 
 export interface StepResult {
   /** [B] total loss. */
@@ -32,56 +35,190 @@ export interface RunCounter {
   runs: Record<GraphName, number>;
 }
 
+/** The engine moved from one execution provider to another while running (so far: WebGPU → wasm). */
+export interface ExecutionProviderChange {
+  from: ExecutionProvider;
+  to: ExecutionProvider;
+  reason: ExecutionProviderReason;
+}
+
+/** One set of sessions on one execution provider, and the runs still in flight on it. */
+interface SessionSet {
+  ep: ExecutionProvider;
+  sessions: Record<GraphName, RunnableSession>;
+  inFlight: number;
+  /** Set once the set is replaced: released when its last run ends. */
+  retired: boolean;
+  released: boolean;
+}
+
+/** How long a failed WebGPU run waits for `device.lost` before calling the failure an ordinary error. */
+const LOST_GRACE_MS = 200;
+
+async function createSessionsAsync(loaded: LoadedPack, ep: ExecutionProvider, hooks: RuntimeHooks): Promise<Record<GraphName, RunnableSession>> {
+  const { pack } = loaded;
+  const sessions = {} as Record<GraphName, RunnableSession>;
+  const sessionOptions: ort.InferenceSession.SessionOptions = {
+    executionProviders: [ep],
+    graphOptimizationLevel: 'all',
+    // All graphs share one external weights file, referenced by this path inside the ONNX files.
+    externalData: [{ path: pack.weights.file, data: loaded.weights }],
+  };
+  const create = hooks.createSessionAsync ?? ((graph, options) => ort.InferenceSession.create(graph, options));
+  try {
+    for (const g of GRAPH_NAMES) {
+      let s: RunnableSession;
+      try {
+        s = await create(loaded.graphs[g], sessionOptions);
+      } catch (e) {
+        throw new PackError(`graphs.${g}.file`, `${pack.graphs[g].file} could not be loaded by onnxruntime-web (${ep}): ${(e as Error).message}`);
+      }
+      sessions[g] = s;
+      checkSessionIo(g, pack.graphs[g], s);
+    }
+  } catch (e) {
+    await Promise.all(Object.values(sessions).map((s) => s.release().catch(() => undefined)));
+    throw e;
+  }
+  return sessions;
+}
+
+/** The device onnxruntime-web's WebGPU sessions run on (it sets `env.webgpu.device` when it makes one). */
+async function ortGpuDeviceAsync(): Promise<GpuDeviceLike | null> {
+  const webgpu = (ort.env as { webgpu?: { device?: unknown } }).webgpu;
+  const device = (await Promise.resolve(webgpu?.device).catch(() => null)) as GpuDeviceLike | null | undefined;
+  return device && typeof (device.lost as Promise<unknown> | undefined)?.then === 'function' ? device : null;
+}
+
 /**
  * The four graphs of a pack as ORT sessions, created once and reused. No DOM: runs in Node and in a worker.
+ *
+ * On WebGPU it watches for the GPU going away — the device's `lost` promise, or a run failing with a
+ * device-lost error — and then moves to wasm by itself: new wasm sessions from the same pack bytes,
+ * the run that failed done again there, and an `ExecutionProviderChange` to every listener. Callers
+ * (the edit session, projection, rendering) see a slower but otherwise identical model.
  */
 export class PackModel implements RunCounter {
   readonly runs: Record<GraphName, number> = { generator: 0, encoder: 0, editStep: 0, projectStep: 0 };
   readonly layout: LatentLayout;
   readonly R: number;
   readonly L: number;
+  private current: SessionSet;
+  private switching: Promise<void> | null = null;
+  private lost: ExecutionProviderReason | null = null;
+  private lostSignal: Promise<void>;
+  private signalLost!: () => void;
+  private released = false;
+  private readonly listeners = new Set<(change: ExecutionProviderChange) => void>();
+  /** What the sessions were made from, kept while on WebGPU to remake them on wasm. */
+  private loaded: LoadedPack | null;
 
   private constructor(
     readonly pack: Pack,
-    readonly executionProvider: ExecutionProvider,
-    private readonly sessions: Record<GraphName, ort.InferenceSession>,
+    ep: ExecutionProvider,
+    sessions: Record<GraphName, RunnableSession>,
+    loaded: LoadedPack,
+    private readonly hooks: RuntimeHooks,
+    /** Why 'auto' chose wasm, when it was not simply that there is no WebGPU (e.g. the adapter did not answer). */
+    readonly executionProviderReason: ExecutionProviderReason | null,
   ) {
     this.layout = latentLayout(pack);
     this.R = pack.resolution;
     this.L = pack.latent.size;
+    this.current = { ep, sessions, inFlight: 0, retired: false, released: false };
+    this.loaded = ep === 'webgpu' ? loaded : null;
+    this.lostSignal = new Promise<void>((resolve) => { this.signalLost = resolve; });
   }
 
   static async createAsync(loaded: LoadedPack, options: RuntimeOptions = {}): Promise<PackModel> {
     configureRuntime(options);
-    const ep = await chooseExecutionProviderAsync(options.executionProvider);
-    const { pack } = loaded;
-    const sessions = {} as Record<GraphName, ort.InferenceSession>;
-    const sessionOptions: ort.InferenceSession.SessionOptions = {
-      executionProviders: [ep],
-      graphOptimizationLevel: 'all',
-      // All graphs share one external weights file, referenced by this path inside the ONNX files.
-      externalData: [{ path: pack.weights.file, data: loaded.weights }],
-    };
-    try {
-      for (const g of GRAPH_NAMES) {
-        let s: ort.InferenceSession;
-        try {
-          s = await ort.InferenceSession.create(loaded.graphs[g], sessionOptions);
-        } catch (e) {
-          throw new PackError(`graphs.${g}.file`, `${pack.graphs[g].file} could not be loaded by onnxruntime-web (${ep}): ${(e as Error).message}`);
-        }
-        sessions[g] = s;
-        checkSessionIo(g, pack.graphs[g], s);
-      }
-    } catch (e) {
-      await Promise.all(Object.values(sessions).map((s) => s.release().catch(() => undefined)));
-      throw e;
+    const hooks = options.runtimeHooks ?? {};
+    const choice = await probeExecutionProviderAsync(options.executionProvider, { adapterTimeoutMs: options.adapterTimeoutMs });
+    const ep = choice.executionProvider;
+    const sessions = await createSessionsAsync(loaded, ep, hooks);
+    const model = new PackModel(loaded.pack, ep, sessions, loaded, hooks, choice.reason ?? null);
+    if (ep === 'webgpu') {
+      const device = await (hooks.gpuDeviceAsync ?? ortGpuDeviceAsync)().catch(() => null);
+      void device?.lost.then(
+        (info) => model.deviceLost(`the GPU device was lost (${info?.reason ?? 'unknown'}${info?.message ? `: ${info.message}` : ''})`),
+        () => undefined,
+      );
     }
-    return new PackModel(pack, ep, sessions);
+    return model;
+  }
+
+  /** Where the graphs run now: 'webgpu' until the GPU is lost, then 'wasm'. */
+  get executionProvider(): ExecutionProvider { return this.current.ep; }
+
+  /** Calls `listener` when the model moves to another execution provider; returns a function that stops it. */
+  onExecutionProviderChange(listener: (change: ExecutionProviderChange) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   async releaseAsync(): Promise<void> {
-    await Promise.all(GRAPH_NAMES.map((g) => this.sessions[g].release()));
+    this.released = true; // releasing WebGPU sessions destroys their device: that loss is ours, not a fault
+    await this.switching?.catch(() => undefined);
+    this.loaded = null;
+    this.current.retired = true;
+    await this.releaseSetAsync(this.current, true);
+  }
+
+  private async releaseSetAsync(set: SessionSet, rethrow = false): Promise<void> {
+    if (set.released || set.inFlight > 0) return;
+    set.released = true;
+    const results = await Promise.allSettled(GRAPH_NAMES.map((g) => set.sessions[g].release()));
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed && rethrow && set.ep !== 'webgpu') throw failed.reason;
+  }
+
+  /** The GPU device was lost (its `lost` promise resolved): move to wasm now, before the next run fails. */
+  private deviceLost(message: string): void {
+    if (this.released || this.current.ep !== 'webgpu') return;
+    this.lost = { code: 'device-lost', message };
+    this.signalLost();
+    void this.switchToWasmAsync(this.lost).catch(() => undefined); // the next run reports a failure to switch
+  }
+
+  /** Whether an error from a WebGPU run means the GPU is gone (and why), else null: an ordinary error. */
+  private async gpuFaultAsync(error: unknown): Promise<ExecutionProviderReason | null> {
+    const detail = (error as Error)?.message ?? String(error);
+    if (!this.lost && !isDeviceLostError(error)) {
+      // `device.lost` may settle just after the run that hit it fails: give it a moment.
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([this.lostSignal, new Promise<void>((r) => { timer = setTimeout(r, LOST_GRACE_MS); })]);
+      clearTimeout(timer);
+    }
+    if (this.lost) return this.lost;
+    return isDeviceLostError(error) ? { code: 'device-lost', message: `a WebGPU run failed: ${detail}` } : null;
+  }
+
+  /** Remakes the sessions on wasm (once; concurrent callers wait for the same switch). */
+  private switchToWasmAsync(reason: ExecutionProviderReason): Promise<void> {
+    this.switching ??= (async () => {
+      const loaded = this.loaded;
+      if (!loaded) throw new Error('model: the GPU was lost and the pack bytes to restart on the CPU are gone');
+      let sessions: Record<GraphName, RunnableSession>;
+      try {
+        sessions = await createSessionsAsync(loaded, 'wasm', this.hooks);
+      } catch (e) {
+        throw new Error(`model: the GPU was lost (${reason.message}) and the CPU (wasm) sessions could not start: ${(e as Error).message}`);
+      }
+      if (this.released) {
+        await Promise.allSettled(GRAPH_NAMES.map((g) => sessions[g].release()));
+        return;
+      }
+      const old = this.current;
+      this.current = { ep: 'wasm', sessions, inFlight: 0, retired: false, released: false };
+      this.loaded = null;
+      old.retired = true;
+      void this.releaseSetAsync(old);
+      const change: ExecutionProviderChange = { from: old.ep, to: 'wasm', reason };
+      for (const l of this.listeners) {
+        try { l(change); } catch { /* a listener's failure is not the model's */ }
+      }
+    })();
+    return this.switching;
   }
 
   private batchOf(z: Float32Array): number {
@@ -92,13 +229,31 @@ export class PackModel implements RunCounter {
 
   private async run(g: GraphName, feeds: Record<string, ort.Tensor>): Promise<Record<string, Float32Array>> {
     this.runs[g]++;
-    const out = await this.sessions[g].run(feeds);
-    const res: Record<string, Float32Array> = {};
-    for (const [k, t] of Object.entries(out)) {
-      res[k] = (t.location === 'cpu' ? t.data : await t.getData(true)) as Float32Array;
-      t.dispose();
+    for (;;) {
+      if (this.switching) await this.switching;
+      const set = this.current;
+      set.inFlight++;
+      try {
+        const out = await set.sessions[g].run(feeds);
+        const res: Record<string, Float32Array> = {};
+        for (const [k, t] of Object.entries(out)) {
+          res[k] = (t.location === 'cpu' ? t.data : await t.getData(true)) as Float32Array;
+          t.dispose();
+        }
+        return res;
+      } catch (e) {
+        if (set.ep !== 'webgpu' || this.released) throw e;
+        if (this.current === set) {
+          const reason = await this.gpuFaultAsync(e);
+          if (!reason) throw e;
+          await this.switchToWasmAsync(reason);
+        }
+        // The same run again, now on wasm: the caller never sees the loss.
+      } finally {
+        set.inFlight--;
+        if (set.retired && set.inFlight === 0) void this.releaseSetAsync(set);
+      }
     }
-    return res;
   }
 
   /** z [B, L] → images [B, 3, R, R]. */

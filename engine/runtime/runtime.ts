@@ -11,6 +11,29 @@ export interface RuntimeOptions {
   wasmBinary?: ArrayBuffer | Uint8Array;
   /** Where ORT finds its wasm files (alternative to wasmBinary). */
   wasmPaths?: string;
+  /** How long the WebGPU probe waits for `requestAdapter()` (default ADAPTER_TIMEOUT_MS, 3 s). */
+  adapterTimeoutMs?: number;
+  /** Replaces parts of the runtime (tests inject faults here; see RuntimeHooks). */
+  runtimeHooks?: RuntimeHooks;
+}
+
+/** The part of an ORT session the engine uses. */
+export type RunnableSession = Pick<ort.InferenceSession, 'run' | 'release' | 'inputNames' | 'outputNames'> &
+  Partial<Pick<ort.InferenceSession, 'inputMetadata' | 'outputMetadata'>>;
+
+/** What the engine needs of a GPUDevice: its `lost` promise. */
+export interface GpuDeviceLike {
+  readonly lost: Promise<{ reason?: string; message?: string }>;
+}
+
+export interface RuntimeHooks {
+  /** Makes one session (default `ort.InferenceSession.create`). */
+  createSessionAsync?(graph: Uint8Array, options: ort.InferenceSession.SessionOptions): Promise<RunnableSession>;
+  /**
+   * The GPUDevice the WebGPU sessions run on, asked once they exist (default: `ort.env.webgpu.device`,
+   * which onnxruntime-web sets when it creates the device for its first WebGPU session).
+   */
+  gpuDeviceAsync?(): Promise<GpuDeviceLike | null | undefined>;
 }
 
 let configured: { numThreads: number; hasBinary: boolean } | null = null;
@@ -38,17 +61,76 @@ interface GpuLike {
   requestAdapter(): Promise<unknown>;
 }
 
-/** 'webgpu' only when an adapter is really there (a `data:` iframe has no `navigator.gpu`; a software-less machine returns null). */
-export async function chooseExecutionProviderAsync(preference: RuntimeOptions['executionProvider'] = 'auto'): Promise<ExecutionProvider> {
-  if (preference === 'wasm') return 'wasm';
+/** How long `requestAdapter()` may take before the engine gives up on WebGPU (some drivers never answer). */
+export const ADAPTER_TIMEOUT_MS = 3000;
+
+/**
+ * Why the engine runs where it runs, when that is not what was hoped for. `code` is for programs
+ * (the panel turns it into words), `message` for people reading logs.
+ * - no-webgpu: `navigator.gpu` is absent (a `data:` iframe, a worker that is not a secure context, Node);
+ * - no-adapter: `requestAdapter()` answered null; adapter-error: it rejected;
+ * - adapter-timeout: it did not settle within the timeout;
+ * - device-lost: the GPU device was lost (or a WebGPU run failed) while the engine was running, so it moved to wasm.
+ */
+export interface ExecutionProviderReason {
+  code: 'no-webgpu' | 'no-adapter' | 'adapter-error' | 'adapter-timeout' | 'device-lost';
+  message: string;
+}
+
+export interface ExecutionProviderChoice {
+  executionProvider: ExecutionProvider;
+  /** Set when 'auto' ended on wasm for a reason other than there being no WebGPU at all. */
+  reason?: ExecutionProviderReason;
+}
+
+const TIMED_OUT = Symbol('timed out');
+
+/**
+ * 'webgpu' only when an adapter is really there (a `data:` iframe has no `navigator.gpu`; a machine
+ * without a usable GPU returns null), and says why not. A `requestAdapter()` that never settles is
+ * given up after `adapterTimeoutMs` (default 3 s): the engine then runs on wasm rather than hang.
+ */
+export async function probeExecutionProviderAsync(
+  preference: RuntimeOptions['executionProvider'] = 'auto',
+  options: { adapterTimeoutMs?: number } = {},
+): Promise<ExecutionProviderChoice> {
+  if (preference === 'wasm') return { executionProvider: 'wasm' };
+  const timeoutMs = options.adapterTimeoutMs ?? ADAPTER_TIMEOUT_MS;
   const gpu = (globalThis as { navigator?: { gpu?: GpuLike } }).navigator?.gpu;
-  let adapter: unknown = null;
-  try {
-    adapter = gpu ? await gpu.requestAdapter() : null;
-  } catch {
-    adapter = null;
+  let reason: ExecutionProviderReason;
+  if (!gpu) {
+    reason = { code: 'no-webgpu', message: 'WebGPU is not available here (no navigator.gpu)' };
+  } else {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    try {
+      const adapter = await Promise.race([
+        gpu.requestAdapter(),
+        new Promise<typeof TIMED_OUT>((resolve) => { timer = setTimeout(() => resolve(TIMED_OUT), timeoutMs); }),
+      ]);
+      if (adapter === TIMED_OUT) reason = { code: 'adapter-timeout', message: `navigator.gpu.requestAdapter() did not answer within ${timeoutMs} ms` };
+      else if (adapter) return { executionProvider: 'webgpu' };
+      else reason = { code: 'no-adapter', message: 'navigator.gpu.requestAdapter() returned no adapter' };
+    } catch (e) {
+      reason = { code: 'adapter-error', message: `navigator.gpu.requestAdapter() failed: ${(e as Error)?.message ?? String(e)}` };
+    } finally {
+      clearTimeout(timer);
+    }
   }
-  if (adapter) return 'webgpu';
-  if (preference === 'webgpu') throw new Error('runtime: executionProvider "webgpu" was asked for but no WebGPU adapter is available');
-  return 'wasm';
+  if (preference === 'webgpu') throw new Error(`runtime: executionProvider "webgpu" was asked for but no WebGPU adapter is available (${reason.message})`);
+  return reason.code === 'no-webgpu' ? { executionProvider: 'wasm' } : { executionProvider: 'wasm', reason };
+}
+
+/** The execution provider `probeExecutionProviderAsync` picks (without the reason). */
+export async function chooseExecutionProviderAsync(preference: RuntimeOptions['executionProvider'] = 'auto', options: { adapterTimeoutMs?: number } = {}): Promise<ExecutionProvider> {
+  return (await probeExecutionProviderAsync(preference, options)).executionProvider;
+}
+
+/** What an error from a WebGPU run says when the device is gone (Chromium, Dawn and ORT wordings). */
+const DEVICE_LOST = /device (?:is |was |has been )?lost|lost device|device.{0,40}destroyed|destroyed.{0,40}device|instance dropped|DXGI_ERROR_DEVICE|context lost|gpu process|GPU stopped/i;
+
+/** Whether an error thrown by a run on the WebGPU EP says the GPU device is gone. */
+export function isDeviceLostError(error: unknown): boolean {
+  const e = error as { message?: unknown; name?: unknown } | null;
+  const text = `${typeof e?.name === 'string' ? e.name : ''}: ${typeof e?.message === 'string' ? e.message : String(error)}`;
+  return DEVICE_LOST.test(text);
 }

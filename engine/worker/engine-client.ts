@@ -1,6 +1,9 @@
 import { EngineHost } from './handle-request.js';
 import { isTerminal, type EngineRequest, type EngineRequestBody, type EngineResponse, type ResponseFor } from './protocol.js';
 
+/** The engine moved to another execution provider (the GPU was lost; it continues on wasm). */
+export type ExecutionProviderNotice = Extract<EngineResponse, { type: 'execution-provider' }>;
+
 /** What the client needs of a Worker (a real `Worker`, or anything shaped like one). */
 export interface WorkerLike {
   postMessage(message: unknown, transfer?: Transferable[]): void;
@@ -23,6 +26,7 @@ export class EngineClient {
   private nextId = 1;
   private pending = new Map<number, { resolve: (r: EngineResponse) => void; reject: (e: Error) => void; onEvent?: RequestOptions['onEvent'] }>();
   private readonly send: (req: EngineRequest) => void;
+  private readonly noticeListeners = new Set<(n: ExecutionProviderNotice) => void>();
 
   private constructor(connect: (receive: (r: EngineResponse) => void) => (req: EngineRequest) => void) {
     this.send = connect((r) => this.receive(r));
@@ -59,7 +63,17 @@ export class EngineClient {
     });
   }
 
+  /** Calls `listener` when the engine says it moved to another execution provider; returns a function that stops it. */
+  onExecutionProviderChange(listener: (n: ExecutionProviderNotice) => void): () => void {
+    this.noticeListeners.add(listener);
+    return () => this.noticeListeners.delete(listener);
+  }
+
   private receive(r: EngineResponse): void {
+    if (r.type === 'execution-provider') {
+      for (const l of this.noticeListeners) l(r);
+      return;
+    }
     const p = this.pending.get(r.id);
     if (!p) return; // an answer to a cancel request, or to a request nobody waits for
     if (!isTerminal(r)) { p.onEvent?.(r as Extract<EngineResponse, { type: 'progress' | 'candidates' }>); return; }

@@ -4,7 +4,7 @@ import { PackError } from '../pack/pack-error.js';
 import { planarToRgba } from '../image/frame.js';
 import { readCodes } from '../latent/codes.js';
 import type { CandidateUpdate } from '../ops/edit-session.js';
-import { isTerminal, parseRequest, type CandidatesPayload, type EngineRequest, type EngineResponse } from './protocol.js';
+import { isTerminal, NOTICE_ID, parseRequest, type CandidatesPayload, type EngineRequest, type EngineResponse } from './protocol.js';
 
 /** Sends a response; `transfer` lists buffers that may be moved rather than copied. */
 export type Post = (response: EngineResponse, transfer: ArrayBuffer[]) => void;
@@ -12,6 +12,11 @@ export type Post = (response: EngineResponse, transfer: ArrayBuffer[]) => void;
 export interface EngineHostDeps {
   /** How to make the engine (tests inject a pack source; default: from the files in the init request). */
   createEngineAsync?: (source: PackSource, options: EngineOptions) => Promise<Engine>;
+  /**
+   * Where messages that answer no request go (`execution-provider`, id 0). Default: where the
+   * latest request's answers went (right for one Worker or one in-process client).
+   */
+  notify?: Post;
 }
 
 /** Converts a [B, 3, R, R] batch to [B, R, R, 4] RGBA. */
@@ -31,10 +36,13 @@ export class EngineHost {
   private initializing: Promise<Engine> | null = null;
   private controllers = new Map<number, AbortController>();
   private editRequest = -1;
+  private latestPost: Post | null = null;
+  private unwatch: (() => void) | null = null;
 
   constructor(private readonly deps: EngineHostDeps = {}) {}
 
   async handleRequest(message: unknown, post: Post): Promise<void> {
+    this.latestPost = post;
     let req: EngineRequest;
     try {
       req = parseRequest(message);
@@ -101,9 +109,14 @@ export class EngineHost {
         } finally {
           this.initializing = null;
         }
+        // The GPU lost while running: the engine carries on on wasm; the panel is told.
+        this.unwatch = this.engine.onExecutionProviderChange((c) => {
+          (this.deps.notify ?? this.latestPost)?.({ type: 'execution-provider', id: NOTICE_ID, executionProvider: c.to, previous: c.from, reason: c.reason }, []);
+        });
         const p = this.engine.pack;
+        const reason = this.engine.executionProviderReason;
         post({
-          type: 'ready', id: req.id, executionProvider: this.engine.executionProvider,
+          type: 'ready', id: req.id, executionProvider: this.engine.executionProvider, ...(reason ? { executionProviderReason: reason } : {}),
           pack: { id: p.id, title: p.title, resolution: p.resolution, latent: p.latent, defaults: p.defaults, license: p.license },
         }, []);
         return;
@@ -163,6 +176,8 @@ export class EngineHost {
         for (const [id, c] of this.controllers) if (id !== req.id) c.abort(new DOMException('engine disposed', 'AbortError'));
         const e = this.engine;
         this.engine = null;
+        this.unwatch?.();
+        this.unwatch = null;
         await e?.releaseAsync();
         post({ type: 'ok', id: req.id }, []);
         return;

@@ -11,7 +11,7 @@ export interface WorkerScopeLike {
  * The panel's worker script is just `installEngineWorker(self)` (bundled as a classic script).
  */
 export function installEngineWorker(scope: WorkerScopeLike, deps?: EngineHostDeps): EngineHost {
-  const host = new EngineHost(deps);
+  const host = new EngineHost({ notify: (r, transfer) => scope.postMessage(r, transfer), ...deps });
   scope.addEventListener('message', (e) => {
     void host.handleRequest(e.data, (r, transfer) => scope.postMessage(r, transfer));
   });

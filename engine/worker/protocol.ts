@@ -8,6 +8,7 @@ import type { CodeChange } from '../latent/codes.js';
 import type { Fit, FrameMapping, RgbaImage } from '../image/frame.js';
 import type { CategoricalMode, InterpolationMode } from '../ops/interpolate.js';
 import type { EditDefaults, LatentSpec, ProjectDefaults } from '../pack/pack-types.js';
+import type { ExecutionProviderReason } from '../runtime/runtime.js';
 
 /** Edit options that can travel in a message (no callbacks). */
 export interface EditOptionsData {
@@ -79,7 +80,16 @@ export interface CandidatesPayload {
 }
 
 export type EngineResponse =
-  | { type: 'ready'; id: number; pack: PackSummary; executionProvider: string }
+  | {
+      type: 'ready'; id: number; pack: PackSummary; executionProvider: string;
+      /** Why 'auto' chose wasm although WebGPU exists (e.g. `adapter-timeout`); absent otherwise. */
+      executionProviderReason?: ExecutionProviderReason;
+    }
+  /**
+   * Not an answer: sent on its own (id 0) when the engine moved to another execution provider while
+   * running — the GPU was lost, so it continues on wasm. Requests in flight still get their answer.
+   */
+  | { type: 'execution-provider'; id: number; executionProvider: string; previous: string; reason: ExecutionProviderReason }
   | {
       type: 'projected'; id: number; z: Float32Array; image: Uint8ClampedArray; mapping: FrameMapping;
       loss: number; pixelError: number; encoderPixelError: number; codes: Record<string, number>;
@@ -91,6 +101,9 @@ export type EngineResponse =
   | { type: 'ok'; id: number }
   | { type: 'cancelled'; id: number; reason: string }
   | { type: 'error'; id: number; message: string; field?: string };
+
+/** The id of messages that answer no request (`execution-provider`). Clients number requests from 1. */
+export const NOTICE_ID = 0;
 
 /** The terminal response each request type is answered with (besides `cancelled` / `error`). */
 export interface ResponseFor {
@@ -114,7 +127,7 @@ export type EngineRequestBody = EngineRequest extends infer R ? (R extends Engin
 
 /** Whether `r` ends its request (every request gets exactly one of these). */
 export function isTerminal(r: EngineResponse): boolean {
-  return r.type !== 'progress' && !(r.type === 'candidates' && !r.final);
+  return r.type !== 'progress' && r.type !== 'execution-provider' && !(r.type === 'candidates' && !r.final);
 }
 
 /** Checks the envelope of an incoming message; throws naming what is wrong (the body is checked by the engine). */

@@ -26,6 +26,7 @@ const validUiToPlugin = fc.oneof(
     requestId: fc.string({ minLength: 1, maxLength: 10 }),
     sourceNodeId: fc.constantFrom('0:1', '0:2', '9:9', ''),
     group: fc.boolean(),
+    layout: fc.constantFrom(undefined, 'frame'),
     results: fc.array(fc.record({ name: fc.string({ minLength: 1, maxLength: 20 }), bytes: fc.constant(PNG), width: fc.constant(6), height: fc.constant(4), record: fc.constant(record()) }), { minLength: 1, maxLength: 3 }),
   }),
 );

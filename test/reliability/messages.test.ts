@@ -88,18 +88,22 @@ describe('main thread → panel', () => {
   describe('the panel’s bridge (ui/host/bridge.ts) answers a bad message with an error and keeps working', () => {
     const posted: unknown[] = [];
     const target = new EventTarget();
+    const host = { postMessage: (m: unknown) => posted.push(m) };
     beforeAll(() => {
       vi.stubGlobal('window', target);
-      vi.stubGlobal('parent', { postMessage: (m: unknown) => posted.push(m) });
+      vi.stubGlobal('parent', host);
     });
     afterAll(() => vi.unstubAllGlobals());
+    /** A window message as the browser delivers it (Node's MessageEvent only takes a MessagePort as source). */
+    const messageFrom = (source: unknown, pluginMessage: unknown) => Object.assign(new Event('message'), { data: { pluginMessage }, source });
 
     it('rejects, replies, then accepts a good message', async () => {
       const { connectToHost } = await import('../../ui/host/bridge');
+      posted.length = 0;
       const accepted: PluginToUi[] = [];
       const rejected: string[] = [];
       connectToHost((m) => accepted.push(m), (r) => rejected.push(r));
-      const deliver = (pluginMessage: unknown) => target.dispatchEvent(new MessageEvent('message', { data: { pluginMessage } }));
+      const deliver = (pluginMessage: unknown) => target.dispatchEvent(messageFrom(host, pluginMessage));
       deliver({ type: 'selection', selection: { kind: 'galaxy' } });
       deliver('not even an object');
       deliver({ type: 'selection', selection: { kind: 'none' } });
@@ -109,6 +113,24 @@ describe('main thread → panel', () => {
         { pluginMessage: { type: 'error', message: expect.stringContaining('panel rejected a message: message must be an object') }, pluginId: '*' },
       ]);
       expect(accepted).toEqual([{ type: 'selection', selection: { kind: 'none' } }]);
+    });
+
+    it('ignores messages that do not come from the host window (event.source is not parent): not acted on, not answered', async () => {
+      const { connectToHost } = await import('../../ui/host/bridge');
+      posted.length = 0;
+      const accepted: PluginToUi[] = [];
+      const rejected: string[] = [];
+      connectToHost((m) => accepted.push(m), (r) => rejected.push(r));
+      const good = { type: 'selection', selection: { kind: 'none' } };
+      for (const source of [null, target /* the panel itself */, { postMessage() {} } /* another frame or a popup */]) {
+        target.dispatchEvent(messageFrom(source, good));
+        target.dispatchEvent(messageFrom(source, { type: 'galaxy' }));
+      }
+      expect(accepted).toEqual([]);
+      expect(rejected).toEqual([]);
+      expect(posted).toEqual([]);
+      target.dispatchEvent(messageFrom(host, good));
+      expect(accepted).toEqual([good]);
     });
   });
 

@@ -22,7 +22,8 @@ interface WorkerScope {
 const scope = self as unknown as WorkerScope;
 installSha256Fallback(self as unknown as { crypto?: Crypto });
 const assets = new Map<string, Uint8Array>();
-const host = new EngineHost();
+// The engine's own notices (the GPU was lost: it continues on wasm) go to the panel on the engine channel.
+const host = new EngineHost({ notify: (r, t) => scope.postMessage({ ch: 'engine', msg: r }, t) });
 let internalId = -1; // engine requests made by the worker itself count down, the panel's count up
 
 async function decodeAsync(bytes: Uint8Array, mime: string): Promise<Rgba> {
