@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: the engine against PyTorch and native ONNX Runtime on this machine, and
  * against the compute floor. Prints a table and writes bench/results.json.
- *   npm run bench [-- --quick] [-- --pack models/personas64] [-- --only edit-step,projection,transfer,memory,cold-start,bundle]
+ *   npm run bench [-- --quick] [-- --pack models/personas64] [-- --only edit-step,profile,projection,transfer,memory,cold-start,bundle]
  * Every comparison is measured in the same run, interleaved (one step of each runtime in
  * turn), medians over repeated runs after warm-up. Peers that are not installed are
  * skipped with a line saying so.
@@ -16,6 +16,7 @@ import { benchProjectionAsync } from './projection.js';
 import { benchTransferAsync } from './transfer.js';
 import { benchMemory } from './memory.js';
 import { benchColdStartAsync } from './cold-start.js';
+import { profileEditStep } from './profile-step.js';
 
 const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
@@ -43,6 +44,19 @@ function hasTorch(): boolean {
 
 function hasOrtNode(): boolean {
   try { execFileSync(process.execPath, ['-e', "require('onnxruntime-node')"], { stdio: 'ignore' }); return true; } catch { return false; }
+}
+
+/** Where the plugin's CPU edit step spends its time: ORT's profiler, by part of the graph and by op. */
+function profileSection(): void {
+  const p = profileEditStep(pack, 8);
+  say(`\n## Where the edit step's time goes (B = 8, onnxruntime-web wasm, 1 thread; ORT's profiler, ${p.runs} runs after warm-up)`);
+  say(`Kernel time ${p.kernelMs.toFixed(1)} ms a step (the profiler's own overhead included).`);
+  say('| part of the graph | ms a step | share |');
+  say('|---|---|---|');
+  for (const [k, v] of Object.entries(p.byPart).sort((a, b) => b[1] - a[1])) say(`| ${k} | ${v.toFixed(1)} | ${((100 * v) / p.kernelMs).toFixed(0)}% |`);
+  const ops = Object.entries(p.byOp).sort((a, b) => b[1] - a[1]).slice(0, 6);
+  say(`Top ops: ${ops.map(([k, v]) => `${k} ${((100 * v) / p.kernelMs).toFixed(0)}%`).join(', ')}.`);
+  results.profile = p;
 }
 
 async function benchEditStepAsync(): Promise<void> {
@@ -144,6 +158,7 @@ async function main(): Promise<void> {
   say(`machine: ${JSON.stringify(results.machine)}`);
   say('GPU: not measured (no GPU machine was lent to this run; WebGPU numbers need one).');
   if (want('edit-step')) await benchEditStepAsync();
+  if (want('profile')) profileSection();
   if (want('projection')) results.projection = await benchProjectionAsync(pack, quick, say);
   if (want('transfer')) results.transfer = await benchTransferAsync(pack, quick, say);
   if (want('memory')) results.memory = benchMemory(pack, say);

@@ -45,8 +45,11 @@ export const DEFAULT_ESTIMATE_OPTIONS: Readonly<EstimateOptions> = {
   colourRadius: 4,
   colourSmoothRadius: 2,
   colourRidge: 1e-3,
-  warps: 3,
-  iterations: 25,
+  // 2 × 15 measured against 3 × 25 on the synthetic suite (test/transfer): the same worst EPE
+  // (0.17 px), colour RMSE 0.86/255 instead of 0.74/255, 2.6× less time (consecutive frames
+  // differ by a sixteenth of the edit, so the coarse-to-fine start is already close)
+  warps: 2,
+  iterations: 15,
   omega: 1.8,
   minLevelSize: 8,
 };
