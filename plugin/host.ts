@@ -80,6 +80,13 @@ export interface HostRectangle extends HostSceneNode {
   resize(width: number, height: number): void;
 }
 
+/** A frame made by the plugin (the sequence frame): a parent with fills, size and clipping. */
+export interface HostFrame extends Omit<HostParent, 'absoluteTransform'>, HostSceneNode {
+  fills: ReadonlyArray<Paint> | Mixed;
+  clipsContent: boolean;
+  resize(width: number, height: number): void;
+}
+
 export interface HostPage extends HostParent {
   selection: ReadonlyArray<HostSceneNode>;
 }
@@ -102,6 +109,7 @@ export interface HostApi {
   getImageByHash(hash: string): FigmaImage | null;
   createImage(data: Uint8Array): FigmaImage;
   createRectangle(): HostRectangle;
+  createFrame(): HostFrame;
   group(nodes: ReadonlyArray<NodeArg>, parent: NodeArg, index?: number): HostSceneNode;
   commitUndo(): void;
   notify(message: string, options?: NotificationOptions): NotificationHandler;

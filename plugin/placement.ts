@@ -39,3 +39,20 @@ export function placeBeside(source: Box, sizes: ReadonlyArray<{ width: number; h
 export function resultSize(sourceWidth: number, imageWidth: number, imageHeight: number): { width: number; height: number } {
   return { width: sourceWidth, height: Math.max(1, (sourceWidth * imageHeight) / imageWidth) };
 }
+
+/** Space between the frames of a sequence inside its frame. */
+export const SEQUENCE_GAP = 16;
+
+/**
+ * A sequence laid out in one frame: the children's boxes (frame coordinates, left to right,
+ * top-aligned, `gap` apart) and the frame's size, which fits them exactly.
+ */
+export function stripLayout(sizes: ReadonlyArray<{ width: number; height: number }>, gap = SEQUENCE_GAP): { children: Box[]; width: number; height: number } {
+  const children: Box[] = [];
+  let x = 0;
+  for (const size of sizes) {
+    children.push({ x, y: 0, width: size.width, height: size.height });
+    x += size.width + gap;
+  }
+  return { children, width: Math.max(0.01, x - gap), height: Math.max(0.01, ...sizes.map((s) => s.height)) };
+}

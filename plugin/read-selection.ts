@@ -6,6 +6,7 @@
  * - a hidden layer (or one inside a hidden parent) or one at 0% opacity → `unsupported`;
  * - an image fill that is the only visible thing drawn (no paints, strokes, effects or
  *   filters over it) → its original bytes, checked complete (inspectImage);
+ * - a Manifold sequence frame (write-results.ts) → its last frame, read by the same rules;
  * - anything else — vectors, text, groups, frames, instances, images with something on
  *   top, image bytes that are unreadable, damaged or over 4096 px — is exported as PNG
  *   (what is seen) at ≤ 4096 px a side, with `notes` saying why and when it was scaled down.
@@ -16,6 +17,7 @@ import { LIMITS } from '../protocol/limits';
 import { errorMessage, type FillInfo, type ListedLayer, type SelectionState } from '../protocol/messages';
 import { EDIT_RECORD_KEY } from './edit-record-key';
 import { exportedSize, exportSettingsFor } from './export-size';
+import { sequenceLastFrame } from './sequence-frame';
 import type { HostApi, HostNode, HostSceneNode, ImagePaint, Paint } from './host';
 import { sourceRevision } from './source-revision';
 
@@ -87,11 +89,15 @@ export async function readSelectionAsync(host: HostApi): Promise<SelectionState>
     const record = decodeEditRecord(node.getPluginData(EDIT_RECORD_KEY));
     const notes: string[] = [];
     if (insideInstance(node)) notes.push('The layer is inside a component instance, which cannot hold new layers: results go on the page beside it.');
-    const base = { nodeId: node.id, name, nodeType: node.type, nodeWidth: node.width, nodeHeight: node.height, record, revision: sourceRevision(node) };
+    // A Manifold sequence frame is edited from its last frame (the one its record describes).
+    const last = record ? sequenceLastFrame(node) : null;
+    if (last) notes.push(`This is a Manifold sequence: the edit continues from its last frame, “${clip(last.name)}”.`);
+    const shown = last ?? node;
+    const base = { nodeId: node.id, name, nodeType: node.type, nodeWidth: shown.width, nodeHeight: shown.height, record, revision: sourceRevision(node) };
 
-    const paint = topImagePaint(node.fills);
+    const paint = topImagePaint(shown.fills);
     if (paint) {
-      const covering = coveringOf(node, paint);
+      const covering = coveringOf(shown, paint);
       const image = covering ? null : host.getImageByHash(paint.imageHash!);
       if (covering) notes.push(`The layer has ${covering} over its image, so it is edited as it looks (exported), not from the original image.`);
       else if (!image) notes.push('The image data of the fill is not available, so the layer is edited as it looks (exported).');
@@ -106,14 +112,14 @@ export async function readSelectionAsync(host: HostApi): Promise<SelectionState>
       }
     }
 
-    const settings = exportSettingsFor(node.width, node.height);
+    const settings = exportSettingsFor(shown.width, shown.height);
     const scale = settings.constraint!.value;
-    const bytes = await node.exportAsync(settings);
+    const bytes = await shown.exportAsync(settings);
     const inspected = inspectImage(bytes);
     if (!inspected.ok) return unsupported(`The layer could not be exported as an image (${inspected.message})`);
     const { width, height } = inspected.header;
     if (scale < 1) {
-      const size = exportedSize(node.width, node.height, 1);
+      const size = exportedSize(shown.width, shown.height, 1);
       notes.push(`The layer is ${size.width}×${size.height} px; it was scaled down to ${width}×${height} px (${Math.round(scale * 1000) / 10}%) to stay within ${LIMITS.maxImageSide} px a side.`);
     }
     return { kind: 'image', image: { ...base, source: 'export', bytes, mime: inspected.header.mime, width, height, exportScale: scale, notes } };

@@ -1,6 +1,8 @@
 /**
  * Writes an apply's results as new image layers beside the source, one undo step, the
- * source untouched. Where they go:
+ * source untouched: separate layers, one group (`group`), or one new frame holding them side
+ * by side (`layout: 'frame'`, a sequence), sized to fit, that carries the last result's edit
+ * record and the relaunch button like each of its children. Where they go:
  * - in the source's parent, right above it, when that parent places children freely
  *   (page, frame, group, section, component) and is not inside a component instance;
  * - otherwise (auto layout, instance, component set, boolean…) on the source's page, at
@@ -17,8 +19,9 @@ import { inspectImage } from '../protocol/image-inspect';
 import type { Message, UiToPlugin } from '../protocol/messages';
 import { transformedBox } from './bounds';
 import { EDIT_RECORD_KEY, RELAUNCH_COMMAND, RELAUNCH_DESCRIPTION } from './edit-record-key';
-import type { HostApi, HostNode, HostPage, HostParent, HostSceneNode } from './host';
-import { placeBeside, resultSize, type Box } from './placement';
+import type { HostApi, HostFrame, HostNode, HostPage, HostParent, HostSceneNode } from './host';
+import { placeBeside, resultSize, stripLayout, type Box } from './placement';
+import { sequenceLastFrame } from './sequence-frame';
 import { sourceRevision } from './source-revision';
 
 type Apply = Message<UiToPlugin, 'apply'>;
@@ -32,7 +35,7 @@ export class CancelledError extends Error {
 }
 
 export interface WriteOutcome {
-  /** Ids of the new top-level layers (the group, or each result). */
+  /** Ids of the new top-level layers (the group or the frame, else each result). */
   nodeIds: string[];
   /** The notification shown to the user. */
   message: string;
@@ -89,16 +92,22 @@ export async function writeResultsAsync(host: HostApi, msg: Apply, isCancelled: 
   const inPlace = source !== null && acceptsFreeChildren(source.parent!);
   const target: HostParent = inPlace ? source!.parent! : page;
   const origin = spaceOrigin(target);
-  const widthOnCanvas = source ? source.width : Math.max(...msg.results.map((r) => r.width));
+  // A sequence frame as the source is edited from its last frame: results are that frame's size.
+  const widthOnCanvas = source ? (sequenceLastFrame(source) ?? source).width : Math.max(...msg.results.map((r) => r.width));
   const sizes = msg.results.map((r) => resultSize(widthOnCanvas, r.width, r.height));
+  const asFrame = msg.layout === 'frame';
+  const strip = asFrame ? stripLayout(sizes) : null;
+  // What goes on the canvas beside the source: the frame, or each result.
+  const outer = strip ? [{ width: strip.width, height: strip.height }] : sizes;
   let boxes: Box[];
   if (source) {
     const obstacles = target.children.filter((c) => c !== source).map(pageBox);
-    boxes = placeBeside(pageBox(source), sizes, obstacles).map((b) => ({ ...b, x: b.x - origin.x, y: b.y - origin.y }));
+    boxes = placeBeside(pageBox(source), outer, obstacles).map((b) => ({ ...b, x: b.x - origin.x, y: b.y - origin.y }));
   } else {
     const c = host.viewport.center;
-    boxes = placeBeside({ x: c.x - sizes[0].width / 2, y: c.y - sizes[0].height / 2, width: 0, height: 0 }, sizes, [], 0);
+    boxes = placeBeside({ x: c.x - outer[0].width / 2, y: c.y - outer[0].height / 2, width: 0, height: 0 }, outer, [], 0);
   }
+  const frameName = `${sourceName} · Manifold sequence (${msg.results.length} frame${msg.results.length === 1 ? '' : 's'})`;
   const notes: string[] = [];
   if (!source) notes.push(`“${sourceName}” was deleted while you were editing, so the result was placed in view.`);
   else if (msg.sourceRevision !== undefined && sourceRevision(source) !== msg.sourceRevision) {
@@ -108,29 +117,53 @@ export async function writeResultsAsync(host: HostApi, msg: Apply, isCancelled: 
   // 2. Build the layers. No await from here on: nothing can interleave (a close, a cancel).
   const made: HostSceneNode[] = [];
   let top: HostSceneNode[];
+  const mark = (node: HostSceneNode, record: string) => {
+    node.setPluginData(EDIT_RECORD_KEY, record);
+    node.setRelaunchData({ [RELAUNCH_COMMAND]: RELAUNCH_DESCRIPTION });
+  };
   try {
-    msg.results.forEach((r, i) => {
+    // The frame first, complete and sized, so that its children keep the places they are given.
+    let frame: HostFrame | null = null;
+    if (strip) {
+      frame = host.createFrame();
+      made.push(frame);
+      frame.name = frameName;
+      frame.resize(strip.width, strip.height);
+      frame.fills = []; // the frames' own pixels show, transparency included
+      frame.clipsContent = true;
+      mark(frame, records[records.length - 1]);
+    }
+    const rects = msg.results.map((r, i) => {
       const rect = host.createRectangle();
       made.push(rect);
       rect.name = r.name;
-      rect.resize(boxes[i].width, boxes[i].height);
+      const box = strip ? strip.children[i] : boxes[i];
+      rect.resize(box.width, box.height);
       rect.fills = [{ type: 'IMAGE', imageHash: images[i].hash, scaleMode: 'FILL' }];
-      rect.setPluginData(EDIT_RECORD_KEY, records[i]);
-      rect.setRelaunchData({ [RELAUNCH_COMMAND]: RELAUNCH_DESCRIPTION });
+      mark(rect, records[i]);
+      return rect;
     });
     // 3. Move right above the source in its parent (or to the top of the page), then place.
+    const placed: HostSceneNode[] = frame ? [frame] : rects;
     if (inPlace) {
       const index = target.children.indexOf(source!) + 1;
-      made.forEach((rect, i) => target.insertChild(index + i, rect));
-    } else made.forEach((rect) => target.appendChild(rect));
-    made.forEach((rect, i) => {
-      rect.x = boxes[i].x;
-      rect.y = boxes[i].y;
+      placed.forEach((node, i) => target.insertChild(index + i, node));
+    } else placed.forEach((node) => target.appendChild(node));
+    placed.forEach((node, i) => {
+      node.x = boxes[i].x;
+      node.y = boxes[i].y;
     });
-    top = made.slice();
-    if (msg.group && made.length > 1) {
-      const group = host.group(made, target, target.children.indexOf(made[0]));
-      group.name = `${sourceName} · Manifold edits (${made.length})`;
+    if (frame) {
+      rects.forEach((rect) => frame.appendChild(rect));
+      rects.forEach((rect, i) => {
+        rect.x = strip!.children[i].x;
+        rect.y = strip!.children[i].y;
+      });
+    }
+    top = placed.slice();
+    if (!frame && msg.group && rects.length > 1) {
+      const group = host.group(rects, target, target.children.indexOf(rects[0]));
+      group.name = `${sourceName} · Manifold edits (${rects.length})`;
       made.push(group);
       top = [group];
     }
@@ -143,7 +176,9 @@ export async function writeResultsAsync(host: HostApi, msg: Apply, isCancelled: 
 
   // 4. Written. Showing it is a courtesy: a failure here must not undo the write.
   if (page !== host.currentPage) notes.push(`The result is on page “${page.name}”, with “${sourceName}”.`);
-  const added = msg.results.length > 1 ? `Added ${msg.results.length} edited layers beside “${sourceName}”.` : `Added “${top[0].name}”.`;
+  const added = asFrame
+    ? `Added “${frameName}” beside “${sourceName}”.`
+    : msg.results.length > 1 ? `Added ${msg.results.length} edited layers beside “${sourceName}”.` : `Added “${top[0].name}”.`;
   const message = [added, ...notes].join(' ');
   try {
     if (page === host.currentPage) host.viewport.scrollAndZoomIntoView(top);

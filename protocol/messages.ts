@@ -96,9 +96,18 @@ export type PluginToUi =
   | { type: 'applied'; requestId: string; nodeIds: string[] }
   | { type: 'error'; requestId?: string; message: string };
 
+/**
+ * How an apply's results are laid out. Absent: `group` decides (one group, or separate layers).
+ * 'frame': one new frame beside the source holding the results side by side, in order, sized
+ * to fit (a sequence: one frame per step, ready for prototyping); the frame carries the last
+ * result's edit record.
+ */
+export type ApplyLayout = 'frame';
+export const APPLY_LAYOUTS: readonly ApplyLayout[] = ['frame'];
+
 export type UiToPlugin =
   | { type: 'ready'; protocol: number }
-  | { type: 'apply'; requestId: string; sourceNodeId: string; results: ResultImage[]; group: boolean; sourceRevision?: string }
+  | { type: 'apply'; requestId: string; sourceNodeId: string; results: ResultImage[]; group: boolean; layout?: ApplyLayout; sourceRevision?: string }
   /** Withdraws an apply not yet written; answered with an `error` naming the request either way. */
   | { type: 'cancel'; requestId: string }
   /** Makes this layer (one of a `multiple` selection) the only selected one. */
@@ -215,6 +224,7 @@ const toPlugin: Validators = {
     check(isString(m.requestId, ID) && m.requestId.length > 0, 'apply.requestId', 'must be a non-empty string');
     check(isString(m.sourceNodeId, ID), 'apply.sourceNodeId', 'must be a string');
     check(typeof m.group === 'boolean', 'apply.group', 'must be a boolean');
+    check(m.layout === undefined || (typeof m.layout === 'string' && (APPLY_LAYOUTS as readonly string[]).includes(m.layout)), 'apply.layout', `must be absent or one of ${APPLY_LAYOUTS.join(', ')}`);
     check(Array.isArray(m.results) && m.results.length >= 1 && m.results.length <= LIMITS.maxResults, 'apply.results', `must be an array of 1–${LIMITS.maxResults} results`);
     (m.results as unknown[]).forEach((r, i) => resultImage(r, `apply.results[${i}]`));
     const total = (m.results as ResultImage[]).reduce((n, r) => n + r.bytes.byteLength, 0);

@@ -11,15 +11,26 @@ import { makeEditRecord, readConstraints } from './state/edit-record';
 import { candidateLatent, currentCandidate, shownCandidates, type Candidates, type PanelStroke, type Rgb, type Store } from './state/store';
 import type { HostBridge } from './host/bridge';
 import type { ComputeWorker } from './worker/client';
+import type { Rgba } from './worker/protocol';
 
 /** What the controller needs of the compute worker (tests give it an in-process one). */
 export type Compute = Pick<ComputeWorker, 'engine' | 'request'>;
 import { rgbaToPlanar } from './worker/planar';
-import { friendlyError } from './friendly-error';
+import { backendNotice, friendlyError } from './friendly-error';
+
+/** Said when the selected layer has no visible pixel (the main thread cannot decode, so the panel checks). */
+export const TRANSPARENT_MESSAGE = 'This layer is fully transparent: there is nothing to edit. Select a layer with visible pixels.';
+
+/** Whether every pixel of an RGBA image has alpha 0 (or there are no pixels). */
+export function isFullyTransparent(image: Rgba): boolean {
+  const d = image.data;
+  for (let i = 3; i < d.length; i += 4) if (d[i] !== 0) return false;
+  return true;
+}
 
 export const SEQUENCE_FRAMES = 16;
 /** Sources above this many pixels get a shorter sequence (16 full-size frames would not fit). */
-const BIG_SOURCE = 1 << 20;
+export const BIG_SOURCE = 1 << 20;
 export const DEFAULT_PACK = 'personas64';
 
 type CandidatesResponse = Extract<EngineResponse, { type: 'candidates' }>;
@@ -67,6 +78,14 @@ export function createController(store: Store, worker: Compute, host: Pick<HostB
   let codeTimer: ReturnType<typeof setTimeout> | undefined;
   let requestSeq = 0;
   let resizeFrame = 0;
+  /** Set once the GPU was lost in this panel: the model is not started on it again. */
+  let gpuLost = false;
+
+  // The engine lost the GPU and carries on on the CPU: the edit in flight goes on; the designer is told.
+  engine.onExecutionProviderChange?.((n) => {
+    if (n.reason.code === 'device-lost') gpuLost = true;
+    store.dispatch({ type: 'backend-changed', backend: n.executionProvider, notice: backendNotice(n.reason.code) });
+  });
 
   const state = () => store.get();
   const R = () => state().engine.pack?.resolution ?? 64;
@@ -81,9 +100,9 @@ export function createController(store: Store, worker: Compute, host: Pick<HostB
       if (s.engine.status === 'ready' || s.engine.status === 'failed') await engine.request({ type: 'dispose' }).catch(() => undefined);
       // The engine picks WebGPU when its worker finds an adapter; the panel's probe says whether one is there.
       const inWorker = await worker.request({ type: 'probe' }).then((r) => r.caps.webgpu, () => false);
-      const webgpu = s.caps?.webgpu === 'adapter' && inWorker;
+      const webgpu = s.caps?.webgpu === 'adapter' && inWorker && !gpuLost;
       // 16 candidates where a GPU computes them; 8 on the CPU keeps edits live.
-      const init = { type: 'init' as const, packId, packFiles: {}, numThreads: 1, executionProvider: 'auto' as const, edit: { candidates: webgpu ? 16 : 8 } };
+      const init = { type: 'init' as const, packId, packFiles: {}, numThreads: 1, executionProvider: gpuLost ? 'wasm' as const : 'auto' as const, edit: { candidates: webgpu ? 16 : 8 } };
       let ready;
       try {
         ready = await engine.request(init);
@@ -93,7 +112,7 @@ export function createController(store: Store, worker: Compute, host: Pick<HostB
         await engine.request({ type: 'dispose' }).catch(() => undefined);
         ready = await engine.request({ ...init, executionProvider: 'wasm', edit: { candidates: 8 } });
       }
-      store.dispatch({ type: 'engine-ready', pack: ready.pack, backend: ready.executionProvider });
+      store.dispatch({ type: 'engine-ready', pack: ready.pack, backend: ready.executionProvider, notice: backendNotice(ready.executionProviderReason?.code) });
       const edit = state().edit;
       const sel = state().selection;
       if (sel?.kind === 'image' && sel.image.record && state().command === 'edit' && !state().relaunchHandled && edit?.nodeId === sel.image.nodeId) {
@@ -111,6 +130,11 @@ export function createController(store: Store, worker: Compute, host: Pick<HostB
     if (!edit || edit.pixels) return;
     try {
       const { image } = await worker.request({ type: 'decode', bytes: edit.bytes.slice(), mime: edit.mime });
+      // Nothing visible (every pixel transparent): there is nothing to project or edit.
+      if (isFullyTransparent(image)) {
+        store.dispatch({ type: 'decode-failed', nodeId: edit.nodeId, message: TRANSPARENT_MESSAGE });
+        return;
+      }
       store.dispatch({ type: 'decoded', nodeId: edit.nodeId, pixels: image });
     } catch (error) {
       store.dispatch({ type: 'decode-failed', nodeId: edit.nodeId, message: friendlyError('decode', error) });
@@ -303,14 +327,16 @@ export function createController(store: Store, worker: Compute, host: Pick<HostB
           const latents = (await worker.request({ type: 'sequence', spec })).latents;
           r.frames.forEach((f, i) => {
             const k = i + 1;
-            results.push({ name: `${edit.name} · Manifold ${k}/${frames - 1}`, bytes: f.bytes, width: f.width, height: f.height, record: record(latents.slice(k * L, (k + 1) * L), k) });
+            results.push({ name: `Frame ${String(k).padStart(2, '0')} / ${String(frames - 1).padStart(2, '0')}`, bytes: f.bytes, width: f.width, height: f.height, record: record(latents.slice(k * L, (k + 1) * L), k) });
           });
         } else {
           const name = variant === 'candidates' ? `${edit.name} · Manifold candidate ${shownCandidates(candidates).indexOf(targets[t]) + 1}` : `${edit.name} · Manifold`;
           results.push({ name, bytes: r.final.bytes, width: r.final.width, height: r.final.height, record: record(z) });
         }
       }
-      host.send({ type: 'apply', requestId, sourceNodeId: edit.nodeId, results, group: results.length > 1, ...(edit.revision ? { sourceRevision: edit.revision } : {}) });
+      // The sequence goes into one frame, side by side; several candidates into one group.
+      const layout = variant === 'sequence' ? { group: false, layout: 'frame' as const } : { group: results.length > 1 };
+      host.send({ type: 'apply', requestId, sourceNodeId: edit.nodeId, results, ...layout, ...(edit.revision ? { sourceRevision: edit.revision } : {}) });
     } catch (error) {
       store.dispatch({ type: 'apply-failed', requestId, message: friendlyError('apply', error) });
     }

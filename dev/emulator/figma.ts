@@ -276,9 +276,15 @@ export class EmulatedFigma implements HostApi {
     return instance;
   }
 
+  /**
+   * figma.createFrame: a 100×100 frame named “Frame”, white, clipping its content, at the
+   * end of the current page (move it with appendChild/insertChild, size it with resize).
+   */
   createFrame(): EmuFrame {
+    this.assertOpen('createFrame');
+    this.fault('createFrame');
     const frame = this.adopt(new EmuFrame(this.doc));
-    frame.fills = [{ type: 'SOLID', color: { r: 1, g: 1, b: 1 } }];
+    frame.initialise('Frame', [{ type: 'SOLID', color: { r: 1, g: 1, b: 1 } }]);
     return frame;
   }
 
@@ -320,8 +326,9 @@ export class EmulatedFigma implements HostApi {
 
   /**
    * The `nth` next call of `op` throws (then the fault is spent). Ops: createImage,
-   * createRectangle, name, resize, fills, setPluginData, setRelaunchData, insertChild, x, y,
-   * group, commitUndo, scrollAndZoomIntoView, notify.
+   * createRectangle, createFrame, name, resize, fills, clipsContent, setPluginData,
+   * setRelaunchData, insertChild (appendChild too), x, y, group, commitUndo,
+   * scrollAndZoomIntoView, notify.
    */
   injectFault(op: string, nth = 1): void {
     if (!Number.isInteger(nth) || nth < 1) throw new Error('injectFault: nth must be an integer ≥ 1');

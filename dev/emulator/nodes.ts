@@ -4,7 +4,7 @@
  * enforces: frozen fills that must be replaced, validated paints, 100 kB plugin data,
  * relaunch commands that exist in the manifest. Every change is journaled for undo.
  */
-import type { Effect, ExportSettingsImage, HostPage, HostParent, HostRectangle, HostSceneNode, Paint, Transform } from '../../plugin/host';
+import type { Effect, ExportSettingsImage, HostFrame, HostPage, HostParent, HostRectangle, HostSceneNode, Paint, Transform } from '../../plugin/host';
 import { utf8Length } from '../../protocol/edit-record';
 import type { Journal } from './journal';
 
@@ -193,6 +193,13 @@ export abstract class EmuSceneNode extends EmuNode implements HostSceneNode {
     return this._height;
   }
 
+  /** The defaults a create* call gives a new node (not an edit: no fault, no journal entry). */
+  initialise(name: string, fills: ReadonlyArray<Paint> = []): void {
+    this._name = name;
+    fills.forEach((p, i) => validatePaint(this.doc, p, i));
+    this._fills = deepFreeze(structuredClone([...fills]));
+  }
+
   /** Layout moves children without journaling: it is derived state. */
   placeByLayout(x: number, y: number): void {
     this._x = x;
@@ -360,11 +367,22 @@ export class EmuInstance extends EmuParentNode {
   readonly type = 'INSTANCE';
 }
 
-export class EmuFrame extends EmuParentNode {
+export class EmuFrame extends EmuParentNode implements HostFrame {
   readonly type = 'FRAME';
   layoutMode: 'NONE' | 'HORIZONTAL' | 'VERTICAL' = 'NONE';
   itemSpacing = 0;
   padding = 0;
+  protected _clipsContent = true;
+
+  /** Whether children are cut off at the frame's edge (Figma's default for a new frame: true). */
+  get clipsContent(): boolean {
+    return this._clipsContent;
+  }
+  set clipsContent(v: boolean) {
+    this.doc.fault('clipsContent');
+    if (typeof v !== 'boolean') throw new Error('clipsContent: expected a boolean');
+    this.set('_clipsContent' as keyof this, v as never);
+  }
 
   override get isAutoLayout(): boolean {
     return this.layoutMode !== 'NONE';

@@ -128,7 +128,7 @@ function drawNode(node: EmuSceneNode, target: Target, clip: [number, number, num
     }
   }
   if (node instanceof EmuParentNode) {
-    const childClip: [number, number, number, number] = node instanceof EmuFrame ? [x0, y0, x1, y1] : clip;
+    const childClip: [number, number, number, number] = node instanceof EmuFrame && node.clipsContent ? [x0, y0, x1, y1] : clip;
     for (const child of node.children) drawNode(child, target, childClip, image);
   }
 }

@@ -29,7 +29,7 @@ function nodeState(node: EmuSceneNode, bytesHash: BytesHash): unknown {
     strokes: paints(node.strokes, bytesHash),
     effects: node.effects,
     text: node instanceof EmuText ? node.characters : undefined,
-    layout: node instanceof EmuFrame ? [node.layoutMode, node.padding, node.itemSpacing] : undefined,
+    layout: node instanceof EmuFrame ? [node.layoutMode, node.padding, node.itemSpacing, node.clipsContent] : undefined,
     pluginData,
     relaunch: node.relaunchData,
     children: node instanceof EmuParentNode ? node.children.map((c) => nodeState(c, bytesHash)) : undefined,

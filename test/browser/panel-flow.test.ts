@@ -2,13 +2,16 @@
  * The whole flow of the panel in Chromium, in both ways Figma may host it (`data:` URL and
  * sandboxed `srcdoc`): select an avatar → Project → paint a red stroke over the hair →
  * candidates update → pick one → Apply → a new layer with the change appears in the emulated
- * document → relaunch it ("Edit with Manifold") and the edit comes back → undo removes it.
+ * document → Apply the whole sequence → one new frame holding its frames side by side →
+ * relaunch the first result ("Edit with Manifold") and the edit comes back → undo removes both.
  * Runs on the real default pack when models/personas64 exists, else on the fixture pack
  * (random weights: its images are noise, so the colour of the change is only checked on the real pack).
  */
+import { join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { drawOnCanvas, hasRealPack, layerPixels, meanAbsDiff, panelFrame, redness, REAL_PACK, relaunch, scene, shootPanel, startEnv, stopEnv, undo, waitForLayers, type Env } from './panel-helpers';
+import { SEQUENCE_GAP } from '../../plugin/placement';
+import { drawOnCanvas, hasRealPack, layerPixels, meanAbsDiff, panelFrame, redness, REAL_PACK, relaunch, scene, shootPanel, SHOTS, startEnv, stopEnv, undo, waitForLayers, type Env } from './panel-helpers';
 
 let env: Env;
 beforeAll(async () => {
@@ -45,7 +48,7 @@ for (const hosting of ['data', 'srcdoc'] as const) {
       if (shots) await shootPanel(page, 'empty');
     }, 200_000);
 
-    it('walks the whole flow: project, paint red over the hair, pick, apply, relaunch, undo', async () => {
+    it('walks the whole flow: project, paint red over the hair, pick, apply, apply the sequence, relaunch, undo', async () => {
       // 1. select the avatar
       const before = await scene(page);
       const ada = before.layers.find((l) => l.name === 'Ada')!;
@@ -129,6 +132,40 @@ for (const hosting of ['data', 'srcdoc'] as const) {
       await panel.waitForSelector(`[data-testid=selection][data-node-id="${result.id}"]`);
       if (shots) await shootPanel(page, 'applied');
 
+      // 6b. apply the whole sequence: ONE new frame beside the source, its 15 frames side by side
+      await panel.selectOption('[data-testid=variant]', 'sequence');
+      await panel.waitForSelector('[data-testid=apply]:not([disabled])');
+      expect(await panel.textContent('[data-testid=apply]')).toBe('Apply 15');
+      await panel.click('[data-testid=apply]');
+      const withSequence = await waitForLayers(page, before.layers.length + 2);
+      const strip = withSequence.layers.find((l) => !after.layers.some((b) => b.id === l.id))!;
+      expect(strip).toMatchObject({ type: 'FRAME', name: 'Ada · Manifold sequence (15 frames)', isResult: true, relaunch: ['edit'], y: ada.y, height: ada.height });
+      expect(strip.width).toBe(15 * ada.width + 14 * SEQUENCE_GAP);
+      expect(strip.x).toBeGreaterThanOrEqual(result.x + result.width);
+      expect(withSequence.selection).toEqual([strip.id]);
+      await panel.waitForSelector('[data-testid=status][data-status=done]:has-text("one frame holding its 15 frames")', { timeout: 240_000 });
+      // The last frame of the sequence is the final result.
+      const stripPixels = await layerPixels(page, strip.id);
+      const lastFrame = { data: [] as number[] };
+      for (let y = 0; y < out.height; y++) {
+        const row = (y * stripPixels.width + stripPixels.width - out.width) * 4;
+        lastFrame.data.push(...stripPixels.data.slice(row, row + out.width * 4));
+      }
+      expect(meanAbsDiff(lastFrame, out)).toBeLessThan(1);
+      if (shots) {
+        await shootPanel(page, 'sequence-applied');
+        // The document, with the new frame beside the source and the first result.
+        await page.setViewportSize({ width: 1800, height: 900 });
+        await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+        await page.screenshot({ path: join(SHOTS, 'playground-sequence-applied.png') });
+        await page.setViewportSize({ width: 1280, height: 800 });
+      }
+      await panel.selectOption('[data-testid=variant]', 'final');
+      // Back to the first result, to relaunch from it.
+      await page.evaluate(() => (window as unknown as { playground: { select(name: string): void } }).playground.select('Ada · Manifold'));
+      await page.waitForFunction((id) => (window as unknown as { playground: { scene(): { selection: string[] } } }).playground.scene().selection[0] === id, result.id);
+      await panel.waitForSelector(`[data-testid=selection][data-node-id="${result.id}"]`);
+
       // 7. relaunch from the result ("Edit with Manifold"): the edit comes back
       const oldPanel = panel;
       await relaunch(page);
@@ -139,7 +176,9 @@ for (const hosting of ['data', 'srcdoc'] as const) {
       await panel.waitForSelector('[data-testid=candidates][data-final=true]', { timeout: 120_000 });
       if (shots) await shootPanel(page, 'relaunched');
 
-      // 8. undo in the document removes the result and leaves the source as it was
+      // 8. undo in the document removes the sequence frame, then the result, and leaves the source as it was
+      await undo(page);
+      await waitForLayers(page, before.layers.length + 1);
       await undo(page);
       const undone = await waitForLayers(page, before.layers.length);
       expect(undone.layers.map((l) => l.id)).toEqual(before.layers.map((l) => l.id));

@@ -98,6 +98,18 @@ describe('panel states', () => {
       expect(await panel.locator('[data-testid=candidates]').count()).toBe(1);
       expect(step).not.toBeNull();
     }
+    // The candidates are one tab stop; the arrow keys move through the grid (4 columns).
+    const options = panel.locator('[data-testid=candidate]');
+    if ((await options.count()) >= 6) {
+      await options.nth(0).focus();
+      await page.keyboard.press('ArrowRight');
+      expect(await panel.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Candidate 2');
+      await page.keyboard.press('ArrowDown');
+      expect(await panel.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Candidate 6');
+      await page.keyboard.press('Home');
+      expect(await panel.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Candidate 1, best');
+      expect(await options.evaluateAll((els) => els.filter((el) => (el as HTMLElement).tabIndex === 0).length)).toBe(1);
+    }
     // Focus is visible on a keyboard-focused control.
     await panel.locator('[data-testid=tool-eraser]').focus();
     await page.keyboard.press('Tab');

@@ -158,12 +158,13 @@ describe('panel controller with the engine in process', () => {
     expect(store.get().apply).toMatchObject({ status: 'done', nodeIds: ['9:9'] });
   }, 120_000);
 
-  it('applies the whole sequence as a group and picked candidates as layers', async () => {
+  it('applies the whole sequence as one frame and picked candidates as layers', async () => {
     store.dispatch({ type: 'variant', variant: 'sequence' });
     await controller.apply();
     const seq = lastApply();
-    expect(seq.group).toBe(true);
-    expect(seq.results.map((r) => r.name)).toEqual(Array.from({ length: 15 }, (_, i) => `Ada · Manifold ${i + 1}/15`));
+    expect(seq).toMatchObject({ group: false, layout: 'frame' });
+    expect(seq.results.map((r) => r.name)).toEqual(Array.from({ length: 15 }, (_, i) => `Frame ${String(i + 1).padStart(2, '0')} / 15`));
+    expect(seq.results.map((r) => (r.record.constraints as { frame: number }).frame)).toEqual(Array.from({ length: 15 }, (_, i) => i + 1));
     await controller.handlePluginMessage({ type: 'applied', requestId: seq.requestId, nodeIds: ['9:10'] });
 
     const order = store.get().edit!.candidates!.order;

@@ -84,6 +84,86 @@ describe('nodes', () => {
   });
 });
 
+describe('createFrame', () => {
+  it('makes a 100×100 white frame named “Frame”, clipping, at the end of the current page', () => {
+    const figma = new EmulatedFigma();
+    const rect = figma.createRectangle();
+    const frame = figma.createFrame();
+    expect(figma.currentPage.children).toEqual([rect, frame]);
+    expect([frame.type, frame.name, frame.width, frame.height, frame.clipsContent, frame.layoutMode]).toEqual(['FRAME', 'Frame', 100, 100, true, 'NONE']);
+    expect(frame.fills).toEqual([{ type: 'SOLID', color: { r: 1, g: 1, b: 1 } }]);
+    expect(frame.children).toEqual([]);
+  });
+
+  it('holds children in its own coordinate space, and resizes within Figma’s limits', () => {
+    const figma = new EmulatedFigma();
+    const frame = figma.createFrame();
+    frame.x = 100;
+    frame.y = 50;
+    frame.resize(300, 80);
+    const a = figma.createRectangle();
+    frame.appendChild(a);
+    a.x = 20;
+    a.y = 10;
+    expect(a.parent).toBe(frame);
+    expect(figma.currentPage.children).toEqual([frame]);
+    expect(a.absoluteTransform).toEqual([[1, 0, 120], [-0, 1, 60]]);
+    // Resizing a frame that places its children freely leaves them where they are.
+    frame.resize(400, 90);
+    expect([a.x, a.y, frame.width, frame.height]).toEqual([20, 10, 400, 90]);
+    expect(() => frame.resize(0, 10)).toThrow('resize: width and height must be ≥ 0.01');
+    expect(() => frame.resize(10, Number.NaN)).toThrow('resize');
+    expect(() => frame.appendChild(frame)).toThrow('cannot insert a node into itself');
+    const outer = figma.createFrame();
+    outer.appendChild(frame);
+    expect(() => frame.appendChild(outer)).toThrow('cannot insert a node into itself');
+    expect(() => frame.appendChild({ id: 'fake' })).toThrow('expected a scene node created by this document');
+    expect(() => ((frame as { clipsContent: unknown }).clipsContent = 'yes')).toThrow('clipsContent: expected a boolean');
+  });
+
+  it('refuses children inside an instance, and is refused once the plugin has closed', () => {
+    const figma = new EmulatedFigma();
+    const instance = figma.createInstanceOf([figma.createFrame()]);
+    const inner = instance.children[0] as ReturnType<typeof figma.createFrame>;
+    expect(() => inner.appendChild(figma.createRectangle())).toThrow('inside of an instance');
+    figma.closePlugin();
+    expect(() => figma.createFrame()).toThrow('in createFrame: The plugin has been closed');
+  });
+
+  it('takes injected faults like every other write (createFrame, clipsContent, appendChild)', () => {
+    const figma = new EmulatedFigma();
+    figma.injectFault('createFrame');
+    expect(() => figma.createFrame()).toThrow('injected fault: createFrame');
+    expect(figma.currentPage.children).toEqual([]);
+    const frame = figma.createFrame();
+    figma.injectFault('clipsContent');
+    expect(() => (frame.clipsContent = false)).toThrow('injected fault: clipsContent');
+    expect(frame.clipsContent).toBe(true);
+    const rect = figma.createRectangle();
+    figma.injectFault('insertChild');
+    expect(() => frame.appendChild(rect)).toThrow('injected fault: insertChild');
+    expect(rect.parent).toBe(figma.currentPage);
+  });
+
+  it('a frame and its children made in one step are undone in one step', () => {
+    const figma = new EmulatedFigma();
+    figma.resetHistory();
+    const frame = figma.createFrame();
+    frame.resize(200, 50);
+    frame.fills = [];
+    for (let i = 0; i < 3; i++) {
+      const r = figma.createRectangle();
+      frame.appendChild(r);
+      r.x = i * 60;
+    }
+    figma.commitUndo();
+    expect(figma.undoDepth).toBe(1);
+    expect(figma.undo()).toBe(true);
+    expect(figma.currentPage.children).toEqual([]);
+    expect(frame.removed).toBe(true);
+  });
+});
+
 describe('undo', () => {
   it('reverts everything since the last commitUndo as one step', () => {
     const figma = new EmulatedFigma();
@@ -135,5 +215,24 @@ describe('exportAsync', () => {
     expect(px(0, 0)).toEqual([0, 0, 255, 255]);
     expect(px(9, 4)).toEqual([255, 0, 0, 255]);
     expect(px(4, 4)).toEqual([0, 0, 255, 255]);
+  });
+
+  it('does not clip the children of a frame with clipsContent off (within the exported area)', async () => {
+    const figma = new EmulatedFigma();
+    const outer = figma.createFrame();
+    outer.resize(20, 10);
+    outer.fills = [];
+    const frame = figma.createFrame();
+    outer.appendChild(frame);
+    frame.resize(10, 10);
+    frame.fills = [];
+    const bar = figma.createRectangle();
+    bar.resize(20, 2);
+    bar.fills = [{ type: 'SOLID', color: { r: 1, g: 0, b: 0 } }];
+    frame.appendChild(bar);
+    const px = async (x: number) => Array.from(decodePngRgba(await outer.exportAsync({ format: 'PNG' })).data.subarray(x * 4, x * 4 + 4));
+    expect(await px(15)).toEqual([0, 0, 0, 0]);
+    frame.clipsContent = false;
+    expect(await px(15)).toEqual([255, 0, 0, 255]);
   });
 });

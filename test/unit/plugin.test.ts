@@ -2,10 +2,10 @@
 import { describe, expect, it } from 'vitest';
 import { decodePngRgba } from '../../dev/emulator';
 import { EDIT_RECORD_KEY } from '../../plugin/edit-record-key';
-import { RESULT_GAP } from '../../plugin/placement';
+import { RESULT_GAP, SEQUENCE_GAP } from '../../plugin/placement';
 import { decodeEditRecord } from '../../protocol/edit-record';
 import type { PluginToUi } from '../../protocol/messages';
-import { harness, imageLayer, makePng, record } from './helpers';
+import { flush, harness, imageLayer, makePng, record } from './helpers';
 
 function applyMsg(sourceNodeId: string, count = 1, group = false, bytes = makePng(32, 24, 9)) {
   return {
@@ -204,5 +204,176 @@ describe('writing results', () => {
     const got = await h.send(applyMsg('9:99'), isApplied);
     expect(got.find(isApplied)).toMatchObject({ type: 'applied' });
     expect(h.figma.notifications.at(-1)?.message).toContain('was deleted while you were editing');
+  });
+});
+
+describe('writing a sequence as one frame (layout: frame)', () => {
+  /** An apply of `count` sequence frames, each with its own pixels and record. */
+  function sequenceMsg(sourceNodeId: string, count: number, requestId = 'req-1') {
+    return {
+      type: 'apply' as const,
+      requestId,
+      sourceNodeId,
+      group: false,
+      layout: 'frame' as const,
+      results: Array.from({ length: count }, (_, i) => ({
+        name: `Frame ${String(i + 1).padStart(2, '0')} / ${String(count).padStart(2, '0')}`,
+        bytes: makePng(32, 24, 10 + i),
+        width: 32,
+        height: 24,
+        record: record({ latent: [i / 10, 1], constraints: { frame: i + 1, frames: count + 1 }, source: { nodeId: sourceNodeId, name: 'Portrait' } }),
+      })),
+    };
+  }
+  type Frame = ReturnType<typeof harness>['figma'] extends { createFrame(): infer F } ? F : never;
+
+  async function scene() {
+    const h = harness();
+    const board = h.figma.createFrame();
+    board.name = 'Board';
+    board.resize(2000, 1000);
+    board.x = 50;
+    board.y = 5;
+    const src = imageLayer(h.figma, makePng(16, 12), 'Portrait', 64, 48);
+    board.appendChild(src);
+    src.x = 10;
+    src.y = 20;
+    const other = h.figma.createRectangle();
+    board.appendChild(other);
+    other.x = 10;
+    other.y = 200;
+    h.figma.resetHistory();
+    h.start();
+    await h.send({ type: 'ready', protocol: 1 }, (m) => m.type === 'selection');
+    return { h, board, src, other };
+  }
+
+  it('makes one frame beside the source holding the frames side by side, sized to fit, one undo step', async () => {
+    const { h, board, src, other } = await scene();
+    const before = h.figma.snapshot();
+    const msg = sequenceMsg(src.id, 4);
+    const got = await h.send(msg, isApplied);
+    const applied = got.find(isApplied) as { type: string; nodeIds: string[] };
+    expect(applied.type).toBe('applied');
+    expect(applied.nodeIds).toHaveLength(1);
+    const frame = (await h.figma.getNodeByIdAsync(applied.nodeIds[0])) as Frame;
+    // One frame, right above the source in its parent, beside it.
+    expect(frame.type).toBe('FRAME');
+    expect(frame.name).toBe('Portrait · Manifold sequence (4 frames)');
+    expect(frame.parent).toBe(board);
+    expect(board.children).toEqual([src, frame, other]);
+    expect([frame.x, frame.y]).toEqual([10 + 64 + RESULT_GAP, 20]);
+    // The frames in order, each the source's size on the canvas, SEQUENCE_GAP apart; the frame fits them.
+    const children = frame.children;
+    expect(children.map((c) => c.name)).toEqual(['Frame 01 / 04', 'Frame 02 / 04', 'Frame 03 / 04', 'Frame 04 / 04']);
+    expect(children.map((c) => [c.x, c.y, c.width, c.height])).toEqual([0, 1, 2, 3].map((i) => [i * (64 + SEQUENCE_GAP), 0, 64, 48]));
+    expect([frame.width, frame.height]).toEqual([4 * 64 + 3 * SEQUENCE_GAP, 48]);
+    expect(frame.fills).toEqual([]);
+    expect(frame.clipsContent).toBe(true);
+    // Each frame shows its own image.
+    for (const [i, c] of children.entries()) {
+      const paint = c.fills[0] as { type: string; imageHash: string; scaleMode: string };
+      expect(paint).toMatchObject({ type: 'IMAGE', scaleMode: 'FILL' });
+      expect(await h.figma.getImageByHash(paint.imageHash)!.getBytesAsync()).toEqual(msg.results[i].bytes);
+    }
+    // The edit record and the relaunch button on the frame (the last frame's record) and on each child (its own).
+    expect(decodeEditRecord(frame.getPluginData(EDIT_RECORD_KEY))).toEqual(msg.results[3].record);
+    expect(frame.getRelaunchData()).toEqual({ edit: expect.any(String) });
+    children.forEach((c, i) => {
+      expect(decodeEditRecord(c.getPluginData(EDIT_RECORD_KEY))).toEqual(msg.results[i].record);
+      expect(c.getRelaunchData()).toEqual({ edit: expect.any(String) });
+    });
+    expect(h.figma.currentPage.selection).toEqual([frame]);
+    expect(h.figma.viewportTarget).toEqual([frame.id]);
+    expect(h.figma.notifications.at(-1)?.message).toBe('Added “Portrait · Manifold sequence (4 frames)” beside “Portrait”.');
+    // The rendered frame shows each child's pixels at its place, and nothing in the gaps.
+    const out = decodePngRgba(await frame.exportAsync({ format: 'PNG' }));
+    expect([out.width, out.height]).toEqual([frame.width, frame.height]);
+    const at = (img: { width: number; data: ArrayLike<number> }, x: number, y: number) => Array.from(img.data).slice((y * img.width + x) * 4, (y * img.width + x) * 4 + 4);
+    for (const c of children) {
+      const own = decodePngRgba(await c.exportAsync({ format: 'PNG' }));
+      expect(at(out, c.x + 40, 30)).toEqual(at(own, 40, 30));
+    }
+    expect(at(out, 64 + SEQUENCE_GAP / 2, 10)[3]).toBe(0);
+    // One undo step removes the frame and everything in it.
+    expect(h.figma.undoDepth).toBe(1);
+    h.figma.undo();
+    expect(frame.removed).toBe(true);
+    expect(h.figma.snapshot().replace(/"selection":\[[^\]]*\]/g, '')).toBe(before.replace(/"selection":\[[^\]]*\]/g, ''));
+  });
+
+  it('goes on the page when the source sits in auto layout, and in view when the source is gone', async () => {
+    const h = harness();
+    const row = h.figma.createFrame();
+    row.layoutMode = 'HORIZONTAL';
+    row.resize(300, 100);
+    row.x = 100;
+    const src = imageLayer(h.figma, makePng(8, 8), 'In row', 50, 50);
+    row.appendChild(src);
+    h.figma.viewportCenter = { x: 1000, y: 1000 };
+    h.figma.resetHistory();
+    h.start();
+    await h.send({ type: 'ready', protocol: 1 }, (m) => m.type === 'selection');
+    const got = await h.send(sequenceMsg(src.id, 3), isApplied);
+    const frame = (await h.figma.getNodeByIdAsync((got.find(isApplied) as { nodeIds: string[] }).nodeIds[0])) as Frame;
+    expect(frame.parent).toBe(h.figma.currentPage);
+    expect(row.children).toEqual([src]);
+    expect(frame.x).toBe(100 + 300 + RESULT_GAP);
+    expect(frame.children).toHaveLength(3);
+
+    const gone = await h.send(sequenceMsg('9:99', 2, 'req-2'), isApplied);
+    const lost = (await h.figma.getNodeByIdAsync((gone.find(isApplied) as { nodeIds: string[] }).nodeIds[0])) as Frame;
+    // The source's size is unknown: the frames keep their pixel size, centred on the view.
+    expect([lost.width, lost.height]).toEqual([2 * 32 + SEQUENCE_GAP, 24]);
+    expect([lost.x + lost.width / 2, lost.y + lost.height / 2]).toEqual([1000, 1000]);
+    expect(h.figma.undoDepth).toBe(2);
+  });
+
+  // Every document operation the frame write uses, failing on its first and its last call (3 frames;
+  // insertChild counts the create calls too, which put each new node on the page first).
+  const CALLS: Record<string, number> = { createImage: 3, createFrame: 1, createRectangle: 3, name: 4, resize: 4, fills: 4, clipsContent: 1, setPluginData: 4, setRelaunchData: 4, insertChild: 8, x: 4, y: 4, commitUndo: 1 };
+  for (const [op, calls] of Object.entries(CALLS)) {
+    for (const nth of [...new Set([1, calls])]) {
+      it(`${op} fails (call ${nth} of ${calls}): nothing is inserted, the error is reported, and a retry works`, async () => {
+        const { h, src } = await scene();
+        const before = h.figma.snapshot();
+        h.figma.injectFault(op, nth);
+        const got = await h.send(sequenceMsg(src.id, 3), isApplied);
+        expect(got.find(isApplied)).toMatchObject({ type: 'error', requestId: 'req-1', message: `injected fault: ${op}` });
+        expect(h.figma.notifications.at(-1)).toMatchObject({ message: expect.stringContaining('could not add the result'), options: { error: true } });
+        expect(h.figma.snapshot()).toBe(before);
+        h.figma.undo(); // what the failed attempt left in the history is a no-op
+        expect(h.figma.snapshot()).toBe(before);
+        const again = await h.send(sequenceMsg(src.id, 3, 'req-2'), isApplied);
+        expect(again.find(isApplied)?.type).toBe('applied');
+      });
+    }
+  }
+
+  it('a fault after the last call of each operation is never reached (the table above is complete)', async () => {
+    for (const [op, calls] of Object.entries(CALLS)) {
+      const { h, src } = await scene();
+      h.figma.injectFault(op, calls + 1);
+      const got = await h.send(sequenceMsg(src.id, 3), isApplied);
+      expect(got.find(isApplied)?.type, op).toBe('applied');
+    }
+  });
+
+  it('opening the frame again edits its last frame; a new result is that frame’s size, beside the sequence', async () => {
+    const { h, src } = await scene();
+    const msg = sequenceMsg(src.id, 3);
+    const got = await h.send(msg, isApplied);
+    const frame = (await h.figma.getNodeByIdAsync((got.find(isApplied) as { nodeIds: string[] }).nodeIds[0])) as Frame;
+    // The apply selected the frame: the panel is told what that selection reads as.
+    for (let i = 0; i < 100 && !h.received.some((m) => m.type === 'selection' && m.selection.kind === 'image'); i++) await flush();
+    const sel = (h.received.filter((m) => m.type === 'selection').at(-1) as { selection: unknown }).selection;
+    expect(sel).toMatchObject({ kind: 'image', image: { nodeId: frame.id, nodeType: 'FRAME', source: 'image-fill', width: 32, height: 24, nodeWidth: 64, nodeHeight: 48, record: msg.results[2].record } });
+    const image = (sel as { image: { bytes: Uint8Array; notes: string[] } }).image;
+    expect(image.bytes).toEqual(msg.results[2].bytes);
+    expect(image.notes).toEqual(['This is a Manifold sequence: the edit continues from its last frame, “Frame 03 / 03”.']);
+    const next = await h.send(applyMsg(frame.id), isApplied);
+    const result = (await h.figma.getNodeByIdAsync((next.find(isApplied) as { nodeIds: string[] }).nodeIds[0])) as typeof src;
+    expect([result.width, result.height]).toEqual([64, 48]);
+    expect(result.x).toBe(frame.x + frame.width + RESULT_GAP);
   });
 });

@@ -16,13 +16,15 @@ const apply = (overrides: Record<string, unknown> = {}, result: Record<string, u
 
 describe('parseUiToPlugin', () => {
   it('accepts each well-formed message', () => {
-    for (const msg of [{ type: 'ready', protocol: 1 }, apply(), { type: 'notify', message: 'hi' }, { type: 'error', message: 'x' }, { type: 'close' }]) {
+    for (const msg of [{ type: 'ready', protocol: 1 }, apply(), apply({ layout: 'frame' }), { type: 'notify', message: 'hi' }, { type: 'error', message: 'x' }, { type: 'close' }]) {
       expect(parseUiToPlugin(msg)).toBe(msg);
     }
   });
 
   it('names the bad field', () => {
     expect(() => parseUiToPlugin(apply({ group: 'yes' }))).toThrow('apply.group must be a boolean');
+    expect(() => parseUiToPlugin(apply({ layout: 'grid' }))).toThrow('apply.layout must be absent or one of frame');
+    expect(() => parseUiToPlugin(apply({ layout: null }))).toThrow('apply.layout must be absent or one of frame');
     expect(() => parseUiToPlugin(apply({}, { width: 5000 }))).toThrow(`apply.results[0] must have integer width and height in 1–${LIMITS.maxImageSide}`);
     expect(() => parseUiToPlugin(apply({}, { bytes: [1, 2, 3] }))).toThrow('apply.results[0].bytes must be a Uint8Array');
     expect(() => parseUiToPlugin(apply({}, { record: record({ latent: [NaN] }) }))).toThrow('apply.results[0].record.latent must be an array');

@@ -4,7 +4,7 @@ import type { JSX } from 'preact';
 import type { Capabilities } from '../capabilities';
 import { canApply, currentCandidate, shownCandidates, type ApplyVariant, type PanelEvent, type PanelState } from '../state/store';
 import { handleShortcut } from '../state/shortcuts';
-import type { Controller } from '../controller';
+import { BIG_SOURCE, SEQUENCE_FRAMES, type Controller } from '../controller';
 import { BrushBar } from './brush-bar';
 import { CandidatesGrid, SequenceSlider } from './candidates';
 import { CodeControls } from './codes';
@@ -103,15 +103,26 @@ function Selected({ state, controller, dispatch }: AppProps) {
 
 const VARIANTS: Array<{ value: ApplyVariant; label: string }> = [
   { value: 'final', label: 'Result as a layer' },
-  { value: 'sequence', label: 'Whole sequence as a group of frames' },
+  { value: 'sequence', label: 'Sequence as a frame' },
   { value: 'candidates', label: 'Picked candidates as layers' },
 ];
+
+/** Frames a sequence apply writes (the controller renders fewer for a big layer). */
+function sequenceCount(edit: PanelState['edit']): number {
+  return (edit && edit.width * edit.height > BIG_SOURCE ? 8 : SEQUENCE_FRAMES) - 1;
+}
+
+function appliedText(state: PanelState, count: number): string {
+  const n = state.apply.nodeIds?.length ?? 0;
+  if (state.variant === 'sequence' && n === 1) return `Added the sequence beside the original: one frame holding its ${count} frames side by side. ⌘Z in Figma removes it.`;
+  return `Added ${n} layer${n === 1 ? '' : 's'} beside the original. ⌘Z in Figma removes ${n === 1 ? 'it' : 'them'}.`;
+}
 
 function Footer({ state, controller, dispatch }: AppProps) {
   const { apply, edit } = state;
   const projected = edit?.status === 'projected';
   const working = apply.status === 'working';
-  const count = state.variant === 'candidates' && edit ? (edit.picked.length || shownCandidates(edit.candidates).length) : state.variant === 'sequence' ? 15 : 1;
+  const count = state.variant === 'candidates' && edit ? (edit.picked.length || shownCandidates(edit.candidates).length) : state.variant === 'sequence' ? sequenceCount(edit) : 1;
   const applyLabel = working ? `Applying… ${Math.round((apply.fraction ?? 0) * 100)}%` : state.variant === 'final' ? 'Apply' : `Apply ${count}`;
   return (
     <footer>
@@ -127,7 +138,7 @@ function Footer({ state, controller, dispatch }: AppProps) {
       )}
       <div class="status" data-testid="status" data-status={apply.status} aria-live="polite">
         {working && 'Carrying the edit over to the full-size layer…'}
-        {apply.status === 'done' && `Added ${apply.nodeIds?.length ?? 0} layer${apply.nodeIds?.length === 1 ? '' : 's'} beside the original. ⌘Z in Figma removes ${apply.nodeIds?.length === 1 ? 'it' : 'them'}.`}
+        {apply.status === 'done' && appliedText(state, count)}
         {apply.status === 'failed' && <ErrorNote message={apply.message ?? ''} testId="apply-error" />}
         {state.lastError && apply.status === 'idle' && <span class="error-text">{state.lastError}</span>}
         {!projected && apply.status === 'idle' && !state.lastError && state.engine.status === 'failed' && <ErrorNote message={state.engine.error ?? ''} testId="engine-error" />}

@@ -57,7 +57,8 @@ export function BrushBar({ state, controller, dispatch }: { state: PanelState; c
         </button>
       </div>
       <div class="swatches" role="group" aria-label="Recent colours">
-        {brush.recent.length === 0 && <span class="muted">Recent colours appear here · pick one from the layer with the eyedropper</span>}
+        <span class="swatches-label" aria-hidden="true">Recent</span>
+        {brush.recent.length === 0 && <span class="muted swatches-empty" title="Colours you paint with appear here; pick one from the layer with the eyedropper (I)">None yet · eyedropper (I) picks from the layer</span>}
         {brush.recent.map((c) => (
           <button key={c} class="swatch" style={{ background: c }} aria-label={`Use colour ${c}`} aria-pressed={c === hex} title={c} onClick={() => dispatch({ type: 'color', color: fromHex(c)! })} />
         ))}

@@ -6,6 +6,20 @@ import { RgbaCanvas } from './rgba-canvas';
 import { ErrorNote } from './error-note';
 import { PauseIcon, PlayIcon } from './icons';
 
+/** Columns of the candidates grid (styles.css `.grid`). */
+const GRID_COLUMNS = 4;
+
+/** Arrow keys, Home and End move the focus through the grid (one tab stop: the chosen candidate). */
+function moveFocus(e: KeyboardEvent, columns: number): void {
+  const step = ({ ArrowLeft: -1, ArrowRight: 1, ArrowUp: -columns, ArrowDown: columns, Home: -Infinity, End: Infinity } as Record<string, number>)[e.key];
+  if (step === undefined || e.metaKey || e.ctrlKey || e.altKey) return;
+  const options = Array.from((e.currentTarget as HTMLElement).querySelectorAll<HTMLElement>('[role=option]'));
+  const at = options.indexOf(document.activeElement as HTMLElement);
+  if (at < 0) return;
+  e.preventDefault();
+  options[Math.max(0, Math.min(options.length - 1, at + step))].focus();
+}
+
 export function CandidatesGrid({ state, controller }: { state: PanelState; controller: Controller }) {
   const edit = state.edit!;
   const c = edit.candidates;
@@ -13,12 +27,14 @@ export function CandidatesGrid({ state, controller }: { state: PanelState; contr
   const n = R * R * 4;
   const shown = shownCandidates(c);
   const current = currentCandidate(edit);
+  const tabStop = current !== null && shown.includes(current) ? current : shown[0];
   const status = !c ? (edit.optimising ? 'Optimising…' : 'Paint on the image or move an attribute') : edit.optimising ? `Optimising · step ${c.step} of ${c.steps}` : `${shown.length} kept · ⇧-click to pick several`;
   return (
     <section aria-label="Candidates">
       <div class="section-title">Candidates <span class="hint" data-testid="candidates-status" aria-live="polite">{status}</span></div>
       {c && (
-        <div class={`grid${edit.optimising ? ' live' : ''}`} role="listbox" aria-label="Candidates, best first" aria-multiselectable="true" data-testid="candidates" data-step={c.step} data-final={String(c.final)} data-count={shown.length}>
+        <div class={`grid${edit.optimising ? ' live' : ''}`} role="listbox" aria-label="Candidates, best first" aria-multiselectable="true" data-testid="candidates" data-step={c.step} data-final={String(c.final)} data-count={shown.length}
+          onKeyDown={(e) => moveFocus(e, GRID_COLUMNS)}>
           {shown.map((k, rank) => (
             <button
               key={rank}
@@ -27,6 +43,7 @@ export function CandidatesGrid({ state, controller }: { state: PanelState; contr
               aria-selected={k === current}
               aria-pressed={k === current}
               aria-label={`Candidate ${rank + 1}${rank === 0 ? ', best' : ''}`}
+              tabIndex={k === tabStop ? 0 : -1}
               title={`Candidate ${rank + 1}${rank < 9 ? ` (${rank + 1})` : ''}`}
               data-testid="candidate"
               data-index={k}

@@ -31,7 +31,7 @@ export function SourceCard({ state, controller }: { state: PanelState; controlle
       <div class={`pair${proj ? ' compact' : ''}`}>
         <figure>
           <Thumbnail bytes={edit.bytes} mime={edit.mime} name={edit.name} />
-          <figcaption title={edit.name}><strong>{edit.name}</strong> · {edit.width}×{edit.height}</figcaption>
+          <figcaption title={`${edit.name} · ${edit.width}×${edit.height} px`}><strong>{edit.name}</strong><span class="dot"> · </span><span class="detail">{edit.width}×{edit.height}</span></figcaption>
         </figure>
         <figure>
           {proj ? (
@@ -42,7 +42,7 @@ export function SourceCard({ state, controller }: { state: PanelState; controlle
           <figcaption data-testid="projection-error" data-error={proj && Number.isFinite(proj.pixelError) ? proj.pixelError : undefined}>
             {proj
               ? Number.isFinite(proj.pixelError)
-                ? <span title={`Root-mean-square colour difference between the layer and the model’s closest image${Number.isFinite(proj.encoderPixelError) ? `; the encoder’s first guess was ${errorPercent(proj.encoderPixelError)} off` : ''}`}>Closest match · <strong>{errorPercent(proj.pixelError)}</strong> off</span>
+                ? <span title={`Root-mean-square colour difference between the layer and the model’s closest image${Number.isFinite(proj.encoderPixelError) ? `; the encoder’s first guess was ${errorPercent(proj.encoderPixelError)} off` : ''}`}>Closest match<span class="dot"> · </span><span class="detail"><strong>{errorPercent(proj.pixelError)}</strong> off</span></span>
                 : <>The edit it was made with</>
               : projecting && p?.pixelError !== undefined ? <>Error {errorPercent(p.pixelError)}…</> : 'Reconstruction'}
           </figcaption>
@@ -65,7 +65,7 @@ export function SourceCard({ state, controller }: { state: PanelState; controlle
         <p class="muted hint-line">Finds the image the model can make that is closest to this layer; edits start from there. {state.engine.backend === 'webgpu' ? '' : 'About half a minute on the CPU.'}</p>
       )}
       {proj && edit.restored && (
-        <p class="muted" style="margin:0" data-testid="restored">Reopened the edit made on {new Date(edit.restored.createdAt).toLocaleString()} · {edit.strokes.length} stroke{edit.strokes.length === 1 ? '' : 's'}</p>
+        <p class="muted" style="margin:0" data-testid="restored">Reopened the edit from {new Date(edit.restored.createdAt).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })} · {edit.strokes.length}&nbsp;stroke{edit.strokes.length === 1 ? '' : 's'}</p>
       )}
     </section>
   );

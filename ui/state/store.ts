@@ -131,6 +131,11 @@ export interface PanelState {
   apply: ApplyState;
   /** The last message the host or the panel rejected. */
   lastError: string | null;
+  /**
+   * A short notice for the designer that is not an error, e.g. "The GPU stopped responding;
+   * continuing on the CPU (slower)." Shown until dismissed or the model restarts.
+   */
+  notice: string | null;
   /** True once a relaunch ('edit' command) restore was attempted, so it happens once. */
   relaunchHandled: boolean;
 }
@@ -142,7 +147,10 @@ export type PanelEvent =
   | { type: 'caps'; caps: Capabilities }
   | { type: 'selection'; selection: SelectionState }
   | { type: 'engine-loading'; packId: string }
-  | { type: 'engine-ready'; pack: PackSummary; backend: string }
+  | { type: 'engine-ready'; pack: PackSummary; backend: string; notice?: string | null }
+  /** The engine moved to another backend while running (the GPU was lost: it continues on the CPU). */
+  | { type: 'backend-changed'; backend: string; notice: string | null }
+  | { type: 'dismiss-notice' }
   | { type: 'engine-failed'; message: string }
   | { type: 'decoded'; nodeId: string; pixels: Rgba }
   | { type: 'decode-failed'; nodeId: string; message: string }
@@ -194,6 +202,7 @@ export const initialState: PanelState = {
   variant: 'final',
   apply: { status: 'idle' },
   lastError: null,
+  notice: null,
   relaunchHandled: false,
 };
 
@@ -308,9 +317,16 @@ export function reduce(state: PanelState, event: PanelEvent): PanelState {
         ...state,
         engine: { ...state.engine, status: 'loading', packId: event.packId, pack: null, backend: null, error: null },
         edit: state.edit ? { ...newEdit(state.edit), pixels: state.edit.pixels } : null,
+        notice: null,
       };
     case 'engine-ready':
-      return { ...state, engine: { ...state.engine, status: 'ready', pack: event.pack, packId: event.pack.id, backend: event.backend, error: null } };
+      return { ...state, engine: { ...state.engine, status: 'ready', pack: event.pack, packId: event.pack.id, backend: event.backend, error: null }, notice: event.notice ?? null };
+    case 'backend-changed':
+      // The edit goes on where it was (same projection, strokes, candidates): only where it runs changed.
+      if (state.engine.status !== 'ready') return state;
+      return { ...state, engine: { ...state.engine, backend: event.backend }, notice: event.notice ?? state.notice };
+    case 'dismiss-notice':
+      return state.notice === null ? state : { ...state, notice: null };
     case 'engine-failed':
       return { ...state, engine: { ...state.engine, status: 'failed', error: event.message } };
     case 'decoded':
