@@ -4,6 +4,9 @@
  * these intents and draw the store.
  */
 import { frameMapping } from '../engine/image/frame';
+import { latentLayout } from '../engine/latent/latent-layout';
+import { interpolateLatents } from '../engine/ops/interpolate';
+import type { Pack } from '../engine/pack/pack-types';
 import type { EngineResponse } from '../engine/worker/protocol';
 import { errorMessage, type PluginToUi, type ResultImage } from '../protocol/messages';
 import type { EditRecord } from '../protocol/edit-record';
@@ -31,6 +34,20 @@ export function isFullyTransparent(image: Rgba): boolean {
 export const SEQUENCE_FRAMES = 16;
 /** Sources above this many pixels get a shorter sequence (16 full-size frames would not fit). */
 export const BIG_SOURCE = 1 << 20;
+export const BIG_SEQUENCE_FRAMES = 8;
+
+/**
+ * Frames of the sequence for a layer, the start included: frame 0 is the projection on the
+ * panel's slider and the original layer itself in the applied sequence frame.
+ */
+export function sequenceFrames(source: { width: number; height: number } | null): number {
+  return source && source.width * source.height > BIG_SOURCE ? BIG_SEQUENCE_FRAMES : SEQUENCE_FRAMES;
+}
+
+/** Frame k of a sequence of `frames` (0 is the start): "Frame 07 / 15", the name of its layer and its label on the slider. */
+export function sequenceFrameName(k: number, frames: number): string {
+  return `Frame ${String(k).padStart(2, '0')} / ${String(frames - 1).padStart(2, '0')}`;
+}
 export const DEFAULT_PACK = 'personas64';
 
 type CandidatesResponse = Extract<EngineResponse, { type: 'candidates' }>;
@@ -230,15 +247,17 @@ export function createController(store: Store, worker: Compute, host: Pick<HostB
     if (!edit?.projection || !edit.candidates?.final || !pack || k === null || editsInFlight > 0 || sequenceBusy) return;
     if (edit.sequence?.target === k) return;
     const candidates = edit.candidates;
+    // As many frames as Apply writes, so the slider's frames are the written frames.
+    const frames = sequenceFrames(edit);
     const run = (async () => {
       try {
         const r = await worker.request({
           type: 'sequence',
-          spec: { latent: pack.latent, from: edit.projection!.z, to: candidateLatent(candidates, k), frames: SEQUENCE_FRAMES, mode: 'slerp' },
+          spec: { latent: pack.latent, from: edit.projection!.z, to: candidateLatent(candidates, k), frames, mode: 'slerp' },
         });
         // Only if nothing moved on meanwhile.
         if (state().edit?.candidates === candidates && currentCandidate(state().edit) === k) {
-          store.dispatch({ type: 'sequence', sequence: { latents: r.latents, images: r.images, frames: SEQUENCE_FRAMES, target: k } });
+          store.dispatch({ type: 'sequence', sequence: { latents: r.latents, images: r.images, frames, target: k } });
         }
       } catch (error) {
         store.dispatch({ type: 'sequence-failed', message: friendlyError('sequence', error) });
@@ -305,8 +324,7 @@ export function createController(store: Store, worker: Compute, host: Pick<HostB
       const current = currentCandidate(edit)!;
       const variant = s.variant;
       const targets = variant === 'candidates' ? (edit.picked.length ? edit.picked : shownCandidates(candidates)).slice(0, 16) : [current];
-      const big = edit.width * edit.height > BIG_SOURCE;
-      const frames = variant === 'sequence' && big ? 8 : SEQUENCE_FRAMES;
+      const frames = variant === 'sequence' ? sequenceFrames(edit) : SEQUENCE_FRAMES;
       const latent0 = edit.restored ? Float32Array.from(edit.restored.latent0) : edit.projection.z;
       const source = { nodeId: edit.nodeId, name: edit.name, ...(edit.imageHash ? { imageHash: edit.imageHash } : {}), ...(edit.revision ? { revision: edit.revision } : {}) };
       // A stroke edit stays where it was painted; once a code slider moved, the edit is global by intent.
@@ -323,11 +341,16 @@ export function createController(store: Store, worker: Compute, host: Pick<HostB
         const record = (latent: Float32Array, frame?: number) =>
           makeEditRecord({ packId: pack.id, latent, latent0, strokes: edit.strokes, codes: edit.codes, mapping: edit.projection!.mapping, variant, source, ...(frame !== undefined ? { frame, frames } : {}) });
         if (variant === 'sequence') {
+          // The latents of the frames (the same the worker rendered from), for their records.
           const L = pack.latent.size;
-          const latents = (await worker.request({ type: 'sequence', spec })).latents;
+          const latents = interpolateLatents(spec.from, spec.to, frames, latentLayout({ latent: pack.latent } as Pack), { mode: spec.mode });
+          const at = (k: number) => latents.slice(k * L, (k + 1) * L);
+          // Frame 00 is the start: the original layer itself (the transfer of no change is the
+          // original), its bytes as read; the transfer made frames 1 … frames − 1.
+          results.push({ name: sequenceFrameName(0, frames), bytes: edit.bytes, width: edit.width, height: edit.height, record: record(at(0), 0) });
           r.frames.forEach((f, i) => {
             const k = i + 1;
-            results.push({ name: `Frame ${String(k).padStart(2, '0')} / ${String(frames - 1).padStart(2, '0')}`, bytes: f.bytes, width: f.width, height: f.height, record: record(latents.slice(k * L, (k + 1) * L), k) });
+            results.push({ name: sequenceFrameName(k, frames), bytes: f.bytes, width: f.width, height: f.height, record: record(at(k), k) });
           });
         } else {
           const name = variant === 'candidates' ? `${edit.name} · Manifold candidate ${shownCandidates(candidates).indexOf(targets[t]) + 1}` : `${edit.name} · Manifold`;

@@ -102,8 +102,13 @@ for (const hosting of ['data', 'srcdoc'] as const) {
       await panel.waitForSelector('[data-testid=sequence][data-ready=true]', { timeout: 60_000 });
       await panel.click('[data-testid=play]');
       await panel.waitForSelector('[data-testid=sequence][data-frame="15"]', { timeout: 30_000 });
+      // The slider names its frames as Apply names the layers: Frame 00 (the start) … Frame 15.
+      expect(await panel.textContent('[data-testid=frame-label]')).toBe('15 / 15');
+      expect(await panel.getAttribute('[data-testid=frame]', 'aria-valuetext')).toBe('Frame 15 / 15');
       if (shots) {
         await panel.locator('[data-testid=frame]').fill('7');
+        await panel.waitForSelector('.canvas-status:has-text("Frame 07 / 15")');
+        expect(await panel.textContent('[data-testid=frame-label]')).toBe('07 / 15');
         await shootPanel(page, 'sequence');
       }
 
@@ -132,25 +137,27 @@ for (const hosting of ['data', 'srcdoc'] as const) {
       await panel.waitForSelector(`[data-testid=selection][data-node-id="${result.id}"]`);
       if (shots) await shootPanel(page, 'applied');
 
-      // 6b. apply the whole sequence: ONE new frame beside the source, its 15 frames side by side
+      // 6b. apply the whole sequence: ONE new frame beside the source, its 16 frames side by side (Frame 00 the original)
       await panel.selectOption('[data-testid=variant]', 'sequence');
       await panel.waitForSelector('[data-testid=apply]:not([disabled])');
-      expect(await panel.textContent('[data-testid=apply]')).toBe('Apply 15');
+      expect(await panel.textContent('[data-testid=apply]')).toBe('Apply 16');
       await panel.click('[data-testid=apply]');
       const withSequence = await waitForLayers(page, before.layers.length + 2);
       const strip = withSequence.layers.find((l) => !after.layers.some((b) => b.id === l.id))!;
-      expect(strip).toMatchObject({ type: 'FRAME', name: 'Ada · Manifold sequence (15 frames)', isResult: true, relaunch: ['edit'], y: ada.y, height: ada.height });
-      expect(strip.width).toBe(15 * ada.width + 14 * SEQUENCE_GAP);
+      expect(strip).toMatchObject({ type: 'FRAME', name: 'Ada · Manifold sequence (16 frames)', isResult: true, relaunch: ['edit'], y: ada.y, height: ada.height });
+      expect(strip.width).toBe(16 * ada.width + 15 * SEQUENCE_GAP);
       expect(strip.x).toBeGreaterThanOrEqual(result.x + result.width);
       expect(withSequence.selection).toEqual([strip.id]);
-      await panel.waitForSelector('[data-testid=status][data-status=done]:has-text("one frame holding its 15 frames")', { timeout: 240_000 });
-      // The last frame of the sequence is the final result.
+      await panel.waitForSelector('[data-testid=status][data-status=done]:has-text("one frame holding its 16 frames")', { timeout: 240_000 });
+      // The first frame of the sequence is the original layer, the last one the final result.
       const stripPixels = await layerPixels(page, strip.id);
-      const lastFrame = { data: [] as number[] };
+      const firstFrame = { data: [] as number[] }, lastFrame = { data: [] as number[] };
       for (let y = 0; y < out.height; y++) {
-        const row = (y * stripPixels.width + stripPixels.width - out.width) * 4;
-        lastFrame.data.push(...stripPixels.data.slice(row, row + out.width * 4));
+        const first = y * stripPixels.width * 4, last = (y * stripPixels.width + stripPixels.width - out.width) * 4;
+        firstFrame.data.push(...stripPixels.data.slice(first, first + out.width * 4));
+        lastFrame.data.push(...stripPixels.data.slice(last, last + out.width * 4));
       }
+      expect(meanAbsDiff(firstFrame, src)).toBeLessThan(1);
       expect(meanAbsDiff(lastFrame, out)).toBeLessThan(1);
       if (shots) {
         await shootPanel(page, 'sequence-applied');
@@ -173,6 +180,8 @@ for (const hosting of ['data', 'srcdoc'] as const) {
       await panel.waitForSelector('[data-testid=restored]', { timeout: 240_000 });
       await panel.waitForSelector('[data-testid=edit-canvas][data-strokes="1"]');
       expect(await panel.locator('[data-testid=edit-canvas] svg path').first().getAttribute('stroke')).toBe('#ff0000');
+      // The restored stroke's colour is a recent colour again.
+      expect(await panel.locator('[aria-label="Recent colours"] .swatch').evaluateAll((els) => els.map((el) => el.getAttribute('title')))).toEqual(['#ff0000']);
       await panel.waitForSelector('[data-testid=candidates][data-final=true]', { timeout: 120_000 });
       if (shots) await shootPanel(page, 'relaunched');
 

@@ -1,8 +1,8 @@
 /**
  * The panel's other states in Chromium (srcdoc hosting): several layers selected, the resize
  * handle (figma.ui.resize through the protocol) and the wide layout, keyboard shortcuts with
- * visible focus, the InfoGAN code controls, the brushes, and the pack picker when more than
- * one pack ships. Screenshots of each in light and dark go to docs/screenshots with
+ * visible focus, the InfoGAN code controls, the brushes, the engine's notice (the GPU lost
+ * mid-edit) and the pack picker when more than one pack ships. Screenshots of each in light and dark go to docs/screenshots with
  * UPDATE_SCREENSHOTS=1.
  */
 import type { Frame, Page } from 'playwright-core';
@@ -119,6 +119,35 @@ describe('panel states', () => {
     await shootPanel(page, 'wide');
     expect(errors).toEqual([]);
   }, 400_000);
+
+  it('shows the engine notice under the header when the GPU is lost mid-edit, until dismissed', async () => {
+    // The compute worker says what it says when WebGPU's device is lost: an execution-provider
+    // notice on its engine channel (ui/worker/engine-worker.ts). Posted from inside the worker,
+    // it reaches the panel the way a real one does.
+    const workers = page.workers().filter((w) => w.url().startsWith('blob:'));
+    expect(workers).toHaveLength(1);
+    await workers[0].evaluate(() => (self as unknown as { postMessage(m: unknown): void }).postMessage({
+      ch: 'engine',
+      msg: { type: 'execution-provider', id: 0, executionProvider: 'wasm', previous: 'webgpu', reason: { code: 'device-lost', message: 'Device is lost (test)' } },
+    }));
+    const notice = panel.locator('[role=status] [data-testid=notice]');
+    await notice.waitFor({ state: 'visible', timeout: 10_000 });
+    expect(await notice.textContent()).toBe('The GPU stopped responding; continuing on the CPU (slower).');
+    expect(await panel.getAttribute('[data-testid=caps]', 'data-backend')).toBe('wasm');
+    // Under the header, above the edit, the width of the panel.
+    const [header, bar, main] = await Promise.all(['header', '[data-testid=notice]', 'main'].map((s) => panel.locator(s).boundingBox()));
+    expect(bar!.y).toBeGreaterThanOrEqual(header!.y + header!.height);
+    expect(bar!.y + bar!.height).toBeLessThanOrEqual(main!.y);
+    await shootPanel(page, 'notice');
+    // Dismissed with its button (labelled, reachable by keyboard); the edit goes on as it was.
+    const dismiss = panel.getByRole('button', { name: 'Dismiss this notice' });
+    await dismiss.focus();
+    await page.keyboard.press('Enter');
+    await notice.waitFor({ state: 'detached', timeout: 10_000 });
+    expect(await panel.locator('.notice-region').count()).toBe(1); // the live region stays, empty
+    expect(await panel.locator('[data-testid=edit-canvas]').count()).toBe(1);
+    expect(errors).toEqual([]);
+  });
 
   it('shows the pack picker when more than one pack ships', async () => {
     const packs = await panel.evaluate(() => document.querySelectorAll('[data-testid=pack-picker] option').length);

@@ -15,7 +15,7 @@ import { latentLayout } from '../../engine/latent/latent-layout';
 import type { Pack } from '../../engine/pack/pack-types';
 import { transferEditAsync } from '../../engine/transfer';
 import { parseUiToPlugin, type SelectedImage, type UiToPlugin } from '../../protocol/messages';
-import { createController, type Compute, type Controller } from '../../ui/controller';
+import { createController, sequenceFrameName, sequenceFrames, type Compute, type Controller } from '../../ui/controller';
 import { createStore, type PanelState, type Store } from '../../ui/state/store';
 import { rgbaToPlanar } from '../../ui/worker/planar';
 import type { PanelRequest, Rgba } from '../../ui/worker/protocol';
@@ -32,6 +32,9 @@ function sourcePixels(): Rgba {
   return { width: W, height: H, data };
 }
 
+/** The panel requests the stand-in worker answered, in order. */
+const requests: string[] = [];
+
 function inProcessCompute(): Compute {
   const files = Object.fromEntries(FILES.map((f) => [f, new Uint8Array(readFileSync(join(PACK_DIR, f)))]));
   const host = new EngineHost();
@@ -44,6 +47,7 @@ function inProcessCompute(): Compute {
     return { latents, images };
   };
   const request = async (req: PanelBody, options: { onProgress?: (f: number, phase: string) => void } = {}) => {
+    requests.push(req.type);
     switch (req.type) {
       case 'probe':
         return { id: 0, type: 'probe', caps: { webgpu: false, offscreenCanvas: false, wasmSimd: true } };
@@ -79,6 +83,16 @@ async function until(store: Store, ok: (s: PanelState) => boolean, what: string,
   }
   return store.get();
 }
+
+describe('sequence frames', () => {
+  it('has 16 frames (8 for a big layer), Frame 00 being the start, named as the slider labels them', () => {
+    expect(sequenceFrames({ width: 512, height: 512 })).toBe(16);
+    expect(sequenceFrames({ width: 2048, height: 1024 })).toBe(8);
+    expect(sequenceFrameName(0, 16)).toBe('Frame 00 / 15');
+    expect(sequenceFrameName(15, 16)).toBe('Frame 15 / 15');
+    expect(sequenceFrameName(7, 8)).toBe('Frame 07 / 07');
+  });
+});
 
 describe('panel controller with the engine in process', () => {
   let store: Store;
@@ -158,13 +172,29 @@ describe('panel controller with the engine in process', () => {
     expect(store.get().apply).toMatchObject({ status: 'done', nodeIds: ['9:9'] });
   }, 120_000);
 
-  it('applies the whole sequence as one frame and picked candidates as layers', async () => {
+  it('applies the whole sequence as one frame (the original as Frame 00, the slider’s frames) and picked candidates as layers', async () => {
     store.dispatch({ type: 'variant', variant: 'sequence' });
+    const edit = store.get().edit!;
+    requests.length = 0;
     await controller.apply();
     const seq = lastApply();
     expect(seq).toMatchObject({ group: false, layout: 'frame' });
-    expect(seq.results.map((r) => r.name)).toEqual(Array.from({ length: 15 }, (_, i) => `Frame ${String(i + 1).padStart(2, '0')} / 15`));
-    expect(seq.results.map((r) => (r.record.constraints as { frame: number }).frame)).toEqual(Array.from({ length: 15 }, (_, i) => i + 1));
+    // 16 frames, as many as the slider shows, named as it labels them: the start is Frame 00.
+    expect(edit.sequence?.frames).toBe(16);
+    expect(seq.results.map((r) => r.name)).toEqual(Array.from({ length: 16 }, (_, k) => `Frame ${String(k).padStart(2, '0')} / 15`));
+    expect(seq.results.map((r) => r.name)).toEqual(Array.from({ length: 16 }, (_, k) => sequenceFrameName(k, edit.sequence!.frames)));
+    expect(seq.results.map((r) => (r.record.constraints as { frame: number; frames: number }).frame)).toEqual(Array.from({ length: 16 }, (_, k) => k));
+    expect(seq.results.every((r) => (r.record.constraints as { frames: number }).frames === 16)).toBe(true);
+    // Frame 00 is the original layer itself: its bytes as read, its size, the projection's latent.
+    expect(seq.results[0]).toMatchObject({ width: W, height: H });
+    expect(seq.results[0].bytes).toEqual(selected().bytes);
+    expect(seq.results[0].record.latent).toEqual(Array.from(edit.projection!.z, Math.fround));
+    // The last frame is the chosen candidate; the others come from the one transfer.
+    const c = edit.candidates!, k = edit.selected ?? c.order[0], L = c.z.length / c.count;
+    expect(seq.results[15].record.latent).toEqual(Array.from(c.z.slice(k * L, (k + 1) * L), Math.fround));
+    expect(seq.results.slice(1).every((r) => r.width === W && r.height === H)).toBe(true);
+    // No more work than before: one transfer for the 15 edited frames, no transfer for Frame 00, no re-render of the sequence.
+    expect(requests).toEqual(['transfer']);
     await controller.handlePluginMessage({ type: 'applied', requestId: seq.requestId, nodeIds: ['9:10'] });
 
     const order = store.get().edit!.candidates!.order;
@@ -193,6 +223,8 @@ describe('panel controller with the engine in process', () => {
     await controller.restore(record);
     let s = await until(store, (st) => st.edit?.restored === record && !!st.edit.candidates?.final && !st.edit.optimising, 'the restored edit');
     expect(s.edit!.strokes.map((x) => x.kind)).toEqual(['color', 'warp']);
+    // The restored colour stroke's colour is among the recent swatches.
+    expect(s.brush.recent).toEqual(['#ff0000']);
     expect(Array.from(s.edit!.projection!.z)).toEqual(record.latent.map(Math.fround));
     await controller.reset();
     s = store.get();

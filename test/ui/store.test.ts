@@ -227,6 +227,24 @@ describe('codes, reset, apply', () => {
     const s = run([{ type: 'selection', selection: { kind: 'image', image: image('9:9', { record }) } }, { type: 'restore', record, projection: { ...projection(), pixelError: NaN }, strokes: [red] }]);
     expect(s.edit).toMatchObject({ status: 'projected', strokes: [red], restored: record });
   });
+
+  it('seeds the recent colours from the restored colour strokes: the last painted first, no repeats, at most 8', () => {
+    const record = { v: 1 as const, packId: 'tiny', latent: [0, 0, 1, 0, 0.5], latent0: [0, 0, 1, 0, 0], constraints: {}, source: { nodeId: '1:2', name: 'A' }, createdAt: 5 };
+    const colour = (c: [number, number, number]): PanelStroke => ({ kind: 'color', points: [[1, 1]], width: 2, color: c });
+    const restore = (strokes: PanelStroke[], from = projectedState()) => reduce(from, { type: 'restore', record, projection: { ...projection(), pixelError: NaN }, strokes });
+    // Only colour strokes count; a colour painted twice is listed once, where it was last painted.
+    let s = restore([colour([255, 0, 0]), sketch, colour([0, 0, 255]), { kind: 'warp', from: [1, 1], to: [2, 2], radius: 1 }, colour([255, 0, 0]), colour([0, 128, 0])]);
+    expect(s.brush.recent).toEqual(['#008000', '#ff0000', '#0000ff']);
+    expect(s.brush.color).toEqual(initialState.brush.color); // the brush itself is left as it was
+    // Colours already there (picked in this session) follow; the cap stays.
+    s = restore([colour([1, 1, 1])], run([{ type: 'color', color: [9, 9, 9] }, { type: 'color', color: [1, 1, 1] }], projectedState()));
+    expect(s.brush.recent).toEqual(['#010101', '#090909']);
+    s = restore(Array.from({ length: 12 }, (_, i) => colour([i, 0, 0])));
+    expect(s.brush.recent).toEqual(Array.from({ length: MAX_RECENT_COLOURS }, (_, i) => toHex([11 - i, 0, 0])));
+    // No colour strokes: nothing to seed; no edit: nothing restored at all.
+    expect(restore([sketch]).brush.recent).toEqual([]);
+    expect(reduce(initialState, { type: 'restore', record, projection: projection(), strokes: [colour([1, 2, 3])] })).toBe(initialState);
+  });
 });
 
 describe('store', () => {

@@ -208,7 +208,7 @@ describe('writing results', () => {
 });
 
 describe('writing a sequence as one frame (layout: frame)', () => {
-  /** An apply of `count` sequence frames, each with its own pixels and record. */
+  /** An apply of `count` sequence frames as the panel makes it (Frame 00, the original, first), each with its own pixels and record. */
   function sequenceMsg(sourceNodeId: string, count: number, requestId = 'req-1') {
     return {
       type: 'apply' as const,
@@ -217,11 +217,11 @@ describe('writing a sequence as one frame (layout: frame)', () => {
       group: false,
       layout: 'frame' as const,
       results: Array.from({ length: count }, (_, i) => ({
-        name: `Frame ${String(i + 1).padStart(2, '0')} / ${String(count).padStart(2, '0')}`,
+        name: `Frame ${String(i).padStart(2, '0')} / ${String(count - 1).padStart(2, '0')}`,
         bytes: makePng(32, 24, 10 + i),
         width: 32,
         height: 24,
-        record: record({ latent: [i / 10, 1], constraints: { frame: i + 1, frames: count + 1 }, source: { nodeId: sourceNodeId, name: 'Portrait' } }),
+        record: record({ latent: [i / 10, 1], constraints: { frame: i, frames: count }, source: { nodeId: sourceNodeId, name: 'Portrait' } }),
       })),
     };
   }
@@ -265,7 +265,7 @@ describe('writing a sequence as one frame (layout: frame)', () => {
     expect([frame.x, frame.y]).toEqual([10 + 64 + RESULT_GAP, 20]);
     // The frames in order, each the source's size on the canvas, SEQUENCE_GAP apart; the frame fits them.
     const children = frame.children;
-    expect(children.map((c) => c.name)).toEqual(['Frame 01 / 04', 'Frame 02 / 04', 'Frame 03 / 04', 'Frame 04 / 04']);
+    expect(children.map((c) => c.name)).toEqual(['Frame 00 / 03', 'Frame 01 / 03', 'Frame 02 / 03', 'Frame 03 / 03']);
     expect(children.map((c) => [c.x, c.y, c.width, c.height])).toEqual([0, 1, 2, 3].map((i) => [i * (64 + SEQUENCE_GAP), 0, 64, 48]));
     expect([frame.width, frame.height]).toEqual([4 * 64 + 3 * SEQUENCE_GAP, 48]);
     expect(frame.fills).toEqual([]);
@@ -370,7 +370,7 @@ describe('writing a sequence as one frame (layout: frame)', () => {
     expect(sel).toMatchObject({ kind: 'image', image: { nodeId: frame.id, nodeType: 'FRAME', source: 'image-fill', width: 32, height: 24, nodeWidth: 64, nodeHeight: 48, record: msg.results[2].record } });
     const image = (sel as { image: { bytes: Uint8Array; notes: string[] } }).image;
     expect(image.bytes).toEqual(msg.results[2].bytes);
-    expect(image.notes).toEqual(['This is a Manifold sequence: the edit continues from its last frame, “Frame 03 / 03”.']);
+    expect(image.notes).toEqual(['This is a Manifold sequence: the edit continues from its last frame, “Frame 02 / 02”.']);
     const next = await h.send(applyMsg(frame.id), isApplied);
     const result = (await h.figma.getNodeByIdAsync((next.find(isApplied) as { nodeIds: string[] }).nodeIds[0])) as typeof src;
     expect([result.width, result.height]).toEqual([64, 48]);

@@ -4,13 +4,14 @@ import type { JSX } from 'preact';
 import type { Capabilities } from '../capabilities';
 import { canApply, currentCandidate, shownCandidates, type ApplyVariant, type PanelEvent, type PanelState } from '../state/store';
 import { handleShortcut } from '../state/shortcuts';
-import { BIG_SOURCE, SEQUENCE_FRAMES, type Controller } from '../controller';
+import { sequenceFrames, type Controller } from '../controller';
 import { BrushBar } from './brush-bar';
 import { CandidatesGrid, SequenceSlider } from './candidates';
 import { CodeControls } from './codes';
 import { EditCanvas } from './edit-canvas';
 import { ErrorNote } from './error-note';
 import { GripIcon, LayersIcon } from './icons';
+import { Notice } from './notice';
 import { SourceCard } from './source-card';
 
 export interface AppProps {
@@ -107,14 +108,14 @@ const VARIANTS: Array<{ value: ApplyVariant; label: string }> = [
   { value: 'candidates', label: 'Picked candidates as layers' },
 ];
 
-/** Frames a sequence apply writes (the controller renders fewer for a big layer). */
+/** Frames a sequence apply writes: the original as Frame 00, then the edited frames (fewer for a big layer). */
 function sequenceCount(edit: PanelState['edit']): number {
-  return (edit && edit.width * edit.height > BIG_SOURCE ? 8 : SEQUENCE_FRAMES) - 1;
+  return sequenceFrames(edit);
 }
 
 function appliedText(state: PanelState, count: number): string {
   const n = state.apply.nodeIds?.length ?? 0;
-  if (state.variant === 'sequence' && n === 1) return `Added the sequence beside the original: one frame holding its ${count} frames side by side. ⌘Z in Figma removes it.`;
+  if (state.variant === 'sequence' && n === 1) return `Added the sequence beside the original: one frame holding its ${count} frames side by side, the original first (Frame 00). ⌘Z in Figma removes it.`;
   return `Added ${n} layer${n === 1 ? '' : 's'} beside the original. ⌘Z in Figma removes ${n === 1 ? 'it' : 'them'}.`;
 }
 
@@ -222,6 +223,7 @@ export function App(props: AppProps) {
         <span class="spacer" />
         <BackendBadge state={state} />
       </header>
+      <Notice notice={state.notice} onDismiss={() => dispatch({ type: 'dismiss-notice' })} />
       <main>{state.edit && state.selection?.kind === 'image' ? <Selected {...props} /> : state.edit && state.apply.status === 'working' ? <Selected {...props} /> : <Empty state={state} controller={controller} />}</main>
       <Footer {...props} />
       <ResizeGrip controller={controller} />

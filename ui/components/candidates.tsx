@@ -1,7 +1,7 @@
 /** The candidates grid (≤ 16, best first, live while optimising) and the sequence slider. */
 import type { PanelState } from '../state/store';
 import { currentCandidate, shownCandidates } from '../state/store';
-import type { Controller } from '../controller';
+import { sequenceFrameName, sequenceFrames, type Controller } from '../controller';
 import { RgbaCanvas } from './rgba-canvas';
 import { ErrorNote } from './error-note';
 import { PauseIcon, PlayIcon } from './icons';
@@ -63,8 +63,10 @@ export function CandidatesGrid({ state, controller }: { state: PanelState; contr
 export function SequenceSlider({ state, controller }: { state: PanelState; controller: Controller }) {
   const edit = state.edit!;
   const seq = edit.sequence;
-  const frames = seq?.frames ?? 16;
+  const frames = seq?.frames ?? sequenceFrames(edit);
   const value = edit.frame ?? frames - 1;
+  // Frame 0 is the start (the projection here, the original layer in the applied frame): the labels are the written frames' names.
+  const name = sequenceFrameName(value, frames);
   const disabled = !edit.candidates?.final || edit.optimising;
   return (
     <section aria-label="Sequence">
@@ -73,8 +75,8 @@ export function SequenceSlider({ state, controller }: { state: PanelState; contr
         <button class="icon-btn" aria-label={edit.playing ? 'Pause' : 'Play the sequence'} aria-keyshortcuts="Space" title={`${edit.playing ? 'Pause' : 'Play'} (Space)`} disabled={disabled} data-testid="play" onClick={() => controller.play(!edit.playing)}>
           {edit.playing ? <PauseIcon /> : <PlayIcon />}
         </button>
-        <input type="range" min={0} max={frames - 1} step={1} value={value} style={`--fill:${(value / (frames - 1)) * 100}%`} disabled={disabled || !seq} aria-label="Sequence frame" aria-valuetext={`Frame ${value + 1} of ${frames}`} data-testid="frame" onInput={(e) => controller.setFrame(Number((e.currentTarget as HTMLInputElement).value))} />
-        <span class="frame-label" aria-hidden="true">{value + 1}/{frames}</span>
+        <input type="range" min={0} max={frames - 1} step={1} value={value} style={`--fill:${(value / (frames - 1)) * 100}%`} disabled={disabled || !seq} aria-label="Sequence frame" aria-valuetext={value === 0 ? `${name}, the start` : name} data-testid="frame" onInput={(e) => controller.setFrame(Number((e.currentTarget as HTMLInputElement).value))} />
+        <span class="frame-label" aria-hidden="true" title={value === 0 ? `${name}: the start (the original layer when applied)` : name} data-testid="frame-label">{name.slice('Frame '.length)}</span>
       </div>
     </section>
   );

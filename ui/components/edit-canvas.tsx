@@ -5,7 +5,7 @@
 import { useRef, useState } from 'preact/hooks';
 import type { Point } from '../../engine/brushes/strokes';
 import { canvasImage, toHex, type PanelState, type PanelStroke } from '../state/store';
-import type { Controller } from '../controller';
+import { sequenceFrameName, type Controller } from '../controller';
 import { RgbaCanvas } from './rgba-canvas';
 
 function pathOf(points: Point[]): string {
@@ -94,7 +94,7 @@ export function EditCanvas({ state, controller }: { state: PanelState; controlle
   };
 
   const c = edit.candidates;
-  const status = edit.frame !== null && edit.sequence ? `Frame ${edit.frame + 1} of ${edit.sequence.frames}` : edit.optimising && c ? `Optimising · step ${c.step}/${c.steps}` : null;
+  const status = edit.frame !== null && edit.sequence ? sequenceFrameName(edit.frame, edit.sequence.frames) : edit.optimising && c ? `Optimising · step ${c.step}/${c.steps}` : null;
   return (
     <div
       ref={wrap}

@@ -17,6 +17,8 @@ export const RedoIcon = () => <Icon><path d="M10.5 4l3 3-3 3" /><path d="M13.5 7
 export const EyeIcon = () => <Icon><path d="M1.5 8s2.5-4.5 6.5-4.5S14.5 8 14.5 8 12 12.5 8 12.5 1.5 8 1.5 8z" /><circle cx="8" cy="8" r="2" /></Icon>;
 export const PlayIcon = () => <Icon><path d="M5 3.5v9l7-4.5z" fill="currentColor" /></Icon>;
 export const PauseIcon = () => <Icon><path d="M5 3.5v9M11 3.5v9" stroke-width="2" /></Icon>;
+export const InfoIcon = () => <Icon><circle cx="8" cy="8" r="6" /><path d="M8 7.5v3.5" /><circle cx="8" cy="5.25" r=".4" fill="currentColor" /></Icon>;
+export const CloseIcon = () => <Icon><path d="M4.5 4.5l7 7M11.5 4.5l-7 7" /></Icon>;
 export const LayersIcon = ({ size = 32 }: { size?: number }) => (
   <Icon size={size}><path d="M8 2l6 3.5L8 9 2 5.5z" /><path d="M2 8.5L8 12l6-3.5" /><path d="M2 11.5L8 15l6-3.5" /></Icon>
 );

@@ -266,6 +266,12 @@ export function canApply(state: PanelState): boolean {
   return currentCandidate(e) !== null;
 }
 
+/** Recent colours seeded from restored strokes: their colours, the last stroke's first, then those already there; no repeats, at most MAX_RECENT_COLOURS. */
+export function withRestoredColours(recent: string[], strokes: PanelStroke[]): string[] {
+  const painted = strokes.flatMap((s) => (s.kind === 'color' ? [toHex(s.color)] : [])).reverse();
+  return [...new Set([...painted, ...recent])].slice(0, MAX_RECENT_COLOURS);
+}
+
 function withEdit(state: PanelState, change: (e: EditState) => Partial<EditState>): PanelState {
   if (!state.edit) return state;
   return { ...state, edit: { ...state.edit, ...change(state.edit) } };
@@ -345,11 +351,15 @@ export function reduce(state: PanelState, event: PanelEvent): PanelState {
       return withEdit(state, () => ({ status: 'projected', progress: null, projection: event.projection, codes: event.projection.codes }));
     case 'project-failed':
       return withEdit(state, () => ({ status: 'failed', progress: null, projectError: event.message }));
-    case 'restore':
-      return withEdit(state, (e) => ({
+    case 'restore': {
+      const restored = withEdit(state, (e) => ({
         ...newEdit(e), pixels: e.pixels, status: 'projected', projection: event.projection, codes: event.projection.codes,
         strokes: event.strokes, restored: event.record,
       }));
+      if (restored === state) return state;
+      // The restored strokes' colours are the designer's recent colours (the last painted first).
+      return { ...restored, brush: { ...restored.brush, recent: withRestoredColours(state.brush.recent, event.strokes) } };
+    }
     case 'relaunch-handled':
       return { ...state, relaunchHandled: true };
     case 'tool':
