@@ -72,7 +72,8 @@ export async function benchTransferAsync(pack: string, quick: boolean, say: (s: 
       let tEst = 0;
       const t0 = performance.now();
       await transferEditAsync({ frames, original: img, mapping }, {
-        onProgress: (p) => { if (p.phase !== 'estimate' && tEst === 0) tEst = performance.now() - t0; },
+        // estimation ends with its last progress report (the render's first report comes only after a band)
+        onProgress: (p) => { if (p.phase === 'estimate' && p.done === p.total) tEst = performance.now() - t0; },
       });
       ours.push(performance.now() - t0);
       est.push(tEst);
