@@ -7,11 +7,11 @@ import type { FrameMapping, RgbaImage } from '../engine/image/frame.js';
 
 export async function transferToOriginalAsync(
   frames: Float32Array[], original: RgbaImage, mapping: FrameMapping, pixelRange: [number, number],
-  onProgress?: (fraction: number) => void, painted: Float32Array | null = null,
+  onProgress?: (fraction: number) => void, painted: Float32Array | null = null, paintKind: 'recolour' | 'shape' = 'shape',
 ): Promise<RgbaImage> {
   const t = await import('../engine/transfer/index.js');
   const r = await t.transferEditAsync(
-    { frames, original, mapping, painted },
+    { frames, original, mapping, painted, paintKind },
     { pixelRange, onProgress: (p) => onProgress?.(p.fraction) },
   );
   return r.final;

@@ -12,7 +12,7 @@ import { planarToRgba, type RgbaImage } from '../engine/image/frame.js';
 import type { Stroke } from '../engine/brushes/strokes.js';
 import type { CodeChange } from '../engine/latent/codes.js';
 import { transferEditAsync } from '../engine/transfer/index.js';
-import { paintedCoverage } from '../engine/brushes/rasterize.js';
+import { paintKind, paintedCoverage } from '../engine/brushes/rasterize.js';
 import { renderAvatar } from '../models/data/render-avatar.js';
 
 const argv = process.argv.slice(2);
@@ -26,8 +26,10 @@ interface Example { name: string; seed: string; strokes?: Stroke[]; code?: (engi
 const examples: Example[] = [
   { name: 'blue-shirt', seed: 'docs-example-1', caption: 'colour stroke: blue on the shirt',
     strokes: [{ kind: 'color', points: [[24, 58], [40, 58]], width: 6, color: [40, 90, 200] }] },
+  { name: 'deep-red-hair', seed: 'e2e-transfer-1', caption: 'colour stroke: deep red over the hair (the end-to-end test\'s edit)',
+    strokes: [{ kind: 'color', points: [[21, 18], [35, 18]], width: 4, color: [150, 20, 40] }] },
   { name: 'dark-hair', seed: 'docs-example-5', caption: 'colour stroke: dark over the hair',
-    strokes: [{ kind: 'color', points: [[24, 11], [40, 11]], width: 6, color: [30, 25, 25] }] },
+    strokes: [{ kind: 'color', points: [[22, 16], [42, 16]], width: 5, color: [30, 25, 25] }] },
   { name: 'red-shirt', seed: 'docs-example-6', caption: 'colour stroke: red on the shirt',
     strokes: [{ kind: 'color', points: [[24, 58], [40, 58]], width: 6, color: [200, 60, 60] }] },
   { name: 'green-shirt', seed: 'docs-example-4', caption: 'colour stroke: green on the shirt',
@@ -84,7 +86,7 @@ for (const ex of examples) {
   const { images } = await engine.interpolateAsync(target, { from: proj.z, frames: 17 });
   const frames = Array.from({ length: 17 }, (_, k) => images.slice(k * n, (k + 1) * n));
   const painted = ex.strokes ? paintedCoverage(ex.strokes, R) : null;
-  const result = await transferEditAsync({ frames, original, mapping: proj.mapping, painted });
+  const result = await transferEditAsync({ frames, original, mapping: proj.mapping, painted, paintKind: ex.strokes ? paintKind(ex.strokes) : 'shape' });
   const rgbaOf = (f: Float32Array): RgbaImage => ({ width: R, height: R, data: planarToRgba(f, R, engine.pack.pixelRange) });
   const panels = [original, scaleTo(rgbaOf(frames[0]!), S), scaleTo(rgbaOf(frames[16]!), S)];
   if (result.region) panels.push(scaleTo(regionImage(result.region, frames[16]!), S));
@@ -93,5 +95,5 @@ for (const ex of examples) {
   lines.push(`| ${ex.caption} (projection error ${proj.terms[0].toFixed(4)}) | ![${ex.name}](${ex.name}.png) |`);
   console.log(`${OUT}/${ex.name}.png`);
 }
-writeFileSync(`${OUT}/README.md`, ['# Edit transfer examples', '', `Made by \`npx tsx scripts/transfer-examples.ts\` with the pack \`${pack}\`; each layer is a ${S}×${S} avatar rendered by our DiceBear script from a seed never used in training.`, '', 'The edit region (stroke edits) is the change connected to the paint, within an eighth of the frame of it (engine/transfer/edit-region.ts); outside it the layer is unchanged byte for byte. Where it falls short: the generator reconstructs white hair as a bald head, so a hair stroke grows new hair over the white hair (dark-hair); a shirt the generator draws wider than the layer\'s leaves a soft coloured rim on the background next to it.', '', ...lines, ''].join('\n'));
+writeFileSync(`${OUT}/README.md`, ['# Edit transfer examples', '', `Made by \`npx tsx scripts/transfer-examples.ts\` with the pack \`${pack}\`; each layer is a ${S}×${S} avatar rendered by our DiceBear script from a seed never used in training.`, '', 'The edit region (stroke edits) is the change connected to the paint, within an eighth of the frame of it; for colour strokes, also only where the layer has the colours that were painted over (engine/transfer/edit-region.ts). Outside it the layer is unchanged byte for byte. Where it falls short: the generator reconstructs white hair as a bald head, so the dark-hair edit grows new hair in G(z1) and the white hair it lands on turns a murky grey-blue rather than dark.', '', ...lines, ''].join('\n'));
 await engine.releaseAsync();

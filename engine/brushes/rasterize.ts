@@ -179,3 +179,8 @@ export function paintedCoverage(strokes: readonly Stroke[], R: number): Float32A
   }
   return out;
 }
+
+/** 'recolour' when the strokes only paint colour (and erase): the transfer then keeps to the colours painted over; else 'shape'. */
+export function paintKind(strokes: readonly Stroke[]): 'recolour' | 'shape' {
+  return strokes.every((s) => s.kind === 'color' || s.kind === 'eraser') ? 'recolour' : 'shape';
+}

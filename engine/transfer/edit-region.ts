@@ -25,9 +25,14 @@ export interface RegionOptions {
   reach: number;
   /** Width of the rim over which the region fades to no change, frame px. */
   feather: number;
+  /**
+   * Recolouring (colour strokes only): colour distance ([0, 1] RGB, Euclidean) from the layer's
+   * colours under the paint within which a cell belongs fully, and beyond which not at all.
+   */
+  similar: readonly [number, number];
 }
 
-export const DEFAULT_REGION_OPTIONS: Readonly<RegionOptions> = { relative: 0.3, floor: 0.04, seed: 0.5, reach: 0.125, feather: 2 };
+export const DEFAULT_REGION_OPTIONS: Readonly<RegionOptions> = { relative: 0.3, floor: 0.04, seed: 0.5, reach: 0.125, feather: 2, similar: [0.1, 0.2] };
 
 /**
  * The region [R·R] in [0, 1] (1: the change applies fully, 0: no change) of the change from
@@ -36,6 +41,8 @@ export const DEFAULT_REGION_OPTIONS: Readonly<RegionOptions> = { relative: 0.3, 
  */
 export function editRegion(
   first: Float32Array, last: Float32Array, painted: Float32Array, R: number, options: Partial<RegionOptions> = {},
+  /** For a recolouring edit: how much each cell looks like what was painted over (colourAffinity); the region keeps to it. */
+  affinity: Float32Array | null = null,
 ): Float32Array {
   const o = { ...DEFAULT_REGION_OPTIONS, ...options };
   const N = R * R;
@@ -74,6 +81,7 @@ export function editRegion(
     for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) {
       const u = x + dx, v = y + dy, q = v * R + u;
       if (u < 0 || v < 0 || u >= R || v >= R || region[q] || change[q]! < threshold || fromPaint[q]! > reach) continue;
+      if (affinity && affinity[q]! < 0.5) continue;
       region[q] = 1;
       stack.push(q);
     }
@@ -83,6 +91,42 @@ export function editRegion(
   const out = new Float32Array(N), f = o.feather + 1;
   for (let p = 0; p < N; p++) out[p] = Math.max(0, 1 - dist[p]! / f);
   for (let p = 0; p < N; p++) if (painted[p]! > 0) out[p] = Math.max(out[p]!, Math.min(1, painted[p]! / o.seed));
+  if (affinity) for (let p = 0; p < N; p++) out[p] = out[p]! * affinity[p]!;
+  return out;
+}
+
+/**
+ * For a recolouring edit (colour strokes only): how much each frame cell of the layer looks like
+ * what the strokes were painted over, 1 within `similar[0]` of one of the layer's colours under
+ * the paint, falling to 0 at `similar[1]`. A designer who paints the shirt blue means the shirt:
+ * this keeps the change off the background and the neck next to it even where the generator
+ * redrew those too (a shirt it draws wider than the layer's would otherwise leave a coloured rim).
+ * Cells the layer does not cover (letterbox bands, clear pixels) get 0.
+ */
+export function colourAffinity(
+  layer: { colour: Float32Array; coverage: Float32Array }, painted: Float32Array, R: number, options: Partial<RegionOptions> = {},
+): Float32Array {
+  const o = { ...DEFAULT_REGION_OPTIONS, ...options };
+  const N = R * R, [near, far] = o.similar;
+  if (layer.colour.length !== 3 * N || layer.coverage.length !== N || painted.length !== N) throw new RangeError(`colourAffinity: inputs must be [3, ${R}, ${R}] and [${R}, ${R}]`);
+  const palette: number[] = [];
+  for (let p = 0; p < N; p++) {
+    if (painted[p]! < o.seed || layer.coverage[p]! < 0.5) continue;
+    palette.push(layer.colour[p]!, layer.colour[N + p]!, layer.colour[2 * N + p]!);
+  }
+  const out = new Float32Array(N);
+  if (palette.length === 0) return out.fill(1); // painted only over nothing: no colour to keep to
+  for (let p = 0; p < N; p++) {
+    if (layer.coverage[p]! <= 0) continue;
+    const r = layer.colour[p]!, g = layer.colour[N + p]!, b = layer.colour[2 * N + p]!;
+    let best = Infinity;
+    for (let k = 0; k < palette.length && best > near * near; k += 3) {
+      const d = (r - palette[k]!) ** 2 + (g - palette[k + 1]!) ** 2 + (b - palette[k + 2]!) ** 2;
+      if (d < best) best = d;
+    }
+    const d = Math.sqrt(best);
+    out[p] = d <= near ? 1 : d >= far ? 0 : (far - d) / (far - near);
+  }
   return out;
 }
 

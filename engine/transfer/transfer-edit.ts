@@ -15,7 +15,8 @@ import { checkMapping, type FrameMapping } from './frame-mapping.js';
 import { DEFAULT_FULL_RES_OPTIONS, midField, midGrid, type FullResOptions } from './full-res-field.js';
 import { refitColour } from './refit-colour.js';
 import { renderRows, rowRenderer } from './render-rows.js';
-import { confineChange, editRegion, regionSupport, type RegionOptions } from './edit-region.js';
+import { colourAffinity, confineChange, editRegion, regionSupport, type RegionOptions } from './edit-region.js';
+import { layerFrame } from './layer-frame.js';
 import type { ChangeField, RgbaImage, TransferProgress } from './types.js';
 
 export interface TransferInput {
@@ -31,6 +32,12 @@ export interface TransferInput {
    * absent (code-slider edits), the whole change is carried.
    */
   painted?: Float32Array | null;
+  /**
+   * With `painted`: 'recolour' when every stroke was a colour stroke (or the eraser) — the change
+   * then also keeps to the layer's colours under the paint (colourAffinity); 'shape' (default) for
+   * sketch and warp edits, which may move edges anywhere near the paint.
+   */
+  paintKind?: 'recolour' | 'shape';
 }
 
 export interface TransferOptions {
@@ -100,7 +107,11 @@ export async function transferEditAsync(input: TransferInput, options: TransferO
   if (K === 0) changes.push(total);
 
   // 3. where the change may apply
-  const region = input.painted ? editRegion(unit[0], unit[K], input.painted, R, options.region) : null;
+  let region: Float32Array | null = null;
+  if (input.painted) {
+    const affinity = input.paintKind === 'recolour' ? colourAffinity(layerFrame(original, mapping), input.painted, R, options.region) : null;
+    region = editRegion(unit[0], unit[K], input.painted, R, options.region, affinity);
+  }
   // beyond the guided filter's reach of the region, the field is forced to exactly the identity
   const support = region ? regionSupport(region, R, fullRes.guideRadius + 1) : null;
 

@@ -49,7 +49,8 @@ describe.skipIf(!existsSync(join(PACK, 'pack.json')))('edit transfer on a 1024²
   }, 120_000);
   afterAll(async () => { await engine?.releaseAsync(); });
 
-  const stroke = { kind: 'color' as const, points: [[22, 12], [42, 12]] as [number, number][], width: 6, color: [220, 30, 30] as [number, number, number] };
+  // on the layer's red hair (frame rows 11–28, columns 16–36 on the left), painted deep red
+  const stroke = { kind: 'color' as const, points: [[21, 18], [35, 18]] as [number, number][], width: 4, color: [150, 20, 40] as [number, number, number] };
 
   async function editAndTransferAsync(img: RgbaImage) {
     const proj = await engine.projectAsync(img, { iterations: 40 });
@@ -59,7 +60,7 @@ describe.skipIf(!existsSync(join(PACK, 'pack.json')))('edit transfer on a 1024²
     const { images } = await engine.interpolateAsync(update.order[0]!, { frames: 17 });
     const n = 3 * R * R;
     const frames = Array.from({ length: 17 }, (_, k) => images.slice(k * n, (k + 1) * n));
-    const result = await transferEditAsync({ frames, original: img, mapping: proj.mapping, painted: paintedCoverage([stroke], R) });
+    const result = await transferEditAsync({ frames, original: img, mapping: proj.mapping, painted: paintedCoverage([stroke], R), paintKind: 'recolour' });
     return { proj, frames, result, R };
   }
 

@@ -3,7 +3,8 @@
  * it is connected to the paint and within reach of it; elsewhere the layer is left exactly alone.
  */
 import { describe, expect, it } from 'vitest';
-import { editRegion } from '../../engine/transfer/edit-region.js';
+import { colourAffinity, editRegion } from '../../engine/transfer/edit-region.js';
+import { layerFrame } from '../../engine/transfer/layer-frame.js';
 import { paintedCoverage } from '../../engine/brushes/rasterize.js';
 import { fitMapping } from '../../engine/transfer/frame-mapping.js';
 import { transferEditAsync } from '../../engine/transfer/transfer-edit.js';
@@ -118,5 +119,53 @@ describe('transferEditAsync with painted strokes', () => {
     expect(outsideMax).toBe(0);
     expect(insideMean / insideCount, 'the disc was darkened by about half').toBeGreaterThan(30);
     expect(farWhole / farCount, 'without paint, the far change is carried too').toBeGreaterThan(30);
+  });
+});
+
+describe('recolouring edits keep to the colours painted over', () => {
+  // a 256² layer: a green "shirt" disc at frame (32, 48) r 10 on a pink background; the generator
+  // recolours the shirt blue AND draws it wider (r 13), so a rim of background changes too
+  const W = 256, m = fitMapping(W, W, R), k = W / R;
+  const layer: RgbaImage = { width: W, height: W, data: new Uint8ClampedArray(W * W * 4) };
+  for (let y = 0; y < W; y++) for (let x = 0; x < W; x++) {
+    const inShirt = Math.hypot((x + 0.5) / k - 32, (y + 0.5) / k - 48) <= 10;
+    layer.data.set(inShirt ? [90, 190, 90, 255] : [250, 210, 215, 255], (y * W + x) * 4);
+  }
+  const first = discs([[32, 48, 10, [0.35, 0.75, 0.35]]], 0.9);
+  const last = discs([[32, 48, 13, [0.2, 0.3, 0.8]]], 0.9);
+  const painted = paintedCoverage([{ kind: 'color', points: [[28, 48], [36, 48]], width: 4, color: [40, 90, 200] }], R);
+
+  it('layerFrame sees the layer at frame resolution', () => {
+    const lf = layerFrame(layer, m);
+    expect(lf.colour[at(32, 48)]).toBeCloseTo(90 / 255, 2);
+    expect(lf.colour[2 * N + at(5, 5)]).toBeCloseTo(215 / 255, 2);
+    expect(lf.coverage[at(5, 5)]).toBe(1);
+  });
+
+  it('colourAffinity is 1 on the painted-over colour and 0 on the background', () => {
+    const aff = colourAffinity(layerFrame(layer, m), painted, R);
+    expect(aff[at(32, 40)]).toBe(1);
+    expect(aff[at(32, 59.5)]).toBe(0);
+    expect(aff[at(5, 5)]).toBe(0);
+  });
+
+  it('the rim the generator added around the shirt is left out of the region, the shirt is in', () => {
+    const rimCell = at(32 + 11.5, 48); // background in the layer, shirt in G(z1), within reach of the paint
+    const shape = editRegion(first, last, painted, R);
+    expect(shape[rimCell], 'without the colour rule the rim is in').toBe(1);
+    const recolour = editRegion(first, last, painted, R, {}, colourAffinity(layerFrame(layer, m), painted, R));
+    expect(recolour[rimCell]).toBe(0);
+    expect(recolour[at(32, 40)]).toBe(1);
+    expect(recolour[at(24, 48)]).toBe(1);
+  });
+
+  it('carries through transferEditAsync: the layer\'s background next to the shirt stays as it was', async () => {
+    const toUnit = (f: Float32Array) => f; // discs() is already in [0, 1]
+    const r = await transferEditAsync({ frames: [toUnit(first), toUnit(last)], original: layer, mapping: m, painted, paintKind: 'recolour' }, { pixelRange: [0, 1] });
+    const px = (fx: number, fy: number): number => (Math.floor(fy * k) * W + Math.floor(fx * k)) * 4;
+    const rim = px(32 + 11.75, 48), shirt = px(32, 44);
+    for (let c = 0; c < 4; c++) expect(Math.abs(r.final.data[rim + c]! - layer.data[rim + c]!), 'within 2/255').toBeLessThanOrEqual(2);
+    expect(r.final.data[shirt + 2]!, 'the shirt turned blue').toBeGreaterThan(150);
+    expect(r.final.data[shirt + 1]!).toBeLessThan(130);
   });
 });
