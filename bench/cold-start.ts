@@ -18,13 +18,15 @@ async function panelFrame(page: Page): Promise<Frame> {
 }
 
 export async function benchColdStartAsync(quick: boolean, say: (s: string) => void): Promise<Record<string, unknown>> {
-  say('\n## Cold start in headless Chromium (software rendering; the playground with the built plugin)');
+  say('\n## Cold start in headless Chromium (software rendering, no GPU adapter: the CPU path; the playground with the built plugin)');
   if (!existsSync('dist/code.js') || !existsSync('/usr/bin/chromium')) {
     say('skipped: needs `npm run build` and Chromium at /usr/bin/chromium');
     return { skipped: true };
   }
   const { server, url } = await startServer(0, '127.0.0.1');
-  const browser = await launchChromium();
+  // No --enable-unsafe-webgpu: its software adapter would make srcdoc hosting pick WebGPU on the
+  // CPU (SwiftShader), which times nothing a designer would see. Real-GPU numbers need a GPU machine.
+  const browser = await launchChromium({ webgpu: false });
   const out: Record<string, unknown> = {};
   say('| hosting | panel shown | engine ready (avatar selected) | first projection shown | execution provider |');
   say('|---|---|---|---|---|');

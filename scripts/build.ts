@@ -11,6 +11,9 @@
  *   to ES2017 (no `?.`, `??`, object spread, class fields).
  * - The panel's compute runs in a classic Blob worker (module workers from blob: URLs don't
  *   start in an opaque-origin document); its IIFE source is inlined into ui.html as a string.
+ * - The panel bundle holds the engine too (the same onnxruntime-web build as the worker): where
+ *   only the panel has WebGPU (`srcdoc` hosting: the Blob worker is not a secure context), the
+ *   engine runs in the panel's own thread on WebGPU (ui/worker/page-engine.ts).
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -169,9 +172,12 @@ export async function buildAll(options: BuildOptions = {}): Promise<BuildReport>
     alias: { 'onnxruntime-web': 'onnxruntime-web/webgpu' },
   });
 
-  // The panel: JS + CSS inlined into one HTML file.
+  // The panel: JS + CSS inlined into one HTML file. It may host the engine itself (WebGPU only),
+  // with the same onnxruntime-web build and the same wasm bytes as the worker.
   const ui = await bundle('ui/main.tsx', {
     target: 'es2022',
+    define: { 'import.meta.url': '"https://manifold.invalid/ui.js"' },
+    alias: { 'onnxruntime-web': 'onnxruntime-web/webgpu' },
     plugins: [virtualModules({ 'manifold:engine-worker': () => `export default ${JSON.stringify(worker.text)};` })],
     loader: { '.css': 'css' },
   });

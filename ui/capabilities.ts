@@ -16,14 +16,21 @@ function withTimeout<T>(promise: Promise<T>, ms: number, fallback: T): Promise<T
   return Promise.race([promise, new Promise<T>((resolve) => setTimeout(() => resolve(fallback), ms))]);
 }
 
-export async function probeCapabilitiesAsync(): Promise<Capabilities> {
+/** How long the panel waits for `requestAdapter()`: an adapter that does not answer by then counts as none. */
+export const ADAPTER_TIMEOUT_MS = 3000;
+
+/**
+ * `webgpu: 'adapter'` only when `requestAdapter()` answers non-null within `adapterTimeoutMs`;
+ * with the worker's own probe it decides where the engine runs (ui/controller.ts chooseEngineHost).
+ */
+export async function probeCapabilitiesAsync(options: { adapterTimeoutMs?: number } = {}): Promise<Capabilities> {
   const href = location.href;
   const hosting = href.startsWith('data:') ? 'data' : href === 'about:srcdoc' ? 'srcdoc' : 'other';
   const gpu = (navigator as Navigator & { gpu?: { requestAdapter(): Promise<{ info?: { vendor?: string; architecture?: string; description?: string } } | null> } }).gpu;
   let webgpu: Capabilities['webgpu'] = 'absent';
   let adapter: string | undefined;
   if (gpu) {
-    const found = await withTimeout(gpu.requestAdapter().catch(() => null), 3000, null);
+    const found = await withTimeout(gpu.requestAdapter().catch(() => null), options.adapterTimeoutMs ?? ADAPTER_TIMEOUT_MS, null);
     webgpu = found ? 'adapter' : 'no-adapter';
     if (found?.info) adapter = [found.info.vendor, found.info.architecture, found.info.description].filter(Boolean).join(' ') || undefined;
   }

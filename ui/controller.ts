@@ -7,19 +7,47 @@ import { frameMapping } from '../engine/image/frame';
 import { latentLayout } from '../engine/latent/latent-layout';
 import { interpolateLatents } from '../engine/ops/interpolate';
 import type { Pack } from '../engine/pack/pack-types';
-import type { EngineResponse } from '../engine/worker/protocol';
+import { applyCodeChange } from '../engine/latent/codes';
+import type { EngineClient, ExecutionProviderNotice, RequestOptions } from '../engine/worker/engine-client';
+import type { EngineRequestBody, EngineResponse, ResponseFor } from '../engine/worker/protocol';
 import { errorMessage, type PluginToUi, type ResultImage } from '../protocol/messages';
 import type { EditRecord } from '../protocol/edit-record';
 import { makeEditRecord, readConstraints } from './state/edit-record';
 import { candidateLatent, currentCandidate, shownCandidates, type Candidates, type PanelStroke, type Rgb, type Store } from './state/store';
 import type { HostBridge } from './host/bridge';
 import type { ComputeWorker } from './worker/client';
-import type { Rgba } from './worker/protocol';
+import type { EngineInitByPack, Rgba } from './worker/protocol';
 
-/** What the controller needs of the compute worker (tests give it an in-process one). */
-export type Compute = Pick<ComputeWorker, 'engine' | 'request'>;
+import type { PageEngine } from './worker/page-engine';
 import { rgbaToPlanar } from './worker/planar';
 import { backendNotice, friendlyError } from './friendly-error';
+
+/**
+ * What the controller needs of the compute worker (tests give it an in-process one).
+ * `startPageEngine`, where there is one, hosts an engine in the panel's own thread.
+ */
+export type Compute = Pick<ComputeWorker, 'engine' | 'request'> & { startPageEngine?(): PageEngine };
+
+export interface HostFacts {
+  /** The worker's probe found a WebGPU adapter. */
+  workerWebgpu: boolean;
+  /** The panel's own probe found one (`requestAdapter()` answered non-null within its timeout). */
+  pageWebgpu: boolean;
+  /** The GPU was lost in this panel: it is not used again. */
+  gpuLost: boolean;
+  /** The panel can host an engine itself (and it did not fail to start there before). */
+  pageHost: boolean;
+}
+
+/**
+ * Where the engine runs: in the compute worker, unless the worker has no WebGPU and the panel
+ * has (`srcdoc` hosting: the panel is a secure context, its Blob worker is not); then in the
+ * panel's own thread, on WebGPU only — a wasm engine there would block the panel, so wasm always
+ * runs in the worker.
+ */
+export function chooseEngineHost(f: HostFacts): 'worker' | 'page' {
+  return !f.workerWebgpu && f.pageWebgpu && !f.gpuLost && f.pageHost ? 'page' : 'worker';
+}
 
 /** Said when the selected layer has no visible pixel (the main thread cannot decode, so the panel checks). */
 export const TRANSPARENT_MESSAGE = 'This layer is fully transparent: there is nothing to edit. Select a layer with visible pixels.';
@@ -51,6 +79,9 @@ export function sequenceFrameName(k: number, frames: number): string {
 export const DEFAULT_PACK = 'personas64';
 
 type CandidatesResponse = Extract<EngineResponse, { type: 'candidates' }>;
+type ReadyResponse = Extract<EngineResponse, { type: 'ready' }>;
+/** An engine `init` naming a streamed pack (filled in by the worker, or for the panel's engine). */
+type InitBody = Omit<EngineInitByPack, 'id'>;
 
 export interface Controller {
   handlePluginMessage(msg: PluginToUi): Promise<void>;
@@ -84,7 +115,26 @@ function toCandidates(r: CandidatesResponse): Candidates {
 
 /** `host`: only `send` is used. */
 export function createController(store: Store, worker: Compute, host: Pick<HostBridge, 'send'>): Controller {
-  const engine = worker.engine;
+  /** The engine requests go to: the worker's, or the one in the panel's own thread. */
+  let active: Pick<EngineClient, 'request'> = worker.engine;
+  /** The engine in the panel's own thread, while it is the one in use. */
+  let page: PageEngine | null = null;
+  /** Set once an engine in the panel failed to start: it is not tried again. */
+  let pageFailed = false;
+  /** The engine moving back to the worker (the GPU was lost under the panel's engine): requests wait for it. */
+  let moving: Promise<void> | null = null;
+  /** z0 of the engine's edit session as it last said (to start it again elsewhere). */
+  let engineZ0: Float32Array | null = null;
+  /** The edit request in flight (to send again if the engine moves under it), and whether the engine answered it yet (then z0 has its change). */
+  let editBody: EngineRequestBody | null = null;
+  let editAnswered = false;
+  /** Every request of the panel, wherever the engine runs: the same protocol, the same client. */
+  const engine = {
+    async request<B extends EngineRequestBody>(body: B, options?: RequestOptions): Promise<ResponseFor[B['type']]> {
+      while (moving) await moving;
+      return active.request(body, options);
+    },
+  };
   let editSeq = 0;
   let editsInFlight = 0;
   let editAbort: AbortController | null = null;
@@ -98,8 +148,9 @@ export function createController(store: Store, worker: Compute, host: Pick<HostB
   /** Set once the GPU was lost in this panel: the model is not started on it again. */
   let gpuLost = false;
 
-  // The engine lost the GPU and carries on on the CPU: the edit in flight goes on; the designer is told.
-  engine.onExecutionProviderChange?.((n) => {
+  // The worker's engine lost the GPU and carries on on the CPU: the edit in flight goes on; the designer is told.
+  worker.engine.onExecutionProviderChange?.((n) => {
+    if (active !== worker.engine) return;
     if (n.reason.code === 'device-lost') gpuLost = true;
     store.dispatch({ type: 'backend-changed', backend: n.executionProvider, notice: backendNotice(n.reason.code) });
   });
@@ -114,22 +165,28 @@ export function createController(store: Store, worker: Compute, host: Pick<HostB
     cancelEdits();
     store.dispatch({ type: 'engine-loading', packId });
     try {
-      if (s.engine.status === 'ready' || s.engine.status === 'failed') await engine.request({ type: 'dispose' }).catch(() => undefined);
+      while (moving) await moving;
+      if (s.engine.status === 'ready' || s.engine.status === 'failed') await disposeEngineAsync();
+      engineZ0 = null;
       // The engine picks WebGPU when its worker finds an adapter; the panel's probe says whether one is there.
       const inWorker = await worker.request({ type: 'probe' }).then((r) => r.caps.webgpu, () => false);
-      const webgpu = s.caps?.webgpu === 'adapter' && inWorker && !gpuLost;
+      const pageWebgpu = s.caps?.webgpu === 'adapter';
+      const where = chooseEngineHost({ workerWebgpu: inWorker, pageWebgpu, gpuLost, pageHost: !!worker.startPageEngine && !pageFailed });
+      const webgpu = pageWebgpu && inWorker && !gpuLost;
       // 16 candidates where a GPU computes them; 8 on the CPU keeps edits live.
-      const init = { type: 'init' as const, packId, packFiles: {}, numThreads: 1, executionProvider: gpuLost ? 'wasm' as const : 'auto' as const, edit: { candidates: webgpu ? 16 : 8 } };
-      let ready;
-      try {
-        ready = await engine.request(init);
-      } catch (error) {
-        if (!webgpu) throw error;
-        // The adapter was there but the GPU path failed: the CPU path always works.
-        await engine.request({ type: 'dispose' }).catch(() => undefined);
-        ready = await engine.request({ ...init, executionProvider: 'wasm', edit: { candidates: 8 } });
+      const init: InitBody = { type: 'init', packId, packFiles: {}, numThreads: 1, executionProvider: gpuLost ? 'wasm' : 'auto', edit: { candidates: webgpu ? 16 : 8 } };
+      let ready = where === 'page' ? await startInPageAsync({ ...init, executionProvider: 'webgpu', edit: { candidates: 16 } }) : null;
+      if (!ready) {
+        try {
+          ready = await worker.engine.request(init);
+        } catch (error) {
+          if (!webgpu) throw error;
+          // The adapter was there but the GPU path failed: the CPU path always works.
+          await worker.engine.request({ type: 'dispose' }).catch(() => undefined);
+          ready = await worker.engine.request({ ...init, executionProvider: 'wasm', edit: { candidates: 8 } });
+        }
       }
-      store.dispatch({ type: 'engine-ready', pack: ready.pack, backend: ready.executionProvider, notice: backendNotice(ready.executionProviderReason?.code) });
+      store.dispatch({ type: 'engine-ready', pack: ready.pack, backend: ready.executionProvider, notice: backendNotice(ready.executionProviderReason?.code), host: page ? 'page' : 'worker' });
       const edit = state().edit;
       const sel = state().selection;
       if (sel?.kind === 'image' && sel.image.record && state().command === 'edit' && !state().relaunchHandled && edit?.nodeId === sel.image.nodeId) {
@@ -138,6 +195,103 @@ export function createController(store: Store, worker: Compute, host: Pick<HostB
     } catch (error) {
       store.dispatch({ type: 'engine-failed', message: friendlyError('load', error) });
     }
+  }
+
+  /**
+   * Starts the engine in the panel's own thread, on WebGPU only; null (nothing left running there)
+   * when it could not, and the worker hosts it as before.
+   */
+  async function startInPageAsync(init: InitBody): Promise<ReadyResponse | null> {
+    let started: PageEngine | null = null;
+    try {
+      started = worker.startPageEngine!();
+      const ready = await started.engine.request(init);
+      if (ready.executionProvider !== 'webgpu') throw new Error(`the panel's engine started on ${ready.executionProvider}, not WebGPU`);
+      const mine = started;
+      mine.engine.onExecutionProviderChange((n) => pageGpuLost(mine, n));
+      page = mine;
+      active = mine.engine;
+      return ready;
+    } catch (error) {
+      pageFailed = true;
+      console.warn(`Manifold: the engine could not start on WebGPU in the panel (${errorMessage(error)}); it runs in the worker.`);
+      if (started) {
+        await started.engine.request({ type: 'dispose' }).catch(() => undefined);
+        started.close();
+      }
+      return null;
+    }
+  }
+
+  /** Disposes of the engine in use; an engine in the panel is closed and the worker's is in use again. */
+  async function disposeEngineAsync(): Promise<void> {
+    const was = page;
+    await active.request({ type: 'dispose' }).catch(() => undefined);
+    if (was && page === was) {
+      page = null;
+      active = worker.engine;
+      was.close();
+    }
+  }
+
+  /**
+   * The GPU was lost under the engine in the panel's own thread: it has moved to wasm there, which
+   * would block the panel. Its work is stopped at once and the engine starts again in the worker
+   * (wasm), with the edit as it was: the same z0, and then the strokes, the code change, the fix
+   * or the projection that was running is sent again. The store's edit is kept; the designer sees
+   * the CPU badge and the notice, as when the worker's own engine loses the GPU.
+   */
+  function pageGpuLost(from: PageEngine, n: ExecutionProviderNotice): void {
+    if (page !== from || moving) return;
+    gpuLost = true;
+    store.dispatch({ type: 'backend-changed', backend: n.executionProvider, notice: backendNotice(n.reason.code) });
+    const edit = state().edit;
+    const projecting = edit?.status === 'projecting' ? edit.nodeId : null;
+    // The edit in flight, unless the engine had already made its change to z0 (then z0 says it all).
+    const interrupted = editsInFlight > 0 && !editAnswered ? editBody : null;
+    cancelEdits();
+    projectAbort?.abort();
+    let resume: () => void = () => undefined;
+    moving = (async () => {
+      page = null;
+      active = worker.engine;
+      await from.engine.request({ type: 'dispose' }).catch(() => undefined);
+      from.close();
+      const packId = state().engine.packId;
+      if (!packId) return;
+      try {
+        const init: InitBody = { type: 'init', packId, packFiles: {}, numThreads: 1, executionProvider: 'wasm', edit: { candidates: 8 } };
+        const ready = await worker.engine.request(init);
+        store.dispatch({ type: 'backend-changed', backend: ready.executionProvider, notice: backendNotice(n.reason.code), host: 'worker' });
+        resume = await restoreEngineEditAsync(projecting, interrupted);
+      } catch (error) {
+        store.dispatch({ type: 'engine-failed', message: friendlyError('load', error) });
+      }
+    })();
+    void moving.finally(() => {
+      moving = null;
+      resume();
+    });
+  }
+
+  /** Starts the worker's engine on the edit the panel's engine had; returns what to send again once requests flow. */
+  async function restoreEngineEditAsync(projecting: string | null, interrupted: EngineRequestBody | null): Promise<() => void> {
+    const s = state();
+    const edit = s.edit;
+    const pack = s.engine.pack;
+    if (projecting && edit?.status === 'projecting' && edit.nodeId === projecting) return () => void runProjectionAsync();
+    if (edit?.status !== 'projected' || !edit.projection || !pack) return () => undefined;
+    // z0 as the engine last had it, or as the interrupted request was about to make it.
+    let z0 = engineZ0 ?? edit.projection.z;
+    if (interrupted?.type === 'set-code') z0 = applyCodeChange(z0, latentLayout({ latent: pack.latent } as Pack), interrupted.change);
+    else if (interrupted?.type === 'set-latent' || interrupted?.type === 'start-editing') z0 = interrupted.z;
+    else if (interrupted?.type === 'fix' && edit.candidates && interrupted.index < edit.candidates.count) z0 = candidateLatent(edit.candidates, interrupted.index);
+    await worker.engine.request({ type: 'start-editing', z: z0 });
+    engineZ0 = z0;
+    if (edit.strokes.length) return () => sendStrokes();
+    // Candidates on screen came from the lost engine's batch: make this engine's, around the same z0.
+    if (edit.candidates || (interrupted && interrupted.type !== 'start-editing')) return () => void editAsync({ type: 'set-latent', z: z0 });
+    return () => undefined;
   }
 
   // ---- selection ----
@@ -195,13 +349,20 @@ export function createController(store: Store, worker: Compute, host: Pick<HostB
     editAbort = abort;
     store.dispatch({ type: 'edit-start' });
     editsInFlight++;
+    editBody = body;
+    editAnswered = false;
     try {
       const res = (await engine.request(body, {
         signal: abort.signal,
         onEvent: (e) => {
+          if (e.type === 'candidates') {
+            engineZ0 = e.z0.slice();
+            editAnswered = true;
+          }
           if (e.type === 'candidates' && seq === editSeq) store.dispatch({ type: 'candidates', candidates: toCandidates(e), codes: e.codes });
         },
       })) as CandidatesResponse;
+      engineZ0 = res.z0.slice();
       if (seq !== editSeq) return null;
       const candidates = toCandidates(res);
       store.dispatch({ type: 'candidates', candidates, codes: res.codes });
@@ -251,10 +412,7 @@ export function createController(store: Store, worker: Compute, host: Pick<HostB
     const frames = sequenceFrames(edit);
     const run = (async () => {
       try {
-        const r = await worker.request({
-          type: 'sequence',
-          spec: { latent: pack.latent, from: edit.projection!.z, to: candidateLatent(candidates, k), frames, mode: 'slerp' },
-        });
+        const r = await renderSequenceAsync(pack, edit.projection!.z, candidateLatent(candidates, k), frames);
         // Only if nothing moved on meanwhile.
         if (state().edit?.candidates === candidates && currentCandidate(state().edit) === k) {
           store.dispatch({ type: 'sequence', sequence: { latents: r.latents, images: r.images, frames, target: k } });
@@ -268,6 +426,37 @@ export function createController(store: Store, worker: Compute, host: Pick<HostB
     sequenceBusy = null;
     // The user may have picked another candidate while this one rendered.
     if (currentCandidate(state().edit) !== k) scheduleSequence();
+  }
+
+  /** `frames` latents from `from` to `to` (slerp, in the pack's layout) and their images, rendered by the engine wherever it runs. */
+  async function renderSequenceAsync(pack: { latent: Pack['latent'] }, from: Float32Array, to: Float32Array, frames: number): Promise<{ latents: Float32Array; images: Uint8ClampedArray }> {
+    const latents = interpolateLatents(from, to, frames, latentLayout({ latent: pack.latent } as Pack), { mode: 'slerp' });
+    const { images } = await engine.request({ type: 'render', z: latents });
+    return { latents, images };
+  }
+
+  // ---- projection ----
+
+  /** Projects the layer being projected (status 'projecting'). */
+  async function runProjectionAsync(): Promise<void> {
+    const s = state();
+    const edit = s.edit;
+    if (!edit?.pixels || edit.status !== 'projecting' || !s.engine.pack) return;
+    try {
+      const p = s.engine.pack.defaults.project;
+      projectAbort?.abort();
+      const abort = new AbortController();
+      projectAbort = abort;
+      const r = await engine.request(
+        { type: 'project', image: { width: edit.pixels.width, height: edit.pixels.height, data: edit.pixels.data }, fit: 'letterbox' },
+        { signal: abort.signal, onEvent: (e) => { if (e.type === 'progress' && !abort.signal.aborted) store.dispatch({ type: 'project-progress', done: e.done, total: e.total || p.iterations, pixelError: e.pixelError }); } },
+      );
+      if (abort.signal.aborted) return;
+      engineZ0 = r.z.slice();
+      store.dispatch({ type: 'projected', projection: { z: r.z, image: r.image, pixelError: r.pixelError, encoderPixelError: r.encoderPixelError, mapping: r.mapping, codes: r.codes } });
+    } catch (error) {
+      if (!isAbort(error)) store.dispatch({ type: 'project-failed', message: friendlyError('project', error) });
+    }
   }
 
   // ---- restore from an edit record ----
@@ -294,6 +483,7 @@ export function createController(store: Store, worker: Compute, host: Pick<HostB
     try {
       const z = Float32Array.from(record.latent);
       const start = (await engine.request({ type: 'start-editing', z })) as CandidatesResponse;
+      engineZ0 = start.z0.slice();
       const R = pack.resolution;
       const image = start.images.slice(0, R * R * 4); // candidate 0 of a new batch is z itself
       const { strokes } = readConstraints(record);
@@ -333,18 +523,18 @@ export function createController(store: Store, worker: Compute, host: Pick<HostB
       const results: ResultImage[] = [];
       for (let t = 0; t < targets.length; t++) {
         const z = candidateLatent(candidates, targets[t]);
-        const spec = { latent: pack.latent, from: edit.projection.z, to: z, frames, mode: 'slerp' as const };
+        // The frames come from the engine (wherever it runs); the worker carries them to the layer's resolution.
+        const seq = await renderSequenceAsync(pack, edit.projection.z, z, frames);
         const r = await worker.request(
-          { type: 'transfer', spec, bytes: edit.bytes.slice(), mime: edit.mime, mapping: edit.projection.mapping, pixelRange: [-1, 1], allFrames: variant === 'sequence', strokes: localStrokes },
-          { onProgress: (f) => store.dispatch({ type: 'apply-progress', requestId, fraction: (t + f) / targets.length }) },
+          { type: 'transfer', images: seq.images, frames, bytes: edit.bytes.slice(), mime: edit.mime, mapping: edit.projection.mapping, pixelRange: [-1, 1], allFrames: variant === 'sequence', strokes: localStrokes },
+          { transfer: [seq.images.buffer as ArrayBuffer], onProgress: (f) => store.dispatch({ type: 'apply-progress', requestId, fraction: (t + f) / targets.length }) },
         );
         const record = (latent: Float32Array, frame?: number) =>
           makeEditRecord({ packId: pack.id, latent, latent0, strokes: edit.strokes, codes: edit.codes, mapping: edit.projection!.mapping, variant, source, ...(frame !== undefined ? { frame, frames } : {}) });
         if (variant === 'sequence') {
-          // The latents of the frames (the same the worker rendered from), for their records.
+          // The latents of the frames (those the engine rendered), for their records.
           const L = pack.latent.size;
-          const latents = interpolateLatents(spec.from, spec.to, frames, latentLayout({ latent: pack.latent } as Pack), { mode: spec.mode });
-          const at = (k: number) => latents.slice(k * L, (k + 1) * L);
+          const at = (k: number) => seq.latents.slice(k * L, (k + 1) * L);
           // Frame 00 is the start: the original layer itself (the transfer of no change is the
           // original), its bytes as read; the transfer made frames 1 … frames − 1.
           results.push({ name: sequenceFrameName(0, frames), bytes: edit.bytes, width: edit.width, height: edit.height, record: record(at(0), 0) });
@@ -405,20 +595,7 @@ export function createController(store: Store, worker: Compute, host: Pick<HostB
       stopPlaying();
       store.dispatch({ type: 'project-start' });
       await editsIdleAsync();
-      try {
-        const p = s.engine.pack!.defaults.project;
-        projectAbort?.abort();
-        const abort = new AbortController();
-        projectAbort = abort;
-        const r = await engine.request(
-          { type: 'project', image: { width: edit.pixels.width, height: edit.pixels.height, data: edit.pixels.data }, fit: 'letterbox' },
-          { signal: abort.signal, onEvent: (e) => { if (e.type === 'progress' && !abort.signal.aborted) store.dispatch({ type: 'project-progress', done: e.done, total: e.total || p.iterations, pixelError: e.pixelError }); } },
-        );
-        if (abort.signal.aborted) return;
-        store.dispatch({ type: 'projected', projection: { z: r.z, image: r.image, pixelError: r.pixelError, encoderPixelError: r.encoderPixelError, mapping: r.mapping, codes: r.codes } });
-      } catch (error) {
-        if (!isAbort(error)) store.dispatch({ type: 'project-failed', message: friendlyError('project', error) });
-      }
+      await runProjectionAsync();
     },
     restore: restoreAsync,
     addStroke(stroke) {

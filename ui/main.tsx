@@ -1,7 +1,8 @@
 /**
  * Panel bootstrap: connect to the host, start the compute worker, probe capabilities,
- * receive the streamed assets (handed to the worker, which starts the engine on them), and
- * draw the store with Preact.
+ * receive the streamed assets (handed to the worker, which starts the engine on them — or,
+ * where only the panel has WebGPU, gives copies back for the engine the panel then hosts
+ * itself: see ui/controller.ts chooseEngineHost), and draw the store with Preact.
  */
 import { render } from 'preact';
 import workerSource from 'manifold:engine-worker';

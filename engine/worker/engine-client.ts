@@ -32,7 +32,7 @@ export class EngineClient {
     this.send = connect((r) => this.receive(r));
   }
 
-  /** A client over a Worker (the panel's classic Blob worker running `installEngineWorker`). */
+  /** A client over a Worker (the panel's classic Blob worker running `installEngineWorker`), or a started MessagePort. */
   static overWorker(worker: WorkerLike): EngineClient {
     return new EngineClient((receive) => {
       worker.addEventListener('message', (e) => receive(e.data as EngineResponse));

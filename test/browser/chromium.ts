@@ -3,9 +3,18 @@ import { chromium, type Browser } from 'playwright-core';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-export function launchChromium(): Promise<Browser> {
+/**
+ * `webgpu` (default true): `--enable-unsafe-webgpu`, which gives secure contexts a software
+ * (SwiftShader) WebGPU adapter. Without it headless Chromium on Linux has no adapter, so a
+ * `srcdoc` panel runs its engine on wasm in the worker; with it the panel hosts the engine itself
+ * on SwiftShader, which is correct but far slower than wasm (tests of the whole flow go without).
+ */
+export function launchChromium(options: { webgpu?: boolean } = {}): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
-    args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--enable-unsafe-webgpu'],
+    args: [
+      '--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run',
+      ...(options.webgpu === false ? [] : ['--enable-unsafe-webgpu']),
+    ],
   });
 }

@@ -5,8 +5,10 @@
  *    compiles its wasm from bytes in it and runs the tiny pack's generator — and the same
  *    policy blocks eval, fetch to a local server and a remote image (and the server sees
  *    no request);
- * 2. the real dist/ui.html in the playground starts its worker and receives the runtime
- *    with no CSP violation reported.
+ * 2. the real dist/ui.html in the playground starts its worker, receives the runtime and starts
+ *    the engine with no CSP violation reported — in `srcdoc` hosting with Chromium's software
+ *    WebGPU adapter, the engine the panel hosts in its own thread (onnxruntime-web compiling its
+ *    wasm in the panel document itself, under the same policy).
  */
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -192,7 +194,7 @@ describe('the real panel (dist/ui.html) under its CSP in the playground', () => 
   afterAll(() => new Promise((resolve) => playground?.close(resolve)));
 
   for (const hosting of ['data', 'srcdoc'] as const) {
-    it(`${hosting}: starts its Blob worker and receives the runtime, with no CSP violation`, async () => {
+    it(`${hosting}: starts its Blob worker, receives the runtime and starts the engine, with no CSP violation`, async () => {
       const page = await browser.newPage();
       const violations: string[] = [];
       const workers: string[] = [];
@@ -207,6 +209,11 @@ describe('the real panel (dist/ui.html) under its CSP in the playground', () => 
       }
       await panel!.waitForSelector('[data-testid=assets][data-status=ready]', { state: 'attached', timeout: 90_000 });
       expect(workers.some((w) => w.startsWith('blob:'))).toBe(true);
+      await panel!.waitForSelector('[data-testid=assets][data-engine=ready]', { state: 'attached', timeout: 90_000 });
+      const badge = await panel!.$eval('[data-testid=caps]', (el) => ({ backend: el.getAttribute('data-backend'), host: el.getAttribute('data-host'), webgpu: el.getAttribute('data-webgpu') }));
+      console.log(`[csp ${hosting}] engine: ${JSON.stringify(badge)}`);
+      // Where only the panel has an adapter (srcdoc), the panel hosts the engine on WebGPU.
+      expect(badge).toEqual(hosting === 'srcdoc' && badge.webgpu === 'adapter' ? { backend: 'webgpu', host: 'page', webgpu: 'adapter' } : { backend: 'wasm', host: 'worker', webgpu: badge.webgpu });
       expect(violations).toEqual([]);
       await page.close();
     }, 240_000);

@@ -15,7 +15,10 @@ import { drawOnCanvas, hasRealPack, layerPixels, meanAbsDiff, panelFrame, rednes
 
 let env: Env;
 beforeAll(async () => {
-  env = await startEnv('manifold-panel-flow');
+  // No WebGPU adapter: the engine runs on wasm in the worker in both hostings, as on a machine
+  // without a GPU. (With Chromium's software adapter a `srcdoc` panel would host it on SwiftShader,
+  // minutes per projection; test/browser/page-engine.test.ts covers that path.)
+  env = await startEnv('manifold-panel-flow', { webgpu: false });
 }, 300_000);
 afterAll(() => stopEnv(env));
 

@@ -23,12 +23,16 @@ export interface Env {
   url: string;
 }
 
-/** Builds into node_modules/.cache/<name> (models/ packs + the fixture pack) and serves it. */
-export async function startEnv(name: string): Promise<Env> {
+/**
+ * Builds into node_modules/.cache/<name> (models/ packs + the fixture pack + `packDirs`) and
+ * serves it. `webgpu`: see launchChromium (with it, a `srcdoc` panel runs its engine on
+ * SwiftShader WebGPU in its own thread).
+ */
+export async function startEnv(name: string, options: { webgpu?: boolean; packDirs?: string[] } = {}): Promise<Env> {
   const outDir = join(ROOT, 'node_modules', '.cache', name);
-  await buildAll({ outDir, packDirs: [join(ROOT, 'test', 'fixtures', 'packs')], quiet: true });
+  await buildAll({ outDir, packDirs: [join(ROOT, 'test', 'fixtures', 'packs'), ...(options.packDirs ?? [])], quiet: true });
   const { server, url } = await startServer(0, '127.0.0.1', outDir);
-  const browser = await launchChromium();
+  const browser = await launchChromium({ webgpu: options.webgpu });
   mkdirSync(SHOTS, { recursive: true });
   return { browser, server, url };
 }

@@ -15,7 +15,10 @@ let panel: Frame;
 const errors: string[] = [];
 
 beforeAll(async () => {
-  env = await startEnv('manifold-panel-states');
+  // No WebGPU adapter: the engine runs on wasm in the worker in both hostings, as on a machine
+  // without a GPU. (With Chromium's software adapter a `srcdoc` panel would host it on SwiftShader,
+  // minutes per projection; test/browser/page-engine.test.ts covers that path.)
+  env = await startEnv('manifold-panel-states', { webgpu: false });
   page = await env.browser.newPage({ viewport: { width: 1400, height: 860 } });
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(`${env.url}?host=srcdoc`);

@@ -1,6 +1,6 @@
 /**
  * The panel's controller against the real engine (in this process, the fixture pack) and a
- * stand-in for the worker's panel channel (decode / sequence / transfer without a canvas):
+ * stand-in for the worker's panel channel (decode / transfer without a canvas):
  * the intents a designer triggers end in the store events and host messages they should,
  * and every message the panel sends passes the main thread's validator.
  */
@@ -10,9 +10,6 @@ import { encode } from 'fast-png';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EngineClient } from '../../engine/worker/engine-client';
 import { EngineHost } from '../../engine/worker/handle-request';
-import { interpolateLatents } from '../../engine/ops/interpolate';
-import { latentLayout } from '../../engine/latent/latent-layout';
-import type { Pack } from '../../engine/pack/pack-types';
 import { transferEditAsync } from '../../engine/transfer';
 import { parseUiToPlugin, type SelectedImage, type UiToPlugin } from '../../protocol/messages';
 import { createController, sequenceFrameName, sequenceFrames, type Compute, type Controller } from '../../ui/controller';
@@ -41,11 +38,6 @@ function inProcessCompute(): Compute {
   // What the worker does for an init that names a streamed pack: fill in its files.
   const shim = { handleRequest: (req: { type: string }, post: Parameters<EngineHost['handleRequest']>[1]) => host.handleRequest(req.type === 'init' ? { ...req, packFiles: files } : req, post) };
   const engine = EngineClient.inProcess(shim as unknown as EngineHost);
-  const render = async (spec: Extract<PanelRequest, { type: 'sequence' }>['spec']) => {
-    const latents = interpolateLatents(spec.from, spec.to, spec.frames, latentLayout({ latent: spec.latent } as Pack), { mode: spec.mode });
-    const { images } = await engine.request({ type: 'render', z: latents });
-    return { latents, images };
-  };
   const request = async (req: PanelBody, options: { onProgress?: (f: number, phase: string) => void } = {}) => {
     requests.push(req.type);
     switch (req.type) {
@@ -53,12 +45,11 @@ function inProcessCompute(): Compute {
         return { id: 0, type: 'probe', caps: { webgpu: false, offscreenCanvas: false, wasmSimd: true } };
       case 'decode':
         return { id: 0, type: 'decoded', image: sourcePixels() };
-      case 'sequence':
-        return { id: 0, type: 'sequence', ...(await render(req.spec)) };
       case 'transfer': {
-        const seq = await render(req.spec);
+        // The frames come rendered (by the engine, through the controller), as the worker gets them.
         const R = req.mapping.resolution;
-        const frames = Array.from({ length: req.spec.frames }, (_, k) => rgbaToPlanar(seq.images.subarray(k * R * R * 4, (k + 1) * R * R * 4), R));
+        expect(req.images.length).toBe(req.frames * R * R * 4);
+        const frames = Array.from({ length: req.frames }, (_, k) => rgbaToPlanar(req.images.subarray(k * R * R * 4, (k + 1) * R * R * 4), R));
         const r = await transferEditAsync({ frames, original: sourcePixels(), mapping: req.mapping }, { allFrames: req.allFrames, onProgress: (p) => options.onProgress?.(p.fraction, p.phase) });
         const png = (img: { width: number; height: number; data: Uint8Array | Uint8ClampedArray }) => ({ bytes: encode({ width: img.width, height: img.height, data: new Uint8Array(img.data), channels: 4, depth: 8 }), width: img.width, height: img.height });
         return { id: 0, type: 'transferred', final: png(r.final), frames: (r.frames ?? []).map(png) };
@@ -193,7 +184,7 @@ describe('panel controller with the engine in process', () => {
     const c = edit.candidates!, k = edit.selected ?? c.order[0], L = c.z.length / c.count;
     expect(seq.results[15].record.latent).toEqual(Array.from(c.z.slice(k * L, (k + 1) * L), Math.fround));
     expect(seq.results.slice(1).every((r) => r.width === W && r.height === H)).toBe(true);
-    // No more work than before: one transfer for the 15 edited frames, no transfer for Frame 00, no re-render of the sequence.
+    // No more work than before: one transfer for the 15 edited frames, no transfer for Frame 00.
     expect(requests).toEqual(['transfer']);
     await controller.handlePluginMessage({ type: 'applied', requestId: seq.requestId, nodeIds: ['9:10'] });
 

@@ -42,7 +42,7 @@ function inProcessCompute(deps: EngineHostDeps, pixels: () => Rgba, webgpu: bool
     switch (req.type) {
       case 'probe': return { id: 0, type: 'probe', caps: { webgpu, offscreenCanvas: false, wasmSimd: true } };
       case 'decode': return { id: 0, type: 'decoded', image: pixels() };
-      case 'sequence': throw new Error('no sequence in this test');
+      case 'transfer': throw new Error('no transfer in this test');
       default: throw new Error(`not in this test: ${req.type}`);
     }
   };

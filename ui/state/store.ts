@@ -11,6 +11,7 @@ import type { Capabilities } from '../capabilities';
 import type { Rgba } from '../worker/protocol';
 
 export type Tool = 'color' | 'sketch' | 'warp' | 'eraser';
+export type EngineHost = 'worker' | 'page';
 export type ApplyVariant = 'final' | 'sequence' | 'candidates';
 export type Rgb = [number, number, number];
 
@@ -26,6 +27,11 @@ export interface EngineState {
   pack: PackSummary | null;
   /** 'webgpu' or 'wasm' once the engine runs. */
   backend: string | null;
+  /**
+   * Where the engine runs once it runs: the compute worker, or the panel's own thread (only on
+   * WebGPU, where the panel has an adapter and its worker has none: `srcdoc` hosting).
+   */
+  host: EngineHost | null;
   error: string | null;
 }
 
@@ -147,9 +153,9 @@ export type PanelEvent =
   | { type: 'caps'; caps: Capabilities }
   | { type: 'selection'; selection: SelectionState }
   | { type: 'engine-loading'; packId: string }
-  | { type: 'engine-ready'; pack: PackSummary; backend: string; notice?: string | null }
-  /** The engine moved to another backend while running (the GPU was lost: it continues on the CPU). */
-  | { type: 'backend-changed'; backend: string; notice: string | null }
+  | { type: 'engine-ready'; pack: PackSummary; backend: string; notice?: string | null; host?: EngineHost }
+  /** The engine moved to another backend while running (the GPU was lost: it continues on the CPU), maybe to another host. */
+  | { type: 'backend-changed'; backend: string; notice: string | null; host?: EngineHost }
   | { type: 'dismiss-notice' }
   | { type: 'engine-failed'; message: string }
   | { type: 'decoded'; nodeId: string; pixels: Rgba }
@@ -196,7 +202,7 @@ export const initialState: PanelState = {
   assets: { expected: [], received: [], status: 'waiting' },
   caps: null,
   selection: null,
-  engine: { status: 'waiting', packs: [], packId: null, pack: null, backend: null, error: null },
+  engine: { status: 'waiting', packs: [], packId: null, pack: null, backend: null, host: null, error: null },
   edit: null,
   brush: { tool: 'color', color: [220, 38, 38], recent: [], width: 6, eyedropper: false, overlay: true },
   variant: 'final',
@@ -321,16 +327,16 @@ export function reduce(state: PanelState, event: PanelEvent): PanelState {
       // A new pack: any projection belongs to the old model.
       return {
         ...state,
-        engine: { ...state.engine, status: 'loading', packId: event.packId, pack: null, backend: null, error: null },
+        engine: { ...state.engine, status: 'loading', packId: event.packId, pack: null, backend: null, host: null, error: null },
         edit: state.edit ? { ...newEdit(state.edit), pixels: state.edit.pixels } : null,
         notice: null,
       };
     case 'engine-ready':
-      return { ...state, engine: { ...state.engine, status: 'ready', pack: event.pack, packId: event.pack.id, backend: event.backend, error: null }, notice: event.notice ?? null };
+      return { ...state, engine: { ...state.engine, status: 'ready', pack: event.pack, packId: event.pack.id, backend: event.backend, host: event.host ?? 'worker', error: null }, notice: event.notice ?? null };
     case 'backend-changed':
       // The edit goes on where it was (same projection, strokes, candidates): only where it runs changed.
       if (state.engine.status !== 'ready') return state;
-      return { ...state, engine: { ...state.engine, backend: event.backend }, notice: event.notice ?? state.notice };
+      return { ...state, engine: { ...state.engine, backend: event.backend, host: event.host ?? state.engine.host }, notice: event.notice ?? state.notice };
     case 'dismiss-notice':
       return state.notice === null ? state : { ...state, notice: null };
     case 'engine-failed':

@@ -2,9 +2,11 @@
  * Starts the compute worker from the inlined IIFE source via a Blob URL (a classic worker:
  * module workers from blob: URLs don't start in an opaque-origin document) and gives the
  * panel two clients over it: the engine's own `EngineClient` (engine channel) and a small
- * promise client for the panel channel (decode, sequence, transfer).
+ * promise client for the panel channel (decode, transfer, …). Where only the panel has WebGPU,
+ * `startPageEngine` hosts a second engine in the panel's own thread (see ./page-engine.ts).
  */
 import { EngineClient, type WorkerLike } from '../../engine/worker/engine-client';
+import { startPageEngine, type PageEngine } from './page-engine';
 import type { PanelAnswer, PanelRequest, PanelRequestType, PanelResponse, WorkerOutbound } from './protocol';
 
 type Pending = { resolve: (r: PanelResponse) => void; reject: (e: Error) => void; onProgress?: (fraction: number, phase: string) => void };
@@ -49,6 +51,14 @@ export class ComputeWorker {
       removeEventListener: (_type, listener) => listeners.delete(listener),
     };
     this.engine = EngineClient.overWorker(like);
+  }
+
+  /** An engine in the panel's own thread, on the streamed pack files (copies asked of the worker). */
+  startPageEngine(): PageEngine {
+    return startPageEngine(async (packId) => {
+      const { packFiles, wasmBinary } = await this.request({ type: 'pack-files', packId });
+      return { packFiles, wasmBinary };
+    });
   }
 
   request<T extends PanelRequestType>(req: { type: T } & Body<T>, options: { transfer?: Transferable[]; onProgress?: (fraction: number, phase: string) => void } = {}): Promise<PanelAnswer<T>> {

@@ -2,18 +2,18 @@
  * The panel's compute worker (a classic worker started from a Blob URL). It hosts the engine
  * through `EngineHost.handleRequest` on the `engine` channel, with the ORT wasm and the pack
  * files taken from the bytes the panel streamed in, and answers the panel's own requests
- * (decode, sequence, transfer → PNG) on the `panel` channel. See ./protocol.ts.
+ * (decode, transfer → PNG, a pack's files for an engine hosted in the panel) on the `panel`
+ * channel. None of the panel jobs uses this worker's engine: the transfer gets its frames
+ * rendered by the engine wherever it runs. See ./protocol.ts.
  */
 import { EngineHost } from '../../engine/worker/handle-request';
 import type { EngineRequest, EngineResponse } from '../../engine/worker/protocol';
-import { interpolateLatents } from '../../engine/ops/interpolate';
-import { latentLayout } from '../../engine/latent/latent-layout';
-import type { Pack } from '../../engine/pack/pack-types';
 import { transferEditAsync } from '../../engine/transfer';
-import { paintedCoverage } from '../../engine/brushes/rasterize';
+import { paintedCoverage, paintKind } from '../../engine/brushes/rasterize';
 import { rgbaToPlanar } from './planar';
 import { installSha256Fallback } from './sha256-fallback';
-import type { EncodedImage, PanelRequest, PanelResponse, Rgba, SequenceSpec, WorkerCapabilities, WorkerInbound, WorkerOutbound } from './protocol';
+import { packFilesFrom, resolveInit } from './pack-files';
+import type { EncodedImage, PanelRequest, PanelResponse, Rgba, WorkerCapabilities, WorkerInbound, WorkerOutbound } from './protocol';
 
 interface WorkerScope {
   postMessage(message: WorkerOutbound, transfer?: Transferable[]): void;
@@ -24,7 +24,6 @@ installSha256Fallback(self as unknown as { crypto?: Crypto });
 const assets = new Map<string, Uint8Array>();
 // The engine's own notices (the GPU was lost: it continues on wasm) go to the panel on the engine channel.
 const host = new EngineHost({ notify: (r, t) => scope.postMessage({ ch: 'engine', msg: r }, t) });
-let internalId = -1; // engine requests made by the worker itself count down, the panel's count up
 
 async function decodeAsync(bytes: Uint8Array, mime: string): Promise<Rgba> {
   const bitmap = await createImageBitmap(new Blob([bytes as BlobPart], { type: mime }), { premultiplyAlpha: 'none', colorSpaceConversion: 'none' });
@@ -58,26 +57,6 @@ async function probeAsync(): Promise<WorkerCapabilities> {
   return { webgpu: !!adapter, offscreenCanvas: typeof OffscreenCanvas !== 'undefined', wasmSimd: WebAssembly.validate(simd) };
 }
 
-/** Asks the engine in this worker; resolves with its terminal answer. */
-type EngineBody = EngineRequest extends infer R ? (R extends EngineRequest ? Omit<R, 'id'> : never) : never;
-function engineAsync<T extends EngineResponse['type']>(req: EngineBody, expect: T): Promise<Extract<EngineResponse, { type: T }>> {
-  return new Promise((resolve, reject) => {
-    const id = internalId--;
-    void host.handleRequest({ ...req, id }, (r) => {
-      if (r.type === expect) resolve(r as Extract<EngineResponse, { type: T }>);
-      else if (r.type === 'error' || r.type === 'cancelled') reject(new Error(r.type === 'error' ? r.message : r.reason));
-    });
-  });
-}
-
-/** K latents from `from` to `to` and their images (RGBA, K × R × R × 4). */
-async function sequenceAsync(spec: SequenceSpec): Promise<{ latents: Float32Array; images: Uint8ClampedArray }> {
-  const layout = latentLayout({ latent: spec.latent } as Pack);
-  const latents = interpolateLatents(spec.from, spec.to, spec.frames, layout, { mode: spec.mode });
-  const { images } = await engineAsync({ type: 'render', z: latents }, 'rendered');
-  return { latents, images };
-}
-
 async function handlePanelAsync(req: PanelRequest, post: (r: PanelResponse, t?: Transferable[]) => void): Promise<PanelResponse> {
   switch (req.type) {
     case 'probe':
@@ -92,15 +71,19 @@ async function handlePanelAsync(req: PanelRequest, post: (r: PanelResponse, t?: 
       return { id: req.id, type: 'decoded', image: await decodeAsync(req.bytes, req.mime) };
     case 'roundtrip':
       return { id: req.id, type: 'roundtrip', ...(await roundTripAsync(req.bytes, req.mime)) };
-    case 'sequence':
-      return { id: req.id, type: 'sequence', ...(await sequenceAsync(req.spec)) };
+    case 'pack-files':
+      // Copies (structured clone): the worker keeps its own, to host the engine again if need be.
+      return { id: req.id, type: 'pack-files', ...packFilesFrom(assets, req.packId) };
     case 'transfer': {
-      const [original, seq] = await Promise.all([decodeAsync(req.bytes, req.mime), sequenceAsync(req.spec)]);
       const R = req.mapping.resolution;
-      const frames = Array.from({ length: req.spec.frames }, (_, k) => rgbaToPlanar(seq.images.subarray(k * R * R * 4, (k + 1) * R * R * 4), R, req.pixelRange));
+      if (!Number.isInteger(req.frames) || req.frames < 2 || req.images?.length !== req.frames * R * R * 4) {
+        throw new Error(`transfer: expected ${req.frames} frames of ${R}×${R} RGBA, got ${req.images?.length} bytes`);
+      }
+      const original = await decodeAsync(req.bytes, req.mime);
+      const frames = Array.from({ length: req.frames }, (_, k) => rgbaToPlanar(req.images.subarray(k * R * R * 4, (k + 1) * R * R * 4), R, req.pixelRange));
       post({ id: req.id, type: 'progress', phase: 'transfer', fraction: 0 });
       const painted = req.strokes.length ? paintedCoverage(req.strokes, R) : null;
-      const result = await transferEditAsync({ frames, original, mapping: req.mapping, painted }, {
+      const result = await transferEditAsync({ frames, original, mapping: req.mapping, painted, paintKind: paintKind(req.strokes) }, {
         pixelRange: req.pixelRange,
         allFrames: req.allFrames,
         onProgress: (p) => post({ id: req.id, type: 'progress', phase: p.phase, fraction: p.fraction * 0.9 }),
@@ -120,25 +103,11 @@ function transferables(r: PanelResponse): Transferable[] {
       return [r.bytes.buffer as ArrayBuffer];
     case 'decoded':
       return [r.image.data.buffer as ArrayBuffer];
-    case 'sequence':
-      return [r.latents.buffer as ArrayBuffer, r.images.buffer as ArrayBuffer];
     case 'transferred':
       return [r.final.bytes.buffer as ArrayBuffer, ...r.frames.map((f) => f.bytes.buffer as ArrayBuffer)].filter((b, i, all) => all.indexOf(b) === i);
     default:
       return [];
   }
-}
-
-/** Fills an `init` that names a pack with that pack's streamed files and the ORT wasm. */
-function resolveInit(msg: EngineRequest & { packId?: string }): EngineRequest {
-  if (msg.type !== 'init' || !msg.packId) return msg;
-  const prefix = `packs/${msg.packId}/`;
-  const packFiles: Record<string, Uint8Array> = {};
-  for (const [name, bytes] of assets) if (name.startsWith(prefix)) packFiles[name.slice(prefix.length)] = bytes;
-  if (!Object.keys(packFiles).length) throw new Error(`the model pack "${msg.packId}" was not streamed to the panel`);
-  const wasm = [...assets].find(([name]) => name.startsWith('ort/'))?.[1];
-  const { packId: _packId, ...rest } = msg;
-  return { ...rest, packFiles, wasmBinary: rest.wasmBinary ?? wasm };
 }
 
 scope.onmessage = (event) => {
@@ -147,7 +116,7 @@ scope.onmessage = (event) => {
     const postEngine = (r: EngineResponse, t: ArrayBuffer[] = []) => scope.postMessage({ ch: 'engine', msg: r }, t);
     let req: EngineRequest;
     try {
-      req = resolveInit(inbound.msg);
+      req = resolveInit(inbound.msg, (packId) => packFilesFrom(assets, packId));
     } catch (error) {
       postEngine({ type: 'error', id: inbound.msg.id, message: error instanceof Error ? error.message : String(error) });
       return;

@@ -4,17 +4,21 @@
  *   One addition, handled here before the engine sees it: an `init` may name a `packId`
  *   instead of carrying the files; the worker fills in that pack's files and the ORT wasm
  *   from the bytes the panel streamed in (`assets`).
- * - `panel`: what the panel needs besides the engine: holding the streamed assets, decoding
- *   and encoding images, the interpolated sequence and the edit transfer to full resolution.
+ * - `panel`: what the panel needs besides the engine: holding the streamed assets (and handing
+ *   a pack's files back, for an engine hosted in the panel's own thread), decoding and encoding
+ *   images, and the edit transfer to full resolution. The transfer gets the frames rendered
+ *   already (the panel asks the engine for them, wherever it runs), not a spec to render.
  * Every request carries an id and is answered exactly once, with a result or an `error`.
  */
 import type { EngineRequest, EngineResponse } from '../../engine/worker/protocol';
 import type { FrameMapping } from '../../engine/image/frame';
-import type { LatentSpec } from '../../engine/pack/pack-types';
 import type { Stroke } from '../../engine/brushes/strokes';
 
 export interface WorkerCapabilities {
-  /** A WebGPU adapter answered in the worker (where the engine runs). */
+  /**
+   * A WebGPU adapter answered in the worker. In `srcdoc` hosting the panel is a secure context
+   * with WebGPU but its Blob worker is not, so this is false there even where the panel has one.
+   */
   webgpu: boolean;
   offscreenCanvas: boolean;
   wasmSimd: boolean;
@@ -26,13 +30,10 @@ export interface Rgba {
   data: Uint8ClampedArray;
 }
 
-/** Interpolation from the projection to a chosen latent, in the pack's latent layout. */
-export interface SequenceSpec {
-  latent: LatentSpec;
-  from: Float32Array;
-  to: Float32Array;
-  frames: number;
-  mode: 'linear' | 'slerp';
+/** A pack's files and the ORT wasm, as an engine `init` carries them. */
+export interface PackFiles {
+  packFiles: Record<string, Uint8Array>;
+  wasmBinary?: Uint8Array;
 }
 
 export type PanelRequest =
@@ -40,9 +41,14 @@ export type PanelRequest =
   | { id: number; type: 'assets'; assets: Record<string, Uint8Array> }
   | { id: number; type: 'decode'; bytes: Uint8Array; mime: string }
   | { id: number; type: 'roundtrip'; bytes: Uint8Array; mime: string }
-  | { id: number; type: 'sequence'; spec: SequenceSpec }
+  /** Copies of a streamed pack's files and the ORT wasm (the worker keeps its own). */
+  | { id: number; type: 'pack-files'; packId: string }
   | {
-      id: number; type: 'transfer'; spec: SequenceSpec; bytes: Uint8Array; mime: string; mapping: FrameMapping;
+      id: number; type: 'transfer';
+      /** The sequence's frames G(z_k), k = 0 … frames − 1, RGBA frames × R × R × 4 (R = mapping.resolution). */
+      images: Uint8ClampedArray;
+      frames: number;
+      bytes: Uint8Array; mime: string; mapping: FrameMapping;
       pixelRange: [number, number]; allFrames: boolean;
       /** The strokes of a stroke edit: the change is confined to the region they painted (none: the whole layer). */
       strokes: Stroke[];
@@ -59,7 +65,7 @@ export type PanelResponse =
   | { id: number; type: 'assets'; names: string[]; bytes: number }
   | { id: number; type: 'decoded'; image: Rgba }
   | { id: number; type: 'roundtrip'; bytes: Uint8Array; width: number; height: number }
-  | { id: number; type: 'sequence'; latents: Float32Array; images: Uint8ClampedArray }
+  | ({ id: number; type: 'pack-files' } & PackFiles)
   | { id: number; type: 'progress'; fraction: number; phase: string }
   | { id: number; type: 'transferred'; final: EncodedImage; frames: EncodedImage[] }
   | { id: number; type: 'error'; message: string };
@@ -71,7 +77,7 @@ interface AnswerType {
   assets: 'assets';
   decode: 'decoded';
   roundtrip: 'roundtrip';
-  sequence: 'sequence';
+  'pack-files': 'pack-files';
   transfer: 'transferred';
 }
 

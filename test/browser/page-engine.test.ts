@@ -1,0 +1,131 @@
+/**
+ * Where the engine runs, in Chromium with its software WebGPU adapter (`--enable-unsafe-webgpu`,
+ * SwiftShader), against the playground:
+ * - `?host=srcdoc`: the panel is a secure context with an adapter, its classic Blob worker is not
+ *   (no `navigator.gpu`), so the panel hosts the engine itself, on WebGPU: the badge says WebGPU,
+ *   a projection completes with an error close to the same projection on wasm, a stroke's
+ *   candidates settle and Apply writes a layer (its frames rendered by the panel's engine, carried
+ *   over by the worker's transfer job), and the panel keeps drawing frames while the GPU works;
+ * - `?host=data`: no secure context, no WebGPU anywhere: wasm in the worker, as before.
+ * SwiftShader is slow (a projection of the real pack takes minutes), so both run on "quick", the
+ * fixture pack with fewer projection iterations and edit steps.
+ */
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Frame, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { drawOnCanvas, panelFrame, ROOT, scene, startEnv, stopEnv, waitForLayers, type Env } from './panel-helpers';
+
+const QUICK = 'quick';
+let env: Env;
+let packs: string;
+const projected: Partial<Record<'data' | 'srcdoc', { error: number; ms: number }>> = {};
+
+beforeAll(async () => {
+  // The tiny fixture pack as "quick": 12 projection iterations from 2 starts, 4 edit steps.
+  packs = mkdtempSync(join(tmpdir(), 'manifold-quick-'));
+  const tiny = join(ROOT, 'test', 'fixtures', 'packs', 'tiny');
+  mkdirSync(join(packs, QUICK));
+  for (const f of readdirSync(tiny)) copyFileSync(join(tiny, f), join(packs, QUICK, f));
+  const pack = JSON.parse(readFileSync(join(tiny, 'pack.json'), 'utf8'));
+  pack.id = QUICK;
+  pack.title = 'Test fixture, quick';
+  pack.defaults.project = { ...pack.defaults.project, iterations: 12, starts: 2 };
+  pack.defaults.edit = { ...pack.defaults.edit, steps: 4 };
+  writeFileSync(join(packs, QUICK, 'pack.json'), JSON.stringify(pack, null, 2));
+  env = await startEnv('manifold-page-engine', { webgpu: true, packDirs: [packs] });
+}, 300_000);
+afterAll(async () => {
+  await stopEnv(env);
+  rmSync(packs, { recursive: true, force: true });
+});
+
+async function openPanel(hosting: 'data' | 'srcdoc', errors: string[]): Promise<{ page: Page; panel: Frame }> {
+  const page = await env.browser.newPage({ viewport: { width: 1280, height: 800 } });
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`${env.url}?host=${hosting}`);
+  const panel = await panelFrame(page);
+  await panel.waitForSelector('[data-testid=assets][data-engine=ready]', { timeout: 120_000 });
+  // The quick pack (the build also ships the default one, which the panel starts first).
+  await panel.selectOption('[data-testid=pack-picker]', QUICK);
+  await panel.waitForSelector('[data-testid=caps][data-backend]:not([data-backend=""])', { timeout: 60_000 });
+  await panel.waitForSelector('[data-testid=assets][data-engine=ready]', { timeout: 60_000 });
+  return { page, panel };
+}
+
+const badge = async (panel: Frame) => {
+  const el = (await panel.$('[data-testid=caps]'))!;
+  return { backend: await el.getAttribute('data-backend'), host: await el.getAttribute('data-host'), webgpu: await el.getAttribute('data-webgpu'), label: await el.textContent() };
+};
+
+async function projectAda(page: Page, panel: Frame, hosting: 'data' | 'srcdoc'): Promise<number> {
+  await page.click('.layer[data-name="Ada"]');
+  await panel.waitForSelector('[data-testid=project]:not([disabled])', { timeout: 60_000 });
+  const t0 = Date.now();
+  await panel.click('[data-testid=project]');
+  await panel.waitForSelector('[data-testid=edit-canvas]', { timeout: 120_000 });
+  const error = Number(await panel.getAttribute('[data-testid=projection-error]', 'data-error'));
+  projected[hosting] = { error, ms: Date.now() - t0 };
+  return error;
+}
+
+describe('engine placement in the playground (Chromium with a software WebGPU adapter)', () => {
+  // data first: its (fast) wasm projection is the reference for the WebGPU one.
+  it('data: no WebGPU anywhere, so the engine runs on wasm in the worker', async () => {
+    const errors: string[] = [];
+    const { page, panel } = await openPanel('data', errors);
+    expect(await badge(panel)).toMatchObject({ backend: 'wasm', host: 'worker', webgpu: 'absent', label: 'CPU' });
+    const error = await projectAda(page, panel, 'data');
+    expect(error).toBeGreaterThan(0);
+    expect(Number.isFinite(error)).toBe(true);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 120_000);
+
+  it('srcdoc: only the panel has WebGPU, so it hosts the engine on WebGPU; project, edit and apply work', async () => {
+    const errors: string[] = [];
+    const { page, panel } = await openPanel('srcdoc', errors);
+    const b = await badge(panel);
+    if (b.webgpu !== 'adapter') {
+      console.warn(`no WebGPU adapter in this Chromium's srcdoc panel (${b.webgpu}): nothing to host in the panel`);
+      expect(b).toMatchObject({ backend: 'wasm', host: 'worker' });
+      return;
+    }
+    expect(b).toMatchObject({ backend: 'webgpu', host: 'page', label: 'WebGPU' });
+    // The worker itself has no WebGPU (not a secure context): that is why the panel hosts it.
+    const worker = page.workers().find((w) => w.url().startsWith('blob:'))!;
+    expect(await worker.evaluate(() => ({ secure: self.isSecureContext, gpu: 'gpu' in navigator }))).toEqual({ secure: false, gpu: false });
+
+    // The panel keeps drawing while the GPU projects: the longest gap between animation frames.
+    await panel.evaluate(() => {
+      const w = window as unknown as { maxGap: number; last: number };
+      w.maxGap = 0;
+      w.last = performance.now();
+      const tick = (t: number) => { w.maxGap = Math.max(w.maxGap, t - w.last); w.last = t; requestAnimationFrame(tick); };
+      requestAnimationFrame(tick);
+    });
+    const error = await projectAda(page, panel, 'srcdoc');
+    const maxGap = await panel.evaluate(() => (window as unknown as { maxGap: number }).maxGap);
+    const ref = projected.data?.error;
+    console.log(`[page engine] WebGPU (SwiftShader) projection in ${projected.srcdoc!.ms} ms, error ${error.toFixed(5)}; wasm in the worker: ${projected.data?.ms} ms, error ${ref?.toFixed(5)}; longest frame gap while projecting ${Math.round(maxGap)} ms`);
+    expect(error).toBeGreaterThan(0);
+    if (ref !== undefined) expect(Math.abs(error - ref)).toBeLessThan(0.02 * ref + 1e-3);
+    expect(maxGap).toBeLessThan(2000);
+
+    // A stroke: candidates from the panel's engine settle; Apply renders the frames there and
+    // the worker carries the change over to the layer.
+    const before = await scene(page);
+    await drawOnCanvas(page, panel, [[0.36, 0.17], [0.5, 0.14], [0.64, 0.17]]);
+    await panel.waitForSelector('[data-testid=candidates][data-final=true]', { timeout: 120_000 });
+    expect(await panel.getAttribute('[data-testid=candidates]', 'data-count')).toBe('16'); // a GPU computes them
+    await panel.waitForSelector('[data-testid=apply]:not([disabled])');
+    await panel.click('[data-testid=apply]');
+    await panel.waitForSelector('[data-testid=status][data-status=done]', { timeout: 120_000 });
+    const after = await waitForLayers(page, before.layers.length + 1);
+    expect(after.layers.find((l) => !before.layers.some((o) => o.id === l.id))?.name).toBe('Ada · Manifold');
+    expect(await badge(panel)).toMatchObject({ backend: 'webgpu', host: 'page' });
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 180_000);
+});
