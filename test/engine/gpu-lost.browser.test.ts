@@ -6,25 +6,14 @@
  * an `execution-provider` notice (id 0) says so; the next edit runs too. Skipped where there is no
  * Chromium, and passes with a warning where Chromium has no WebGPU adapter.
  */
-import { createServer, type Server } from 'node:http';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import * as esbuild from 'esbuild';
+import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { CHROMIUM_PATH, launchChromium } from '../browser/chromium.js';
-import { PACK_DIR } from './pack-dir.js';
+import { CHROMIUM_PATH } from '../browser/chromium.js';
+import { PAGE_PRELUDE, startWorkerPageAsync, type WorkerPage } from './worker-page.js';
 
-const ORT_WASM = 'node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.asyncify.wasm';
-const PACK_FILES = ['pack.json', 'weights.bin', 'generator.onnx', 'encoder.onnx', 'edit_step.onnx', 'project_step.onnx'];
 
 const PAGE_SCRIPT = `(async () => {
-  const get = async (u) => new Uint8Array(await (await fetch(u)).arrayBuffer());
-  const packFiles = {};
-  for (const n of ${JSON.stringify(PACK_FILES)}) packFiles[n] = await get('/pack/' + n);
-  const wasmBinary = await get('/ort.wasm');
-  const url = URL.createObjectURL(new Blob([await (await fetch('/worker.js')).text()], { type: 'text/javascript' }));
-  const adapter = navigator.gpu ? await navigator.gpu.requestAdapter() : null;
+${PAGE_PRELUDE}
   const out = { adapter: !!adapter };
   if (!adapter) return out;
   const strokes = [
@@ -73,31 +62,15 @@ const PAGE_SCRIPT = `(async () => {
 })()`;
 
 describe.skipIf(!existsSync(CHROMIUM_PATH))('engine in a Chromium worker: the WebGPU device is destroyed mid-edit', () => {
-  let server: Server;
-  let browser: Browser;
-  let port = 0;
+  let env: WorkerPage;
   beforeAll(async () => {
-    const bundle = await esbuild.build({
-      entryPoints: ['test/engine/gpu-lost-worker.ts'], bundle: true, write: false, format: 'iife', platform: 'browser', target: 'es2022',
-      alias: { 'onnxruntime-web': 'onnxruntime-web/webgpu' },
-    });
-    const files = new Map<string, Uint8Array>([['/worker.js', bundle.outputFiles[0]!.contents], ['/ort.wasm', readFileSync(ORT_WASM)]]);
-    for (const f of PACK_FILES) files.set('/pack/' + f, readFileSync(join(PACK_DIR, f)));
-    server = createServer((req, res) => {
-      if (req.url === '/') { res.setHeader('content-type', 'text/html'); res.end('<!doctype html><title>engine</title>'); return; }
-      const body = files.get(req.url ?? '');
-      res.statusCode = body ? 200 : 404;
-      res.end(body ?? '');
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    port = (server.address() as { port: number }).port;
-    browser = await launchChromium();
+    env = await startWorkerPageAsync({ entryPoints: ['test/engine/gpu-lost-worker.ts'], });
   }, 120_000);
-  afterAll(async () => { await browser?.close(); server?.close(); });
+  afterAll(async () => { await env?.close(); });
 
   it('the edit finishes on wasm, close to the same edit on wasm throughout, and the client is told', async () => {
-    const page = await browser.newPage();
-    await page.goto(`http://127.0.0.1:${port}/`);
+    const page = await env.browser.newPage();
+    await page.goto(env.url);
     type Run = { ep?: string; destroyed?: boolean | null; notices?: Array<Record<string, unknown>>; ms?: number; final?: { step?: number; z?: number[]; loss?: number[]; error?: string }; again?: unknown; error?: string };
     const out = (await page.evaluate(PAGE_SCRIPT)) as { adapter: boolean; wasm?: Run; webgpu?: Run };
     if (!out.adapter) { console.warn('no WebGPU adapter in this Chromium: nothing to lose'); return; }

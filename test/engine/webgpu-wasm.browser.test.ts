@@ -4,26 +4,15 @@
  * (installEngineWorker), onnxruntime-web's WebGPU build with its wasm bytes passed in, the pack
  * files sent by message. Skipped where there is no Chromium.
  */
-import { createServer, type Server } from 'node:http';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import * as esbuild from 'esbuild';
+import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { CHROMIUM_PATH, launchChromium } from '../browser/chromium.js';
-import { PACK_DIR } from './pack-dir.js';
+import { CHROMIUM_PATH } from '../browser/chromium.js';
+import { PAGE_PRELUDE, startWorkerPageAsync, type WorkerPage } from './worker-page.js';
 
-const ORT_WASM = 'node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.asyncify.wasm';
-const PACK_FILES = ['pack.json', 'weights.bin', 'generator.onnx', 'encoder.onnx', 'edit_step.onnx', 'project_step.onnx'];
 
 /** Runs in the page (a string, so no transpiler helpers leak in): one worker per EP, the same edit. */
 const PAGE_SCRIPT = `(async () => {
-  const get = async (u) => new Uint8Array(await (await fetch(u)).arrayBuffer());
-  const packFiles = {};
-  for (const n of ${JSON.stringify(PACK_FILES)}) packFiles[n] = await get('/pack/' + n);
-  const wasmBinary = await get('/ort.wasm');
-  const url = URL.createObjectURL(new Blob([await (await fetch('/worker.js')).text()], { type: 'text/javascript' }));
-  const adapter = navigator.gpu ? await navigator.gpu.requestAdapter() : null;
+${PAGE_PRELUDE}
   const out = { adapter: !!adapter };
   for (const ep of ['wasm', 'webgpu']) {
     if (ep === 'webgpu' && !adapter) continue;
@@ -59,33 +48,16 @@ const PAGE_SCRIPT = `(async () => {
 })()`;
 
 describe.skipIf(!existsSync(CHROMIUM_PATH))('engine in a Chromium worker: WebGPU vs wasm', () => {
-  let server: Server;
-  let browser: Browser;
-  let port = 0;
+  let env: WorkerPage;
   beforeAll(async () => {
-    const bundle = await esbuild.build({
-      entryPoints: ['engine/worker/install-engine-worker.ts'], bundle: true, write: false, format: 'iife', platform: 'browser', target: 'es2022',
-      // The panel ships onnxruntime-web's WebGPU build (WebGPU + wasm EPs, asyncify wasm): use the same here.
-      alias: { 'onnxruntime-web': 'onnxruntime-web/webgpu' },
-      globalName: 'ManifoldEngineWorker', footer: { js: 'ManifoldEngineWorker.installEngineWorker(self);' },
-    });
-    const files = new Map<string, Uint8Array>([['/worker.js', bundle.outputFiles[0]!.contents], ['/ort.wasm', readFileSync(ORT_WASM)]]);
-    for (const f of PACK_FILES) files.set('/pack/' + f, readFileSync(join(PACK_DIR, f)));
-    server = createServer((req, res) => {
-      if (req.url === '/') { res.setHeader('content-type', 'text/html'); res.end('<!doctype html><title>engine</title>'); return; }
-      const body = files.get(req.url ?? '');
-      res.statusCode = body ? 200 : 404;
-      res.end(body ?? '');
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r)); // http://127.0.0.1 is a secure context: WebGPU allowed
-    port = (server.address() as { port: number }).port;
-    browser = await launchChromium();
+    env = await startWorkerPageAsync({ entryPoints: ['engine/worker/install-engine-worker.ts'],
+      globalName: 'ManifoldEngineWorker', footer: { js: 'ManifoldEngineWorker.installEngineWorker(self);' }, });
   }, 120_000);
-  afterAll(async () => { await browser?.close(); server?.close(); });
+  afterAll(async () => { await env?.close(); });
 
   it('gives the same candidates within 1e-3', async () => {
-    const page = await browser.newPage();
-    await page.goto(`http://127.0.0.1:${port}/`);
+    const page = await env.browser.newPage();
+    await page.goto(env.url);
     const out = (await page.evaluate(PAGE_SCRIPT)) as Record<string, { ep?: string; z?: number[]; loss?: number[]; images?: number[]; error?: string }> & { adapter: boolean };
     expect(out.wasm?.error).toBeUndefined();
     expect(out.wasm?.ep).toBe('wasm');
