@@ -49,8 +49,9 @@ async function openPanel(hosting: 'data' | 'srcdoc', errors: string[]): Promise<
   await panel.waitForSelector('[data-testid=assets][data-engine=ready]', { timeout: 120_000 });
   // The quick pack (the build also ships the default one, which the panel starts first).
   await panel.selectOption('[data-testid=pack-picker]', QUICK);
+  // wait for the quick pack's engine itself (not the default one's state just before the switch)
+  await panel.waitForSelector(`[data-testid=assets][data-engine=ready][data-pack="${QUICK}"]`, { timeout: 60_000 });
   await panel.waitForSelector('[data-testid=caps][data-backend]:not([data-backend=""])', { timeout: 60_000 });
-  await panel.waitForSelector('[data-testid=assets][data-engine=ready]', { timeout: 60_000 });
   return { page, panel };
 }
 

@@ -159,7 +159,7 @@ function Assets({ state }: { state: PanelState }) {
           : engine.pack ? `Model: ${engine.pack.title} · ${engine.pack.resolution}×${engine.pack.resolution} px`
             : engine.status === 'none' ? 'No model in this build' : engine.status === 'failed' ? 'The model did not start' : 'Runtime ready';
   return (
-    <div class="footer-line" data-testid="assets" data-status={assets.status} data-count={assets.received.length} data-engine={engine.status} title={engine.pack?.license}>
+    <div class="footer-line" data-testid="assets" data-status={assets.status} data-count={assets.received.length} data-engine={engine.status} data-pack={engine.pack?.id} title={engine.pack?.license}>
       {text}
     </div>
   );
