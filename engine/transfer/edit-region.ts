@@ -8,7 +8,9 @@
  * painted and near it: starting from the strokes, a flood fill over pixels whose change is at
  * least a fraction of the change under the strokes (the edit's own strength), no farther than a
  * brush's reach from the paint (entangled changes elsewhere — a shirt that changed colour with the
- * hair — are often just as strong, so strength alone cannot tell them apart), then a feathered rim. Outside the
+ * hair — are often just as strong, so strength alone cannot tell them apart), then a feathered rim.
+ * A recolouring edit (colour strokes only) also keeps to the layer's colours under the paint
+ * (colourAffinity): the shirt, not the background the generator drew it over. Outside the
  * region the layer is left exactly as it was. Edits without strokes (code sliders) are global by
  * intent and are not confined (no region).
  */
