@@ -523,8 +523,12 @@ export function createController(store: Store, worker: Compute, host: Pick<HostB
       const results: ResultImage[] = [];
       for (let t = 0; t < targets.length; t++) {
         const z = candidateLatent(candidates, targets[t]);
-        // The frames come from the engine (wherever it runs); the worker carries them to the layer's resolution.
-        const seq = await renderSequenceAsync(pack, edit.projection.z, z, frames);
+        // The frames come from the engine (wherever it runs), or are the slider's when it already
+        // shows this sequence (a copy: the worker takes the buffer); the worker carries them to the layer.
+        const shown = edit.sequence;
+        const seq = shown && shown.target === targets[t] && shown.frames === frames
+          ? { latents: shown.latents, images: shown.images.slice() }
+          : await renderSequenceAsync(pack, edit.projection.z, z, frames);
         const r = await worker.request(
           { type: 'transfer', images: seq.images, frames, bytes: edit.bytes.slice(), mime: edit.mime, mapping: edit.projection.mapping, pixelRange: [-1, 1], allFrames: variant === 'sequence', strokes: localStrokes },
           { transfer: [seq.images.buffer as ArrayBuffer], onProgress: (f) => store.dispatch({ type: 'apply-progress', requestId, fraction: (t + f) / targets.length }) },
