@@ -143,6 +143,8 @@ for (const hosting of ['data', 'srcdoc'] as const) {
       // 6b. apply the whole sequence: ONE new frame beside the source, its 16 frames side by side (Frame 00 the original)
       await panel.selectOption('[data-testid=variant]', 'sequence');
       await panel.waitForSelector('[data-testid=apply]:not([disabled])');
+      // the panel re-renders after the variant change: wait for the label (up to 10 s), then check it
+      await panel.waitForFunction(() => document.querySelector('[data-testid=apply]')?.textContent === 'Apply 16', null, { timeout: 10_000 }).catch(() => undefined);
       expect(await panel.textContent('[data-testid=apply]')).toBe('Apply 16');
       await panel.click('[data-testid=apply]');
       const withSequence = await waitForLayers(page, before.layers.length + 2);
