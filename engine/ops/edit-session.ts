@@ -5,6 +5,7 @@ import { BoxAdam } from '../optim/adam.js';
 import { rasterizeStrokes, type RasterizeOptions } from '../brushes/rasterize.js';
 import { validateStroke, type Constraints, type Stroke } from '../brushes/strokes.js';
 import { rankCandidates } from './rank.js';
+import { findCategorySwitchesAsync } from './category-search.js';
 import { yieldToEventLoopAsync } from './yield-to-event-loop.js';
 
 export interface EditOptions {
@@ -24,6 +25,12 @@ export interface EditOptions {
   keepBest?: number;
   /** Least time between streamed updates, ms (default 33: display rate). 0 streams every step. */
   streamIntervalMs?: number;
+  /**
+   * When the strokes change, also try every single categorical switch of the current best latent and
+   * start up to half the batch from those that meet the strokes better (default true). Adam cannot move
+   * a categorical code, so without it a stroke cannot reach what a code decides.
+   */
+  categorySearch?: boolean;
   rasterize?: RasterizeOptions;
   onUpdate?: (u: CandidateUpdate) => void;
 }
@@ -43,7 +50,7 @@ export interface CandidateUpdate {
   images: Float32Array;
 }
 
-type Resolved = Required<Pick<EditOptions, 'candidates' | 'steps' | 'lr' | 'jitter' | 'colorWeight' | 'edgeWeight' | 'smoothWeight' | 'seed' | 'keepFactor' | 'keepBest' | 'streamIntervalMs'>>;
+type Resolved = Required<Pick<EditOptions, 'candidates' | 'steps' | 'lr' | 'jitter' | 'colorWeight' | 'edgeWeight' | 'smoothWeight' | 'seed' | 'keepFactor' | 'keepBest' | 'streamIntervalMs' | 'categorySearch'>>;
 
 const superseded = (): DOMException => new DOMException('edit superseded or cancelled', 'AbortError');
 const now = (): number => (globalThis.performance ?? Date).now();
@@ -78,7 +85,7 @@ export class EditSession {
       jitter: options.jitter ?? d.jitter, colorWeight: options.colorWeight ?? d.colorWeight,
       edgeWeight: options.edgeWeight ?? d.edgeWeight, smoothWeight: options.smoothWeight ?? d.smoothWeight,
       seed: options.seed ?? 0, keepFactor: options.keepFactor ?? 2, keepBest: options.keepBest ?? 8,
-      streamIntervalMs: options.streamIntervalMs ?? 33,
+      streamIntervalMs: options.streamIntervalMs ?? 33, categorySearch: options.categorySearch ?? true,
     };
     const o = this.opts;
     if (!Number.isInteger(o.candidates) || o.candidates < 1 || o.candidates > 64) throw new Error(`edit: candidates must be an integer in [1, 64], got ${o.candidates}`);
@@ -247,8 +254,10 @@ export class EditSession {
       }
       return this.emit({ step: 0, steps: 0, done: true, loss, terms, images, z: Float32Array.from(this.zb), order: [] });
     }
+    const fresh = !this.inputs;
     if (!this.inputs) this.inputs = model.editInputs(this.constraints!, this.z0, [opts.colorWeight, opts.edgeWeight, opts.smoothWeight]);
     const inputs = this.inputs;
+    if (fresh && opts.categorySearch) await this.seedSwitchesAsync(inputs, signal);
     this.adam.reset();
     let lastEmit = -Infinity;
     let r: StepResult | null = null;
@@ -267,6 +276,15 @@ export class EditSession {
       this.adam.step(this.zb, r.grad, L, layout.free, layout.lower, layout.upper);
     }
     throw new Error('unreachable');
+  }
+
+  /** New strokes: the last half of the batch restarts from the categorical switches that meet them better. */
+  private async seedSwitchesAsync(inputs: EditInputs, signal: AbortSignal): Promise<void> {
+    const { L } = this.model;
+    const B = this.opts.candidates;
+    const best = this.last && this.last.order.length > 0 ? this.last.z.slice(this.last.order[0]! * L, (this.last.order[0]! + 1) * L) : this.z0;
+    const seeds = await findCategorySwitchesAsync(this.model, best, inputs, Math.floor(B / 2), B, signal);
+    seeds.forEach((s, i) => this.zb.set(s.z, (B - 1 - i) * L));
   }
 
   private emit(u: CandidateUpdate): CandidateUpdate {

@@ -12,15 +12,15 @@ export const DATASET_STYLE = {
   backgroundColor: ['b6e3f4', 'c0aede', 'd1d4f9', 'ffd5dc', 'ffdfbf'],
 };
 
-export function avatarSvg(seed: string): { svg: string; attrs: Record<string, unknown> } {
-  const avatar = createAvatar(personas, { seed, backgroundColor: DATASET_STYLE.backgroundColor });
+export function avatarSvg(seed: string, backgroundColor: string[] = DATASET_STYLE.backgroundColor): { svg: string; attrs: Record<string, unknown> } {
+  const avatar = createAvatar(personas, { seed, backgroundColor });
   const { svg, extra } = avatar.toJson();
   return { svg, attrs: extra as Record<string, unknown> };
 }
 
 /** Renders `seed` at size×size; returns RGB bytes (the backgrounds are opaque). */
-export function renderAvatar(seed: string, size: number): { rgb: Uint8Array; rgba: Uint8Array; attrs: Record<string, unknown> } {
-  const { svg, attrs } = avatarSvg(seed);
+export function renderAvatar(seed: string, size: number, backgroundColor?: string[]): { rgb: Uint8Array; rgba: Uint8Array; attrs: Record<string, unknown> } {
+  const { svg, attrs } = avatarSvg(seed, backgroundColor);
   const png = new Resvg(svg, { fitTo: { mode: 'width', value: size } }).render();
   const rgba = new Uint8Array(png.pixels);
   const rgb = new Uint8Array(size * size * 3);

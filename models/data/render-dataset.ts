@@ -2,7 +2,10 @@
  * Renders the training set: DiceBear "personas" avatars at 64×64 RGB from
  * deterministic seeds, with the attributes DiceBear chose for each.
  *
- *   npm run dataset -- [--train 30000] [--heldout 512] [--out data/avatars]
+ *   npm run dataset -- [--train 30000] [--heldout 512] [--out data/avatars] [--backgrounds b6e3f4,…,ffffff]
+ *
+ * --backgrounds replaces the style's five pastel backgrounds (v2 adds white: designers'
+ * layers are often on white, and a generator that never saw white cannot project them).
  *
  * Output (git-ignored): <split>.u8 (N×64×64×3 bytes, row-major RGB) and
  * <split>.jsonl (one {index, seed, attrs} per image, same order).
@@ -27,17 +30,17 @@ function argValue(name: string, fallback: string): string {
 }
 
 /** Child side: render seeds [start, end) of a split and send each image to the parent. */
-async function child(split: string, start: number, end: number, size: number): Promise<void> {
+async function child(split: string, start: number, end: number, size: number, backgrounds: string[] | undefined): Promise<void> {
   for (let i = start; i < end; i++) {
     const seed = `${split}-${i}`;
-    const { rgb, attrs } = renderAvatar(seed, size);
+    const { rgb, attrs } = renderAvatar(seed, size, backgrounds);
     process.send!({ kind: 'image', image: { index: i, seed, attrs, rgb: Buffer.from(rgb).toString('base64') } } satisfies ChildMsg);
   }
   process.send!({ kind: 'done' } satisfies ChildMsg);
 }
 
 /** Parent side: renders one split with `workers` children, in seed order, skipping crashing seeds. */
-async function renderSplit(outDir: string, split: string, count: number, size: number, workers: number): Promise<void> {
+async function renderSplit(outDir: string, split: string, count: number, size: number, workers: number, backgrounds: string): Promise<void> {
   const per = Math.ceil(count / workers);
   const results: (Rendered | null)[] = new Array(count).fill(null);
   const skipped: number[] = [];
@@ -45,7 +48,7 @@ async function renderSplit(outDir: string, split: string, count: number, size: n
     new Promise((done) => {
       if (start >= end) return done();
       let next = start;
-      const proc = fork(here, ['--child', split, String(start), String(end), String(size)], { execArgv: process.execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+      const proc = fork(here, ['--child', split, String(start), String(end), String(size), backgrounds], { execArgv: process.execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
       let finished = false;
       proc.on('message', (m: ChildMsg) => {
         if (m.kind === 'image') { results[m.image.index] = m.image; next = m.image.index + 1; }
@@ -80,19 +83,20 @@ async function renderSplit(outDir: string, split: string, count: number, size: n
 
 async function main(): Promise<void> {
   if (process.argv[2] === '--child') {
-    const [, , , split, start, end, size] = process.argv;
-    return child(split, Number(start), Number(end), Number(size));
+    const [, , , split, start, end, size, backgrounds] = process.argv;
+    return child(split, Number(start), Number(end), Number(size), backgrounds ? backgrounds.split(',') : undefined);
   }
   const outDir = resolve(argValue('out', 'data/avatars'));
   const train = Number(argValue('train', '30000'));
   const heldout = Number(argValue('heldout', '512'));
   const size = Number(argValue('size', '64'));
   const workers = Number(argValue('workers', '2'));
+  const backgrounds = argValue('backgrounds', DATASET_STYLE.backgroundColor.join(','));
   mkdirSync(outDir, { recursive: true });
   const t0 = Date.now();
-  await renderSplit(outDir, 'heldout', heldout, size, workers);
-  await renderSplit(outDir, 'train', train, size, workers);
-  writeFileSync(join(outDir, 'meta.json'), JSON.stringify({ style: DATASET_STYLE, size, channels: 3, train, heldout, seconds: (Date.now() - t0) / 1000 }, null, 2));
+  await renderSplit(outDir, 'heldout', heldout, size, workers, backgrounds);
+  await renderSplit(outDir, 'train', train, size, workers, backgrounds);
+  writeFileSync(join(outDir, 'meta.json'), JSON.stringify({ style: { ...DATASET_STYLE, backgroundColor: backgrounds.split(',') }, size, channels: 3, train, heldout, seconds: (Date.now() - t0) / 1000 }, null, 2));
 }
 
 void main();

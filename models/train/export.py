@@ -33,6 +33,7 @@ def parse_args(argv=None):
     p.add_argument("--title", default=None, help="human title")
     p.add_argument("--meta", default=None, help="JSON with code names/labels, defaults and evidence to merge into pack.json")
     p.add_argument("--feature-depth", type=int, default=3, help="discriminator blocks used as the feature network")
+    p.add_argument("--data", default=None, help="dataset of a v2 run (its labels give the code sampler; default: the run's)")
     return p.parse_args(argv)
 
 
@@ -53,12 +54,20 @@ def load_nets(args):
                 n(torch.rand(16, 3, 64, 64) * 2 - 1)
         prov = dict(data="none: random weights (test fixture)", imagesSeen=0, trainMinutes=0)
         return lay, G.eval(), D.eval(), P.eval(), prov
-    ck = torch.load(os.path.join(args.run, "ckpt.pt"), map_location="cpu")
-    lay = LatentLayout(**ck["layout"])
-    a = ck["args"]
-    G, D = Generator(lay.size, a["ngf"]), Discriminator(lay, a["ndf"])
-    G.load_state_dict(ck["G_ema"]); D.load_state_dict(ck["D"])
-    standing_stats(G, lay, batches=16, batch=128)
+    v2 = os.path.exists(os.path.join(args.run, "state.pt.xz"))
+    if v2:   # a semi-supervised v2 run (train_semisup.py): named codes from attributes.py
+        import train_semisup as ts
+        t = ts.load_trained(args.run, args.data)
+        lay, G, D, a, st = t["layout"], t["G"], t["D"], vars(t["args"]), t["state"]
+        codes = ts.pack_codes(lay, t["n_sup"])
+    else:
+        ck = torch.load(os.path.join(args.run, "ckpt.pt"), map_location="cpu")
+        lay = LatentLayout(**ck["layout"])
+        a = ck["args"]
+        G, D = Generator(lay.size, a["ngf"]), Discriminator(lay, a["ndf"])
+        G.load_state_dict(ck["G_ema"]); D.load_state_dict(ck["D"])
+        standing_stats(G, lay, batches=16, batch=128)
+        st, codes = ck["state"], None
     P = Encoder(lay, a["ndf"])
     enc_path = os.path.join(args.run, "encoder.pt")
     enc_info = {}
@@ -75,11 +84,18 @@ def load_nets(args):
             lines = f.read().strip().splitlines()
         if lines:
             last = json.loads(lines[-1])
-    st = ck["state"]
+    if last.get("kind") == "metrics":   # v2 logs interleave the judge's metrics; losses are on train lines
+        with open(log) as f:
+            rows = [json.loads(line) for line in f if line.strip()]
+        last = next((r for r in reversed(rows) if r.get("kind", "train") == "train"), {})
+    option_keys = ("ngf", "ndf", "batch", "lr_g", "lr_d", "beta1", "lambda_cat", "lambda_cont", "ema_kimg",
+                   "loss", "norm", "projection", "augment", "lambda_sup", "lambda_mi", "uniform_codes")
     prov = dict(imagesSeen=st["images"], trainMinutes=round(st["seconds"] / 60, 1), steps=st["step"],
-                finalLosses={k: round(last[k], 4) for k in ("loss_d", "loss_g", "mi_cat", "cat_acc", "mi_cont") if k in last},
-                options={k: a[k] for k in ("ngf", "ndf", "batch", "lr_g", "lr_d", "beta1", "lambda_cat", "lambda_cont", "ema_kimg")},
+                finalLosses={k: round(last[k], 4) for k in ("loss_d", "loss_g", "mi_cat", "cat_acc", "mi_cont", "sup_cat", "q_acc_real", "q_acc_fake") if k in last},
+                options={k: a[k] for k in option_keys if k in a},
                 encoder=enc_info)
+    if codes:
+        prov["codes"] = codes
     return lay, G.eval(), D.eval(), P.eval(), prov
 
 
@@ -199,7 +215,7 @@ def main(argv=None):
         "resolution": R,
         "channels": 3,
         "pixelRange": [-1, 1],
-        "latent": {"size": L, "noise": {"offset": 0, "size": lay.noise, "range": [-1, 1]}, "codes": default_codes(lay)},
+        "latent": {"size": L, "noise": {"offset": 0, "size": lay.noise, "range": [-1, 1]}, "codes": prov.pop("codes", None) or default_codes(lay)},
         "hog": {"orientations": hog.o, "cellStride": hog.cell, "cells": R // hog.cell},
         "defaults": {
             "edit": {"colorWeight": 1, "edgeWeight": 0.2, "smoothWeight": 0.05, "lr": 0.1, "steps": 40, "candidates": 8, "jitter": 0.5},

@@ -13,7 +13,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from nets import Discriminator, Generator
+from nets import Discriminator, Generator, conv_blocks  # noqa: F401  (Discriminator: type of FoldedTrunk.D)
 
 
 def fold_bn(weight, bn, out_dim):
@@ -85,10 +85,11 @@ class FoldedGenerator(nn.Module):
 class FoldedTrunk(nn.Module):
     """The discriminator's first `depth` blocks with BN folded: the feature network F."""
 
-    def __init__(self, D: Discriminator, depth: int = 3):
+    def __init__(self, D, depth: int = 3):
         super().__init__()
-        t = D.trunk
-        blocks = [(t[0], None), (t[2], t[3]), (t[5], t[6]), (t[8], t[9])][:depth]
+        # (conv, BatchNorm or None) per block: v1's D has BatchNorm after blocks 2-4; v2's spectral-norm D
+        # has none (reading conv.weight in eval mode gives the normalised weight W / sigma).
+        blocks = conv_blocks(D.trunk)[:depth]
         ws, bs = [], []
         for conv, bn in blocks:
             w = conv.weight.detach()

@@ -119,7 +119,10 @@ class Encoder(nn.Module):
         return self.head(self.trunk(x).flatten(1))   # [B, L]
 
     def forward(self, x):
-        out = self.logits(x)
+        return self.squash(self.logits(x))
+
+    def squash(self, out):
+        """logits [B, L] -> latent: tanh on noise and continuous codes, softmax per categorical code."""
         lay = self.layout
         parts = [torch.tanh(out[:, : lay.noise])]
         o = lay.noise
@@ -156,3 +159,65 @@ def standing_stats(G: Generator, layout: LatentLayout, batches: int = 8, batch: 
     G.eval()
     for m in bns:
         m.momentum = 0.1
+
+
+class CondDiscriminator(nn.Module):
+    """The v2 discriminator: D's trunk (spectral norm or BatchNorm), a real/fake head with an
+    optional projection term per supervised code (Miyato & Koyama 2018), and a Q head that
+    predicts every code (categorical logits, continuous means) — trained on real labelled
+    images (semi-supervised InfoGAN) and on G's samples (InfoGAN's MI bound).
+
+    image [B, 3, 64, 64], codes (cat idx [B, n_cat], cont [B, n_cont]) ->
+    (logit [B], Q cat logits [B, sum(cat)], Q cont [B, n_cont]).
+    """
+
+    def __init__(self, layout: LatentLayout, ndf: int = 32, norm: str = "sn", projection: bool = True, supervised_cont: int = 0):
+        super().__init__()
+        self.layout, self.norm, self.projection = layout, norm, projection
+        c = [ndf, ndf * 2, ndf * 4, ndf * 8]
+        sn = nn.utils.parametrizations.spectral_norm if norm == "sn" else (lambda m: m)
+        layers = [sn(nn.Conv2d(3, c[0], 4, 2, 1, bias=True)), nn.LeakyReLU(0.2, True)]                   # 32x32
+        for i in range(1, 4):                                                                            # 16, 8, 4
+            if norm == "bn":
+                layers += [nn.Conv2d(c[i - 1], c[i], 4, 2, 1, bias=False), nn.BatchNorm2d(c[i]), nn.LeakyReLU(0.2, True)]
+            else:
+                layers += [sn(nn.Conv2d(c[i - 1], c[i], 4, 2, 1, bias=True)), nn.LeakyReLU(0.2, True)]
+        self.trunk = nn.Sequential(*layers)
+        self.d_head = sn(nn.Conv2d(c[3] + 1, 1, 4, 1, 0))
+        # Projection embeddings: one table per categorical code, one vector per supervised continuous code.
+        self.embeds = nn.ModuleList([sn(nn.Embedding(k, c[3])) for k in layout.categorical]) if projection else nn.ModuleList()
+        self.cont_embed = nn.Linear(supervised_cont, c[3], bias=False) if projection and supervised_cont else None
+        # Q: a 1x1 bottleneck keeps the 4x4 layout (where the hair is) at a quarter of the width.
+        self.q_head = nn.Sequential(
+            nn.Conv2d(c[3], 64, 1), nn.LeakyReLU(0.2, True), nn.Flatten(), nn.Linear(64 * 16, 192), nn.LeakyReLU(0.2, True),
+            nn.Linear(192, sum(layout.categorical) + layout.continuous),
+        )
+
+    def forward(self, x, cat_idx=None, cont=None):
+        h = self.trunk(x)                                                    # [B, 8ndf, 4, 4]
+        d = self.d_head(torch.cat([h, minibatch_std(h)], 1)).flatten()       # [B]
+        if self.projection and cat_idx is not None:
+            phi = h.sum([2, 3])                                              # [B, 8ndf]
+            for i, emb in enumerate(self.embeds):
+                d = d + (emb(cat_idx[:, i]) * phi).sum(1)
+            if self.cont_embed is not None and cont is not None:
+                d = d + (self.cont_embed(cont) * phi).sum(1)
+        q = self.q_head(h)                                                   # [B, K + C]
+        k = sum(self.layout.categorical)
+        return d, q[:, :k], q[:, k:]
+
+    def features(self, x, depth: int = 3):
+        """F(x) for the projection loss: the trunk up to block `depth`."""
+        per = 3 if self.norm == "bn" else 2
+        return self.trunk[: 2 + per * (depth - 1)](x)
+
+
+def conv_blocks(trunk: nn.Sequential):
+    """(conv, bn or None) per block of a D trunk, in order: what export folds into plain convolutions."""
+    mods = list(trunk)
+    out = []
+    for i, m in enumerate(mods):
+        if isinstance(m, nn.Conv2d):
+            bn = mods[i + 1] if i + 1 < len(mods) and isinstance(mods[i + 1], nn.BatchNorm2d) else None
+            out.append((m, bn))
+    return out

@@ -1,11 +1,16 @@
-"""The whole pack pipeline behind `npm run train`: GAN -> encoder -> evidence -> export.
-Every stage resumes or reuses what a previous invocation left in the run directory.
+"""The pack pipeline behind `npm run train`. Every stage resumes or reuses what an earlier
+invocation left, so the same command continues the same training on any machine.
 
-    npm run train -- --minutes 90 --encoder-minutes 15 --out models/personas64
-    npm run train -- --stages gan --minutes 30          # only (continue) the GAN
-    npm run train -- --dry-run                          # print the resolved options
+    npm run train                                   # v2: continue the committed run models/runs/personas64-v2
+    npm run train -- --minutes 30                   # ... for 30 minutes of GAN training
+    npm run train -- --stages metrics               # only score the current state with the judge
+    npm run train -- --recipe v1 --run runs/personas64 --stages gan,encoder,evidence,export   # the v1 pack's pipeline
+    npm run train -- --dry-run                      # print the commands
 
-Extra options after `--` that this script doesn't know are passed to train.py.
+v2 stages: data (render the labelled set if missing) -> judge (the attribute classifier,
+trained once, committed) -> gan (train_semisup.py; its compact state, log and grids live in
+the run folder, which is committed) -> metrics (judge_metrics.py, appended to the run's log)
+-> plot (log.png). Extra options after `--` that this script doesn't know go to the GAN trainer.
 """
 import argparse
 import os
@@ -13,39 +18,63 @@ import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
 PY = sys.executable
+V2_BACKGROUNDS = "b6e3f4,c0aede,d1d4f9,ffd5dc,ffdfbf,ffffff"   # DiceBear's five pastels + white
 
 
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--run", default="runs/personas64", help="run directory")
-    p.add_argument("--data", default="data/avatars", help="dataset folder (npm run dataset)")
-    p.add_argument("--out", default="models/personas64", help="pack directory to write")
+    p.add_argument("--recipe", choices=["v1", "v2"], default="v2", help="v2: semi-supervised InfoGAN with named codes")
+    p.add_argument("--run", default=None, help="run directory (v2 default: models/runs/personas64-v2, committed)")
+    p.add_argument("--data", default=None, help="dataset folder (v2 default: data/avatars-v2, rendered when missing)")
+    p.add_argument("--out", default="models/personas64", help="pack directory to write (v1 export)")
     p.add_argument("--title", default="Personas avatars, 64×64 (InfoGAN)")
-    p.add_argument("--stages", default="gan,encoder,evidence,export", help="comma-separated stages to run")
-    p.add_argument("--minutes", type=float, default=90, help="GAN training wall time for this invocation")
-    p.add_argument("--encoder-minutes", type=float, default=15, help="encoder training wall time")
+    p.add_argument("--stages", default=None, help="comma-separated stages (v2 default: data,judge,gan,metrics,plot)")
+    p.add_argument("--minutes", type=float, default=60, help="GAN training wall time for this invocation")
+    p.add_argument("--encoder-minutes", type=float, default=15, help="encoder training wall time (v1)")
+    p.add_argument("--judge", default="models/runs/judge", help="judge folder (v2)")
     p.add_argument("--dry-run", action="store_true")
     args, extra = p.parse_known_args()
-    stages = args.stages.split(",")
-    cmds = {
-        "gan": [PY, os.path.join(HERE, "train.py"), "--run", args.run, "--data", args.data, "--minutes", str(args.minutes)] + extra,
-        "encoder": [PY, os.path.join(HERE, "train_encoder.py"), "--run", args.run, "--data", args.data, "--minutes", str(args.encoder_minutes)],
-        "evidence": [PY, os.path.join(HERE, "evidence.py"), "--run", args.run, "--data", args.data, "--out", os.path.join(args.out, "evidence")],
-        "export": [PY, os.path.join(HERE, "export.py"), "--run", args.run, "--out", args.out, "--title", args.title,
-                   "--meta", os.path.join(args.out, "evidence", "meta.json")],
-    }
+    os.chdir(ROOT)
+    if args.recipe == "v2":
+        run = args.run or "models/runs/personas64-v2"
+        data = args.data or "data/avatars-v2"
+        stages = (args.stages or "data,judge,gan,metrics,plot").split(",")
+        judge_pt = os.path.join(args.judge, "judge.pt")
+        cmds = {
+            "data": None if os.path.exists(os.path.join(data, "train.u8")) else
+            ["npx", "tsx", "models/data/render-dataset.ts", "--train", "40000", "--heldout", "1024", "--out", data, "--backgrounds", V2_BACKGROUNDS],
+            "judge": None if os.path.exists(judge_pt) else
+            [PY, os.path.join(HERE, "judge.py"), "--data", data, "--out", args.judge, "--minutes", "60"],
+            "gan": [PY, os.path.join(HERE, "train_semisup.py"), "--run", run, "--data", data, "--minutes", str(args.minutes)] + extra,
+            "metrics": [PY, os.path.join(HERE, "judge_metrics.py"), "--run", run, "--judge", judge_pt, "--data", data, "--log"],
+            "plot": [PY, os.path.join(HERE, "plot_log.py"), "--run", run],
+        }
+    else:
+        run = args.run or "runs/personas64"
+        data = args.data or "data/avatars"
+        stages = (args.stages or "gan,encoder,evidence,export").split(",")
+        cmds = {
+            "gan": [PY, os.path.join(HERE, "train.py"), "--run", run, "--data", data, "--minutes", str(args.minutes)] + extra,
+            "encoder": [PY, os.path.join(HERE, "train_encoder.py"), "--run", run, "--data", data, "--minutes", str(args.encoder_minutes)],
+            "evidence": [PY, os.path.join(HERE, "evidence.py"), "--run", run, "--data", data, "--out", os.path.join(args.out, "evidence")],
+            "export": [PY, os.path.join(HERE, "export.py"), "--run", run, "--out", args.out, "--title", args.title,
+                       "--meta", os.path.join(args.out, "evidence", "meta.json")],
+        }
     for s in stages:
         if s not in cmds:
-            sys.exit(f"unknown stage {s!r}; stages are {', '.join(cmds)}")
-    if args.dry_run:
-        for s in stages:
-            print(" ".join(cmds[s]))
-        subprocess.run(cmds["gan"] + ["--dry-run"], check=True)
-        return
+            sys.exit(f"unknown stage {s!r}; stages of recipe {args.recipe} are {', '.join(cmds)}")
     for s in stages:
+        if cmds[s] is None:
+            print(f"[pipeline] {s}: already there, skipped", flush=True)
+            continue
         print(f"[pipeline] {s}: {' '.join(cmds[s])}", flush=True)
+        if args.dry_run:
+            continue
         subprocess.run(cmds[s], check=True)
+    if args.dry_run and "gan" in stages:
+        subprocess.run(cmds["gan"] + ["--dry-run"], check=True)
 
 
 if __name__ == "__main__":

@@ -39,7 +39,14 @@ def parse_args(argv=None):
     return p.parse_args(argv)
 
 
-def load_frozen(run, device):
+def load_frozen(run, device, data_dir=None):
+    """-> (layout, G, D, G's args, G's state, draw(n, gen) -> (z, cat idx, cont), real labels or None)."""
+    if os.path.exists(os.path.join(run, "state.pt.xz")):   # a v2 run: codes drawn as in training, real labels known
+        import train_semisup as ts
+        t = ts.load_trained(run, data_dir)
+        G, D = t["G"].to(device), t["D"].to(device)
+        draw = lambda n, gen: t["sampler"](n, gen, device)   # noqa: E731
+        return t["layout"], G, D, vars(t["args"]), t["state"], draw, (t["cat_labels"], t["cont_labels"], t["n_sup"])
     ck = torch.load(os.path.join(run, "ckpt.pt"), map_location="cpu")
     lay = LatentLayout(**ck["layout"])
     a = ck["args"]
@@ -47,14 +54,14 @@ def load_frozen(run, device):
     G.load_state_dict(ck["G_ema"]); D.load_state_dict(ck["D"])
     standing_stats(G, lay, batches=16, batch=128)
     G, D = G.to(device).eval().requires_grad_(False), D.to(device).eval().requires_grad_(False)
-    return lay, G, D, a, ck["state"]
+    return lay, G, D, a, ck["state"], (lambda n, gen: lay.sample(n, gen, device)), None
 
 
 def main(argv=None):
     args = parse_args(argv)
     torch.set_num_threads(args.threads or os.cpu_count() or 1)
     device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    lay, G, D, gargs, gstate = load_frozen(args.run, device)
+    lay, G, D, gargs, gstate, draw, real_labels = load_frozen(args.run, device, args.data)
     data = AvatarSet(args.data, "train")
     P = Encoder(lay, gargs["ndf"]).to(device)
     P.apply(weights_init)
@@ -81,7 +88,7 @@ def main(argv=None):
 
     last = {}
     while time.time() - t0 < args.minutes * 60 and not (args.steps and st["step"] >= args.steps):
-        z, cidx, cont = lay.sample(args.batch, gen, device)
+        z, cidx, cont = draw(args.batch, gen)
         with torch.no_grad():
             x = G(z)                                                    # [B, 3, 64, 64]
             fx = feats(x)
@@ -97,8 +104,18 @@ def main(argv=None):
         fea = F.mse_loss(feats(xh), fx)
         idx = torch.randint(0, len(data), (args.real_batch,), generator=gen)
         xr = data.batch(idx, device, flip=True, gen=gen)
-        xrh = G(P(xr))
+        out_r = P.logits(xr)
+        xrh = G(P.squash(out_r))
         pix_r = F.mse_loss(xrh, xr)
+        if real_labels is not None:
+            # v2: the codes of real images are known (their attributes): the encoder learns them directly.
+            cat_l, cont_l, n_sup = real_labels
+            o = n
+            for i, kk in enumerate(lay.categorical):
+                lat = lat + F.cross_entropy(out_r[:, o : o + kk], cat_l[idx, i].to(device)) / 10
+                o += kk
+            if n_sup:
+                lat = lat + F.mse_loss(torch.tanh(out_r[:, n + k : n + k + n_sup]), cont_l[idx].to(device))
         with torch.no_grad():
             frx = feats(xr)
         fea_r = F.mse_loss(feats(xrh), frx)

@@ -93,7 +93,7 @@ describe('edit', () => {
     expect(c.z).not.toEqual(a.z);
   });
 
-  it('a colour stroke reduces the masked colour error; candidates stream, ranked, categorical fixed', async () => {
+  it('a colour stroke reduces the masked colour error; candidates stream, ranked, categorical one-hot', async () => {
     const z0 = patternLatent(engine, 0.3, 0);
     const strokes = await reachableColorStrokes(patternLatent(engine, 0.8, 0, 1));
     const updates: CandidateUpdate[] = [];
@@ -107,9 +107,41 @@ describe('edit', () => {
     console.log(`[tiny] colour error: z0 ${start.toExponential(3)} → best ${best.toExponential(3)} (${(best / start).toFixed(3)}×)`);
     expect(best).toBeLessThan(start);
     for (let i = 1; i < u.order.length; i++) expect(u.loss[u.order[i]!]!).toBeGreaterThanOrEqual(u.loss[u.order[i - 1]!]!);
+    // Adam never moves a categorical slice: each stays one-hot (the first half keeps z0's categories;
+    // the category search may have started the last half from a switch).
     const cat = engine.layout.categorical[0]!;
-    for (let b = 0; b < 8; b++) expect(u.z.slice(b * L + cat.offset, b * L + cat.offset + cat.size)).toEqual(z0.slice(cat.offset, cat.offset + cat.size));
+    for (let b = 0; b < 8; b++) {
+      const slice = Array.from(u.z.slice(b * L + cat.offset, b * L + cat.offset + cat.size));
+      expect(slice.filter((v) => v === 1).length).toBe(1);
+      expect(slice.filter((v) => v === 0).length).toBe(cat.size - 1);
+      if (b < 4) expect(slice).toEqual(Array.from(z0.slice(cat.offset, cat.offset + cat.size)));
+    }
     expect(u.images.length).toBe(8 * 3 * N);
+  });
+
+  it('a stroke that only another category can meet is met by a categorical switch, and not without the search', async () => {
+    const cat = engine.layout.categorical[0]!;
+    const z0 = patternLatent(engine, 0.3, 0);
+    const zt = patternLatent(engine, 0.3, 2);   // the same noise, category 2
+    // G(zt) painted over the whole frame as a 32×32 grid of small dabs in its colours
+    const img = await engine.renderAsync(zt);
+    const strokes: Stroke[] = [];
+    for (let gy = 0; gy < 32; gy++) for (let gx = 0; gx < 32; gx++) {
+      const x = gx * 2 + 1, y = gy * 2 + 1, p = y * R + x;
+      const color = [0, 1, 2].map((ch) => Math.round((img[ch * N + p]! + 1) * 127.5)) as [number, number, number];
+      strokes.push({ kind: 'color', points: [[x, y]], width: 2, color });
+    }
+    const chosen = async (categorySearch: boolean) => {
+      const s = await engine.startEditingAsync(z0, { seed: 3, steps: 5, smoothWeight: 0.001, categorySearch });
+      const u = await s.setStrokesAsync(strokes);
+      const b = u.order[0]!;
+      return { category: Array.from(u.z.slice(b * L + cat.offset, b * L + cat.offset + cat.size)).indexOf(1), loss: u.loss[b]! };
+    };
+    const withSearch = await chosen(true), without = await chosen(false);
+    console.log(`[tiny] category search: best candidate's category ${withSearch.category} (cost ${withSearch.loss.toExponential(3)}), without ${without.category} (${without.loss.toExponential(3)})`);
+    expect(withSearch.category).toBe(2);
+    expect(without.category).toBe(0);
+    expect(withSearch.loss).toBeLessThan(without.loss);
   });
 
   it('a sketch stroke reduces the HOG (edge) term in its mask', async () => {

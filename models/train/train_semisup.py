@@ -1,0 +1,332 @@
+"""Train the v2 generator: a semi-supervised InfoGAN (Spurr et al. 2017) on the rendered avatars.
+
+    npm run train -- [--minutes 60]            # the pipeline: resumes the committed v2 run
+    /usr/bin/python3 models/train/train_semisup.py --run models/runs/personas64-v2 --minutes 30
+
+Every named code (attributes.PERSONAS_CODES) is tied to a DiceBear attribute: Q, on D's trunk,
+learns the attribute from real labelled images (supervised term), and G maximises the mutual
+information between the code and Q's reading of its samples (InfoGAN term), so a code's meaning
+is fixed by the labels. A few unsupervised continuous codes and the noise hold everything else.
+
+Recipes (for the ablation in models/README.md): --loss hinge|bce, --norm sn|bn (D), --projection
+(conditional D), --augment translate (DiffAugment-style, on D's inputs, real and fake alike).
+
+A run is a directory that lives in the repository: options.json, log.jsonl (losses; the judge's
+metrics are appended by judge_metrics.py), samples/grid_*.png and state.pt.xz (compact_state.py:
+a few MB; resumed automatically, on any machine, CPU or CUDA).
+"""
+import argparse
+import copy
+import json
+import os
+import sys
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import compact_state  # noqa: E402
+from attributes import PERSONAS_CODES, categorical, continuous, label_tensors  # noqa: E402
+from data import AvatarSet  # noqa: E402
+from grid import save_grid  # noqa: E402
+from nets import CondDiscriminator, Generator, LatentLayout, weights_init  # noqa: E402
+
+STATE = "state.pt.xz"
+
+
+def parse_args(argv=None):
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--data", default="data/avatars-v2", help="folder written by `npm run dataset` (with labels)")
+    p.add_argument("--run", default="models/runs/personas64-v2", help="run directory (resumed if it holds state.pt.xz)")
+    p.add_argument("--ngf", type=int, default=32, help="generator width (edit-step cost grows with its square)")
+    p.add_argument("--ndf", type=int, default=32, help="discriminator width")
+    p.add_argument("--noise", type=int, default=64, help="noise dims of the latent")
+    p.add_argument("--free-continuous", type=int, default=2, help="unsupervised continuous InfoGAN codes")
+    p.add_argument("--batch", type=int, default=64, help="batch per step")
+    p.add_argument("--lr-g", type=float, default=2e-4, help="generator Adam learning rate")
+    p.add_argument("--lr-d", type=float, default=2e-4, help="discriminator (and Q) Adam learning rate")
+    p.add_argument("--beta1", type=float, default=0.5, help="Adam beta1")
+    p.add_argument("--loss", choices=["hinge", "bce"], default="hinge", help="adversarial loss")
+    p.add_argument("--norm", choices=["sn", "bn"], default="sn", help="D's normalisation: spectral norm or BatchNorm")
+    p.add_argument("--projection", type=int, default=1, help="1: conditional D with a projection term per code")
+    p.add_argument("--augment", choices=["none", "translate"], default="none", help="augmentation of D's inputs")
+    p.add_argument("--lambda-sup", type=float, default=1.0, help="weight of Q's supervised term on real labelled images")
+    p.add_argument("--lambda-mi", type=float, default=1.0, help="weight of the MI term (Q on G's samples), for D/Q and G")
+    p.add_argument("--uniform-codes", type=float, default=0.5,
+                   help="per code, the chance a sample's value is drawn uniformly rather than from a real image's labels (rare values get trained)")
+    p.add_argument("--ema-kimg", type=float, default=10.0, help="half-life of the generator's weight average, thousands of images")
+    p.add_argument("--minutes", type=float, default=60.0, help="stop after this much wall time in this invocation")
+    p.add_argument("--kimg", type=float, default=1e9, help="stop after this many thousand images in total")
+    p.add_argument("--sample-min", type=float, default=10.0, help="minutes between sample grids")
+    p.add_argument("--ckpt-min", type=float, default=10.0, help="minutes between saves of the compact state")
+    p.add_argument("--threads", type=int, default=0, help="CPU threads (0: all cores)")
+    p.add_argument("--seed", type=int, default=1, help="random seed")
+    p.add_argument("--dry-run", action="store_true", help="print the resolved options and exit")
+    return p.parse_args(argv)
+
+
+def make_layout(args):
+    cats = [len(s.values) for s in categorical(PERSONAS_CODES)]
+    n_sup = len(continuous(PERSONAS_CODES))
+    return LatentLayout(args.noise, cats, n_sup + args.free_continuous), n_sup
+
+
+class CodeSampler:
+    """Codes for G's samples: per code, a real image's label (the data's joint) or, with
+    probability `uniform`, a uniform value; free continuous codes uniform in [-1, 1]."""
+
+    def __init__(self, layout, cat_labels, cont_labels, n_sup, uniform):
+        self.layout, self.cat, self.cont, self.n_sup, self.uniform = layout, cat_labels, cont_labels, n_sup, uniform
+
+    def __call__(self, n, gen, device):
+        rows = torch.randint(0, len(self.cat), (n,), generator=gen)
+        idx = self.cat[rows].clone()                                             # [n, n_cat]
+        for i, k in enumerate(self.layout.categorical):
+            flip = torch.rand(n, generator=gen) < self.uniform
+            idx[flip, i] = torch.randint(0, k, (int(flip.sum()),), generator=gen)
+        sup = self.cont[rows].clone()                                            # [n, n_sup]
+        if self.n_sup:
+            flip = torch.rand(n, generator=gen) < self.uniform
+            sup[flip] = torch.rand(int(flip.sum()), self.n_sup, generator=gen) * 2 - 1
+        free = torch.rand(n, self.layout.continuous - self.n_sup, generator=gen) * 2 - 1
+        cont = torch.cat([sup, free], 1)                                         # [n, C]
+        noise = torch.rand(n, self.layout.noise, generator=gen) * 2 - 1
+        onehots = [F.one_hot(idx[:, i], k).float() for i, k in enumerate(self.layout.categorical)]
+        z = torch.cat([noise] + onehots + [cont], 1)                             # [n, L]
+        return z.to(device), idx.to(device), cont.to(device)
+
+
+def translate(x, gen, frac=0.125):
+    """DiffAugment's translation: shift each image by up to frac of its size, zero-padded. [B,3,H,W]."""
+    b, _, h, w = x.shape
+    s = int(h * frac)
+    dx = torch.randint(-s, s + 1, (b,), generator=gen)
+    dy = torch.randint(-s, s + 1, (b,), generator=gen)
+    pad = F.pad(x, (s, s, s, s))
+    out = torch.empty_like(x)
+    for i in range(b):
+        out[i] = pad[i, :, s + dy[i] : s + dy[i] + h, s + dx[i] : s + dx[i] + w]
+    return out
+
+
+def q_losses(q_cat, q_cont, idx, cont, layout, n_sup):
+    """Cross-entropy per categorical code (mean over codes), Gaussian NLL (sigma 1) for continuous codes.
+    -> (categorical term, continuous term, per-code accuracy list)."""
+    ce, o, accs = 0.0, 0, []
+    for i, k in enumerate(layout.categorical):
+        logits = q_cat[:, o : o + k]
+        ce = ce + F.cross_entropy(logits, idx[:, i])
+        accs.append((logits.argmax(1) == idx[:, i]).float().mean().item())
+        o += k
+    ce = ce / len(layout.categorical)
+    nll = 0.5 * ((q_cont - cont) ** 2).sum(1).mean()
+    return ce, nll, accs
+
+
+# Options that define the networks and the objective: a resumed run keeps those it was started with.
+RECIPE = ("ngf", "ndf", "noise", "free_continuous", "loss", "norm", "projection", "augment")
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    path = os.path.join(args.run, STATE)
+    if os.path.exists(path):
+        saved = compact_state.load(path)["extra"]["args"]
+        for k in RECIPE:
+            if getattr(args, k) != saved[k]:
+                print(f"[train] --{k.replace('_', '-')} {getattr(args, k)} ignored: the run was started with {saved[k]}", flush=True)
+                setattr(args, k, saved[k])
+    device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    torch.set_num_threads(args.threads or os.cpu_count() or 1)
+    layout, n_sup = make_layout(args)
+    opts = dict(vars(args), latent=layout.to_dict(), supervisedContinuous=n_sup, device=str(device),
+                codes=[dict(name=s.name, attribute=s.attribute, kind=s.kind, values=s.values, labels=s.labels) for s in PERSONAS_CODES])
+    if args.dry_run:
+        print(json.dumps(opts, indent=2))
+        return
+    os.makedirs(os.path.join(args.run, "samples"), exist_ok=True)
+    with open(os.path.join(args.run, "options.json"), "w") as f:
+        json.dump(opts, f, indent=2)
+
+    data = AvatarSet(args.data, "train")
+    cat_labels, cont_labels = label_tensors(data.table, PERSONAS_CODES)        # [N, n_cat], [N, n_sup]
+    G = Generator(layout.size, args.ngf).to(device)
+    D = CondDiscriminator(layout, args.ndf, args.norm, bool(args.projection), n_sup).to(device)
+    G.apply(weights_init)
+    D.apply(weights_init)
+    G_ema = copy.deepcopy(G).eval().requires_grad_(False)
+    opt_g = torch.optim.Adam(G.parameters(), args.lr_g, betas=(args.beta1, 0.999))
+    opt_d = torch.optim.Adam(D.parameters(), args.lr_d, betas=(args.beta1, 0.999))
+    state = dict(step=0, images=0, seconds=0.0)
+    torch.manual_seed(args.seed)
+    gen = torch.Generator().manual_seed(args.seed * 1000)
+
+    if os.path.exists(path):
+        ck = compact_state.load(path)
+        G.load_state_dict(ck["G"]); G_ema.load_state_dict(ck["G_ema"]); D.load_state_dict(ck["D"])
+        opt_g.load_state_dict(ck["opt_g"]); opt_d.load_state_dict(ck["opt_d"])
+        state = ck["extra"]["state"]
+        rng = ck["extra"]["rng"]
+        gen.set_state(rng["gen"]); torch.set_rng_state(rng["torch"])
+        for opt, lr in ((opt_g, args.lr_g), (opt_d, args.lr_d)):   # the command line wins over the state
+            for group in opt.param_groups:
+                group["lr"] = lr
+        print(f"[train] resumed {path} at step {state['step']} ({state['images'] / 1000:.1f} kimg, {state['seconds'] / 60:.0f} min)", flush=True)
+    sample = CodeSampler(layout, cat_labels, cont_labels, n_sup, args.uniform_codes)
+    fixed = CodeSampler(layout, cat_labels, cont_labels, n_sup, 0.0)(64, torch.Generator().manual_seed(1234), device)[0]
+    aug = (lambda x: translate(x, gen)) if args.augment == "translate" else (lambda x: x)
+    t_start = time.time()
+    t_sample = t_ckpt = t_log = time.time()
+    seconds0, images0 = state["seconds"], state["images"]
+
+    def save():
+        extra = dict(state=state, rng=dict(gen=gen.get_state(), torch=torch.get_rng_state()), layout=layout.to_dict(),
+                     args=vars(args), supervisedContinuous=n_sup)
+        n = compact_state.save(path, G, G_ema, D, opt_g, opt_d, extra)
+        print(f"[train] saved {path} ({n / 1e6:.2f} MB)", flush=True)
+
+    def sample_grid():
+        g = copy.deepcopy(G_ema)
+        standing_stats_codes(g, lambda n, gg: sample(n, gg, device)[0], batches=4)
+        with torch.no_grad():
+            save_grid(g(fixed), os.path.join(args.run, "samples", f"grid_{state['images'] // 1000:06d}k.png"), nrow=8)
+
+    logged = [state["step"]]
+
+    def log_record(loss_d, loss_g, sup_cat, sup_cont, g_cat, g_cont, acc_real, acc_fake, fake):
+        logged[0] = state["step"]
+        rate = (state["images"] - images0) / max(time.time() - t_start, 1e-6)
+        rec = dict(step=state["step"], kimg=state["images"] / 1000, minutes=state["seconds"] / 60, img_s=rate,
+                   loss_d=loss_d.item(), loss_g=loss_g.item(), sup_cat=sup_cat.item(), sup_cont=float(sup_cont),
+                   mi_cat=g_cat.item(), mi_cont=float(g_cont), q_acc_real=float(np.mean(acc_real)),
+                   q_acc_fake=float(np.mean(acc_fake)), spread=fake.detach().std(0).mean().item())   # near 0: mode collapse
+        print("[train] " + " ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}" for k, v in rec.items()), flush=True)
+        with open(os.path.join(args.run, "log.jsonl"), "a") as f:
+            f.write(json.dumps(dict(kind="train", **rec)) + "\n")
+
+    last = None
+
+    def d_loss(real_logit, fake_logit):
+        if args.loss == "hinge":
+            return F.relu(1 - real_logit).mean() + F.relu(1 + fake_logit).mean()
+        return F.softplus(-real_logit).mean() + F.softplus(fake_logit).mean()
+
+    def g_adv(fake_logit):
+        return -fake_logit.mean() if args.loss == "hinge" else F.softplus(-fake_logit).mean()
+
+    while True:
+        if time.time() - t_start > args.minutes * 60 or state["images"] >= args.kimg * 1000:
+            break
+        ridx = torch.randint(0, len(data), (args.batch,), generator=gen)
+        real = data.batch(ridx, device, flip=True, gen=gen)                    # [B, 3, 64, 64]
+        r_cat, r_cont = cat_labels[ridx].to(device), cont_labels[ridx].to(device)
+        z, f_cat, f_cont = sample(args.batch, gen, device)                      # [B, L], [B, n_cat], [B, C]
+        fake = G(z)                                                              # [B, 3, 64, 64]
+
+        # D and Q: real vs fake (conditioned on the codes), Q supervised on the real labels and
+        # recovering the codes of the (detached) samples.
+        d_r, qc_r, qn_r = D(aug(real), r_cat, r_cont)
+        d_f, qc_f, qn_f = D(aug(fake.detach()), f_cat, f_cont[:, :n_sup])
+        sup_cat, sup_cont, acc_real = q_losses(qc_r, qn_r[:, :n_sup], r_cat, r_cont, layout, n_sup)
+        mi_cat, mi_cont, _ = q_losses(qc_f, qn_f, f_cat, f_cont, layout, n_sup)
+        loss_d = d_loss(d_r, d_f)
+        opt_d.zero_grad(set_to_none=True)
+        (loss_d + args.lambda_sup * (sup_cat + sup_cont) + args.lambda_mi * (mi_cat + mi_cont)).backward()
+        opt_d.step()
+
+        # G: fool D under the same codes, and make the codes readable by Q.
+        d_f, qc_f, qn_f = D(aug(fake), f_cat, f_cont[:, :n_sup])
+        g_cat, g_cont, acc_fake = q_losses(qc_f, qn_f, f_cat, f_cont, layout, n_sup)
+        loss_g = g_adv(d_f)
+        opt_g.zero_grad(set_to_none=True)
+        (loss_g + args.lambda_mi * (g_cat + g_cont)).backward()
+        opt_g.step()
+
+        state["step"] += 1
+        state["images"] += args.batch
+        state["seconds"] = seconds0 + time.time() - t_start
+        half = min(args.ema_kimg * 1000, 0.1 * state["images"])
+        beta = 0.5 ** (args.batch / max(half, 1e-8))
+        with torch.no_grad():
+            for pe, p in zip(G_ema.parameters(), G.parameters()):
+                pe.lerp_(p, 1 - beta)
+
+        now = time.time()
+        last = (loss_d, loss_g, sup_cat, sup_cont, g_cat, g_cont, acc_real, acc_fake, fake)
+        if now - t_log > 60 or state["step"] == 1:
+            log_record(*last)
+            t_log = now
+        if now - t_sample > args.sample_min * 60:
+            sample_grid(); t_sample = now
+        if now - t_ckpt > args.ckpt_min * 60:
+            save(); t_ckpt = now
+
+    if last is not None and logged[0] < state["step"]:
+        log_record(*last)
+    save()
+    sample_grid()
+    print(f"[train] stopped at step {state['step']} ({state['images'] / 1000:.1f} kimg, {state['seconds'] / 60:.1f} min)", flush=True)
+
+
+@torch.no_grad()
+def standing_stats_codes(G, draw, batches: int = 8, batch: int = 128, seed: int = 0):
+    """G's BatchNorm statistics as a plain average over samples drawn with `draw(n, gen)` (the v2 codes)."""
+    gen = torch.Generator().manual_seed(seed)
+    bns = [m for m in G.modules() if isinstance(m, torch.nn.BatchNorm2d)]
+    for m in bns:
+        m.reset_running_stats()
+        m.momentum = None
+    G.train()
+    for _ in range(batches):
+        G(draw(batch, gen))
+    G.eval()
+    for m in bns:
+        m.momentum = 0.1
+
+
+if __name__ == "__main__":
+    main()
+
+
+def load_trained(run, data_dir=None):
+    """A v2 run's networks for the later stages (encoder, metrics, export):
+    -> dict(layout, G (the EMA generator, eval, standing statistics), D (eval), sampler, n_sup,
+    cat_labels / cont_labels of the training set, args, state)."""
+    ck = compact_state.load(os.path.join(run, STATE))
+    ex = ck["extra"]
+    lay = LatentLayout(**ex["layout"])
+    args = parse_args([])
+    for k, v in ex["args"].items():
+        setattr(args, k, v)
+    data = AvatarSet(data_dir or args.data, "train")
+    cat_labels, cont_labels = label_tensors(data.table, PERSONAS_CODES)
+    n_sup = ex["supervisedContinuous"]
+    sampler = CodeSampler(lay, cat_labels, cont_labels, n_sup, 0.0)
+    G = Generator(lay.size, args.ngf)
+    G.load_state_dict(ck["G_ema"])
+    standing_stats_codes(G, lambda n, g: sampler(n, g, "cpu")[0], batches=16)
+    D = CondDiscriminator(lay, args.ndf, args.norm, bool(args.projection), n_sup)
+    D.load_state_dict(ck["D"])
+    return dict(layout=lay, G=G.eval().requires_grad_(False), D=D.eval().requires_grad_(False), sampler=sampler, n_sup=n_sup,
+                cat_labels=cat_labels, cont_labels=cont_labels, args=args, state=ex["state"])
+
+
+def pack_codes(layout, n_sup):
+    """pack.json's latent.codes for a v2 layout: the named codes with their attribute, DiceBear values
+    and display labels, then the unsupervised continuous codes."""
+    codes, o = [], layout.noise
+    for s in categorical(PERSONAS_CODES):
+        codes.append(dict(name=s.name, kind="categorical", offset=o, size=len(s.values), labels=s.labels,
+                          values=s.values, attribute=s.attribute))
+        o += len(s.values)
+    for s in continuous(PERSONAS_CODES):
+        codes.append(dict(name=s.name, kind="continuous", offset=o, range=[-1, 1], attribute=s.attribute,
+                          values=s.values, labels=[s.labels[0], s.labels[-1]]))
+        o += 1
+    for i in range(layout.continuous - n_sup):
+        codes.append(dict(name=f"Variation {i + 1}", kind="continuous", offset=o, range=[-1, 1]))
+        o += 1
+    assert o == layout.size, "codes do not cover the latent"
+    return codes
