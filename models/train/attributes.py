@@ -21,6 +21,7 @@ class CodeSpec:
     values: List[str]    # DiceBear values, in code order (continuous: the scale, low to high)
     labels: List[str]    # display labels, same order
     missing: str = ""    # value used when the attribute is absent from a render (e.g. no facial hair)
+    hidden_by: tuple = ()   # (attribute, values) under which this attribute cannot be seen (hair colour under a cap)
 
 
 PERSONAS_CODES: List[CodeSpec] = [
@@ -33,7 +34,8 @@ PERSONAS_CODES: List[CodeSpec] = [
               "Straight bun", "Bun with undercut", "Cap", "Beanie"]),
     CodeSpec("Hair colour", "hairColor", "categorical",
              ["#362c47", "#6c4545", "#e15c66", "#e16381", "#f27d65", "#f29c65", "#dee1f5"],
-             ["Dark violet", "Brown", "Red", "Pink", "Coral", "Ginger", "White"]),
+             ["Dark violet", "Brown", "Red", "Pink", "Coral", "Ginger", "White"],
+             hidden_by=("hair", ("bald", "cap", "beanie"))),
     CodeSpec("Skin tone", "skinColor", "continuous",
              ["#eeb4a4", "#e7a391", "#e5a07e", "#d78774", "#b16a5b", "#92594b", "#623d36"],
              ["Lightest", "Light", "Light warm", "Medium", "Medium dark", "Dark", "Darkest"]),

@@ -148,14 +148,23 @@ def main(argv=None):
     # Control.
     control = {}
     jpos = {s.attribute: i for i, s in enumerate(jspecs)}
-    for ci, s in enumerate(categorical(specs)):
+    cats = categorical(specs)
+    for ci, s in enumerate(cats):
         per = []
         for v in range(len(s.values)):
             z = set_code(draw(args.per_value), lay, ci, v, "categorical")
+            if s.hidden_by:   # measure where the attribute can be seen: redraw what hides it (hair colour under a cap)
+                hi = [c.attribute for c in cats].index(s.hidden_by[0])
+                hspec = cats[hi]
+                visible = [j for j, val in enumerate(hspec.values) if val not in s.hidden_by[1]]
+                for r in range(len(z)):
+                    z[r : r + 1] = set_code(z[r : r + 1], lay, hi, visible[int(torch.randint(len(visible), (1,), generator=gen))], "categorical")
             logits, _ = judge_all(J, generate(G, z))
             per.append(float((logits[jpos[s.attribute]].argmax(1) == v).float().mean()))
         control[s.name] = dict(kind="categorical", mean=round(float(np.mean(per)), 4), min=round(min(per), 4),
                                perValue={lab: round(a, 3) for lab, a in zip(s.labels, per)})
+        if s.hidden_by:
+            control[s.name]["measuredWhere"] = f"{s.hidden_by[0]} not in {list(s.hidden_by[1])}"
     for ci, s in enumerate(continuous(specs)):
         sweep = np.linspace(-1, 1, 7)
         scores, groups, means = [], [], []
