@@ -15,7 +15,7 @@ describe('edit record', () => {
   it('is a valid record under the plugin-data limit even with a warp', () => {
     const record = makeEditRecord({ packId: 'personas64', latent: new Float32Array(80).fill(0.3), latent0: new Float32Array(80), strokes, codes: { Hair: 2 }, mapping, variant: 'final', source: { nodeId: '1:2', name: 'Ada', imageHash: 'abc' }, now: 7 });
     expect(() => validateEditRecord(record)).not.toThrow();
-    expect(encodeEditRecord(record, 'manifold.edit').length).toBeLessThan(20_000);
+    expect(encodeEditRecord(record, { pluginId: 'manifold-gan-editor', key: 'manifold.edit' }).length).toBeLessThan(20_000);
     expect(record.source).toEqual({ nodeId: '1:2', name: 'Ada', imageHash: 'abc' });
     expect(JSON.stringify(record.constraints)).not.toContain('"source"');
   });
