@@ -24,8 +24,11 @@ export interface Described {
   id?: string;
 }
 
-/** Read by the JavaScript runtime itself (promise resolution, JSON), not by plugin code. */
-const RUNTIME_PROBES = new Set(['then', 'toJSON']);
+/**
+ * Read by the runtime and test tooling, not by plugin code (promise resolution, JSON, test
+ * matchers comparing values): answered `undefined` as Figma's objects would.
+ */
+const RUNTIME_PROBES = new Set(['then', 'toJSON', 'constructor', 'asymmetricMatch', '$$typeof', 'nodeType']);
 /** What Figma still answers on a removed node. */
 const ON_REMOVED = new Set(['id', 'removed']);
 

@@ -202,8 +202,10 @@ describe('writing results', () => {
     const h = harness();
     await ready(h);
     const got = await h.send(applyMsg('9:99'), isApplied);
-    expect(got.find(isApplied)).toMatchObject({ type: 'applied' });
-    expect(h.figma.notifications.at(-1)?.message).toContain('was deleted while you were editing');
+    expect(got.find(isApplied)).toMatchObject({ type: 'applied', notes: [expect.stringContaining('was deleted while you were editing')] });
+    // The notification is short and points to the panel, which has the note in full.
+    expect(h.figma.notifications.at(-1)).toMatchObject({ message: 'Added “result 1”. More in the Manifold panel.' });
+    expect(h.figma.notifications.every((n) => n.cut === undefined)).toBe(true);
   });
 });
 
