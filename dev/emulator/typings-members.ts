@@ -88,7 +88,7 @@ function parseBody(body: string): { own: Members; typeLiteral?: string } {
 export function parseInterfaces(typings: string): Map<string, ParsedInterface> {
   const text = stripComments(typings);
   const out = new Map<string, ParsedInterface>();
-  const head = /^(?:declare\s+)?interface\s+(\w+)\s*(?:<[^{]*?>)?\s*(?:extends\s+([^{]*?))?\s*\{/gm;
+  const head = /^\s*(?:declare\s+)?interface\s+(\w+)\s*(?:<[^{]*?>)?\s*(?:extends\s+([^{]*?))?\s*\{/gm;
   for (let m = head.exec(text); m; m = head.exec(text)) {
     const open = head.lastIndex - 1;
     let depth = 0;
