@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { EmulatedFigma } from '../../dev/emulator';
-import { RELAUNCH_COMMAND } from '../../plugin/edit-record-key';
+import { EDIT_RECORD_KEY, RELAUNCH_COMMAND } from '../../plugin/edit-record-key';
 import { startPlugin, UI_MAX, UI_MIN, UI_SIZE } from '../../plugin/main';
 import type { PluginToUi } from '../../protocol/messages';
 import { flush, imageLayer, makePng, record } from '../unit/helpers';
@@ -27,7 +27,7 @@ describe('panel ↔ host', () => {
     const received: PluginToUi[] = [];
     const figma = new EmulatedFigma({ relaunchCommands: [RELAUNCH_COMMAND], hooks: { toUi: (m) => received.push(m as PluginToUi) } });
     const result = imageLayer(figma, makePng(8, 8), 'Ada · Manifold');
-    result.setPluginData('manifold.edit', JSON.stringify(record()));
+    result.setPluginData(EDIT_RECORD_KEY, JSON.stringify(record()));
     result.setRelaunchData({ [RELAUNCH_COMMAND]: 'Edit' });
     figma.currentPage.selection = [result];
     startPlugin(figma.pluginApi, '<html></html>', []);
