@@ -19,6 +19,9 @@ describe('waiting for an apply’s answer', () => {
     expect(store.get().apply).toMatchObject({ status: 'failed', requestId: 'r1', message: applyTimeoutMessage(60_000) });
     expect(store.get().apply.message).toMatch(/^Figma did not answer within 60 s/);
     expect(sent).toEqual([{ type: 'cancel', requestId: 'r1' }]);
+    // The cancel's own reply (the request never arrived, or was withdrawn) keeps the wait's message.
+    store.dispatch({ type: 'apply-failed', requestId: 'r1', message: 'Cancelled: nothing was added.' });
+    expect(store.get().apply.message).toBe(applyTimeoutMessage(60_000));
     // A late answer still wins: the result was written after all.
     store.dispatch({ type: 'applied', requestId: 'r1', nodeIds: ['9:9'] });
     expect(store.get().apply).toMatchObject({ status: 'done', nodeIds: ['9:9'] });

@@ -451,8 +451,8 @@ export function reduce(state: PanelState, event: PanelEvent): PanelState {
       return { ...state, apply: { status: 'done', requestId: event.requestId, nodeIds: event.nodeIds, ...(event.notes ? { notes: event.notes } : {}) } };
     case 'apply-failed':
       if (event.requestId !== undefined && state.apply.requestId !== event.requestId) return state;
-      // A late error for a request already written (a cancel after the fact) changes nothing.
-      if (event.requestId !== undefined && state.apply.status === 'done') return state;
+      // A late error for a request already settled (written, or given up on after the wait) changes nothing.
+      if (event.requestId !== undefined && state.apply.status !== 'working') return state;
       return { ...state, apply: { status: 'failed', requestId: event.requestId, message: event.message } };
     case 'error':
       return { ...state, lastError: event.message };
