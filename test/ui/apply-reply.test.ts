@@ -2,6 +2,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { UiToPlugin } from '../../protocol/messages';
 import { applyTimeoutMessage, watchApplyReply } from '../../ui/apply-reply';
+import { appliedText } from '../../ui/components/app';
 import { createStore } from '../../ui/state/store';
 
 afterEach(() => vi.useRealTimers());
@@ -47,5 +48,13 @@ describe('waiting for an apply’s answer', () => {
     store.dispatch({ type: 'apply-start', requestId: 'r1' });
     store.dispatch({ type: 'apply-failed', requestId: 'r1', message: 'main thread rejected a message: apply.results[0].width' });
     expect(store.get().apply).toMatchObject({ status: 'failed', requestId: 'r1' });
+  });
+
+  it('the panel shows the main thread’s notes in full under the apply', () => {
+    const store = createStore();
+    const note = '“Ada” changed while you were editing; the result is based on the version you started from.';
+    store.dispatch({ type: 'apply-start', requestId: 'r1' });
+    store.dispatch({ type: 'applied', requestId: 'r1', nodeIds: ['9:9'], notes: [note] });
+    expect(appliedText(store.get(), 1)).toBe(`Added 1 layer beside the original. ⌘Z in Figma removes it. ${note}`);
   });
 });
