@@ -4,6 +4,7 @@
  */
 import { EmulatedFigma, EmuSceneNode } from '../dev/emulator';
 import { EDIT_RECORD_KEY } from '../plugin/edit-record-key';
+import type { HostApi } from '../plugin/host';
 import type { HostToPage, PageToHost, Scene } from './protocol';
 import { buildScene, SAMPLES } from './scene';
 
@@ -11,7 +12,7 @@ interface Scope {
   postMessage(msg: HostToPage, transfer?: Transferable[]): void;
   onmessage: ((event: MessageEvent<PageToHost>) => void) | null;
   importScripts(url: string): void;
-  figma?: EmulatedFigma;
+  figma?: HostApi;
   __html__?: string;
 }
 const scope = self as unknown as Scope;
@@ -46,6 +47,7 @@ async function startAsync(msg: Extract<PageToHost, { type: 'start' }>): Promise<
   const f = new EmulatedFigma({
     command: msg.command,
     relaunchCommands: msg.relaunchCommands,
+    pluginId: msg.pluginId,
     hooks: {
       showUI: (_html, options) => post({ type: 'show-ui', width: options.width ?? 300, height: options.height ?? 400 }),
       toUi: (message) => post({ type: 'to-ui', message }),
@@ -56,8 +58,8 @@ async function startAsync(msg: Extract<PageToHost, { type: 'start' }>): Promise<
   });
   figma = f;
   buildScene(f, images);
-  // What Figma provides to a plugin's code: the `figma` global and `__html__`.
-  scope.figma = f;
+  // What Figma provides to a plugin's code: the `figma` global (as strict as Figma's) and `__html__`.
+  scope.figma = f.pluginApi;
   scope.__html__ = msg.html;
   codeUrl = msg.codeUrl;
   scope.importScripts(msg.codeUrl);

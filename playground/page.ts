@@ -159,8 +159,8 @@ $('hosting-label').textContent = hosting === 'data' ? 'data: URL' : 'srcdoc';
 
 async function startAsync(): Promise<void> {
   html = await (await fetch('/dist/ui.html')).text();
-  const manifest = (await (await fetch('/manifest.json')).json()) as { relaunchButtons?: Array<{ command: string }> };
-  send({ type: 'start', html, codeUrl: '/dist/code.js', command: params.get('command') ?? '', relaunchCommands: (manifest.relaunchButtons ?? []).map((b) => b.command) });
+  const manifest = (await (await fetch('/manifest.json')).json()) as { id: string; relaunchButtons?: Array<{ command: string }> };
+  send({ type: 'start', html, codeUrl: '/dist/code.js', command: params.get('command') ?? '', relaunchCommands: (manifest.relaunchButtons ?? []).map((b) => b.command), pluginId: manifest.id });
 }
 
 /** For tests and the console. */

@@ -22,7 +22,7 @@ export interface Scene {
 }
 
 export type PageToHost =
-  | { type: 'start'; html: string; codeUrl: string; command: string; relaunchCommands: string[] }
+  | { type: 'start'; html: string; codeUrl: string; command: string; relaunchCommands: string[]; pluginId: string }
   | { type: 'from-ui'; message: unknown }
   | { type: 'select'; ids: string[] }
   | { type: 'undo' }

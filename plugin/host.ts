@@ -99,6 +99,8 @@ export interface HostUi {
 
 export interface HostApi {
   readonly command: string;
+  /** The manifest's `id`; plugin data is stored under it (undefined in widgets). */
+  readonly pluginId?: string;
   readonly currentPage: HostPage;
   readonly ui: HostUi;
   readonly viewport: { readonly center: { x: number; y: number }; scrollAndZoomIntoView(nodes: ReadonlyArray<NodeArg>): void };

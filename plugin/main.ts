@@ -7,13 +7,22 @@
  * `apply` (result layers and their plugin data) and `select` (the selection).
  */
 import { errorMessage, parsePluginToUi, parseUiToPlugin, PROTOCOL_VERSION, type AssetInfo, type PluginToUi, type UiToPlugin } from '../protocol/messages';
+import { LIMITS } from '../protocol/limits';
 import type { HostApi } from './host';
+import { fitNotification } from './notification';
 import { readSelectionAsync } from './read-selection';
 import { CancelledError, writeResultsAsync } from './write-results';
 
 /** An asset as embedded by scripts/build.ts: gzip bytes as base64. */
 export interface EmbeddedAsset extends AssetInfo {
   data: string;
+}
+
+/** The requestId of a message that failed validation, when it carried a usable one. */
+export function requestIdOf(raw: unknown): string | undefined {
+  if (typeof raw !== 'object' || raw === null || !('requestId' in raw)) return undefined;
+  const id = (raw as { requestId: unknown }).requestId;
+  return typeof id === 'string' && id.length > 0 && id.length <= LIMITS.maxId ? id : undefined;
 }
 
 export const UI_SIZE = { width: 360, height: 720 };
@@ -58,16 +67,17 @@ export function startPlugin(host: HostApi, html: string, assets: ReadonlyArray<E
 
   async function applyAsync(msg: Extract<UiToPlugin, { type: 'apply' }>): Promise<void> {
     if (pending.has(msg.requestId)) {
-      post({ type: 'error', message: `apply ${msg.requestId} is already being written` });
+      post({ type: 'error', requestId: msg.requestId, message: `apply ${msg.requestId} is already being written` });
       return;
     }
     const state = { cancelled: false };
     pending.set(msg.requestId, state);
     try {
-      const { nodeIds } = await writeResultsAsync(host, msg, () => state.cancelled || closed);
-      post({ type: 'applied', requestId: msg.requestId, nodeIds });
+      const { nodeIds, notes } = await writeResultsAsync(host, msg, () => state.cancelled || closed);
+      post({ type: 'applied', requestId: msg.requestId, nodeIds, ...(notes.length ? { notes: notes.map((n) => n.slice(0, LIMITS.maxText)) } : {}) });
     } catch (error) {
-      if (!(error instanceof CancelledError) && !closed) host.notify(`Manifold could not add the result: ${errorMessage(error)}`, { error: true });
+      // The full reason goes to the panel with the error reply; the notification is cut to fit.
+      if (!(error instanceof CancelledError) && !closed) host.notify(fitNotification(`Manifold could not add the result: ${errorMessage(error)}`), { error: true });
       post({ type: 'error', requestId: msg.requestId, message: errorMessage(error) });
     } finally {
       pending.delete(msg.requestId);
@@ -95,13 +105,14 @@ export function startPlugin(host: HostApi, html: string, assets: ReadonlyArray<E
       case 'cancel': {
         const state = pending.get(msg.requestId);
         if (state) state.cancelled = true; // its apply answers: "Cancelled: nothing was added."
-        else post({ type: 'error', message: `cancel: apply ${msg.requestId} is not waiting to be written (already added — Undo removes it — or never sent)` });
+        else post({ type: 'error', requestId: msg.requestId, message: `cancel: apply ${msg.requestId} is not waiting to be written (already added — Undo removes it — or never sent)` });
         return;
       }
       case 'select':
         return selectAsync(msg.nodeId);
       case 'notify':
-        host.notify(msg.message, { error: msg.error === true });
+        // The panel shows its own message in full; Figma shows 100 characters of it.
+        host.notify(fitNotification(msg.message), { error: msg.error === true });
         return;
       case 'resize':
         host.ui.resize(Math.min(UI_MAX.width, Math.max(UI_MIN.width, msg.width)), Math.min(UI_MAX.height, Math.max(UI_MIN.height, msg.height)));
@@ -123,10 +134,12 @@ export function startPlugin(host: HostApi, html: string, assets: ReadonlyArray<E
     try {
       msg = parseUiToPlugin(raw);
     } catch (error) {
-      post({ type: 'error', message: `main thread rejected a message: ${errorMessage(error)}` });
+      // A rejected apply (or cancel) is answered under its requestId, or the panel would wait on it.
+      const requestId = requestIdOf(raw);
+      post({ type: 'error', ...(requestId ? { requestId } : {}), message: `main thread rejected a message: ${errorMessage(error)}` });
       return;
     }
-    handleAsync(msg).catch((error) => post({ type: 'error', message: errorMessage(error) }));
+    handleAsync(msg).catch((error) => post({ type: 'error', ...('requestId' in msg ? { requestId: msg.requestId } : {}), message: errorMessage(error) }));
   };
   const onSelection = () => {
     if (ready && !closed) sendSelectionAsync().catch((error) => post({ type: 'error', message: errorMessage(error) }));

@@ -19,15 +19,19 @@ import { EDIT_RECORD_KEY } from './edit-record-key';
 import { exportedSize, exportSettingsFor } from './export-size';
 import { sequenceLastFrame } from './sequence-frame';
 import type { HostApi, HostNode, HostSceneNode, ImagePaint, Paint } from './host';
+import { member } from './node-member';
 import { sourceRevision } from './source-revision';
 
-/** The topmost visible image paint with an image, or null. */
-export function topImagePaint(fills: HostSceneNode['fills']): ImagePaint | null {
+/**
+ * The topmost visible image paint with an image and its index in `fills`, or null. The index,
+ * not the paint object, identifies it: every read of `fills` returns new objects.
+ */
+export function topImagePaint(fills: HostSceneNode['fills']): { paint: ImagePaint; index: number } | null {
   if (!Array.isArray(fills)) return null;
   for (let i = fills.length - 1; i >= 0; i--) {
     const paint = fills[i] as Paint;
     if (paint.visible === false) continue;
-    if (paint.type === 'IMAGE' && paint.imageHash) return paint;
+    if (paint.type === 'IMAGE' && paint.imageHash) return { paint, index: i };
   }
   return null;
 }
@@ -46,14 +50,17 @@ function hasFilters(paint: ImagePaint): boolean {
 
 const visible = (p: { visible?: boolean }) => p.visible !== false;
 
-/** What is drawn over (or changes) the image fill, so its bytes are not what the user sees; '' if nothing. */
-export function coveringOf(node: HostSceneNode, paint: ImagePaint): string {
-  const fills = node.fills as ReadonlyArray<Paint>;
-  const above = fills.slice(fills.indexOf(paint) + 1).filter(visible);
+/**
+ * What is drawn over (or changes) the image fill `fills[index]`, so its bytes are not what the
+ * user sees; '' if nothing. `fills` is the array the paint was found in (one read of the node).
+ */
+export function coveringOf(node: HostSceneNode, fills: ReadonlyArray<Paint>, index: number): string {
+  const paint = fills[index] as ImagePaint;
+  const above = fills.slice(index + 1).filter(visible);
   const reasons: string[] = [];
   if (above.length) reasons.push(above.length === 1 ? 'a fill' : `${above.length} fills`);
-  if ((node.strokes ?? []).some(visible)) reasons.push('a stroke');
-  if ((node.effects ?? []).some(visible)) reasons.push('effects');
+  if ((member(node, 'strokes') ?? []).some(visible)) reasons.push('a stroke');
+  if ((member(node, 'effects') ?? []).some(visible)) reasons.push('effects');
   if (hasFilters(paint)) reasons.push('colour adjustments');
   if ((paint.opacity ?? 1) < 1 || (paint.blendMode !== undefined && paint.blendMode !== 'NORMAL')) reasons.push('a blended image');
   return reasons.join(', ');
@@ -84,7 +91,7 @@ export async function readSelectionAsync(host: HostApi): Promise<SelectionState>
   const unsupported = (reason: string): SelectionState => ({ kind: 'unsupported', nodeId: node.id, name, nodeType: node.type, reason });
   try {
     if (isHidden(node)) return unsupported('The layer is hidden: show it to edit it.');
-    if (node.opacity === 0) return unsupported('The layer is fully transparent (opacity 0%): there is nothing to edit.');
+    if (member(node, 'opacity') === 0) return unsupported('The layer is fully transparent (opacity 0%): there is nothing to edit.');
     if (!(node.width > 0 && node.height > 0)) return unsupported('The layer has no area.');
     const record = decodeEditRecord(node.getPluginData(EDIT_RECORD_KEY));
     const notes: string[] = [];
@@ -95,9 +102,11 @@ export async function readSelectionAsync(host: HostApi): Promise<SelectionState>
     const shown = last ?? node;
     const base = { nodeId: node.id, name, nodeType: node.type, nodeWidth: shown.width, nodeHeight: shown.height, record, revision: sourceRevision(node) };
 
-    const paint = topImagePaint(shown.fills);
-    if (paint) {
-      const covering = coveringOf(shown, paint);
+    const fills = member(shown, 'fills');
+    const top = topImagePaint(fills);
+    if (top) {
+      const { paint } = top;
+      const covering = coveringOf(shown, fills as ReadonlyArray<Paint>, top.index);
       const image = covering ? null : host.getImageByHash(paint.imageHash!);
       if (covering) notes.push(`The layer has ${covering} over its image, so it is edited as it looks (exported), not from the original image.`);
       else if (!image) notes.push('The image data of the fill is not available, so the layer is edited as it looks (exported).');

@@ -4,6 +4,7 @@
  * difference means the layer changed while the user was editing it.
  */
 import type { HostSceneNode } from './host';
+import { member } from './node-member';
 
 function fnv1a(text: string): string {
   let a = 0x811c9dc5;
@@ -17,6 +18,7 @@ function fnv1a(text: string): string {
 }
 
 export function sourceRevision(node: HostSceneNode): string {
-  const fills = Array.isArray(node.fills) ? node.fills : 'mixed';
-  return fnv1a(JSON.stringify([node.type, node.width, node.height, node.rotation ?? 0, node.opacity ?? 1, fills, node.strokes ?? [], node.effects ?? []]));
+  const fills = member(node, 'fills');
+  const paints = fills === undefined ? [] : Array.isArray(fills) ? fills : 'mixed';
+  return fnv1a(JSON.stringify([node.type, node.width, node.height, member(node, 'rotation') ?? 0, member(node, 'opacity') ?? 1, paints, member(node, 'strokes') ?? [], member(node, 'effects') ?? []]));
 }

@@ -20,6 +20,8 @@ import type { Message, UiToPlugin } from '../protocol/messages';
 import { transformedBox } from './bounds';
 import { EDIT_RECORD_KEY, RELAUNCH_COMMAND, RELAUNCH_DESCRIPTION } from './edit-record-key';
 import type { HostApi, HostFrame, HostNode, HostPage, HostParent, HostSceneNode } from './host';
+import { member } from './node-member';
+import { notificationWithMore } from './notification';
 import { placeBeside, resultSize, stripLayout, type Box } from './placement';
 import { sequenceLastFrame } from './sequence-frame';
 import { sourceRevision } from './source-revision';
@@ -37,12 +39,15 @@ export class CancelledError extends Error {
 export interface WriteOutcome {
   /** Ids of the new top-level layers (the group or the frame, else each result). */
   nodeIds: string[];
-  /** The notification shown to the user. */
+  /** What was added and every note, in full (the notification is its first sentence, cut to fit). */
   message: string;
+  /** What the user should know beyond “added” (source changed, deleted, on another page), for the panel. */
+  notes: string[];
 }
 
 export function isAutoLayout(parent: HostParent): boolean {
-  return parent.layoutMode !== undefined && parent.layoutMode !== 'NONE';
+  const mode = member(parent, 'layoutMode');
+  return mode !== undefined && mode !== 'NONE';
 }
 
 function isSceneNode(node: unknown): node is HostSceneNode {
@@ -66,8 +71,8 @@ export function acceptsFreeChildren(parent: HostParent): boolean {
 function spaceOrigin(parent: HostParent): { x: number; y: number } {
   let n: HostParent | null = parent;
   while (n && n.type === 'GROUP') n = n.parent;
-  const t = n?.absoluteTransform;
-  return !n || n.type === 'PAGE' || !t ? { x: 0, y: 0 } : { x: t[0][2], y: t[1][2] };
+  const t = n && n.type !== 'PAGE' ? member(n, 'absoluteTransform') : undefined;
+  return !t ? { x: 0, y: 0 } : { x: t[0][2], y: t[1][2] };
 }
 
 const pageBox = (node: HostSceneNode): Box => transformedBox(node.absoluteTransform, node.width, node.height);
@@ -86,7 +91,7 @@ export async function writeResultsAsync(host: HostApi, msg: Apply, isCancelled: 
       throw new ProtocolError(`result ${i + 1} (“${r.name}”) says ${r.width}×${r.height} px but its image is ${inspected.header.width}×${inspected.header.height}`);
     }
   });
-  const records = msg.results.map((r) => encodeEditRecord(r.record, EDIT_RECORD_KEY));
+  const records = msg.results.map((r) => encodeEditRecord(r.record, { pluginId: host.pluginId ?? '', key: EDIT_RECORD_KEY }));
   const images = msg.results.map((r) => host.createImage(r.bytes));
   const page = (source && pageOf(source)) || host.currentPage;
   const inPlace = source !== null && acceptsFreeChildren(source.parent!);
@@ -182,9 +187,10 @@ export async function writeResultsAsync(host: HostApi, msg: Apply, isCancelled: 
   const message = [added, ...notes].join(' ');
   try {
     if (page === host.currentPage) host.viewport.scrollAndZoomIntoView(top);
-    host.notify(message, { timeout: notes.length ? 8000 : 3000 });
+    // The notes go to the panel (the applied reply); the notification stays within 100 characters.
+    host.notify(notificationWithMore(added, notes.length > 0), { timeout: notes.length ? 8000 : 3000 });
   } catch {
     // the layers are in the document and in the undo history; the reply below still says so
   }
-  return { nodeIds: top.map((n) => n.id), message };
+  return { nodeIds: top.map((n) => n.id), message, notes };
 }

@@ -76,13 +76,16 @@ export function validateEditRecord(value: unknown, path = 'record'): EditRecord 
   return value as unknown as EditRecord;
 }
 
-/** Serialises a record for setPluginData; throws when it would exceed Figma's limit. */
-export function encodeEditRecord(record: EditRecord, key: string): string {
+/**
+ * Serialises a record for setPluginData; throws when the entry would exceed Figma's limit,
+ * which counts "the total size of your entry (`pluginId`, `key`, `value`)" (the typings).
+ */
+export function encodeEditRecord(record: EditRecord, entry: { pluginId: string; key: string }): string {
   validateEditRecord(record);
   const text = JSON.stringify(record);
-  const bytes = utf8Length(text) + utf8Length(key);
+  const bytes = utf8Length(entry.pluginId) + utf8Length(entry.key) + utf8Length(text);
   if (bytes > LIMITS.maxPluginDataBytes) {
-    throw new ProtocolError(`edit record is ${bytes} bytes; setPluginData allows at most ${LIMITS.maxPluginDataBytes}`);
+    throw new ProtocolError(`edit record is ${bytes} bytes with the plugin id and key; setPluginData allows at most ${LIMITS.maxPluginDataBytes}`);
   }
   return text;
 }

@@ -1,13 +1,15 @@
 /**
  * Limits shared by the main thread, the UI and the emulator. Figma's own limits are
- * documented (createImage: 4096 px a side; setPluginData: 100 kB); ours are chosen so a
+ * documented (createImage: 4096 px a side; setPluginData: 100 kB; notify: 100 characters); ours are chosen so a
  * single message stays far below what a postMessage can carry comfortably.
  */
 export const LIMITS = {
   /** Figma's createImage rejects images larger than this on either side. */
   maxImageSide: 4096,
-  /** Figma documents 100 kB for one setPluginData value (we count UTF-8 bytes of key + value). */
+  /** Figma documents 100 kB for one setPluginData entry: UTF-8 bytes of pluginId + key + value. */
   maxPluginDataBytes: 100_000,
+  /** figma.notify shows at most this many characters (the typings: longer messages are truncated). */
+  maxNotifyChars: 100,
   /** Base64 characters in one streamed asset chunk. */
   assetChunkChars: 1 << 20,
   /** Bytes of one image travelling in a message (selection bytes, a result). */

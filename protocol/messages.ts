@@ -93,7 +93,9 @@ export type PluginToUi =
   | { type: 'init'; protocol: number; command: string; assets: AssetInfo[] }
   | { type: 'asset-chunk'; name: string; index: number; data: string }
   | { type: 'selection'; selection: SelectionState }
-  | { type: 'applied'; requestId: string; nodeIds: string[] }
+  /** `notes`: what the user should know beyond “added” (the notification has only its first sentence). */
+  | { type: 'applied'; requestId: string; nodeIds: string[]; notes?: string[] }
+  /** Carries the `requestId` of the apply or cancel it answers whenever that message had one. */
   | { type: 'error'; requestId?: string; message: string };
 
 /**
@@ -112,6 +114,7 @@ export type UiToPlugin =
   | { type: 'cancel'; requestId: string }
   /** Makes this layer (one of a `multiple` selection) the only selected one. */
   | { type: 'select'; nodeId: string }
+  /** Figma shows 100 characters of it: the panel shows the whole message itself. */
   | { type: 'notify'; message: string; error?: boolean }
   /** The panel asks for a new size (its resize handle); the main thread clamps and calls figma.ui.resize. */
   | { type: 'resize'; width: number; height: number }
@@ -211,6 +214,7 @@ const toUi: Validators = {
   applied: (m) => {
     check(isString(m.requestId, ID), 'applied.requestId', 'must be a string');
     check(Array.isArray(m.nodeIds) && m.nodeIds.every((id) => isString(id, ID)), 'applied.nodeIds', 'must be an array of strings');
+    check(m.notes === undefined || (Array.isArray(m.notes) && m.notes.length <= 10 && m.notes.every((n) => isString(n, LIMITS.maxText))), 'applied.notes', 'must be an array of at most 10 strings');
   },
   error: (m) => {
     check(m.requestId === undefined || isString(m.requestId, ID), 'error.requestId', 'must be a string');

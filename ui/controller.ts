@@ -21,6 +21,7 @@ import type { EngineInitByPack, Rgba } from './worker/protocol';
 import type { PageEngine } from './worker/page-engine';
 import { rgbaToPlanar } from './worker/planar';
 import { backendNotice, friendlyError } from './friendly-error';
+import { APPLY_REPLY_TIMEOUT_MS, watchApplyReply } from './apply-reply';
 
 /**
  * What the controller needs of the compute worker (tests give it an in-process one).
@@ -113,8 +114,13 @@ function toCandidates(r: CandidatesResponse): Candidates {
   return { images: r.images, z: r.z, loss: r.loss, order: r.order, step: r.step, steps: r.steps, final: r.final, count };
 }
 
+export interface ControllerOptions {
+  /** How long an apply waits for the main thread's answer (read at each apply). */
+  applyReplyTimeoutMs: number;
+}
+
 /** `host`: only `send` is used. */
-export function createController(store: Store, worker: Compute, host: Pick<HostBridge, 'send'>): Controller {
+export function createController(store: Store, worker: Compute, host: Pick<HostBridge, 'send'>, options: ControllerOptions = { applyReplyTimeoutMs: APPLY_REPLY_TIMEOUT_MS }): Controller {
   /** The engine requests go to: the worker's, or the one in the panel's own thread. */
   let active: Pick<EngineClient, 'request'> = worker.engine;
   /** The engine in the panel's own thread, while it is the one in use. */
@@ -554,6 +560,7 @@ export function createController(store: Store, worker: Compute, host: Pick<HostB
       // The sequence goes into one frame, side by side; several candidates into one group.
       const layout = variant === 'sequence' ? { group: false, layout: 'frame' as const } : { group: results.length > 1 };
       host.send({ type: 'apply', requestId, sourceNodeId: edit.nodeId, results, ...layout, ...(edit.revision ? { sourceRevision: edit.revision } : {}) });
+      watchApplyReply(store, (m) => host.send(m), requestId, options.applyReplyTimeoutMs);
     } catch (error) {
       store.dispatch({ type: 'apply-failed', requestId, message: friendlyError('apply', error) });
     }
@@ -575,7 +582,7 @@ export function createController(store: Store, worker: Compute, host: Pick<HostB
           return;
         }
         case 'applied':
-          store.dispatch({ type: 'applied', requestId: msg.requestId, nodeIds: msg.nodeIds });
+          store.dispatch({ type: 'applied', requestId: msg.requestId, nodeIds: msg.nodeIds, ...(msg.notes ? { notes: msg.notes } : {}) });
           return;
         case 'error':
           if (msg.requestId) store.dispatch({ type: 'apply-failed', requestId: msg.requestId, message: friendlyError('write', msg.message) });

@@ -2,15 +2,41 @@
  * An in-memory Figma: exactly the part of the plugin API Manifold uses (HostApi), with
  * Figma's limits enforced. Used by the unit tests (Node) and by the playground (a Worker
  * running the real dist/code.js). `hooks` connect it to whatever shows the UI.
+ *
+ * Give the plugin `pluginApi`, never the emulator itself: that view (plugin-view.ts) is as
+ * strict as Figma — members outside @figma/plugin-typings throw, array and object reads
+ * are new frozen copies, removed nodes throw. The raw objects are for arranging and
+ * inspecting a document in tests.
  */
 import type { FigmaImage, HostApi, HostNode, HostUi } from '../../plugin/host';
 import type { ExportSettingsImage, NotificationOptions, ShowUIOptions } from '@figma/plugin-typings/plugin-api-standalone';
 import { readImageHeader, type ImageHeader } from '../../protocol/image-header';
 import { LIMITS } from '../../protocol/limits';
 import { Journal } from './journal';
-import { EmuEllipse, EmuFrame, EmuGroup, EmuInstance, EmuPage, EmuParentNode, EmuRectangle, EmuSceneNode, EmuText, EmuVector, type Doc, type EmuNode } from './nodes';
+import { EmuEllipse, EmuFrame, EmuGroup, EmuInstance, EmuPage, EmuParentNode, EmuRectangle, EmuSceneNode, EmuText, EmuVector, type Doc, EmuNode } from './nodes';
 import { documentSnapshot } from './snapshot';
 import { decodePngRgba, encodePngRgba, renderNode, type Rgba } from './raster';
+import jpeg from 'jpeg-js';
+import { API_MEMBERS, TYPINGS_VERSION } from './api-members.generated';
+import { PluginView, type Described } from './plugin-view';
+import { memberMap, type MemberKind, type MemberLists } from './typings-members';
+
+/** The typings' member tables as lookups, built once. */
+const MEMBERS = (() => {
+  const cache = new Map<string, ReadonlyMap<string, MemberKind>>();
+  const get = (key: string, lists: MemberLists | undefined) => {
+    if (!lists) return undefined;
+    if (!cache.has(key)) cache.set(key, memberMap(lists));
+    return cache.get(key)!;
+  };
+  return {
+    api: (name: string) => get(`api:${name}`, API_MEMBERS.apis[name])!,
+    node: (type: string) => get(`node:${type}`, API_MEMBERS.nodes[type]),
+  };
+})();
+
+/** figma.notify: "limited to 100 characters. Longer messages will be truncated" (the typings). */
+export const NOTIFY_LIMIT = 100;
 
 export interface EmulatorHooks {
   showUI?(html: string, options: ShowUIOptions): void;
@@ -29,6 +55,8 @@ export interface EmulatorOptions {
   /** `relaunchButtons[].command` from manifest.json. */
   relaunchCommands?: string[];
   hooks?: EmulatorHooks;
+  /** figma.pluginId: the manifest's `id` (counted in each plugin data entry's size). */
+  pluginId?: string;
 }
 
 class EmuImage implements FigmaImage {
@@ -61,6 +89,19 @@ class EmuImage implements FigmaImage {
   }
 }
 
+/**
+ * Throws as figma.createImage does on bytes whose header reads but whose pixels do not
+ * decode. PNG and JPEG are decoded; GIF is checked by its header only (no decoder here).
+ */
+function decodes(data: Uint8Array, header: ImageHeader): void {
+  try {
+    if (header.mime === 'image/png') decodePngRgba(data);
+    else if (header.mime === 'image/jpeg') jpeg.decode(data, { useTArray: true, maxMemoryUsageInMB: 512 });
+  } catch (error) {
+    throw new Error(`Image could not be decoded: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
 /** A 40-hex-digit content hash (Figma's are SHA-1; any stable content hash does here). */
 export function contentHash(bytes: Uint8Array): string {
   let out = '';
@@ -82,7 +123,8 @@ export class EmulatedFigma implements HostApi {
   /** figma.viewport.center: where results land when their source is gone. */
   viewportCenter = { x: 0, y: 0 };
   private readonly faults = new Map<string, number>();
-  readonly notifications: Array<{ message: string; options: NotificationOptions }> = [];
+  /** Every notification as shown (at most 100 characters), with what Figma cut off, if anything. */
+  readonly notifications: Array<{ message: string; options: NotificationOptions; cut?: string }> = [];
   /** Ids passed to the last viewport.scrollAndZoomIntoView. */
   viewportTarget: string[] = [];
   uiHtml: string | null = null;
@@ -98,15 +140,19 @@ export class EmulatedFigma implements HostApi {
 
   readonly ui: HostUi;
   readonly viewport: HostApi['viewport'];
+  private readonly id: string | undefined;
+  private view: PluginView | null = null;
 
   constructor(options: EmulatorOptions = {}) {
     this.commandName = options.command ?? '';
+    this.id = options.pluginId;
     this.hooks = options.hooks ?? {};
     const relaunch = new Set(options.relaunchCommands ?? []);
     const doc: Doc = {
       journal: this.journal,
       nextId: () => `${Math.floor(this.idCounter / 1000)}:${this.idCounter++ % 1000}`,
       hasImage: (hash) => this.images.has(hash),
+      pluginId: () => this.id ?? '',
       relaunchCommands: relaunch,
       changed: () => this.queueChanged(),
       fault: (op) => this.fault(op),
@@ -152,8 +198,31 @@ export class EmulatedFigma implements HostApi {
 
   // ---- the plugin API ----
 
+  /** The `figma` global to hand to the plugin: this emulator behind Figma's strictness. */
+  get pluginApi(): HostApi {
+    this.view ??= new PluginView((raw) => this.describe(raw), TYPINGS_VERSION);
+    return this.view.wrap(this) as HostApi;
+  }
+
+  private describe(raw: object): Described | null {
+    if (raw === this) return { label: 'figma (PluginAPI)', members: MEMBERS.api('PluginAPI') };
+    if (raw === this.ui) return { label: 'figma.ui (UIAPI)', members: MEMBERS.api('UIAPI') };
+    if (raw === this.viewport) return { label: 'figma.viewport (ViewportAPI)', members: MEMBERS.api('ViewportAPI') };
+    if (raw instanceof EmuImage) return { label: 'Image', members: MEMBERS.api('Image') };
+    if (raw instanceof EmuNode) {
+      const members = MEMBERS.node(raw.type);
+      if (!members) throw new Error(`emulator: no member table for ${raw.type} nodes: add its interface to EMULATED_NODES (dev/emulator/typings-members.ts) and run scripts/figma-members.ts`);
+      return { label: `${raw.type} node`, members, removed: () => raw.removed, id: raw.id };
+    }
+    return null;
+  }
+
   get command(): string {
     return this.commandName;
+  }
+
+  get pluginId(): string | undefined {
+    return this.id;
   }
 
   showUI(html: string, options: ShowUIOptions = {}): void {
@@ -228,6 +297,7 @@ export class EmulatedFigma implements HostApi {
       throw new Error(`Image is too large: ${header.width}×${header.height} (at most ${LIMITS.maxImageSide} px a side)`);
     }
     if (header.width < 1 || header.height < 1) throw new Error('Image has no pixels');
+    decodes(data, header);
     const bytes = data.slice();
     const hash = contentHash(bytes);
     if (!this.images.has(hash)) this.images.set(hash, new EmuImage(hash, bytes, header));
@@ -311,8 +381,10 @@ export class EmulatedFigma implements HostApi {
   notify(message: string, options: NotificationOptions = {}): { cancel: () => void } {
     this.assertOpen('notify');
     this.fault('notify');
-    this.notifications.push({ message, options });
-    this.hooks.notify?.(message, options);
+    const shown = String(message).slice(0, NOTIFY_LIMIT);
+    const cut = String(message).slice(NOTIFY_LIMIT);
+    this.notifications.push({ message: shown, options, ...(cut ? { cut } : {}) });
+    this.hooks.notify?.(shown, options);
     return { cancel: () => undefined };
   }
 

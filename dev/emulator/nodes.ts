@@ -12,6 +12,8 @@ export interface Doc {
   journal: Journal;
   nextId(): string;
   hasImage(hash: string): boolean;
+  /** figma.pluginId ('' when not given): part of every plugin data entry's size. */
+  pluginId(): string;
   relaunchCommands: ReadonlySet<string>;
   changed(): void;
   selectionRemoved(node: EmuSceneNode): void;
@@ -29,7 +31,10 @@ function inInstance(node: EmuNode | null): boolean {
   return false;
 }
 
-/** Figma documents 100 kB per plugin data entry; counted here as UTF-8 bytes of key + value. */
+/**
+ * "The total size of your entry (`pluginId`, `key`, `value`) cannot exceed 100 kB" (the
+ * typings): counted here as UTF-8 bytes of all three, 1 kB = 1000 bytes (the stricter reading).
+ */
 export const PLUGIN_DATA_LIMIT = 100_000;
 
 const SCALE_MODES = ['FILL', 'FIT', 'CROP', 'TILE'];
@@ -100,8 +105,8 @@ export abstract class EmuNode {
   setPluginData(key: string, value: string): void {
     this.doc.fault('setPluginData');
     if (typeof key !== 'string' || typeof value !== 'string') throw new TypeError('setPluginData: key and value must be strings');
-    const bytes = utf8Length(key) + utf8Length(value);
-    if (bytes > PLUGIN_DATA_LIMIT) throw new Error(`setPluginData: ${bytes} bytes exceeds the ${PLUGIN_DATA_LIMIT}-byte limit`);
+    const bytes = utf8Length(this.doc.pluginId()) + utf8Length(key) + utf8Length(value);
+    if (bytes > PLUGIN_DATA_LIMIT) throw new Error(`setPluginData: the entry (pluginId + key + value) is ${bytes} bytes, over the ${PLUGIN_DATA_LIMIT}-byte limit`);
     const old = this.pluginData.get(key);
     if (value === '') this.pluginData.delete(key);
     else this.pluginData.set(key, value);

@@ -94,7 +94,7 @@ describe('the main thread reading a layer with random or mutated image bytes', (
           node.fills = paints as never;
           figma.currentPage.selection = [node];
           const before = figma.snapshot();
-          const selection = await readSelectionAsync(figma);
+          const selection = await readSelectionAsync(figma.pluginApi);
           expect(() => parsePluginToUi({ type: 'selection', selection })).not.toThrow();
           expect(figma.snapshot()).toBe(before);
           if (selection.kind === 'image' && selection.image.source === 'image-fill') expect(inspectImage(selection.image.bytes).ok).toBe(true);

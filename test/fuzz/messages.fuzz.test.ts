@@ -103,7 +103,7 @@ describe('the main thread behind the decoder', () => {
     imageLayer(figma, makePng(4, 4, 1), 'B'); // 0:2
     figma.currentPage.selection = [a];
     figma.resetHistory();
-    startPlugin(figma, '<html></html>', []);
+    startPlugin(figma.pluginApi, '<html></html>', []);
     const before = figma.snapshot();
     let thrown: unknown = null;
     try {

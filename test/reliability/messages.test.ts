@@ -35,9 +35,22 @@ describe('panel → main thread', () => {
     const got = await h.send(bad, (m) => m.type === 'error');
     expect(got.find((m) => m.type === 'error')).toMatchObject({ message: expect.stringContaining(message) });
     expect(got.find((m) => m.type === 'error')!.message).toContain('main thread rejected a message');
+    // Answered under the request's id whenever it had a usable one, so the panel stops waiting.
+    const id = (bad as { requestId?: unknown } | null)?.requestId;
+    expect((got.find((m) => m.type === 'error') as { requestId?: string }).requestId).toBe(typeof id === 'string' && id.length > 0 ? id : undefined);
     expect(h.figma.snapshot()).toBe(before);
     const ok = await h.send(applyMsg(src.id), (m) => m.type === 'applied');
     expect(ok.some((m) => m.type === 'applied')).toBe(true);
+  });
+
+  it('an apply the validator rejects (an image 4097 px wide) is answered under its requestId', async () => {
+    const h = await started();
+    const src = imageLayer(h.figma, makePng(4, 4));
+    const before = h.figma.snapshot();
+    const wide = applyMsg(src.id, { requestId: 'apply-4097', width: LIMITS.maxImageSide + 1, height: 1 });
+    const got = await h.send(wide, (m) => m.type === 'error');
+    expect(got.find((m) => m.type === 'error')).toMatchObject({ requestId: 'apply-4097', message: expect.stringContaining('main thread rejected a message') });
+    expect(h.figma.snapshot()).toBe(before);
   });
 
   it('oversized: an apply whose images add up to more than maxApplyBytes is refused by the validator', () => {
@@ -147,9 +160,9 @@ describe('main thread → panel', () => {
 
   it('an outgoing message that fails validation is replaced by an error, not sent', async () => {
     const h = await started();
-    // A node type no real node has (over maxId characters) makes the selection message invalid.
+    // A node id over maxId characters makes the selection message invalid.
     const src = imageLayer(h.figma, makePng(4, 4), 'Odd');
-    Object.defineProperty(src, 'type', { value: 'X'.repeat(LIMITS.maxId + 1) });
+    Object.defineProperty(src, 'id', { value: 'X'.repeat(LIMITS.maxId + 1) });
     const next = new Promise<PluginToUi>((resolve) => {
       const start = h.received.length;
       const timer = setInterval(() => {

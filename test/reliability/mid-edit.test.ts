@@ -17,6 +17,19 @@ async function resultOf(h: H, got: PluginToUi[], requestId = 'req-1'): Promise<E
   return (await h.figma.getNodeByIdAsync((answer as { nodeIds: string[] }).nodeIds[0])) as EmuSceneNode;
 }
 
+function lastApplied(h: Awaited<ReturnType<typeof started>>): Extract<PluginToUi, { type: 'applied' }> {
+  return h.received.filter((m): m is Extract<PluginToUi, { type: 'applied' }> => m.type === 'applied').at(-1)!;
+}
+
+/** The panel has the note in full (the applied reply); the notification, within 100 characters, points to it. */
+function expectTold(h: Awaited<ReturnType<typeof started>>, note: string): void {
+  expect(lastApplied(h).notes?.join(' ')).toContain(note);
+  const shown = h.figma.notifications.at(-1)!;
+  expect(shown.message).toMatch(/^Added .* More in the Manifold panel\.$/);
+  expect(shown.message.length).toBeLessThanOrEqual(100);
+  expect(shown.cut).toBeUndefined();
+}
+
 describe('the source changes while editing', () => {
   it('deleted: the result is still added, on the current page in view, and the user is told', async () => {
     const h = await started();
@@ -28,7 +41,7 @@ describe('the source changes while editing', () => {
     const result = await resultOf(h, await h.send(applyMsg(src.id, { width: 32, height: 24 }), isAnswer()));
     expect(result.parent).toBe(h.figma.currentPage);
     expect([result.x + result.width / 2, result.y + result.height / 2]).toEqual([500, 300]);
-    expect(h.figma.notifications.at(-1)?.message).toContain('“src” was deleted while you were editing, so the result was placed in view');
+    expectTold(h, '“src” was deleted while you were editing, so the result was placed in view');
     expect(h.figma.undoDepth).toBe(1);
   });
 
@@ -54,11 +67,12 @@ describe('the source changes while editing', () => {
     const revision = sel.image.revision!;
     // Unchanged: no warning.
     await h.send(applyMsg(src.id, { sourceRevision: revision }), isAnswer());
-    expect(h.figma.notifications.at(-1)?.message).not.toContain('changed while you were editing');
+    expect(lastApplied(h).notes).toBeUndefined();
+    expect(h.figma.notifications.at(-1)?.message).toBe('Added “result 1”.');
     src.fills = [{ type: 'IMAGE', imageHash: h.figma.createImage(makePng(8, 8, 5)).hash, scaleMode: 'FILL' }];
     const result = await resultOf(h, await h.send(applyMsg(src.id, { sourceRevision: revision, requestId: 'req-2' }), isAnswer('req-2')), 'req-2');
     expect(result.name).toBe('result 1');
-    expect(h.figma.notifications.at(-1)?.message).toContain('“Changing” changed while you were editing; the result is based on the version you started from');
+    expectTold(h, '“Changing” changed while you were editing; the result is based on the version you started from');
   });
 
   it('the selection changes: the result still goes beside the layer that was edited', async () => {
@@ -89,7 +103,7 @@ describe('the source changes while editing', () => {
     expect(result.parent).toBe(page1);
     expect(page1.selection).toEqual([result]);
     expect(JSON.stringify(JSON.parse(h.figma.snapshot())[1])).toBe(page2Before);
-    expect(h.figma.notifications.at(-1)?.message).toContain('The result is on page “Page 1”');
+    expectTold(h, 'The result is on page “Page 1”');
     expect(h.figma.viewportTarget).toEqual([]); // no scrolling to another page
   });
 });

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { encodeEditRecord, validateEditRecord } from '../../protocol/edit-record';
 import { makeEditRecord, readConstraints } from '../../ui/state/edit-record';
 import type { PanelStroke } from '../../ui/state/store';
+import { EDIT_RECORD_KEY } from '../../plugin/edit-record-key';
+import { PLUGIN_ID } from '../unit/helpers';
 
 const mapping = { resolution: 64, sourceWidth: 256, sourceHeight: 256, scale: 0.25, offsetX: 0, offsetY: 0 };
 const strokes: PanelStroke[] = [
@@ -15,7 +17,7 @@ describe('edit record', () => {
   it('is a valid record under the plugin-data limit even with a warp', () => {
     const record = makeEditRecord({ packId: 'personas64', latent: new Float32Array(80).fill(0.3), latent0: new Float32Array(80), strokes, codes: { Hair: 2 }, mapping, variant: 'final', source: { nodeId: '1:2', name: 'Ada', imageHash: 'abc' }, now: 7 });
     expect(() => validateEditRecord(record)).not.toThrow();
-    expect(encodeEditRecord(record, 'manifold.edit').length).toBeLessThan(20_000);
+    expect(encodeEditRecord(record, { pluginId: PLUGIN_ID, key: EDIT_RECORD_KEY }).length).toBeLessThan(20_000);
     expect(record.source).toEqual({ nodeId: '1:2', name: 'Ada', imageHash: 'abc' });
     expect(JSON.stringify(record.constraints)).not.toContain('"source"');
   });

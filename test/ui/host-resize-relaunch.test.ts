@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { EmulatedFigma } from '../../dev/emulator';
-import { RELAUNCH_COMMAND } from '../../plugin/edit-record-key';
+import { EDIT_RECORD_KEY, RELAUNCH_COMMAND } from '../../plugin/edit-record-key';
 import { startPlugin, UI_MAX, UI_MIN, UI_SIZE } from '../../plugin/main';
 import type { PluginToUi } from '../../protocol/messages';
 import { flush, imageLayer, makePng, record } from '../unit/helpers';
@@ -14,7 +14,7 @@ describe('panel ↔ host', () => {
   it('resizes the panel through figma.ui.resize, within limits', async () => {
     const sizes: Array<[number, number]> = [];
     const figma = new EmulatedFigma({ hooks: { resize: (w, h) => sizes.push([w, h]) } });
-    startPlugin(figma, '<html></html>', []);
+    startPlugin(figma.pluginApi, '<html></html>', []);
     expect(figma.uiOptions).toMatchObject(UI_SIZE);
     figma.deliverFromUi({ type: 'resize', width: 700, height: 800 });
     figma.deliverFromUi({ type: 'resize', width: 10, height: 5000 });
@@ -27,14 +27,14 @@ describe('panel ↔ host', () => {
     const received: PluginToUi[] = [];
     const figma = new EmulatedFigma({ relaunchCommands: [RELAUNCH_COMMAND], hooks: { toUi: (m) => received.push(m as PluginToUi) } });
     const result = imageLayer(figma, makePng(8, 8), 'Ada · Manifold');
-    result.setPluginData('manifold.edit', JSON.stringify(record()));
+    result.setPluginData(EDIT_RECORD_KEY, JSON.stringify(record()));
     result.setRelaunchData({ [RELAUNCH_COMMAND]: 'Edit' });
     figma.currentPage.selection = [result];
-    startPlugin(figma, '<html></html>', []);
+    startPlugin(figma.pluginApi, '<html></html>', []);
     figma.relaunch(RELAUNCH_COMMAND);
     expect(figma.command).toBe(RELAUNCH_COMMAND);
     received.length = 0;
-    startPlugin(figma, '<html>again</html>', []);
+    startPlugin(figma.pluginApi, '<html>again</html>', []);
     figma.deliverFromUi({ type: 'ready', protocol: 1 });
     for (let i = 0; i < 50 && !received.some((m) => m.type === 'selection'); i++) await flush();
     expect(received.find((m) => m.type === 'init')).toMatchObject({ command: RELAUNCH_COMMAND });

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { decodePngRgba, EmulatedFigma, PLUGIN_DATA_LIMIT } from '../../dev/emulator';
+import { makeJpeg } from '../reliability/helpers';
 import { makePng } from './helpers';
 
 const GIF = new Uint8Array([0x47, 0x49, 0x46, 0x38, 0x39, 0x61, 3, 0, 2, 0, 0, 0, 0]);
-const JPEG = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0, 4, 0, 0, 0xff, 0xc0, 0, 11, 8, 0, 5, 0, 7, 3, 1, 0x22, 0]);
+/** A JPEG header only: it reads as 7×5 but has no image data. */
+const JPEG_HEADER_ONLY = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0, 4, 0, 0, 0xff, 0xc0, 0, 11, 8, 0, 5, 0, 7, 3, 1, 0x22, 0]);
 
 describe('createImage', () => {
   const figma = new EmulatedFigma();
@@ -11,7 +13,16 @@ describe('createImage', () => {
   it('accepts PNG, JPEG and GIF and reads their size', async () => {
     expect(await figma.createImage(makePng(5, 3)).getSizeAsync()).toEqual({ width: 5, height: 3 });
     expect(await figma.createImage(GIF).getSizeAsync()).toEqual({ width: 3, height: 2 });
-    expect(await figma.createImage(JPEG).getSizeAsync()).toEqual({ width: 7, height: 5 });
+    expect(await figma.createImage(makeJpeg(7, 5)).getSizeAsync()).toEqual({ width: 7, height: 5 });
+  });
+
+  it('rejects bytes whose header reads but whose pixels do not decode', () => {
+    expect(() => figma.createImage(JPEG_HEADER_ONLY)).toThrow(/Image could not be decoded/);
+    const png = makePng(8, 8);
+    const idat = Buffer.from(png).indexOf('IDAT');
+    const damaged = png.slice();
+    damaged.fill(0, idat + 4, idat + 12); // the deflate stream, not the framing
+    expect(() => figma.createImage(damaged)).toThrow(/Image could not be decoded/);
   });
 
   it('rejects other formats and images over 4096 px a side', () => {
@@ -44,12 +55,13 @@ describe('nodes', () => {
     expect(() => (rect.fills = [{ type: 'IMAGE', imageHash: 'nope', scaleMode: 'FILL' }])).toThrow('no image with hash nope');
   });
 
-  it('limits plugin data to 100 kB', () => {
-    const figma = new EmulatedFigma();
+  it('limits a plugin data entry — pluginId + key + value — to 100 kB', () => {
+    const figma = new EmulatedFigma({ pluginId: 'plugin-id' }); // 9 bytes
     const rect = figma.createRectangle();
-    rect.setPluginData('k', 'x'.repeat(PLUGIN_DATA_LIMIT - 1));
-    expect(rect.getPluginData('k').length).toBe(PLUGIN_DATA_LIMIT - 1);
-    expect(() => rect.setPluginData('k', 'x'.repeat(PLUGIN_DATA_LIMIT))).toThrow(/exceeds the 100000-byte limit/);
+    rect.setPluginData('k', 'x'.repeat(PLUGIN_DATA_LIMIT - 10));
+    expect(rect.getPluginData('k').length).toBe(PLUGIN_DATA_LIMIT - 10);
+    // Key + value fit; with the plugin id they do not.
+    expect(() => rect.setPluginData('k', 'x'.repeat(PLUGIN_DATA_LIMIT - 9))).toThrow(/\(pluginId \+ key \+ value\) is 100001 bytes, over the 100000-byte limit/);
   });
 
   it('accepts relaunch data only for commands in the manifest', () => {
@@ -234,5 +246,96 @@ describe('exportAsync', () => {
     expect(await px(15)).toEqual([0, 0, 0, 0]);
     frame.clipsContent = false;
     expect(await px(15)).toEqual([255, 0, 0, 255]);
+  });
+});
+
+describe('the plugin view (figma.pluginApi): as strict as Figma', () => {
+  function scene() {
+    const figma = new EmulatedFigma({ relaunchCommands: ['edit'] });
+    const rect = figma.createRectangle();
+    rect.fills = [{ type: 'IMAGE', imageHash: figma.createImage(makePng(4, 4)).hash, scaleMode: 'FILL' }];
+    const group = figma.group([rect], figma.currentPage);
+    figma.currentPage.selection = [rect];
+    const api = figma.pluginApi;
+    return { figma, api, page: api.currentPage, node: api.currentPage.selection[0], group: api.currentPage.children[0] };
+  }
+
+  it('returns a new frozen copy on every read of an array or object property', () => {
+    const { api, page, node } = scene();
+    for (const read of [() => node.fills, () => node.strokes, () => node.effects, () => node.absoluteTransform, () => page.selection, () => page.children, () => api.viewport.center]) {
+      const a = read() as object;
+      expect(read()).not.toBe(a);
+      expect(JSON.stringify(read(), (_k, v) => (typeof v === 'object' && v && 'id' in v ? v.id : v))).toBe(JSON.stringify(a, (_k, v) => (typeof v === 'object' && v && 'id' in v ? v.id : v)));
+      expect(Object.isFrozen(a)).toBe(true);
+    }
+    const fills = node.fills as ReadonlyArray<object>;
+    expect(fills.indexOf((node.fills as ReadonlyArray<object>)[0])).toBe(-1); // identity never matches across reads
+    expect(Object.isFrozen(fills[0])).toBe(true);
+    expect(() => (fills as unknown as object[]).push({})).toThrow(TypeError);
+  });
+
+  it('keeps one object per node: the same node read twice is the same object', () => {
+    const { page, node, group } = scene();
+    expect(page.selection[0]).toBe(node);
+    expect(node.parent).toBe(group);
+    expect(page.selection.includes(node)).toBe(true);
+  });
+
+  it('throws on reading or writing a member the node type does not have in the typings', () => {
+    const { page, node, group } = scene();
+    expect(() => (page as unknown as { layoutMode: unknown }).layoutMode).toThrow(/PAGE node has no member 'layoutMode'/);
+    expect(() => (page as unknown as { absoluteTransform: unknown }).absoluteTransform).toThrow(/PAGE node has no member 'absoluteTransform'/);
+    expect(() => (group as unknown as { fills: unknown }).fills).toThrow(/GROUP node has no member 'fills'/);
+    expect(() => (group as unknown as { strokes: unknown }).strokes).toThrow(/GROUP node has no member 'strokes'/);
+    expect(() => ((node as unknown as { nonsense: number }).nonsense = 1)).toThrow(/RECTANGLE node has no member 'nonsense'/);
+    // The emulator's own helpers are not part of the API either.
+    expect(() => (node as unknown as { relaunchData: unknown }).relaunchData).toThrow(/no member 'relaunchData'/);
+    // `in` answers from the typings.
+    expect(['fills' in node, 'fills' in group, 'layoutMode' in page, 'selection' in page, 'exportAsync' in page]).toEqual([true, false, false, true, true]);
+  });
+
+  it('throws on writing a readonly member, and names a typed member the emulator lacks', () => {
+    const { node, api } = scene();
+    expect(() => ((node as unknown as { width: number }).width = 5)).toThrow(/Cannot assign to read only property 'width'/);
+    expect(() => (node as unknown as { cornerRadius: unknown }).cornerRadius).toThrow(/the emulator does not implement RECTANGLE node.cornerRadius/);
+    expect(() => (api as unknown as { root: unknown }).root).toThrow(/the emulator does not implement figma \(PluginAPI\).root/);
+    expect(() => (api as unknown as { nope: unknown }).nope).toThrow(/figma \(PluginAPI\) has no member 'nope'/);
+  });
+
+  it('throws on touching a removed node, except its id and removed', () => {
+    const { figma, page } = scene();
+    const other = figma.createRectangle();
+    const node = page.children.find((n) => n.id === other.id)!;
+    other.remove();
+    expect(node.removed).toBe(true);
+    expect(node.id).toBe(other.id);
+    expect(() => node.name).toThrow(/The node with id "[^"]+" does not exist/);
+    expect(() => node.remove()).toThrow(/does not exist/);
+  });
+
+  it('throws on getNodeById under documentAccess: dynamic-page; getNodeByIdAsync gives the same node object', async () => {
+    const { api, node } = scene();
+    expect(() => (api as unknown as { getNodeById(id: string): unknown }).getNodeById(node.id)).toThrow(/dynamic-page/);
+    expect(await api.getNodeByIdAsync(node.id)).toBe(node);
+  });
+
+  it('cuts a notification at 100 characters, as Figma does, and records what was cut', () => {
+    const { figma, api } = scene();
+    api.notify('x'.repeat(99) + 'yz');
+    expect(figma.notifications.at(-1)).toMatchObject({ message: 'x'.repeat(99) + 'y', cut: 'z' });
+    api.notify('short');
+    expect(figma.notifications.at(-1)).toEqual({ message: 'short', options: {} });
+  });
+
+  it('creates through the view: new nodes and images are views too, and the document takes them back', async () => {
+    const { figma, api } = scene();
+    const rect = api.createRectangle();
+    expect(() => (rect as unknown as { relaunchData: unknown }).relaunchData).toThrow(/no member/);
+    const image = api.createImage(makePng(3, 2));
+    expect(() => (image as unknown as { bytesHash: unknown }).bytesHash).toThrow(/Image has no member 'bytesHash'/);
+    expect(await image.getSizeAsync()).toEqual({ width: 3, height: 2 });
+    api.currentPage.selection = [rect];
+    expect(figma.currentPage.selection.map((n) => n.id)).toEqual([rect.id]);
+    expect(() => api.createImage(new Uint8Array([0x89, 0x50]))).toThrow(/unsupported/);
   });
 });

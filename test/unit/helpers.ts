@@ -5,6 +5,10 @@ import { startPlugin, type EmbeddedAsset } from '../../plugin/main';
 import { RELAUNCH_COMMAND } from '../../plugin/edit-record-key';
 import type { EditRecord } from '../../protocol/edit-record';
 import type { PluginToUi, UiToPlugin } from '../../protocol/messages';
+import manifest from '../../manifest.json';
+
+/** The plugin id Figma would run the plugin under (manifest.json `id`). */
+export const PLUGIN_ID = manifest.id;
 
 /** A width×height RGBA PNG whose pixels encode their position (so crops are checkable). */
 export function makePng(width: number, height: number, seed = 0): Uint8Array {
@@ -26,8 +30,8 @@ export const flush = () => new Promise((resolve) => setTimeout(resolve, 5));
 
 export function harness(options: { assets?: EmbeddedAsset[]; chunkChars?: number } = {}) {
   const received: PluginToUi[] = [];
-  const figma = new EmulatedFigma({ relaunchCommands: [RELAUNCH_COMMAND], hooks: { toUi: (m) => received.push(m as PluginToUi) } });
-  const start = () => startPlugin(figma, '<html></html>', options.assets ?? [], options.chunkChars);
+  const figma = new EmulatedFigma({ relaunchCommands: [RELAUNCH_COMMAND], pluginId: PLUGIN_ID, hooks: { toUi: (m) => received.push(m as PluginToUi) } });
+  const start = () => startPlugin(figma.pluginApi, '<html></html>', options.assets ?? [], options.chunkChars);
   /** Sends a message from the UI and waits until the main thread has answered `until`. */
   async function send(msg: UiToPlugin | unknown, until?: (m: PluginToUi) => boolean): Promise<PluginToUi[]> {
     const from = received.length;

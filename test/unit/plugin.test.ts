@@ -1,11 +1,25 @@
 /** The main thread against the emulated Figma: selection in, layers out, one undo step. */
-import { describe, expect, it } from 'vitest';
+import { crc32 } from 'node:zlib';
+import { describe, expect, it, vi } from 'vitest';
 import { decodePngRgba } from '../../dev/emulator';
 import { EDIT_RECORD_KEY } from '../../plugin/edit-record-key';
 import { RESULT_GAP, SEQUENCE_GAP } from '../../plugin/placement';
 import { decodeEditRecord } from '../../protocol/edit-record';
 import type { PluginToUi } from '../../protocol/messages';
+import { makeJpeg } from '../reliability/helpers';
 import { flush, harness, imageLayer, makePng, record } from './helpers';
+
+/** `png` with a tEXt chunk after IHDR (valid: ancillary chunks may appear there). */
+function withTextChunk(png: Uint8Array, key: string, text: string): Uint8Array {
+  const data = Buffer.from(`${key}\0${text}`, 'latin1');
+  const chunk = Buffer.alloc(12 + data.length);
+  chunk.writeUInt32BE(data.length, 0);
+  chunk.write('tEXt', 4, 'latin1');
+  data.copy(chunk, 8);
+  chunk.writeUInt32BE(crc32(chunk.subarray(4, 8 + data.length)), 8 + data.length);
+  const ihdrEnd = 8 + 25;
+  return new Uint8Array(Buffer.concat([png.subarray(0, ihdrEnd), chunk, png.subarray(ihdrEnd)]));
+}
 
 function applyMsg(sourceNodeId: string, count = 1, group = false, bytes = makePng(32, 24, 9)) {
   return {
@@ -55,6 +69,51 @@ describe('reading the selection', () => {
     const sel = got.find((m) => m.type === 'selection')!;
     expect(sel).toMatchObject({ selection: { kind: 'image', image: { nodeId: rect.id, name: 'Photo', source: 'image-fill', mime: 'image/png', width: 40, height: 30, nodeWidth: 200, nodeHeight: 150, fill: { scaleMode: 'FILL', hasFilters: false }, record: null } } });
     expect((sel as { selection: { image: { bytes: Uint8Array } } }).selection.image.bytes).toEqual(png);
+  });
+
+  it('reads an image-fill layer from getImageByHash(hash).getBytesAsync(), byte for byte, through Figma’s copy-on-read fills', async () => {
+    const h = harness();
+    // A PNG with an ancillary text chunk and a JPEG: any re-encoding (an export) would change their bytes.
+    const png = withTextChunk(makePng(40, 30), 'Comment', 'made by hand');
+    const jpeg = makeJpeg(24, 16);
+    for (const [bytes, mime] of [[png, 'image/png'], [jpeg, 'image/jpeg']] as const) {
+      const hash = h.figma.createImage(bytes).hash;
+      const rect = h.figma.createRectangle();
+      rect.resize(80, 60);
+      // A paint below the image and a hidden one above it: the image is still what is seen.
+      rect.fills = [{ type: 'SOLID', color: { r: 0, g: 0, b: 1 } }, { type: 'IMAGE', imageHash: hash, scaleMode: 'FILL' }, { type: 'SOLID', color: { r: 1, g: 0, b: 0 }, visible: false }];
+      const asked: string[] = [];
+      const real = h.figma.getImageByHash.bind(h.figma);
+      h.figma.getImageByHash = (wanted: string) => {
+        asked.push(wanted);
+        return real(wanted);
+      };
+      const exportAsync = vi.spyOn(rect, 'exportAsync');
+      h.figma.currentPage.selection = [rect];
+      const isRect = (m: PluginToUi) => m.type === 'selection' && m.selection.kind === 'image' && m.selection.image.nodeId === rect.id;
+      if (!h.received.length) h.start();
+      const sel = (await h.send({ type: 'ready', protocol: 1 }, isRect)).find(isRect)!;
+      const image = (sel as { selection: { image: { source: string; mime: string; bytes: Uint8Array; notes: string[] } } }).selection.image;
+      expect(image).toMatchObject({ source: 'image-fill', mime, notes: [] });
+      expect(asked.length).toBeGreaterThan(0);
+      expect(new Set(asked)).toEqual(new Set([hash])); // only the fill's own image
+      expect(exportAsync).not.toHaveBeenCalled();
+      expect(Buffer.from(image.bytes).equals(Buffer.from(await real(hash)!.getBytesAsync()))).toBe(true);
+      expect(Buffer.from(image.bytes).equals(Buffer.from(bytes))).toBe(true);
+      h.figma.getImageByHash = real;
+    }
+  });
+
+  it('counts only the visible paints above the image as covering it (by index: every read of fills is a new array)', async () => {
+    const h = harness();
+    const rect = imageLayer(h.figma, makePng(8, 8), 'Tinted');
+    rect.fills = [...rect.fills, { type: 'SOLID', color: { r: 1, g: 0, b: 0 }, opacity: 0.3 }];
+    h.figma.currentPage.selection = [rect];
+    h.start();
+    const got = await h.send({ type: 'ready', protocol: 1 }, (m) => m.type === 'selection');
+    const image = (got.find((m) => m.type === 'selection') as { selection: { image: { source: string; notes: string[] } } }).selection.image;
+    expect(image.source).toBe('export');
+    expect(image.notes).toEqual(['The layer has a fill over its image, so it is edited as it looks (exported), not from the original image.']);
   });
 
   it('exports a layer without an image fill as PNG, within 4096 px a side', async () => {
@@ -202,8 +261,10 @@ describe('writing results', () => {
     const h = harness();
     await ready(h);
     const got = await h.send(applyMsg('9:99'), isApplied);
-    expect(got.find(isApplied)).toMatchObject({ type: 'applied' });
-    expect(h.figma.notifications.at(-1)?.message).toContain('was deleted while you were editing');
+    expect(got.find(isApplied)).toMatchObject({ type: 'applied', notes: [expect.stringContaining('was deleted while you were editing')] });
+    // The notification is short and points to the panel, which has the note in full.
+    expect(h.figma.notifications.at(-1)).toMatchObject({ message: 'Added “result 1”. More in the Manifold panel.' });
+    expect(h.figma.notifications.every((n) => n.cut === undefined)).toBe(true);
   });
 });
 

@@ -113,10 +113,12 @@ function sequenceCount(edit: PanelState['edit']): number {
   return sequenceFrames(edit);
 }
 
-function appliedText(state: PanelState, count: number): string {
+/** The status line after an apply, with what the main thread noted (its notification has only the first sentence). */
+export function appliedText(state: PanelState, count: number): string {
   const n = state.apply.nodeIds?.length ?? 0;
-  if (state.variant === 'sequence' && n === 1) return `Added the sequence beside the original: one frame holding its ${count} frames side by side, the original first (Frame 00). ⌘Z in Figma removes it.`;
-  return `Added ${n} layer${n === 1 ? '' : 's'} beside the original. ⌘Z in Figma removes ${n === 1 ? 'it' : 'them'}.`;
+  const notes = (state.apply.notes ?? []).map((note) => ` ${note}`).join('');
+  if (state.variant === 'sequence' && n === 1) return `Added the sequence beside the original: one frame holding its ${count} frames side by side, the original first (Frame 00). ⌘Z in Figma removes it.${notes}`;
+  return `Added ${n} layer${n === 1 ? '' : 's'} beside the original. ⌘Z in Figma removes ${n === 1 ? 'it' : 'them'}.${notes}`;
 }
 
 function Footer({ state, controller, dispatch }: AppProps) {

@@ -121,6 +121,8 @@ export interface ApplyState {
   requestId?: string;
   message?: string;
   nodeIds?: string[];
+  /** What the main thread said beyond “added” (the source changed, was deleted, is on another page). */
+  notes?: string[];
   fraction?: number;
 }
 
@@ -189,7 +191,7 @@ export type PanelEvent =
   | { type: 'variant'; variant: ApplyVariant }
   | { type: 'apply-start'; requestId: string }
   | { type: 'apply-progress'; requestId: string; fraction: number }
-  | { type: 'applied'; requestId: string; nodeIds: string[] }
+  | { type: 'applied'; requestId: string; nodeIds: string[]; notes?: string[] }
   | { type: 'apply-failed'; requestId?: string; message: string }
   | { type: 'error'; message: string };
 
@@ -446,9 +448,11 @@ export function reduce(state: PanelState, event: PanelEvent): PanelState {
       return { ...state, apply: { ...state.apply, fraction: event.fraction } };
     case 'applied':
       if (state.apply.requestId !== event.requestId) return state;
-      return { ...state, apply: { status: 'done', requestId: event.requestId, nodeIds: event.nodeIds } };
+      return { ...state, apply: { status: 'done', requestId: event.requestId, nodeIds: event.nodeIds, ...(event.notes ? { notes: event.notes } : {}) } };
     case 'apply-failed':
       if (event.requestId !== undefined && state.apply.requestId !== event.requestId) return state;
+      // A late error for a request already settled (written, or given up on after the wait) changes nothing.
+      if (event.requestId !== undefined && state.apply.status !== 'working') return state;
       return { ...state, apply: { status: 'failed', requestId: event.requestId, message: event.message } };
     case 'error':
       return { ...state, lastError: event.message };
