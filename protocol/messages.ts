@@ -94,6 +94,8 @@ export type PluginToUi =
   | { type: 'asset-chunk'; name: string; index: number; data: string }
   | { type: 'selection'; selection: SelectionState }
   | { type: 'applied'; requestId: string; nodeIds: string[] }
+  /** Layers this run of the plugin wrote that are gone from the document (an Undo there); sent before the selection that follows. */
+  | { type: 'removed'; nodeIds: string[] }
   | { type: 'error'; requestId?: string; message: string };
 
 /**
@@ -211,6 +213,9 @@ const toUi: Validators = {
   applied: (m) => {
     check(isString(m.requestId, ID), 'applied.requestId', 'must be a string');
     check(Array.isArray(m.nodeIds) && m.nodeIds.every((id) => isString(id, ID)), 'applied.nodeIds', 'must be an array of strings');
+  },
+  removed: (m) => {
+    check(Array.isArray(m.nodeIds) && m.nodeIds.length <= 1000 && m.nodeIds.every((id) => isString(id, ID)), 'removed.nodeIds', 'must be an array of strings');
   },
   error: (m) => {
     check(m.requestId === undefined || isString(m.requestId, ID), 'error.requestId', 'must be a string');

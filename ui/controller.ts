@@ -13,7 +13,7 @@ import type { EngineRequestBody, EngineResponse, ResponseFor } from '../engine/w
 import { errorMessage, type PluginToUi, type ResultImage } from '../protocol/messages';
 import type { EditRecord } from '../protocol/edit-record';
 import { makeEditRecord, readConstraints } from './state/edit-record';
-import { candidateLatent, currentCandidate, shownCandidates, type Candidates, type PanelStroke, type Rgb, type Store } from './state/store';
+import { candidateLatent, currentCandidate, shownCandidates, type Candidates, type EditState, type PanelStroke, type Rgb, type Store } from './state/store';
 import type { HostBridge } from './host/bridge';
 import type { ComputeWorker } from './worker/client';
 import type { EngineInitByPack, Rgba } from './worker/protocol';
@@ -321,6 +321,28 @@ export function createController(store: Store, worker: Compute, host: Pick<HostB
     if (s.command === 'edit' && s.engine.status === 'ready' && s.edit?.nodeId === sel.image.nodeId && before?.status !== 'projected') await restoreAsync(sel.image.record);
   }
 
+  /**
+   * A kept edit is on screen again: the engine's session is seeded with its z0 (the candidates on
+   * screen stay; Fix then sends a candidate's latent), and strokes whose optimisation was cut short
+   * by the switch run again.
+   */
+  async function resumeAsync(edit: EditState): Promise<void> {
+    if (!edit.projection || state().engine.status !== 'ready') return;
+    await editsIdleAsync();
+    if (state().edit?.nodeId !== edit.nodeId) return;
+    const z0 = edit.z0 ?? edit.projection.z;
+    try {
+      await engine.request({ type: 'start-editing', z: z0 });
+      engineZ0 = z0.slice();
+    } catch (error) {
+      if (!isAbort(error)) store.dispatch({ type: 'edit-failed', message: friendlyError('edit', error) });
+      return;
+    }
+    if (state().edit?.nodeId !== edit.nodeId) return;
+    store.dispatch({ type: 'resumed' });
+    if (edit.strokes.length && !edit.candidates?.final) sendStrokes();
+  }
+
   // ---- editing ----
 
   function cancelEdits(): void {
@@ -359,13 +381,13 @@ export function createController(store: Store, worker: Compute, host: Pick<HostB
             engineZ0 = e.z0.slice();
             editAnswered = true;
           }
-          if (e.type === 'candidates' && seq === editSeq) store.dispatch({ type: 'candidates', candidates: toCandidates(e), codes: e.codes });
+          if (e.type === 'candidates' && seq === editSeq) store.dispatch({ type: 'candidates', candidates: toCandidates(e), codes: e.codes, z0: e.z0 });
         },
       })) as CandidatesResponse;
       engineZ0 = res.z0.slice();
       if (seq !== editSeq) return null;
       const candidates = toCandidates(res);
-      store.dispatch({ type: 'candidates', candidates, codes: res.codes });
+      store.dispatch({ type: 'candidates', candidates, codes: res.codes, z0: res.z0 });
       scheduleSequence();
       return candidates;
     } catch (error) {
@@ -444,6 +466,7 @@ export function createController(store: Store, worker: Compute, host: Pick<HostB
     if (!edit?.pixels || edit.status !== 'projecting' || !s.engine.pack) return;
     try {
       const p = s.engine.pack.defaults.project;
+      const t0 = performance.now();
       projectAbort?.abort();
       const abort = new AbortController();
       projectAbort = abort;
@@ -453,7 +476,9 @@ export function createController(store: Store, worker: Compute, host: Pick<HostB
       );
       if (abort.signal.aborted) return;
       engineZ0 = r.z.slice();
-      store.dispatch({ type: 'projected', projection: { z: r.z, image: r.image, pixelError: r.pixelError, encoderPixelError: r.encoderPixelError, mapping: r.mapping, codes: r.codes } });
+      // Its duration is the next projection's estimate on this machine (issue 16: measured, not guessed).
+      const seconds = (performance.now() - t0) / 1000;
+      store.dispatch({ type: 'projected', projection: { z: r.z, image: r.image, pixelError: r.pixelError, encoderPixelError: r.encoderPixelError, mapping: r.mapping, codes: r.codes }, seconds });
     } catch (error) {
       if (!isAbort(error)) store.dispatch({ type: 'project-failed', message: friendlyError('project', error) });
     }
@@ -505,7 +530,8 @@ export function createController(store: Store, worker: Compute, host: Pick<HostB
     const pack = s.engine.pack;
     if (!edit?.projection || !edit.candidates || !pack || s.apply.status === 'working') return;
     const requestId = `apply-${Date.now()}-${++requestSeq}`;
-    store.dispatch({ type: 'apply-start', requestId });
+    const count = s.variant === 'candidates' ? Math.min(16, (edit.picked.length ? edit.picked : shownCandidates(edit.candidates)).length) : s.variant === 'sequence' ? sequenceFrames(edit) : 1;
+    store.dispatch({ type: 'apply-start', requestId, count });
     // The edit stops where it is: the candidates on screen are what gets applied.
     if (editsInFlight > 0) cancelEdits();
     await editsIdleAsync();
@@ -565,15 +591,21 @@ export function createController(store: Store, worker: Compute, host: Pick<HostB
         case 'selection': {
           const before = state().edit;
           store.dispatch({ type: 'selection', selection: msg.selection });
-          // Another layer: the model stops working on the old one.
-          if (before && state().edit !== before && state().edit?.nodeId !== before.nodeId) {
+          const now = state().edit;
+          // Another layer: the model stops working on the old one (its edit is kept in the store).
+          if (before && now !== before && now?.nodeId !== before.nodeId) {
             cancelEdits();
             stopPlaying();
             projectAbort?.abort();
           }
+          // A kept edit came back: the engine takes it up where it was.
+          if (now && now !== before && now.status === 'projected') await resumeAsync(now);
           await handleSelectionAsync();
           return;
         }
+        case 'removed':
+          store.dispatch({ type: 'results-removed', nodeIds: msg.nodeIds });
+          return;
         case 'applied':
           store.dispatch({ type: 'applied', requestId: msg.requestId, nodeIds: msg.nodeIds });
           return;
@@ -618,10 +650,14 @@ export function createController(store: Store, worker: Compute, host: Pick<HostB
       sendStrokes();
     },
     async fix() {
-      const k = currentCandidate(state().edit);
-      if (k === null) return;
+      const edit = state().edit;
+      const k = currentCandidate(edit);
+      if (k === null || !edit?.candidates) return;
       stopPlaying();
-      await editAsync({ type: 'fix', index: k });
+      const z = candidateLatent(edit.candidates, k);
+      store.dispatch({ type: 'new-batch' });
+      // A resumed edit's candidates are not the engine's batch: send the latent itself.
+      await editAsync(edit.resumed ? { type: 'set-latent', z } : { type: 'fix', index: k });
     },
     async reset() {
       const edit = state().edit;
@@ -635,6 +671,8 @@ export function createController(store: Store, worker: Compute, host: Pick<HostB
     setCode(name, change) {
       const value = 'set' in change ? change.set : change.category;
       store.dispatch({ type: 'code', name, value });
+      // A new batch around the moved z0: the canvas follows its best candidate, not an old index.
+      store.dispatch({ type: 'new-batch' });
       store.dispatch({ type: 'edit-start' }); // optimising from now: the candidates on screen are about to change
       // Sliders fire while dragging: send the latest value at most every 150 ms.
       clearTimeout(codeTimer);
