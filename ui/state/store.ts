@@ -462,8 +462,11 @@ export function reduce(state: PanelState, event: PanelEvent): PanelState {
       return { ...state, brush: { ...state.brush, eyedropper: event.on } };
     case 'overlay':
       return { ...state, brush: { ...state.brush, overlay: event.on } };
-    case 'stroke':
-      return withProjected({ ...state, undone: null }, (e) => ({ strokes: [...e.strokes, event.stroke], redo: [], frame: null, playing: false }));
+    case 'stroke': {
+      const painted = withProjected(state, (e) => ({ strokes: [...e.strokes, event.stroke], redo: [], frame: null, playing: false }));
+      // New work: what the last Undo removed is no longer the news.
+      return painted !== state && painted.undone ? { ...painted, undone: null } : painted;
+    }
     case 'undo-stroke':
       return withProjected(state, (e) => (e.strokes.length ? { strokes: e.strokes.slice(0, -1), redo: [e.strokes[e.strokes.length - 1], ...e.redo] } : {}));
     case 'redo-stroke':
