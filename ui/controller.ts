@@ -20,7 +20,7 @@ import type { EngineInitByPack } from './worker/protocol';
 import type { PageEngine } from './worker/page-engine';
 import { rgbaToPlanar } from './worker/planar';
 import { backendNotice, friendlyError } from './friendly-error';
-import { applyEditAsync } from './ops/apply-edit';
+import { applyEditAsync, type ApplyContext } from './ops/apply-edit';
 import { chooseEngineHost } from './ops/engine-placement';
 import { renderSequenceAsync as renderSequence } from './ops/render-sequence';
 import { resumeEditAsync } from './ops/resume-edit';
@@ -469,7 +469,9 @@ export function createController(store: Store, worker: Compute, host: Pick<HostB
 
   function applyAsync(): Promise<void> {
     return applyEditAsync({
-      store, send: (m) => host.send(m), transfer: worker.request,
+      store, send: (m) => host.send(m),
+      // Bound: the worker's client is a class (its methods use `this`).
+      transfer: ((body, options) => worker.request(body, options)) as ApplyContext['transfer'],
       renderSequenceAsync,
       requestId: () => `apply-${Date.now()}-${++requestSeq}`,
       stopEditsAsync: async () => {
