@@ -30,15 +30,14 @@ export async function applyEditAsync(ctx: ApplyContext): Promise<void> {
   const pack = s.engine.pack;
   if (!edit?.projection || !edit.candidates || !pack || s.apply.status === 'working') return;
   const requestId = ctx.requestId();
-  const count = s.variant === 'candidates' ? Math.min(16, (edit.picked.length ? edit.picked : shownCandidates(edit.candidates)).length) : s.variant === 'sequence' ? sequenceFrames(edit) : 1;
-  store.dispatch({ type: 'apply-start', requestId, count });
+  const candidates = edit.candidates;
+  const variant = s.variant;
+  const targets = variant === 'candidates' ? (edit.picked.length ? edit.picked : shownCandidates(candidates)).slice(0, 16) : [currentCandidate(edit)!];
+  const frames = variant === 'sequence' ? sequenceFrames(edit) : SEQUENCE_FRAMES;
+  // What it writes (the status line says so once it is written): layers, or the sequence's frames.
+  store.dispatch({ type: 'apply-start', requestId, count: variant === 'sequence' ? frames : targets.length });
   await ctx.stopEditsAsync();
   try {
-    const candidates = edit.candidates;
-    const current = currentCandidate(edit)!;
-    const variant = s.variant;
-    const targets = variant === 'candidates' ? (edit.picked.length ? edit.picked : shownCandidates(candidates)).slice(0, 16) : [current];
-    const frames = variant === 'sequence' ? sequenceFrames(edit) : SEQUENCE_FRAMES;
     const latent0 = edit.restored ? Float32Array.from(edit.restored.latent0) : edit.projection.z;
     const source = { nodeId: edit.nodeId, name: edit.name, ...(edit.imageHash ? { imageHash: edit.imageHash } : {}), ...(edit.revision ? { revision: edit.revision } : {}) };
     // A stroke edit stays where it was painted; once a code slider moved, the edit is global by intent.
