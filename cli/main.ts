@@ -48,7 +48,7 @@ pixels 0..R with --frame-coords):
   --warp FX,FY,TX,TY,RADIUS            move the disc at F of the projection to T
   --erase X,Y,RADIUS                   remove constraints painted before it there
   --code NAME=VALUE                    set an InfoGAN code first (continuous: a number; categorical:
-                                       a label or an index); the result is z0 for the strokes
+                                       a label, a raw value or an index); the result is z0 for the strokes
 
 Edit options:
   --candidates B        candidates optimised at once, 1..64 (default: the pack's, 8)
@@ -90,8 +90,10 @@ function codeChange(engine: Engine, spec: string): CodeChange {
   const name = spec.slice(0, eq), value = spec.slice(eq + 1);
   const cat = engine.layout.categorical.find((c) => c.name === name);
   if (cat) {
+    // A category by its display label ("Short combover"), its raw value ("shortComboverChops") or its index.
     const byLabel = cat.labels.indexOf(value);
-    return { code: name, category: byLabel >= 0 ? byLabel : Number(value) };
+    const byValue = cat.values?.indexOf(value) ?? -1;
+    return { code: name, category: byLabel >= 0 ? byLabel : byValue >= 0 ? byValue : Number(value) };
   }
   return { code: name, set: Number(value) };
 }

@@ -26,7 +26,7 @@ function snapshot(f: EmulatedFigma): Scene {
     const pixels = f.exportNode(node, { format: 'PNG', constraint: { type: 'SCALE', value: scale } });
     return { id: node.id, name: node.name, type: node.type, x: node.x, y: node.y, width: node.width, height: node.height, pixels, isResult: !!node.getPluginData(EDIT_RECORD_KEY) || (node.type === 'GROUP' && node.name.includes('Manifold')), relaunch: Object.keys(node.relaunchData) };
   });
-  return { layers, selection: f.currentPage.selection.map((n) => n.id), undoDepth: f.undoDepth };
+  return { layers, selection: f.currentPage.selection.map((n) => n.id), undoDepth: f.undoDepth, viewportTarget: [...f.viewportTarget] };
 }
 
 function postScene(): void {

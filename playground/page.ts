@@ -13,7 +13,14 @@ const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as 
 const worker = new Worker('/dist/playground/host-worker.js');
 const send = (msg: PageToHost) => worker.postMessage(msg);
 let iframe: HTMLIFrameElement | null = null;
-let scene: Scene = { layers: [], selection: [], undoDepth: 0 };
+let scene: Scene = { layers: [], selection: [], undoDepth: 0, viewportTarget: [] };
+/**
+ * The emulated viewport: the zoom stays where it is (the whole page fitted once, at the start)
+ * until the plugin calls figma.viewport.scrollAndZoomIntoView; then the page zooms to fit those
+ * nodes and scrolls them to the middle, as Figma does. Nothing else moves the view.
+ */
+let zoom: number | null = null;
+let shownTarget = '';
 let html = '';
 const notifications: Array<{ message: string; error: boolean }> = [];
 const replies = new Map<number, (bytes: Uint8Array | null, error?: string) => void>();
@@ -50,21 +57,41 @@ function showUi(width: number, height: number): void {
   $('ui-slot').appendChild(iframe);
 }
 
+const ZOOM_RANGE = [0.25, 1] as const;
+
+/** The zoom at which a box fits the canvas with a margin (Figma zooms in too; the playground stops at 100 %). */
+function fitZoom(width: number, height: number): number {
+  const canvasEl = $('canvas');
+  const z = Math.min((canvasEl.clientWidth - 64) / Math.max(1, width), (canvasEl.clientHeight - 64) / Math.max(1, height));
+  return Math.min(ZOOM_RANGE[1], Math.max(ZOOM_RANGE[0], z));
+}
+
 function drawScene(): void {
   const world = $('world');
   world.replaceChildren();
   const right = Math.max(0, ...scene.layers.map((l) => l.x + l.width));
   const bottom = Math.max(0, ...scene.layers.map((l) => l.y + l.height));
   const canvasEl = $('canvas');
-  const zoom = Math.min(1, Math.max(0.25, Math.min((canvasEl.clientWidth - 64) / Math.max(1, right), (canvasEl.clientHeight - 64) / Math.max(1, bottom))));
-  world.style.width = `${right * zoom}px`;
-  world.style.height = `${bottom * zoom}px`;
+  if (zoom === null && scene.layers.length) zoom = fitZoom(right, bottom);
+  const targetKey = scene.viewportTarget.join(',');
+  const target = scene.layers.filter((l) => scene.viewportTarget.includes(l.id));
+  const newTarget = targetKey !== shownTarget && target.length > 0;
+  let box: { x0: number; y0: number; x1: number; y1: number } | null = null;
+  if (newTarget) {
+    shownTarget = targetKey;
+    box = { x0: Math.min(...target.map((l) => l.x)), y0: Math.min(...target.map((l) => l.y)), x1: Math.max(...target.map((l) => l.x + l.width)), y1: Math.max(...target.map((l) => l.y + l.height)) };
+    zoom = fitZoom(box.x1 - box.x0, box.y1 - box.y0);
+  }
+  const z = zoom ?? 1;
+  world.dataset.zoom = String(z);
+  world.style.width = `${right * z}px`;
+  world.style.height = `${bottom * z}px`;
   for (const layer of scene.layers) {
     const el = document.createElement('div');
     el.className = `layer${scene.selection.includes(layer.id) ? ' selected' : ''}${layer.isResult ? ' result' : ''}`;
     el.dataset.id = layer.id;
     el.dataset.name = layer.name;
-    Object.assign(el.style, { left: `${layer.x * zoom}px`, top: `${layer.y * zoom}px`, width: `${layer.width * zoom}px`, height: `${layer.height * zoom}px` });
+    Object.assign(el.style, { left: `${layer.x * z}px`, top: `${layer.y * z}px`, width: `${layer.width * z}px`, height: `${layer.height * z}px` });
     const canvas = document.createElement('canvas');
     canvas.width = layer.pixels.width;
     canvas.height = layer.pixels.height;
@@ -84,6 +111,12 @@ function drawScene(): void {
   ($('undo') as HTMLButtonElement).disabled = scene.undoDepth === 0;
   const selected = scene.selection.length === 1 ? scene.layers.find((l) => l.id === scene.selection[0]) : undefined;
   ($('relaunch') as HTMLButtonElement).disabled = !selected?.relaunch.includes('edit');
+  if (box) {
+    // Scroll the target's middle to the canvas's middle (the world sits at a 32 px margin).
+    const margin = 32;
+    canvasEl.scrollLeft = margin + ((box.x0 + box.x1) / 2) * z - canvasEl.clientWidth / 2;
+    canvasEl.scrollTop = margin + ((box.y0 + box.y1) / 2) * z - canvasEl.clientHeight / 2;
+  }
 }
 
 let toastTimer = 0;
@@ -149,7 +182,7 @@ $('download').addEventListener('click', async () => {
 window.addEventListener('keydown', (event) => {
   if ((event.metaKey || event.ctrlKey) && event.key === 'z') send({ type: 'undo' });
 });
-window.addEventListener('resize', drawScene);
+window.addEventListener('resize', drawScene); // the zoom stays (as in Figma): only the visible area changes
 const select = $('hosting') as HTMLSelectElement;
 select.value = hosting;
 select.addEventListener('change', () => {
@@ -167,6 +200,8 @@ async function startAsync(): Promise<void> {
 const playground = {
   hosting,
   scene: () => scene,
+  /** The emulated viewport's zoom (1 = 100 %). */
+  zoom: () => zoom,
   notifications,
   nextScene: () => new Promise<Scene>((resolve) => sceneWaiters.push(resolve)),
   select(name: string): void {

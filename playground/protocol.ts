@@ -19,6 +19,8 @@ export interface Scene {
   layers: SceneLayer[];
   selection: string[];
   undoDepth: number;
+  /** The nodes of the plugin's last figma.viewport.scrollAndZoomIntoView call (the page brings them into view). */
+  viewportTarget: string[];
 }
 
 export type PageToHost =

@@ -36,6 +36,8 @@ export function startPlugin(host: HostApi, html: string, assets: ReadonlyArray<E
   let closed = false;
   /** Applies received but not yet written: requestId → withdrawn? */
   const pending = new Map<string, { cancelled: boolean }>();
+  /** Layers written by this run: the panel is told when an Undo removed them (it says so). */
+  const written = new Set<string>();
 
   function post(msg: PluginToUi): void {
     if (closed) return;
@@ -51,6 +53,15 @@ export function startPlugin(host: HostApi, html: string, assets: ReadonlyArray<E
 
   async function sendSelectionAsync(): Promise<void> {
     const seq = ++selectionSeq;
+    const removed: string[] = [];
+    for (const id of written) {
+      const node = await host.getNodeByIdAsync(id);
+      if (!node || node.removed) removed.push(id);
+    }
+    if (removed.length) {
+      removed.forEach((id) => written.delete(id));
+      post({ type: 'removed', nodeIds: removed });
+    }
     const selection = await readSelectionAsync(host);
     if (seq === selectionSeq) post({ type: 'selection', selection }); // a newer change supersedes this one
   }
@@ -74,6 +85,7 @@ export function startPlugin(host: HostApi, html: string, assets: ReadonlyArray<E
     pending.set(msg.requestId, state);
     try {
       const { nodeIds, notes } = await writeResultsAsync(host, msg, () => state.cancelled || closed);
+      nodeIds.forEach((id) => written.add(id));
       post({ type: 'applied', requestId: msg.requestId, nodeIds, ...(notes.length ? { notes: notes.map((n) => n.slice(0, LIMITS.maxText)) } : {}) });
     } catch (error) {
       // The full reason goes to the panel with the error reply; the notification is cut to fit.

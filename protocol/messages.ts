@@ -95,6 +95,8 @@ export type PluginToUi =
   | { type: 'selection'; selection: SelectionState }
   /** `notes`: what the user should know beyond “added” (the notification has only its first sentence). */
   | { type: 'applied'; requestId: string; nodeIds: string[]; notes?: string[] }
+  /** Layers this run of the plugin wrote that are gone from the document (an Undo there); sent before the selection that follows. */
+  | { type: 'removed'; nodeIds: string[] }
   /** Carries the `requestId` of the apply or cancel it answers whenever that message had one. */
   | { type: 'error'; requestId?: string; message: string };
 
@@ -215,6 +217,9 @@ const toUi: Validators = {
     check(isString(m.requestId, ID), 'applied.requestId', 'must be a string');
     check(Array.isArray(m.nodeIds) && m.nodeIds.every((id) => isString(id, ID)), 'applied.nodeIds', 'must be an array of strings');
     check(m.notes === undefined || (Array.isArray(m.notes) && m.notes.length <= 10 && m.notes.every((n) => isString(n, LIMITS.maxText))), 'applied.notes', 'must be an array of at most 10 strings');
+  },
+  removed: (m) => {
+    check(Array.isArray(m.nodeIds) && m.nodeIds.length <= 1000 && m.nodeIds.every((id) => isString(id, ID)), 'removed.nodeIds', 'must be an array of strings');
   },
   error: (m) => {
     check(m.requestId === undefined || isString(m.requestId, ID), 'error.requestId', 'must be a string');

@@ -5,23 +5,32 @@
  */
 import { frameMapping } from '../engine/image/frame';
 import { latentLayout } from '../engine/latent/latent-layout';
-import { interpolateLatents } from '../engine/ops/interpolate';
 import type { Pack } from '../engine/pack/pack-types';
 import { applyCodeChange } from '../engine/latent/codes';
 import type { EngineClient, ExecutionProviderNotice, RequestOptions } from '../engine/worker/engine-client';
 import type { EngineRequestBody, EngineResponse, ResponseFor } from '../engine/worker/protocol';
-import { errorMessage, type PluginToUi, type ResultImage } from '../protocol/messages';
+import { errorMessage, type PluginToUi } from '../protocol/messages';
 import type { EditRecord } from '../protocol/edit-record';
-import { makeEditRecord, readConstraints } from './state/edit-record';
-import { candidateLatent, currentCandidate, shownCandidates, type Candidates, type PanelStroke, type Rgb, type Store } from './state/store';
+import { readConstraints } from './state/edit-record';
+import { candidateLatent, currentCandidate, type Candidates, type EditState, type PanelStroke, type Rgb, type Store } from './state/store';
 import type { HostBridge } from './host/bridge';
 import type { ComputeWorker } from './worker/client';
-import type { EngineInitByPack, Rgba } from './worker/protocol';
+import type { EngineInitByPack } from './worker/protocol';
 
 import type { PageEngine } from './worker/page-engine';
 import { rgbaToPlanar } from './worker/planar';
 import { backendNotice, friendlyError } from './friendly-error';
 import { APPLY_REPLY_TIMEOUT_MS, watchApplyReply } from './apply-reply';
+import { applyEditAsync, type ApplyContext } from './ops/apply-edit';
+import { chooseEngineHost } from './ops/engine-placement';
+import { renderSequenceAsync as renderSequence } from './ops/render-sequence';
+import { resumeEditAsync } from './ops/resume-edit';
+import { sequenceFrames } from './ops/sequence-frames';
+import { isFullyTransparent, TRANSPARENT_MESSAGE } from './ops/transparent-layer';
+
+export { chooseEngineHost, type HostFacts } from './ops/engine-placement';
+export { isFullyTransparent, TRANSPARENT_MESSAGE } from './ops/transparent-layer';
+export { BIG_SEQUENCE_FRAMES, BIG_SOURCE, SEQUENCE_FRAMES, sequenceFrameName, sequenceFrames } from './ops/sequence-frames';
 
 /**
  * What the controller needs of the compute worker (tests give it an in-process one).
@@ -29,54 +38,6 @@ import { APPLY_REPLY_TIMEOUT_MS, watchApplyReply } from './apply-reply';
  */
 export type Compute = Pick<ComputeWorker, 'engine' | 'request'> & { startPageEngine?(): PageEngine };
 
-export interface HostFacts {
-  /** The worker's probe found a WebGPU adapter. */
-  workerWebgpu: boolean;
-  /** The panel's own probe found one (`requestAdapter()` answered non-null within its timeout). */
-  pageWebgpu: boolean;
-  /** The GPU was lost in this panel: it is not used again. */
-  gpuLost: boolean;
-  /** The panel can host an engine itself (and it did not fail to start there before). */
-  pageHost: boolean;
-}
-
-/**
- * Where the engine runs: in the compute worker, unless the worker has no WebGPU and the panel
- * has (`srcdoc` hosting: the panel is a secure context, its Blob worker is not); then in the
- * panel's own thread, on WebGPU only — a wasm engine there would block the panel, so wasm always
- * runs in the worker.
- */
-export function chooseEngineHost(f: HostFacts): 'worker' | 'page' {
-  return !f.workerWebgpu && f.pageWebgpu && !f.gpuLost && f.pageHost ? 'page' : 'worker';
-}
-
-/** Said when the selected layer has no visible pixel (the main thread cannot decode, so the panel checks). */
-export const TRANSPARENT_MESSAGE = 'This layer is fully transparent: there is nothing to edit. Select a layer with visible pixels.';
-
-/** Whether every pixel of an RGBA image has alpha 0 (or there are no pixels). */
-export function isFullyTransparent(image: Rgba): boolean {
-  const d = image.data;
-  for (let i = 3; i < d.length; i += 4) if (d[i] !== 0) return false;
-  return true;
-}
-
-export const SEQUENCE_FRAMES = 16;
-/** Sources above this many pixels get a shorter sequence (16 full-size frames would not fit). */
-export const BIG_SOURCE = 1 << 20;
-export const BIG_SEQUENCE_FRAMES = 8;
-
-/**
- * Frames of the sequence for a layer, the start included: frame 0 is the projection on the
- * panel's slider and the original layer itself in the applied sequence frame.
- */
-export function sequenceFrames(source: { width: number; height: number } | null): number {
-  return source && source.width * source.height > BIG_SOURCE ? BIG_SEQUENCE_FRAMES : SEQUENCE_FRAMES;
-}
-
-/** Frame k of a sequence of `frames` (0 is the start): "Frame 07 / 15", the name of its layer and its label on the slider. */
-export function sequenceFrameName(k: number, frames: number): string {
-  return `Frame ${String(k).padStart(2, '0')} / ${String(frames - 1).padStart(2, '0')}`;
-}
 export const DEFAULT_PACK = 'personas64';
 
 type CandidatesResponse = Extract<EngineResponse, { type: 'candidates' }>;
@@ -327,6 +288,13 @@ export function createController(store: Store, worker: Compute, host: Pick<HostB
     if (s.command === 'edit' && s.engine.status === 'ready' && s.edit?.nodeId === sel.image.nodeId && before?.status !== 'projected') await restoreAsync(sel.image.record);
   }
 
+  function resumeAsync(edit: EditState): Promise<void> {
+    return resumeEditAsync(edit, {
+      store, engine, editsIdleAsync, sendStrokes,
+      engineZ0: (z) => { engineZ0 = z; },
+    });
+  }
+
   // ---- editing ----
 
   function cancelEdits(): void {
@@ -365,13 +333,13 @@ export function createController(store: Store, worker: Compute, host: Pick<HostB
             engineZ0 = e.z0.slice();
             editAnswered = true;
           }
-          if (e.type === 'candidates' && seq === editSeq) store.dispatch({ type: 'candidates', candidates: toCandidates(e), codes: e.codes });
+          if (e.type === 'candidates' && seq === editSeq) store.dispatch({ type: 'candidates', candidates: toCandidates(e), codes: e.codes, z0: e.z0 });
         },
       })) as CandidatesResponse;
       engineZ0 = res.z0.slice();
       if (seq !== editSeq) return null;
       const candidates = toCandidates(res);
-      store.dispatch({ type: 'candidates', candidates, codes: res.codes });
+      store.dispatch({ type: 'candidates', candidates, codes: res.codes, z0: res.z0 });
       scheduleSequence();
       return candidates;
     } catch (error) {
@@ -434,11 +402,8 @@ export function createController(store: Store, worker: Compute, host: Pick<HostB
     if (currentCandidate(state().edit) !== k) scheduleSequence();
   }
 
-  /** `frames` latents from `from` to `to` (slerp, in the pack's layout) and their images, rendered by the engine wherever it runs. */
-  async function renderSequenceAsync(pack: { latent: Pack['latent'] }, from: Float32Array, to: Float32Array, frames: number): Promise<{ latents: Float32Array; images: Uint8ClampedArray }> {
-    const latents = interpolateLatents(from, to, frames, latentLayout({ latent: pack.latent } as Pack), { mode: 'slerp' });
-    const { images } = await engine.request({ type: 'render', z: latents });
-    return { latents, images };
+  function renderSequenceAsync(pack: { latent: Pack['latent'] }, from: Float32Array, to: Float32Array, frames: number) {
+    return renderSequence(engine, pack, from, to, frames);
   }
 
   // ---- projection ----
@@ -450,6 +415,7 @@ export function createController(store: Store, worker: Compute, host: Pick<HostB
     if (!edit?.pixels || edit.status !== 'projecting' || !s.engine.pack) return;
     try {
       const p = s.engine.pack.defaults.project;
+      const t0 = performance.now();
       projectAbort?.abort();
       const abort = new AbortController();
       projectAbort = abort;
@@ -459,7 +425,9 @@ export function createController(store: Store, worker: Compute, host: Pick<HostB
       );
       if (abort.signal.aborted) return;
       engineZ0 = r.z.slice();
-      store.dispatch({ type: 'projected', projection: { z: r.z, image: r.image, pixelError: r.pixelError, encoderPixelError: r.encoderPixelError, mapping: r.mapping, codes: r.codes } });
+      // Its duration is the next projection's estimate on this machine (issue 16: measured, not guessed).
+      const seconds = (performance.now() - t0) / 1000;
+      store.dispatch({ type: 'projected', projection: { z: r.z, image: r.image, pixelError: r.pixelError, encoderPixelError: r.encoderPixelError, mapping: r.mapping, codes: r.codes }, seconds });
     } catch (error) {
       if (!isAbort(error)) store.dispatch({ type: 'project-failed', message: friendlyError('project', error) });
     }
@@ -505,65 +473,20 @@ export function createController(store: Store, worker: Compute, host: Pick<HostB
 
   // ---- apply ----
 
-  async function applyAsync(): Promise<void> {
-    const s = state();
-    const edit = s.edit;
-    const pack = s.engine.pack;
-    if (!edit?.projection || !edit.candidates || !pack || s.apply.status === 'working') return;
-    const requestId = `apply-${Date.now()}-${++requestSeq}`;
-    store.dispatch({ type: 'apply-start', requestId });
-    // The edit stops where it is: the candidates on screen are what gets applied.
-    if (editsInFlight > 0) cancelEdits();
-    await editsIdleAsync();
-    try {
-      const candidates = edit.candidates;
-      const current = currentCandidate(edit)!;
-      const variant = s.variant;
-      const targets = variant === 'candidates' ? (edit.picked.length ? edit.picked : shownCandidates(candidates)).slice(0, 16) : [current];
-      const frames = variant === 'sequence' ? sequenceFrames(edit) : SEQUENCE_FRAMES;
-      const latent0 = edit.restored ? Float32Array.from(edit.restored.latent0) : edit.projection.z;
-      const source = { nodeId: edit.nodeId, name: edit.name, ...(edit.imageHash ? { imageHash: edit.imageHash } : {}), ...(edit.revision ? { revision: edit.revision } : {}) };
-      // A stroke edit stays where it was painted; once a code slider moved, the edit is global by intent.
-      const codesMoved = Object.entries(edit.codes).some(([k, v]) => edit.projection!.codes[k] !== v);
-      const localStrokes = codesMoved ? [] : edit.strokes;
-      const results: ResultImage[] = [];
-      for (let t = 0; t < targets.length; t++) {
-        const z = candidateLatent(candidates, targets[t]);
-        // The frames come from the engine (wherever it runs), or are the slider's when it already
-        // shows this sequence (a copy: the worker takes the buffer); the worker carries them to the layer.
-        const shown = edit.sequence;
-        const seq = shown && shown.target === targets[t] && shown.frames === frames
-          ? { latents: shown.latents, images: shown.images.slice() }
-          : await renderSequenceAsync(pack, edit.projection.z, z, frames);
-        const r = await worker.request(
-          { type: 'transfer', images: seq.images, frames, bytes: edit.bytes.slice(), mime: edit.mime, mapping: edit.projection.mapping, pixelRange: [-1, 1], allFrames: variant === 'sequence', strokes: localStrokes },
-          { transfer: [seq.images.buffer as ArrayBuffer], onProgress: (f) => store.dispatch({ type: 'apply-progress', requestId, fraction: (t + f) / targets.length }) },
-        );
-        const record = (latent: Float32Array, frame?: number) =>
-          makeEditRecord({ packId: pack.id, latent, latent0, strokes: edit.strokes, codes: edit.codes, mapping: edit.projection!.mapping, variant, source, ...(frame !== undefined ? { frame, frames } : {}) });
-        if (variant === 'sequence') {
-          // The latents of the frames (those the engine rendered), for their records.
-          const L = pack.latent.size;
-          const at = (k: number) => seq.latents.slice(k * L, (k + 1) * L);
-          // Frame 00 is the start: the original layer itself (the transfer of no change is the
-          // original), its bytes as read; the transfer made frames 1 … frames − 1.
-          results.push({ name: sequenceFrameName(0, frames), bytes: edit.bytes, width: edit.width, height: edit.height, record: record(at(0), 0) });
-          r.frames.forEach((f, i) => {
-            const k = i + 1;
-            results.push({ name: sequenceFrameName(k, frames), bytes: f.bytes, width: f.width, height: f.height, record: record(at(k), k) });
-          });
-        } else {
-          const name = variant === 'candidates' ? `${edit.name} · Manifold candidate ${shownCandidates(candidates).indexOf(targets[t]) + 1}` : `${edit.name} · Manifold`;
-          results.push({ name, bytes: r.final.bytes, width: r.final.width, height: r.final.height, record: record(z) });
-        }
-      }
-      // The sequence goes into one frame, side by side; several candidates into one group.
-      const layout = variant === 'sequence' ? { group: false, layout: 'frame' as const } : { group: results.length > 1 };
-      host.send({ type: 'apply', requestId, sourceNodeId: edit.nodeId, results, ...layout, ...(edit.revision ? { sourceRevision: edit.revision } : {}) });
-      watchApplyReply(store, (m) => host.send(m), requestId, options.applyReplyTimeoutMs);
-    } catch (error) {
-      store.dispatch({ type: 'apply-failed', requestId, message: friendlyError('apply', error) });
-    }
+  function applyAsync(): Promise<void> {
+    return applyEditAsync({
+      store, send: (m) => host.send(m),
+      // Bound: the worker's client is a class (its methods use `this`).
+      transfer: ((body, options) => worker.request(body, options)) as ApplyContext['transfer'],
+      renderSequenceAsync,
+      requestId: () => `apply-${Date.now()}-${++requestSeq}`,
+      watchReply: (requestId) => { watchApplyReply(store, (m) => host.send(m), requestId, options.applyReplyTimeoutMs); },
+      stopEditsAsync: async () => {
+        // The edit stops where it is: the candidates on screen are what gets applied.
+        if (editsInFlight > 0) cancelEdits();
+        await editsIdleAsync();
+      },
+    });
   }
 
   return {
@@ -572,15 +495,21 @@ export function createController(store: Store, worker: Compute, host: Pick<HostB
         case 'selection': {
           const before = state().edit;
           store.dispatch({ type: 'selection', selection: msg.selection });
-          // Another layer: the model stops working on the old one.
-          if (before && state().edit !== before && state().edit?.nodeId !== before.nodeId) {
+          const now = state().edit;
+          // Another layer: the model stops working on the old one (its edit is kept in the store).
+          if (before && now !== before && now?.nodeId !== before.nodeId) {
             cancelEdits();
             stopPlaying();
             projectAbort?.abort();
           }
+          // A kept edit came back: the engine takes it up where it was.
+          if (now && now !== before && now.status === 'projected') await resumeAsync(now);
           await handleSelectionAsync();
           return;
         }
+        case 'removed':
+          store.dispatch({ type: 'results-removed', nodeIds: msg.nodeIds });
+          return;
         case 'applied':
           store.dispatch({ type: 'applied', requestId: msg.requestId, nodeIds: msg.nodeIds, ...(msg.notes ? { notes: msg.notes } : {}) });
           return;
@@ -625,10 +554,14 @@ export function createController(store: Store, worker: Compute, host: Pick<HostB
       sendStrokes();
     },
     async fix() {
-      const k = currentCandidate(state().edit);
-      if (k === null) return;
+      const edit = state().edit;
+      const k = currentCandidate(edit);
+      if (k === null || !edit?.candidates) return;
       stopPlaying();
-      await editAsync({ type: 'fix', index: k });
+      const z = candidateLatent(edit.candidates, k);
+      store.dispatch({ type: 'new-batch' });
+      // A resumed edit's candidates are not the engine's batch: send the latent itself.
+      await editAsync(edit.resumed ? { type: 'set-latent', z } : { type: 'fix', index: k });
     },
     async reset() {
       const edit = state().edit;
@@ -642,6 +575,8 @@ export function createController(store: Store, worker: Compute, host: Pick<HostB
     setCode(name, change) {
       const value = 'set' in change ? change.set : change.category;
       store.dispatch({ type: 'code', name, value });
+      // A new batch around the moved z0: the canvas follows its best candidate, not an old index.
+      store.dispatch({ type: 'new-batch' });
       store.dispatch({ type: 'edit-start' }); // optimising from now: the candidates on screen are about to change
       // Sliders fire while dragging: send the latest value at most every 150 ms.
       clearTimeout(codeTimer);

@@ -4,7 +4,7 @@ import { createRng, type Rng } from '../latent/prng.js';
 import { BoxAdam } from '../optim/adam.js';
 import { rasterizeStrokes, type RasterizeOptions } from '../brushes/rasterize.js';
 import { validateStroke, type Constraints, type Stroke } from '../brushes/strokes.js';
-import { rankCandidates } from './rank.js';
+import { preferDistinct, rankCandidates } from './rank.js';
 import { findCategorySwitchesAsync } from './category-search.js';
 import { yieldToEventLoopAsync } from './yield-to-event-loop.js';
 
@@ -41,7 +41,7 @@ export interface CandidateUpdate {
   steps: number;
   /** True for the final update of a run (always sent, not throttled). */
   done: boolean;
-  /** Kept candidates, best first (indices into the batch). */
+  /** Kept candidates (cost ≤ 2× the best's): the best first, then the most different first (indices into the batch). */
   order: number[];
   /** [B] costs, [B, 3] unweighted (colour, edge, smooth), [B, L] latents, [B, 3, R, R] images. */
   loss: Float32Array;
@@ -288,7 +288,9 @@ export class EditSession {
   }
 
   private emit(u: CandidateUpdate): CandidateUpdate {
-    u.order = rankCandidates(u.loss, { factor: this.opts.keepFactor, best: this.opts.keepBest });
+    // iGAN's rule keeps those within 2× the best cost; among them, distinct images come first.
+    const R = this.model.R;
+    u.order = preferDistinct(rankCandidates(u.loss, { factor: this.opts.keepFactor, best: this.opts.keepBest }), u.images, 3 * R * R);
     if (u.done) this.last = u;
     this.shown = u;
     this.onUpdate?.(u);

@@ -25,7 +25,12 @@ export interface CategoricalCode {
   kind: 'categorical';
   offset: number;
   size: number;
+  /** Display labels, one per category, shown to designers ("Short combover"). */
   labels: string[];
+  /** The raw attribute values of the categories, in the same order ("shortComboverChops"); optional. */
+  values?: string[];
+  /** The attribute the code controls ("hair"); optional. */
+  attribute?: string;
 }
 
 export interface ContinuousCode {
@@ -33,6 +38,8 @@ export interface ContinuousCode {
   kind: 'continuous';
   offset: number;
   range: [number, number];
+  /** The attribute the code controls ("clothingColor"); optional. */
+  attribute?: string;
 }
 
 export type LatentCode = CategoricalCode | ContinuousCode;

@@ -68,12 +68,19 @@ export function validatePack(json: unknown): Pack {
     if (names.has(name)) throw new PackError(`${f}.name`, `"${name}" is used by another code; names must be unique`);
     names.add(name);
     const off = num(code.offset, `${f}.offset`, 0, L - 1, { int: true });
+    if (code.attribute !== undefined) str(code.attribute, `${f}.attribute`);
     if (code.kind === 'categorical') {
       const size = num(code.size, `${f}.size`, 2, L, { int: true });
       if (!Array.isArray(code.labels) || code.labels.length !== size) {
         throw new PackError(`${f}.labels`, `must be an array of ${size} strings (one per category), got ${describe(code.labels)}`);
       }
       code.labels.forEach((l, j) => str(l, `${f}.labels[${j}]`));
+      if (code.values !== undefined) {
+        if (!Array.isArray(code.values) || code.values.length !== size) {
+          throw new PackError(`${f}.values`, `must be absent or an array of ${size} strings (the raw attribute values, in the order of labels), got ${describe(code.values)}`);
+        }
+        code.values.forEach((v, j) => str(v, `${f}.values[${j}]`));
+      }
       slices.push({ name: f, from: off, to: off + size });
     } else if (code.kind === 'continuous') {
       range(code.range, `${f}.range`);

@@ -61,6 +61,8 @@ async function createSessionsAsync(loaded: LoadedPack, ep: ExecutionProvider, ho
   const sessionOptions: ort.InferenceSession.SessionOptions = {
     executionProviders: [ep],
     graphOptimizationLevel: 'all',
+    // 3 = error: the session's warnings (node assignment to the CPU) print through console.error in a browser.
+    logSeverityLevel: 3,
     // All graphs share one external weights file, referenced by this path inside the ONNX files.
     externalData: [{ path: pack.weights.file, data: loaded.weights }],
   };

@@ -52,6 +52,8 @@ export function configureRuntime(options: RuntimeOptions): void {
   }
   ort.env.wasm.numThreads = numThreads;
   ort.env.wasm.proxy = false; // our own worker hosts the engine; ORT's proxy worker cannot find its script in a bundle
+  // ORT's own warnings (e.g. which nodes WebGPU leaves to the CPU) reach the console as errors: only real errors do.
+  ort.env.logLevel = 'error';
   if (options.wasmBinary) ort.env.wasm.wasmBinary = options.wasmBinary;
   if (options.wasmPaths) ort.env.wasm.wasmPaths = options.wasmPaths;
   configured = { numThreads, hasBinary: options.wasmBinary !== undefined };

@@ -9,6 +9,7 @@ import argparse
 import json
 import math
 import os
+import re
 import sys
 import time
 from collections import Counter, defaultdict
@@ -23,6 +24,18 @@ from grid import save_grid  # noqa: E402
 from nets import Discriminator, Encoder, Generator, LatentLayout, standing_stats  # noqa: E402
 
 ATTRS = ["hair", "body", "eyes", "mouth", "nose", "facialHair", "hairColor", "skinColor", "clothingColor", "primaryBackgroundColor"]
+# Display labels of DiceBear attribute values, for designers (pack.json `labels`; the raw values go in `values`).
+VALUE_LABELS = {"bobBangs": "Bob with bangs", "bunUndercut": "Bun with undercut", "shortComboverChops": "Short combover"}
+
+
+def display_label(value):
+    """'curlyBun' -> 'Curly bun' (camelCase split, sentence case), or the table's wording."""
+    if value in VALUE_LABELS:
+        return VALUE_LABELS[value]
+    words = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", value).split()
+    return " ".join([words[0][:1].upper() + words[0][1:]] + [w.lower() for w in words[1:]]) if words else value
+
+
 PRETTY = {"hair": "Hair style", "body": "Body", "eyes": "Eyes", "mouth": "Mouth", "nose": "Nose", "facialHair": "Facial hair",
           "hairColor": "Hair colour", "skinColor": "Skin tone", "clothingColor": "Clothing colour", "primaryBackgroundColor": "Background"}
 
@@ -142,11 +155,16 @@ def code_names(codes, found):
         taken.add(name)
         if c["kind"] == "categorical":
             maj = f.get("majority") if attr == f["best"] else None
+            # Display labels for designers; the raw attribute values (when the code matched one) in `values`.
             entry = dict(name=name, kind="categorical", offset=c["offset"], size=c["size"],
-                         labels=[f"{j + 1}" + (f" · {maj[j]}" if maj and maj[j] else "") for j in range(c["size"])])
+                         labels=[display_label(maj[j]) if maj and maj[j] else f"Variant {j + 1}" for j in range(c["size"])])
+            if maj and all(maj[j] for j in range(c["size"])):
+                entry["values"] = [maj[j] for j in range(c["size"])]
         else:
             entry = dict(name=name, kind="continuous", offset=c["offset"], range=c["range"])
         entry["evidence"] = dict(image=c["image"], attribute=attr, score=score, measure="NMI" if "nmi" in f else "eta^2")
+        if names[i][0] is not None:
+            entry["attribute"] = attr
         meta_codes.append(entry)
 
     return meta_codes

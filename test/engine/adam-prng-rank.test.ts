@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BoxAdam } from '../../engine/optim/adam.js';
 import { createRng } from '../../engine/latent/prng.js';
-import { rankCandidates } from '../../engine/ops/rank.js';
+import { candidateSpread, preferDistinct, rankCandidates, rmsDistance } from '../../engine/ops/rank.js';
 
 describe('BoxAdam', () => {
   it('minimises a quadratic, zeroes fixed dims and respects the box', () => {
@@ -58,5 +58,25 @@ describe('rankCandidates', () => {
   });
   it('is stable for ties', () => {
     expect(rankCandidates([1, 1, 1], { best: 2 })).toEqual([0, 1, 2]);
+  });
+});
+
+describe('preferDistinct (issue 16: distinct candidates)', () => {
+  // 1-D "images": candidates 0–3 are near-copies of the best (0), 4 and 5 differ from it and from each other.
+  const features = [0, 0.01, 0.02, 0.015, 1, -1];
+  it('keeps the best first, then takes the farthest from all chosen (greedy farthest point)', () => {
+    expect(preferDistinct([0, 1, 2, 3, 4, 5], features, 1)).toEqual([0, 4, 5, 2, 1, 3]);
+  });
+  it('only reorders: the kept set is the same, and two or fewer stay as they are', () => {
+    expect([...preferDistinct([3, 0, 5, 1], features, 1)].sort()).toEqual([0, 1, 3, 5]);
+    expect(preferDistinct([2, 1], features, 1)).toEqual([2, 1]);
+  });
+  it('measures the spread: near-copies score near 0, distinct ones far more', () => {
+    expect(candidateSpread([0, 1, 2, 3], features, 1)).toBeLessThan(0.02);
+    expect(candidateSpread([0, 4, 5], features, 1)).toBeGreaterThan(0.9);
+    expect(candidateSpread([0], features, 1)).toBe(0);
+  });
+  it('measures distance per feature (RMS over dim)', () => {
+    expect(rmsDistance([0, 0, 3, 4], 0, 1, 2)).toBeCloseTo(Math.sqrt(12.5), 6);
   });
 });

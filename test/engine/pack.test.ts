@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { validatePack } from '../../engine/pack/validate-pack.js';
 import { loadPackAsync } from '../../engine/pack/load-pack.js';
 import { memoryPackSource } from '../../engine/pack/pack-source.js';
@@ -32,6 +34,9 @@ describe('validatePack', () => {
     [(p: any) => { p.latent.size += 1; }, 'is 14 but noise and codes cover 13 dims'],
     [(p: any) => { p.latent.codes[0].labels.pop(); }, 'latent.codes[0].labels: must be an array of 3 strings'],
     [(p: any) => { p.latent.codes[1].kind = 'discrete'; }, 'latent.codes[1].kind: must be "categorical" or "continuous"'],
+    [(p: any) => { p.latent.codes[0].values = ['a']; }, 'latent.codes[0].values: must be absent or an array of 3 strings (the raw attribute values, in the order of labels)'],
+    [(p: any) => { p.latent.codes[0].values = ['a', '', 'c']; }, 'latent.codes[0].values[1]: must be a non-empty string'],
+    [(p: any) => { p.latent.codes[1].attribute = 3; }, 'latent.codes[1].attribute: must be a non-empty string, got number 3'],
     [(p: any) => { p.latent.codes[1].range = [1, -1]; }, 'latent.codes[1].range: low must be below high'],
     [(p: any) => { p.defaults.edit.candidates = 65; }, 'defaults.edit.candidates: must be an integer in [1, 64], got number 65'],
     [(p: any) => { p.defaults.edit.lr = 0; }, 'defaults.edit.lr: must be a number in (0, 10]'],
@@ -43,6 +48,16 @@ describe('validatePack', () => {
     [(p: any) => { p.graphs.projectStep.inputs.z.dtype = 'float16'; }, 'graphs.projectStep.inputs.z.dtype: must be "float32"'],
   ])('rejects a bad field with a message naming it (%#)', async (f, message) => {
     expect(() => validatePack(mutate(base, f))).toThrow(message);
+  });
+
+  it('accepts display labels with the raw values and the attribute beside them (docs/pack-format.md)', () => {
+    const p = validatePack(mutate(base, (p: any) => {
+      p.latent.codes[0].labels = ['Short combover', 'Bob with bangs', 'Pigtails'];
+      p.latent.codes[0].values = ['shortComboverChops', 'bobBangs', 'pigtails'];
+      p.latent.codes[0].attribute = 'hair';
+    }));
+    const code = p.latent.codes[0];
+    expect(code.kind === 'categorical' && [code.labels[0], code.values?.[0], code.attribute]).toEqual(['Short combover', 'shortComboverChops', 'hair']);
   });
 
 });
@@ -86,5 +101,19 @@ describe('checkSessionIo', () => {
       inputMetadata: [{ name: 'z', isTensor: true, type: 'float32', shape: [8, 13] }],
       outputMetadata: [],
     })).toThrow('graphs.generator.inputs.z.shape: generator.onnx has [8, 13], pack.json says [B, 13]');
+  });
+});
+
+describe('the committed packs show display labels (issue 16)', () => {
+  const dirs = ['models/personas64'].filter((d) => existsSync(join(d, 'pack.json')));
+  it.each(dirs)('%s: categorical labels are words for designers; the raw attribute values are in `values`', (dir) => {
+    const p = validatePack(JSON.parse(readFileSync(join(dir, 'pack.json'), 'utf8')));
+    for (const c of p.latent.codes) {
+      if (c.kind !== 'categorical') continue;
+      // Sentence case words: no camelCase identifier ("shortComboverChops"), no "1 · pigtails".
+      for (const label of c.labels) expect(label).toMatch(/^[A-Z][a-z]*( [a-z]+)*$/);
+      expect(c.values).toHaveLength(c.size);
+      expect(c.attribute).toBeTruthy();
+    }
   });
 });

@@ -55,6 +55,6 @@ describe('waiting for an apply’s answer', () => {
     const note = '“Ada” changed while you were editing; the result is based on the version you started from.';
     store.dispatch({ type: 'apply-start', requestId: 'r1' });
     store.dispatch({ type: 'applied', requestId: 'r1', nodeIds: ['9:9'], notes: [note] });
-    expect(appliedText(store.get(), 1)).toBe(`Added 1 layer beside the original. ⌘Z in Figma removes it. ${note}`);
+    expect(appliedText(store.get().apply)).toBe(`Added 1 layer beside the original. ⌘Z in Figma removes it. ${note}`);
   });
 });

@@ -13,7 +13,7 @@ import { EngineHost } from '../../engine/worker/handle-request';
 import { transferEditAsync } from '../../engine/transfer';
 import { parseUiToPlugin, type SelectedImage, type UiToPlugin } from '../../protocol/messages';
 import { createController, sequenceFrameName, sequenceFrames, type Compute, type Controller } from '../../ui/controller';
-import { createStore, type PanelState, type Store } from '../../ui/state/store';
+import { candidateLatent, createStore, currentCandidate, type PanelState, type Store } from '../../ui/state/store';
 import { rgbaToPlanar } from '../../ui/worker/planar';
 import type { PanelRequest, Rgba } from '../../ui/worker/protocol';
 
@@ -198,6 +198,30 @@ describe('panel controller with the engine in process', () => {
     expect(picked.results[0].name).toBe('Ada · Manifold candidate 1');
     store.dispatch({ type: 'variant', variant: 'final' });
   }, 180_000);
+
+  it('keeps the edit across a selection change and resumes it (Fix goes on from the candidate on screen); says what an Undo removed', async () => {
+    const before = store.get().edit!;
+    expect(before.status).toBe('projected');
+    await controller.handlePluginMessage({ type: 'selection', selection: { kind: 'image', image: selected('1:7') } });
+    expect(store.get().edit?.nodeId).toBe('1:7');
+    await controller.handlePluginMessage({ type: 'selection', selection: { kind: 'none' } });
+    // An Undo in the document removed the sequence frame (the main thread says so before the selection).
+    await controller.handlePluginMessage({ type: 'removed', nodeIds: ['9:10'] });
+    expect(store.get().undone).toBe('Undo removed the sequence frame made from “Ada”. Its edit is kept: select “Ada” to go on, or Apply again.');
+    await controller.handlePluginMessage({ type: 'selection', selection: { kind: 'image', image: selected() } });
+    const back = store.get().edit!;
+    expect(back).toMatchObject({ nodeId: '1:2', status: 'projected', resumed: true });
+    expect(back.candidates).toBe(before.candidates);
+    expect(back.strokes).toEqual(before.strokes);
+    expect(back.codes).toEqual(before.codes);
+    // Fix: the engine's batch is a new one since the resume, so the candidate's own latent is sent.
+    const k = currentCandidate(back)!;
+    const zk = candidateLatent(back.candidates!, k);
+    await controller.fix();
+    const fixed = await until(store, (st) => !!st.edit?.candidates?.final && !st.edit.optimising, 'candidates after a fix');
+    expect(Math.max(...Array.from(fixed.edit!.z0!, (v, i) => Math.abs(v - zk[i])))).toBeLessThan(1e-6);
+    expect(fixed.edit!.resumed).toBe(false);
+  }, 120_000);
 
   it('a failed write is shown at the apply, in words', async () => {
     await controller.apply();

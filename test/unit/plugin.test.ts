@@ -196,6 +196,29 @@ describe('writing results', () => {
     expect(frame.children).toEqual([src, blocker]);
   });
 
+  it('tells the panel which of its results an Undo removed, before the selection that follows (issue 16)', async () => {
+    const h = harness();
+    const src = imageLayer(h.figma, makePng(16, 12), 'Portrait', 64, 48);
+    h.figma.resetHistory();
+    await ready(h);
+    const applied = (await h.send(applyMsg(src.id), isApplied)).find(isApplied) as { nodeIds: string[] };
+    // The panel has been told the result is selected before the Undo.
+    const resultSelected = () => h.received.some((m) => m.type === 'selection' && m.selection.kind === 'image' && m.selection.image.nodeId === applied.nodeIds[0]);
+    for (let i = 0; i < 200 && !resultSelected(); i++) await flush();
+    expect(h.figma.undo()).toBe(true);
+    const from = h.received.length;
+    h.figma.currentPage.selection = [src];
+    await h.nextSelection();
+    const after = h.received.slice(from).map((m) => m.type);
+    expect(h.received.slice(from).find((m) => m.type === 'removed')).toEqual({ type: 'removed', nodeIds: applied.nodeIds });
+    expect(after.indexOf('removed')).toBeLessThan(after.indexOf('selection'));
+    // Said once: the next selection change says nothing more.
+    const again = h.received.length;
+    h.figma.currentPage.selection = [];
+    await h.nextSelection();
+    expect(h.received.slice(again).some((m) => m.type === 'removed')).toBe(false);
+  });
+
   it('places results from an auto-layout parent on the page at the same spot on screen', async () => {
     const h = harness();
     const row = h.figma.createFrame();

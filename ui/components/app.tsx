@@ -113,12 +113,22 @@ function sequenceCount(edit: PanelState['edit']): number {
   return sequenceFrames(edit);
 }
 
-/** The status line after an apply, with what the main thread noted (its notification has only the first sentence). */
-export function appliedText(state: PanelState, count: number): string {
-  const n = state.apply.nodeIds?.length ?? 0;
-  const notes = (state.apply.notes ?? []).map((note) => ` ${note}`).join('');
-  if (state.variant === 'sequence' && n === 1) return `Added the sequence beside the original: one frame holding its ${count} frames side by side, the original first (Frame 00). ⌘Z in Figma removes it.${notes}`;
+/**
+ * What the last apply added (past tense: it is in the document now), whatever the picker shows since,
+ * with what the main thread noted (its notification has only the first sentence).
+ */
+export function appliedText(apply: PanelState['apply']): string {
+  const n = apply.nodeIds?.length ?? 0;
+  const notes = (apply.notes ?? []).map((note) => ` ${note}`).join('');
+  if (apply.variant === 'sequence' && n === 1) return `Added the sequence beside the original: one frame holding its ${apply.count ?? ''} frames side by side, the original first (Frame 00). ⌘Z in Figma removes it.${notes}`;
   return `Added ${n} layer${n === 1 ? '' : 's'} beside the original. ⌘Z in Figma removes ${n === 1 ? 'it' : 'them'}.${notes}`;
+}
+
+/** What Apply will do with the variant chosen (future tense: nothing is added until it is clicked). */
+export function willApplyText(variant: ApplyVariant, count: number): string {
+  if (variant === 'sequence') return `Apply will add one frame beside the original holding the ${count} frames of the sequence side by side, the original first (Frame 00).`;
+  if (variant === 'candidates') return `Apply will add ${count} layer${count === 1 ? '' : 's'} beside the original, one per candidate.`;
+  return 'Apply will add the chosen candidate’s edit as a new layer beside the original.';
 }
 
 function Footer({ state, controller, dispatch }: AppProps) {
@@ -141,7 +151,9 @@ function Footer({ state, controller, dispatch }: AppProps) {
       )}
       <div class="status" data-testid="status" data-status={apply.status} aria-live="polite">
         {working && 'Carrying the edit over to the full-size layer…'}
-        {apply.status === 'done' && appliedText(state, count)}
+        {apply.status === 'done' && appliedText(apply)}
+        {apply.status === 'idle' && state.undone && <span data-testid="undone">{state.undone}</span>}
+        {apply.status === 'idle' && !state.undone && canApply(state) && <span class="muted" data-testid="will-apply">{willApplyText(state.variant, count)}</span>}
         {apply.status === 'failed' && <ErrorNote message={apply.message ?? ''} testId="apply-error" />}
         {state.lastError && apply.status === 'idle' && <span class="error-text">{state.lastError}</span>}
         {!projected && apply.status === 'idle' && !state.lastError && state.engine.status === 'failed' && <ErrorNote message={state.engine.error ?? ''} testId="engine-error" />}

@@ -4,12 +4,18 @@ import { fromHex, toHex, WIDTH_RANGE } from '../state/store';
 import type { Controller } from '../controller';
 import { BrushIcon, EraserIcon, EyedropperIcon, EyeIcon, RedoIcon, SketchIcon, UndoIcon, WarpIcon } from './icons';
 
-export const TOOLS: Array<{ tool: Tool; label: string; key: string; Icon: () => preact.JSX.Element }> = [
-  { tool: 'color', label: 'Colour brush', key: 'B', Icon: BrushIcon },
-  { tool: 'sketch', label: 'Sketch', key: 'S', Icon: SketchIcon },
-  { tool: 'warp', label: 'Warp: drag a part of the image to a new place', key: 'W', Icon: WarpIcon },
-  { tool: 'eraser', label: 'Eraser', key: 'E', Icon: EraserIcon },
+/** `name`: shown on hover and focus with the key; `label`: what a screen reader says. */
+export const TOOLS: Array<{ tool: Tool; name: string; label: string; key: string; Icon: () => preact.JSX.Element }> = [
+  { tool: 'color', name: 'Colour brush', label: 'Colour brush', key: 'B', Icon: BrushIcon },
+  { tool: 'sketch', name: 'Sketch', label: 'Sketch', key: 'S', Icon: SketchIcon },
+  { tool: 'warp', name: 'Warp', label: 'Warp: drag a part of the image to a new place', key: 'W', Icon: WarpIcon },
+  { tool: 'eraser', name: 'Eraser', label: 'Eraser', key: 'E', Icon: EraserIcon },
 ];
+
+/** The visible name of an icon-only button, with its shortcut (styles.css shows it on hover and focus). */
+export function ToolTip({ id, name, keys }: { id: string; name: string; keys: string }) {
+  return <span class="tip" role="tooltip" id={id} data-testid="tooltip">{name} <kbd>{keys}</kbd></span>;
+}
 
 export function BrushBar({ state, controller, dispatch }: { state: PanelState; controller: Controller; dispatch: (e: PanelEvent) => void }) {
   const { brush } = state;
@@ -18,9 +24,10 @@ export function BrushBar({ state, controller, dispatch }: { state: PanelState; c
   return (
     <div class="brush" data-testid="brush-bar">
       <div class="brush-bar" role="toolbar" aria-label="Brushes">
-        {TOOLS.map(({ tool, label, key, Icon }) => (
-          <button key={tool} class="icon-btn" aria-pressed={brush.tool === tool && !brush.eyedropper} aria-label={label} aria-keyshortcuts={key} title={`${label} (${key})`} data-testid={`tool-${tool}`} onClick={() => dispatch({ type: 'tool', tool })}>
+        {TOOLS.map(({ tool, name, label, key, Icon }) => (
+          <button key={tool} class="icon-btn has-tip" aria-pressed={brush.tool === tool && !brush.eyedropper} aria-label={label} aria-keyshortcuts={key} aria-describedby={`tip-${tool}`} data-testid={`tool-${tool}`} onClick={() => dispatch({ type: 'tool', tool })}>
             <Icon />
+            <ToolTip id={`tip-${tool}`} name={name} keys={key} />
           </button>
         ))}
         <span class="sep" />
@@ -36,8 +43,9 @@ export function BrushBar({ state, controller, dispatch }: { state: PanelState; c
             if (c) dispatch({ type: 'color', color: c });
           }}
         />
-        <button class="icon-btn" aria-pressed={brush.eyedropper} aria-label="Pick a colour from the layer" aria-keyshortcuts="I" title="Pick a colour from the layer (I)" data-testid="eyedropper" onClick={() => dispatch({ type: 'eyedropper', on: !brush.eyedropper })}>
+        <button class="icon-btn has-tip" aria-pressed={brush.eyedropper} aria-label="Pick a colour from the layer" aria-keyshortcuts="I" aria-describedby="tip-eyedropper" data-testid="eyedropper" onClick={() => dispatch({ type: 'eyedropper', on: !brush.eyedropper })}>
           <EyedropperIcon />
+          <ToolTip id="tip-eyedropper" name="Eyedropper" keys="I" />
         </button>
         <span class="sep" />
         <label class="width" title="Brush width ([ and ])">

@@ -1,5 +1,7 @@
 /** The candidates grid (≤ 16, best first, live while optimising) and the sequence slider. */
-import type { PanelState } from '../state/store';
+import { useEffect, useRef } from 'preact/hooks';
+import type { Candidates, PanelState } from '../state/store';
+import { candidateFreedom, freedomText } from '../state/candidate-freedom';
 import { currentCandidate, shownCandidates } from '../state/store';
 import { sequenceFrameName, sequenceFrames, type Controller } from '../controller';
 import { RgbaCanvas } from './rgba-canvas';
@@ -28,12 +30,14 @@ export function CandidatesGrid({ state, controller }: { state: PanelState; contr
   const shown = shownCandidates(c);
   const current = currentCandidate(edit);
   const tabStop = current !== null && shown.includes(current) ? current : shown[0];
-  const status = !c ? (edit.optimising ? 'Optimising…' : 'Paint on the image or move an attribute') : edit.optimising ? `Optimising · step ${c.step} of ${c.steps}` : `${shown.length} kept · ⇧-click to pick several`;
+  const freedom = c && c.final && !edit.optimising ? candidateFreedom(c, R) : null;
+  const status = !c ? (edit.optimising ? 'Optimising…' : 'Paint on the image or move an attribute') : edit.optimising || !freedom ? `Optimising · step ${c.step} of ${c.steps}` : freedomText(freedom, c.count);
   return (
-    <section aria-label="Candidates">
-      <div class="section-title">Candidates <span class="hint" data-testid="candidates-status" aria-live="polite">{status}</span></div>
+    <section aria-label="Candidates" data-testid="candidates-section">
+      <div class="section-title">Candidates <span class="hint" data-testid="candidates-status" data-little-freedom={freedom ? String(freedom.little) : undefined} aria-live="polite">{status}</span></div>
+      {c?.final && <RevealWhenDone batch={c} />}
       {c && (
-        <div class={`grid${edit.optimising ? ' live' : ''}`} role="listbox" aria-label="Candidates, best first" aria-multiselectable="true" data-testid="candidates" data-step={c.step} data-final={String(c.final)} data-count={shown.length}
+        <div class={`grid${edit.optimising ? ' live' : ''}`} role="listbox" aria-label="Candidates: the best first, then the most different" aria-multiselectable="true" data-testid="candidates" data-step={c.step} data-final={String(c.final)} data-count={shown.length}
           onKeyDown={(e) => moveFocus(e, GRID_COLUMNS)}>
           {shown.map((k, rank) => (
             <button
@@ -58,6 +62,24 @@ export function CandidatesGrid({ state, controller }: { state: PanelState; contr
       {edit.editError && <ErrorNote message={edit.editError} testId="edit-error" />}
     </section>
   );
+}
+
+/**
+ * Once a batch is final, its grid is brought into view inside the panel's scrolling area (above the
+ * footer), unless it is already: what the model made is seen without scrolling for it. Only the
+ * panel's own scroller moves (never the host page), and never so far that the section's top leaves.
+ */
+function RevealWhenDone({ batch }: { batch: Candidates }) {
+  const ref = useRef<HTMLSpanElement>(null);
+  useEffect(() => {
+    const section = ref.current?.closest('section');
+    const main = section?.closest('main');
+    if (!section || !main) return;
+    const s = section.getBoundingClientRect(), m = main.getBoundingClientRect();
+    const below = s.bottom - m.bottom + 12;
+    if (below > 0) main.scrollTop += Math.min(below, Math.max(0, s.top - m.top - 8));
+  }, [batch]);
+  return <span ref={ref} hidden />;
 }
 
 export function SequenceSlider({ state, controller }: { state: PanelState; controller: Controller }) {

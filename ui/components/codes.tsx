@@ -2,6 +2,9 @@
 import type { PanelState } from '../state/store';
 import type { Controller } from '../controller';
 
+/** How codes and strokes combine (issue 16): a code moves z0, then the strokes are satisfied again from there. */
+export const CODES_WITH_STROKES = 'Your strokes still apply after an attribute change: the candidates keep them, so where they disagree the strokes win.';
+
 export function CodeControls({ state, controller }: { state: PanelState; controller: Controller }) {
   const pack = state.engine.pack;
   const edit = state.edit!;
@@ -9,6 +12,7 @@ export function CodeControls({ state, controller }: { state: PanelState; control
   return (
     <section aria-label="Attributes" data-testid="codes">
       <div class="section-title">Attributes <span class="hint">learned by the model</span></div>
+      {edit.strokes.length > 0 && <p class="muted hint-line" data-testid="codes-with-strokes">{CODES_WITH_STROKES}</p>}
       {pack.latent.codes.map((code) => {
         const value = edit.codes[code.name];
         if (code.kind === 'continuous') {
@@ -25,10 +29,10 @@ export function CodeControls({ state, controller }: { state: PanelState; control
         }
         return (
           <div key={code.name} class="code-cat">
-            <div class="muted" id={`code-${code.offset}`}>{code.name}</div>
+            <div class="muted" id={`code-${code.offset}`} title={code.attribute ? `${code.name} (${code.attribute})` : code.name}>{code.name}</div>
             <div class="chips" role="radiogroup" aria-labelledby={`code-${code.offset}`} data-testid="code-chips" data-code={code.name}>
               {code.labels.map((label, k) => (
-                <button key={k} class="chip" role="radio" aria-checked={value === k} onClick={() => controller.setCode(code.name, { category: k })}>
+                <button key={k} class="chip" role="radio" aria-checked={value === k} title={code.values?.[k]} onClick={() => controller.setCode(code.name, { category: k })}>
                   {label}
                 </button>
               ))}

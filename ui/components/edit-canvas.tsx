@@ -4,7 +4,7 @@
  */
 import { useRef, useState } from 'preact/hooks';
 import type { Point } from '../../engine/brushes/strokes';
-import { canvasImage, toHex, type PanelState, type PanelStroke } from '../state/store';
+import { canvasImage, currentCandidate, shownCandidates, toHex, type EditState, type PanelState, type PanelStroke } from '../state/store';
 import { sequenceFrameName, type Controller } from '../controller';
 import { RgbaCanvas } from './rgba-canvas';
 
@@ -42,6 +42,20 @@ export function StrokeShape({ stroke, R }: { stroke: PanelStroke; R: number }) {
       );
     }
   }
+}
+
+/**
+ * Which image the canvas shows, in words: a sequence frame, the chosen candidate (the one being
+ * optimised, with its step while it is), or the projection.
+ */
+export function canvasCaption(edit: EditState): string {
+  if (edit.frame !== null && edit.sequence) return sequenceFrameName(edit.frame, edit.sequence.frames);
+  const c = edit.candidates;
+  const k = currentCandidate(edit);
+  if (!c || k === null) return edit.optimising ? 'The projection · optimising…' : 'The projection';
+  const rank = shownCandidates(c).indexOf(k) + 1;
+  const name = rank > 0 ? `Candidate ${rank}${rank === 1 ? ' (best)' : ''}` : 'Chosen candidate';
+  return edit.optimising ? `${name} · optimising, step ${c.step}/${c.steps}` : name;
 }
 
 export function EditCanvas({ state, controller }: { state: PanelState; controller: Controller }) {
@@ -93,8 +107,7 @@ export function EditCanvas({ state, controller }: { state: PanelState; controlle
     }
   };
 
-  const c = edit.candidates;
-  const status = edit.frame !== null && edit.sequence ? sequenceFrameName(edit.frame, edit.sequence.frames) : edit.optimising && c ? `Optimising · step ${c.step}/${c.steps}` : null;
+  const status = canvasCaption(edit);
   return (
     <div
       ref={wrap}
@@ -117,7 +130,7 @@ export function EditCanvas({ state, controller }: { state: PanelState; controlle
           {draft && <StrokeShape stroke={draftStroke(draft)} R={R} />}
         </svg>
       )}
-      {status && <div class="canvas-status" aria-live="polite">{status}</div>}
+      <div class="canvas-status" aria-live="polite" data-testid="canvas-caption">{status}</div>
     </div>
   );
 }

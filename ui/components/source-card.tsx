@@ -16,6 +16,18 @@ export function errorPercent(mse: number): string {
   return `${((Math.sqrt(Math.max(0, mse)) / 2) * 100).toFixed(1)}%`;
 }
 
+/** While projecting: how far the best image so far is from the layer (a distance, not a failure). */
+export function progressText(mse: number): string {
+  return `${errorPercent(mse)} off so far…`;
+}
+
+/** The estimate beside Project: the last projection's time on this engine, or nothing until one was measured. */
+export function projectEstimate(seconds: number | null): string {
+  if (seconds === null || !Number.isFinite(seconds) || seconds <= 0) return '';
+  const s = seconds < 10 ? Math.max(1, Math.round(seconds)) : Math.round(seconds / 5) * 5;
+  return `About ${s} s here (the last projection took ${seconds.toFixed(1)} s).`;
+}
+
 export function SourceCard({ state, controller }: { state: PanelState; controller: Controller }) {
   const edit = state.edit!;
   const sel = state.selection?.kind === 'image' ? state.selection.image : null;
@@ -44,7 +56,7 @@ export function SourceCard({ state, controller }: { state: PanelState; controlle
               ? Number.isFinite(proj.pixelError)
                 ? <span title={`Root-mean-square colour difference between the layer and the model’s closest image${Number.isFinite(proj.encoderPixelError) ? `; the encoder’s first guess was ${errorPercent(proj.encoderPixelError)} off` : ''}`}>Closest match<span class="dot"> · </span><span class="detail"><strong>{errorPercent(proj.pixelError)}</strong> off</span></span>
                 : <>The edit it was made with</>
-              : projecting && p?.pixelError !== undefined ? <>Error {errorPercent(p.pixelError)}…</> : 'Reconstruction'}
+              : projecting && p?.pixelError !== undefined ? <span data-testid="project-progress-error">{progressText(p.pixelError)}</span> : 'Reconstruction'}
           </figcaption>
         </figure>
       </div>
@@ -62,7 +74,7 @@ export function SourceCard({ state, controller }: { state: PanelState; controlle
         </button>
       )}
       {!proj && !projecting && engineReady && (
-        <p class="muted hint-line">Finds the image the model can make that is closest to this layer; edits start from there. {state.engine.backend === 'webgpu' ? '' : 'About half a minute on the CPU.'}</p>
+        <p class="muted hint-line" data-testid="project-hint">Finds the image the model can make that is closest to this layer; edits start from there. {projectEstimate(state.projectSeconds)}</p>
       )}
       {proj && edit.restored && (
         <p class="muted" style="margin:0" data-testid="restored">Reopened the edit from {new Date(edit.restored.createdAt).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })} · {edit.strokes.length}&nbsp;stroke{edit.strokes.length === 1 ? '' : 's'}</p>

@@ -103,6 +103,13 @@ export interface EditState {
   playing: boolean;
   /** The record this edit was restored from (relaunch / continue). */
   restored: EditRecord | null;
+  /** z0 of the engine's edit session as it last said (after a code change or a fix it differs from the projection). */
+  z0: Float32Array | null;
+  /**
+   * The candidates on screen are not the engine's batch (the edit was resumed: the engine's batch
+   * is a new one around z0), so Fix sends the candidate's latent rather than its index.
+   */
+  resumed: boolean;
 }
 
 export interface BrushState {
@@ -124,7 +131,22 @@ export interface ApplyState {
   /** What the main thread said beyond “added” (the source changed, was deleted, is on another page). */
   notes?: string[];
   fraction?: number;
+  /** What was applied (the status line says what was added, whatever the picker shows now). */
+  variant?: ApplyVariant;
+  /** Frames or layers written. */
+  count?: number;
 }
+
+/** A result the panel wrote in this session (to say what an Undo in the document removed). */
+export interface WrittenResult {
+  nodeIds: string[];
+  sourceName: string;
+  variant: ApplyVariant;
+  count: number;
+}
+
+/** Edits kept while the plugin is open: at most this many layers' edits besides the one on screen. */
+export const MAX_KEPT_EDITS = 8;
 
 export interface PanelState {
   command: string;
@@ -146,6 +168,16 @@ export interface PanelState {
   notice: string | null;
   /** True once a relaunch ('edit' command) restore was attempted, so it happens once. */
   relaunchHandled: boolean;
+  /**
+   * The edits of layers not on screen, by `editKey` (node and source revision), most recent last:
+   * selecting the layer again resumes its edit (projection, strokes, candidates, codes).
+   */
+  kept: EditState[];
+  /** Results written in this session, and what an Undo in the document removed of them (said once). */
+  written: WrittenResult[];
+  undone: string | null;
+  /** Seconds the last projection took on this engine (the estimate beside Project); null until measured. */
+  projectSeconds: number | null;
 }
 
 export type PanelEvent =
@@ -164,7 +196,8 @@ export type PanelEvent =
   | { type: 'decode-failed'; nodeId: string; message: string }
   | { type: 'project-start' }
   | { type: 'project-progress'; done: number; total: number; pixelError?: number }
-  | { type: 'projected'; projection: Projection }
+  /** `seconds`: how long the projection took (the next one's estimate). */
+  | { type: 'projected'; projection: Projection; seconds?: number }
   | { type: 'project-failed'; message: string }
   | { type: 'restore'; record: EditRecord; projection: Projection; strokes: PanelStroke[] }
   | { type: 'relaunch-handled' }
@@ -177,7 +210,11 @@ export type PanelEvent =
   | { type: 'undo-stroke' }
   | { type: 'redo-stroke' }
   | { type: 'edit-start' }
-  | { type: 'candidates'; candidates: Candidates; codes: Record<string, number> }
+  | { type: 'candidates'; candidates: Candidates; codes: Record<string, number>; z0?: Float32Array }
+  /** The engine starts a new batch (a code, fix, reset): batch indices mean new candidates, so the canvas follows the best again. */
+  | { type: 'new-batch' }
+  /** The resumed edit's engine session is seeded again (its batch is not the one on screen). */
+  | { type: 'resumed' }
   | { type: 'edit-failed'; message: string }
   | { type: 'edit-cancelled' }
   | { type: 'select-candidate'; index: number; additive?: boolean }
@@ -189,9 +226,12 @@ export type PanelEvent =
   | { type: 'code'; name: string; value: number }
   | { type: 'reset' }
   | { type: 'variant'; variant: ApplyVariant }
-  | { type: 'apply-start'; requestId: string }
+  /** `count`: the layers or frames it writes. */
+  | { type: 'apply-start'; requestId: string; count?: number }
   | { type: 'apply-progress'; requestId: string; fraction: number }
   | { type: 'applied'; requestId: string; nodeIds: string[]; notes?: string[] }
+  /** Layers the panel wrote are gone from the document (an Undo there). */
+  | { type: 'results-removed'; nodeIds: string[] }
   | { type: 'apply-failed'; requestId?: string; message: string }
   | { type: 'error'; message: string };
 
@@ -212,6 +252,10 @@ export const initialState: PanelState = {
   lastError: null,
   notice: null,
   relaunchHandled: false,
+  kept: [],
+  written: [],
+  undone: null,
+  projectSeconds: null,
 };
 
 export function toHex([r, g, b]: Rgb): string {
@@ -233,8 +277,21 @@ function newEdit(image: EditSource): EditState {
     revision: image.revision, imageHash: image.imageHash, pixels: null,
     status: 'idle', progress: null, projectError: null, editError: null, projection: null, codes: {},
     strokes: [], redo: [], candidates: null, optimising: false, selected: null, picked: [],
-    sequence: null, frame: null, playing: false, restored: null,
+    sequence: null, frame: null, playing: false, restored: null, z0: null, resumed: false,
   };
+}
+
+/** Which kept edit a layer resumes: the same node at the same source revision (an edited layer starts afresh). */
+export function editKey(e: { nodeId: string; revision?: string }): string {
+  return `${e.nodeId}@${e.revision ?? ''}`;
+}
+
+/** `kept` with `edit` put away (when it has a projection to come back to), newest last, at most MAX_KEPT_EDITS. */
+function keep(kept: EditState[], edit: EditState | null): EditState[] {
+  if (!edit || edit.status !== 'projected') return kept;
+  // The engine's work on it stopped: it resumes at rest.
+  const resting: EditState = { ...edit, optimising: false, playing: false };
+  return [...kept.filter((k) => k.nodeId !== edit.nodeId), resting].slice(-MAX_KEPT_EDITS);
 }
 
 /** The kept candidates in display order (best first), at most 16. */
@@ -301,10 +358,30 @@ function reduceSelection(state: PanelState, sel: SelectionState): PanelState {
   const isResult = sel.kind === 'image' && (state.apply.nodeIds ?? []).includes(sel.image.nodeId);
   const apply = state.apply.status === 'working' || isResult ? state.apply : { status: 'idle' as const };
   let edit = state.edit;
-  if (sel.kind === 'image' && !isResult && sel.image.nodeId !== edit?.nodeId) edit = newEdit(sel.image);
-  if (sel.kind !== 'image' && state.apply.status !== 'working') edit = null;
-  if (edit && edit !== state.edit && state.edit?.playing) edit = { ...edit, playing: false };
-  return { ...state, selection: sel, apply, edit };
+  let kept = state.kept;
+  const away = (sel.kind === 'image' && !isResult && sel.image.nodeId !== edit?.nodeId) || (sel.kind !== 'image' && state.apply.status !== 'working');
+  if (away) {
+    // The edit on screen is kept; the layer's own kept edit comes back if its source is unchanged.
+    kept = keep(kept, edit);
+    edit = null;
+    if (sel.kind === 'image') {
+      const key = editKey(sel.image);
+      const back = kept.find((k) => editKey(k) === key);
+      kept = kept.filter((k) => k.nodeId !== sel.image.nodeId);
+      edit = back ?? newEdit(sel.image);
+    }
+  } else if (sel.kind === 'image' && edit && sel.image.nodeId === edit.nodeId && sel.image.revision !== edit.revision) {
+    // The same layer, changed since: its edit belongs to the old pixels.
+    edit = newEdit(sel.image);
+  }
+  if (edit && edit !== state.edit && edit.playing) edit = { ...edit, playing: false };
+  return { ...state, selection: sel, apply, edit, kept };
+}
+
+/** Words for what an Undo in the document removed of the panel's results. */
+function undoneText(r: WrittenResult): string {
+  const what = r.variant === 'sequence' ? 'the sequence frame' : r.count === 1 ? 'the result layer' : `the ${r.count} result layers`;
+  return `Undo removed ${what} made from “${r.sourceName}”. Its edit is kept: select “${r.sourceName}” to go on, or Apply again.`;
 }
 
 export function reduce(state: PanelState, event: PanelEvent): PanelState {
@@ -326,19 +403,20 @@ export function reduce(state: PanelState, event: PanelEvent): PanelState {
     case 'selection':
       return reduceSelection(state, event.selection);
     case 'engine-loading':
-      // A new pack: any projection belongs to the old model.
+      // A new pack: any projection belongs to the old model (kept edits too).
       return {
         ...state,
+        kept: [],
         engine: { ...state.engine, status: 'loading', packId: event.packId, pack: null, backend: null, host: null, error: null },
         edit: state.edit ? { ...newEdit(state.edit), pixels: state.edit.pixels } : null,
         notice: null,
       };
     case 'engine-ready':
-      return { ...state, engine: { ...state.engine, status: 'ready', pack: event.pack, packId: event.pack.id, backend: event.backend, host: event.host ?? 'worker', error: null }, notice: event.notice ?? null };
+      return { ...state, projectSeconds: null, engine: { ...state.engine, status: 'ready', pack: event.pack, packId: event.pack.id, backend: event.backend, host: event.host ?? 'worker', error: null }, notice: event.notice ?? null };
     case 'backend-changed':
       // The edit goes on where it was (same projection, strokes, candidates): only where it runs changed.
       if (state.engine.status !== 'ready') return state;
-      return { ...state, engine: { ...state.engine, backend: event.backend, host: event.host ?? state.engine.host }, notice: event.notice ?? state.notice };
+      return { ...state, projectSeconds: event.backend === state.engine.backend ? state.projectSeconds : null, engine: { ...state.engine, backend: event.backend, host: event.host ?? state.engine.host }, notice: event.notice ?? state.notice };
     case 'dismiss-notice':
       return state.notice === null ? state : { ...state, notice: null };
     case 'engine-failed':
@@ -354,15 +432,17 @@ export function reduce(state: PanelState, event: PanelEvent): PanelState {
     case 'project-progress':
       if (state.edit?.status !== 'projecting') return state;
       return withEdit(state, () => ({ progress: { done: event.done, total: event.total, pixelError: event.pixelError } }));
-    case 'projected':
+    case 'projected': {
       if (state.edit?.status !== 'projecting') return state;
-      return withEdit(state, () => ({ status: 'projected', progress: null, projection: event.projection, codes: event.projection.codes }));
+      const projected = withEdit(state, () => ({ status: 'projected', progress: null, projection: event.projection, codes: event.projection.codes, z0: event.projection.z }));
+      return event.seconds !== undefined && Number.isFinite(event.seconds) ? { ...projected, projectSeconds: event.seconds } : projected;
+    }
     case 'project-failed':
       return withEdit(state, () => ({ status: 'failed', progress: null, projectError: event.message }));
     case 'restore': {
       const restored = withEdit(state, (e) => ({
         ...newEdit(e), pixels: e.pixels, status: 'projected', projection: event.projection, codes: event.projection.codes,
-        strokes: event.strokes, restored: event.record,
+        strokes: event.strokes, restored: event.record, z0: event.projection.z,
       }));
       if (restored === state) return state;
       // The restored strokes' colours are the designer's recent colours (the last painted first).
@@ -384,8 +464,11 @@ export function reduce(state: PanelState, event: PanelEvent): PanelState {
       return { ...state, brush: { ...state.brush, eyedropper: event.on } };
     case 'overlay':
       return { ...state, brush: { ...state.brush, overlay: event.on } };
-    case 'stroke':
-      return withProjected(state, (e) => ({ strokes: [...e.strokes, event.stroke], redo: [], frame: null, playing: false }));
+    case 'stroke': {
+      const painted = withProjected(state, (e) => ({ strokes: [...e.strokes, event.stroke], redo: [], frame: null, playing: false }));
+      // New work: what the last Undo removed is no longer the news.
+      return painted !== state && painted.undone ? { ...painted, undone: null } : painted;
+    }
     case 'undo-stroke':
       return withProjected(state, (e) => (e.strokes.length ? { strokes: e.strokes.slice(0, -1), redo: [e.strokes[e.strokes.length - 1], ...e.redo] } : {}));
     case 'redo-stroke':
@@ -399,8 +482,12 @@ export function reduce(state: PanelState, event: PanelEvent): PanelState {
         const selected = e.selected !== null && e.selected < c.count ? e.selected : null;
         const picked = e.picked.filter((i) => i < c.count);
         // The sequence led to a latent of the old batch: drop it once the batch has moved on.
-        return { candidates: c, codes: event.codes, optimising: !c.final, selected, picked, sequence: null, frame: null, playing: false, editError: null };
+        return { candidates: c, codes: event.codes, optimising: !c.final, selected, picked, sequence: null, frame: null, playing: false, editError: null, z0: event.z0 ?? e.z0, resumed: false };
       });
+    case 'new-batch':
+      return withProjected(state, () => ({ selected: null, picked: [], sequence: null, frame: null, playing: false }));
+    case 'resumed':
+      return withProjected(state, () => ({ resumed: true }));
     case 'edit-failed':
       return withEdit(state, () => ({ optimising: false, editError: event.message }));
     case 'edit-cancelled':
@@ -440,15 +527,28 @@ export function reduce(state: PanelState, event: PanelEvent): PanelState {
         optimising: false, editError: null, codes: e.projection?.codes ?? {},
       }));
     case 'variant':
-      return { ...state, variant: event.variant };
+      // The line under the footer then says what Apply will do, not what the last one did.
+      return { ...state, variant: event.variant, apply: state.apply.status === 'working' ? state.apply : { status: 'idle' } };
     case 'apply-start':
-      return { ...state, apply: { status: 'working', requestId: event.requestId, fraction: 0 } };
+      return { ...state, undone: null, apply: { status: 'working', requestId: event.requestId, fraction: 0, variant: state.variant, count: event.count } };
     case 'apply-progress':
       if (state.apply.requestId !== event.requestId || state.apply.status !== 'working') return state;
       return { ...state, apply: { ...state.apply, fraction: event.fraction } };
-    case 'applied':
+    case 'applied': {
       if (state.apply.requestId !== event.requestId) return state;
-      return { ...state, apply: { status: 'done', requestId: event.requestId, nodeIds: event.nodeIds, ...(event.notes ? { notes: event.notes } : {}) } };
+      const variant = state.apply.variant ?? state.variant;
+      const count = state.apply.count ?? event.nodeIds.length;
+      const written = state.edit ? [...state.written, { nodeIds: event.nodeIds, sourceName: state.edit.name, variant, count }] : state.written;
+      return { ...state, written, apply: { status: 'done', requestId: event.requestId, nodeIds: event.nodeIds, variant, count, ...(event.notes ? { notes: event.notes } : {}) } };
+    }
+    case 'results-removed': {
+      const gone = new Set(event.nodeIds);
+      const removed = state.written.filter((r) => r.nodeIds.some((id) => gone.has(id)));
+      if (!removed.length) return state;
+      const written = state.written.filter((r) => !removed.includes(r));
+      const applyGone = (state.apply.nodeIds ?? []).some((id) => gone.has(id));
+      return { ...state, written, undone: undoneText(removed[removed.length - 1]), apply: applyGone ? { status: 'idle' } : state.apply };
+    }
     case 'apply-failed':
       if (event.requestId !== undefined && state.apply.requestId !== event.requestId) return state;
       // A late error for a request already settled (written, or given up on after the wait) changes nothing.
