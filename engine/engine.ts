@@ -9,6 +9,7 @@ import { toFrame, type Fit, type FrameMapping, type RgbaImage } from './image/fr
 import { projectAsync, type ProjectOptions, type ProjectResult } from './ops/project.js';
 import { EditSession, type CandidateUpdate, type EditOptions } from './ops/edit-session.js';
 import { yieldToEventLoopAsync } from './ops/yield-to-event-loop.js';
+import { timeEditStepAsync, type StepTiming } from './ops/time-edit-step.js';
 import { interpolateLatents, type CategoricalMode, type InterpolationMode } from './ops/interpolate.js';
 
 export interface EngineOptions extends RuntimeOptions {
@@ -135,6 +136,11 @@ export class Engine {
       options.onProgress?.(k + m, K);
     }
     return { latents, images };
+  }
+
+  /** The median time of one edit step of `candidates` on the current execution provider (the edit session is untouched). */
+  timeEditStepAsync(options: { candidates?: number; repeats?: number } = {}): Promise<StepTiming> {
+    return timeEditStepAsync(this.model, options);
   }
 
   async releaseAsync(): Promise<void> {

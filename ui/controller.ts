@@ -21,6 +21,8 @@ import type { EngineInitByPack, Rgba } from './worker/protocol';
 import type { PageEngine } from './worker/page-engine';
 import { rgbaToPlanar } from './worker/planar';
 import { backendNotice, friendlyError } from './friendly-error';
+import { chooseEngineHost } from './engine-host/choose-host';
+import { backendChoiceText, fasterBackend, softwareAdapterText, timeBackendsAsync } from './engine-host/backend-race';
 
 /**
  * What the controller needs of the compute worker (tests give it an in-process one).
@@ -28,25 +30,16 @@ import { backendNotice, friendlyError } from './friendly-error';
  */
 export type Compute = Pick<ComputeWorker, 'engine' | 'request'> & { startPageEngine?(): PageEngine };
 
-export interface HostFacts {
-  /** The worker's probe found a WebGPU adapter. */
-  workerWebgpu: boolean;
-  /** The panel's own probe found one (`requestAdapter()` answered non-null within its timeout). */
-  pageWebgpu: boolean;
-  /** The GPU was lost in this panel: it is not used again. */
-  gpuLost: boolean;
-  /** The panel can host an engine itself (and it did not fail to start there before). */
-  pageHost: boolean;
-}
+export { chooseEngineHost, type HostFacts } from './engine-host/choose-host';
 
-/**
- * Where the engine runs: in the compute worker, unless the worker has no WebGPU and the panel
- * has (`srcdoc` hosting: the panel is a secure context, its Blob worker is not); then in the
- * panel's own thread, on WebGPU only — a wasm engine there would block the panel, so wasm always
- * runs in the worker.
- */
-export function chooseEngineHost(f: HostFacts): 'worker' | 'page' {
-  return !f.workerWebgpu && f.pageWebgpu && !f.gpuLost && f.pageHost ? 'page' : 'worker';
+/** Test seams of the controller. */
+export interface ControllerOptions {
+  /**
+   * Where the panel hosts a WebGPU engine, time one edit step on it and on wasm once it is ready
+   * and move to the faster (default true; tests of other things turn it off, since their fake
+   * "GPU" is wasm too and either could win).
+   */
+  raceBackends?: boolean;
 }
 
 /** Said when the selected layer has no visible pixel (the main thread cannot decode, so the panel checks). */
@@ -114,7 +107,7 @@ function toCandidates(r: CandidatesResponse): Candidates {
 }
 
 /** `host`: only `send` is used. */
-export function createController(store: Store, worker: Compute, host: Pick<HostBridge, 'send'>): Controller {
+export function createController(store: Store, worker: Compute, host: Pick<HostBridge, 'send'>, options: ControllerOptions = {}): Controller {
   /** The engine requests go to: the worker's, or the one in the panel's own thread. */
   let active: Pick<EngineClient, 'request'> = worker.engine;
   /** The engine in the panel's own thread, while it is the one in use. */
@@ -147,6 +140,12 @@ export function createController(store: Store, worker: Compute, host: Pick<HostB
   let resizeFrame = 0;
   /** Set once the GPU was lost in this panel: the model is not started on it again. */
   let gpuLost = false;
+  /** Set once an edit step timed faster on wasm than on this WebGPU adapter: the model is not started on it again. */
+  let cpuFaster = false;
+  /** The timing of WebGPU against wasm, while it runs (the worker's engine may be up for it). */
+  let racing: Promise<void> | null = null;
+  /** The worker's engine was started by the race and is up, not yet in use. */
+  let workerUp = false;
 
   // The worker's engine lost the GPU and carries on on the CPU: the edit in flight goes on; the designer is told.
   worker.engine.onExecutionProviderChange?.((n) => {
@@ -165,16 +164,18 @@ export function createController(store: Store, worker: Compute, host: Pick<HostB
     cancelEdits();
     store.dispatch({ type: 'engine-loading', packId });
     try {
+      await racing;
       while (moving) await moving;
       if (s.engine.status === 'ready' || s.engine.status === 'failed') await disposeEngineAsync();
       engineZ0 = null;
       // The engine picks WebGPU when its worker finds an adapter; the panel's probe says whether one is there.
       const inWorker = await worker.request({ type: 'probe' }).then((r) => r.caps.webgpu, () => false);
       const pageWebgpu = s.caps?.webgpu === 'adapter';
-      const where = chooseEngineHost({ workerWebgpu: inWorker, pageWebgpu, gpuLost, pageHost: !!worker.startPageEngine && !pageFailed });
-      const webgpu = pageWebgpu && inWorker && !gpuLost;
+      const avoidGpu = gpuLost || cpuFaster;
+      const where = chooseEngineHost({ workerWebgpu: inWorker, pageWebgpu, gpuLost: avoidGpu, pageHost: !!worker.startPageEngine && !pageFailed });
+      const webgpu = pageWebgpu && inWorker && !avoidGpu;
       // 16 candidates where a GPU computes them; 8 on the CPU keeps edits live.
-      const init: InitBody = { type: 'init', packId, packFiles: {}, numThreads: 1, executionProvider: gpuLost ? 'wasm' : 'auto', edit: { candidates: webgpu ? 16 : 8 } };
+      const init: InitBody = { type: 'init', packId, packFiles: {}, numThreads: 1, executionProvider: avoidGpu ? 'wasm' : 'auto', edit: { candidates: webgpu ? 16 : 8 } };
       let ready = where === 'page' ? await startInPageAsync({ ...init, executionProvider: 'webgpu', edit: { candidates: 16 } }) : null;
       if (!ready) {
         try {
@@ -187,6 +188,12 @@ export function createController(store: Store, worker: Compute, host: Pick<HostB
         }
       }
       store.dispatch({ type: 'engine-ready', pack: ready.pack, backend: ready.executionProvider, notice: backendNotice(ready.executionProviderReason?.code), host: page ? 'page' : 'worker' });
+      if (s.caps?.webgpu === 'software' || ready.executionProviderReason?.code === 'software-adapter') store.dispatch({ type: 'backend-choice', text: softwareAdapterText(s.caps?.adapter) });
+      if (page && ready.executionProvider === 'webgpu' && options.raceBackends !== false) {
+        const run = raceBackendsAsync(page, packId);
+        racing = run;
+        void run.finally(() => { if (racing === run) racing = null; });
+      }
       const edit = state().edit;
       const sel = state().selection;
       if (sel?.kind === 'image' && sel.image.record && state().command === 'edit' && !state().relaunchHandled && edit?.nodeId === sel.image.nodeId) {
@@ -245,6 +252,48 @@ export function createController(store: Store, worker: Compute, host: Pick<HostB
     if (page !== from || moving) return;
     gpuLost = true;
     store.dispatch({ type: 'backend-changed', backend: n.executionProvider, notice: backendNotice(n.reason.code) });
+    moveToWorker(from, backendNotice(n.reason.code));
+  }
+
+  /** The wasm engine the worker hosts when the panel's WebGPU engine gives way (lost, or slower). */
+  function wasmInit(packId: string): InitBody {
+    return { type: 'init', packId, packFiles: {}, numThreads: 1, executionProvider: 'wasm', edit: { candidates: 8 } };
+  }
+
+  /**
+   * In the background once the panel's engine is ready on WebGPU: one edit step timed there and on
+   * a wasm engine started in the worker; the faster one keeps the model (said in the badge's tooltip).
+   */
+  async function raceBackendsAsync(from: PageEngine, packId: string): Promise<void> {
+    try {
+      const times = await timeBackendsAsync(from.engine, async () => {
+        await worker.engine.request(wasmInit(packId));
+        workerUp = true;
+        return worker.engine;
+      });
+      if (page !== from) return; // it moved meanwhile (the GPU was lost): the mover takes the worker's engine as it is
+      const chosen = fasterBackend(times);
+      store.dispatch({ type: 'backend-choice', text: backendChoiceText(times, chosen) });
+      if (chosen === 'wasm') {
+        cpuFaster = true;
+        moveToWorker(from, null);
+        return;
+      }
+    } catch (error) {
+      console.warn(`Manifold: WebGPU and wasm could not be timed against each other (${errorMessage(error)}); the model stays on WebGPU.`);
+    }
+    if (workerUp && page === from) {
+      workerUp = false;
+      await worker.engine.request({ type: 'dispose' }).catch(() => undefined);
+    }
+  }
+
+  /**
+   * Moves the engine from the panel's own thread to the worker (wasm), with the edit as it was: the
+   * same z0, and then the strokes, the code change, the fix or the projection that was running is
+   * sent again. The store's edit is kept; `notice` is what the designer is told (none for a move to the faster backend).
+   */
+  function moveToWorker(from: PageEngine, notice: string | null): void {
     const edit = state().edit;
     const projecting = edit?.status === 'projecting' ? edit.nodeId : null;
     // The edit in flight, unless the engine had already made its change to z0 (then z0 says it all).
@@ -260,9 +309,10 @@ export function createController(store: Store, worker: Compute, host: Pick<HostB
       const packId = state().engine.packId;
       if (!packId) return;
       try {
-        const init: InitBody = { type: 'init', packId, packFiles: {}, numThreads: 1, executionProvider: 'wasm', edit: { candidates: 8 } };
-        const ready = await worker.engine.request(init);
-        store.dispatch({ type: 'backend-changed', backend: ready.executionProvider, notice: backendNotice(n.reason.code), host: 'worker' });
+        await racing; // a race under way may be starting the worker's engine
+        const backend = workerUp ? 'wasm' : (await worker.engine.request(wasmInit(packId))).executionProvider;
+        workerUp = false;
+        store.dispatch({ type: 'backend-changed', backend, notice, host: 'worker' });
         resume = await restoreEngineEditAsync(projecting, interrupted);
       } catch (error) {
         store.dispatch({ type: 'engine-failed', message: friendlyError('load', error) });

@@ -167,6 +167,11 @@ export class EngineHost {
         post({ type: 'rendered', id: req.id, images }, [images.buffer as ArrayBuffer]);
         return;
       }
+      case 'time-step': {
+        const t = await this.ready.timeEditStepAsync({ candidates: req.candidates, repeats: req.repeats });
+        post({ type: 'step-timed', id: req.id, ...t }, []);
+        return;
+      }
       case 'cancel': {
         this.controllers.get(req.target)?.abort(new DOMException(`cancelled by request ${req.id}`, 'AbortError'));
         post({ type: 'ok', id: req.id }, []);

@@ -46,12 +46,14 @@ export type EngineRequest =
   | { type: 'set-latent'; id: number; z: Float32Array }
   | { type: 'interpolate'; id: number; to: number | Float32Array; frames?: number; mode?: InterpolationMode; categorical?: CategoricalMode }
   | { type: 'render'; id: number; z: Float32Array }
+  /** Times one edit step of `candidates` on the engine's execution provider (to pick the faster of WebGPU and wasm). */
+  | { type: 'time-step'; id: number; candidates?: number; repeats?: number }
   | { type: 'cancel'; id: number; target: number }
   | { type: 'dispose'; id: number };
 
 export type EngineRequestType = EngineRequest['type'];
 export const REQUEST_TYPES: readonly EngineRequestType[] = [
-  'init', 'project', 'start-editing', 'edit', 'fix', 'set-code', 'set-latent', 'interpolate', 'render', 'cancel', 'dispose',
+  'init', 'project', 'start-editing', 'edit', 'fix', 'set-code', 'set-latent', 'interpolate', 'render', 'time-step', 'cancel', 'dispose',
 ];
 
 export interface PackSummary {
@@ -98,6 +100,7 @@ export type EngineResponse =
   | ({ type: 'candidates'; id: number; final: boolean } & CandidatesPayload)
   | { type: 'frames'; id: number; latents: Float32Array; images: Uint8ClampedArray }
   | { type: 'rendered'; id: number; images: Uint8ClampedArray }
+  | { type: 'step-timed'; id: number; ms: number; candidates: number; executionProvider: string }
   | { type: 'ok'; id: number }
   | { type: 'cancelled'; id: number; reason: string }
   | { type: 'error'; id: number; message: string; field?: string };
@@ -116,6 +119,7 @@ export interface ResponseFor {
   'set-latent': Extract<EngineResponse, { type: 'candidates' }>;
   interpolate: Extract<EngineResponse, { type: 'frames' }>;
   render: Extract<EngineResponse, { type: 'rendered' }>;
+  'time-step': Extract<EngineResponse, { type: 'step-timed' }>;
   cancel: Extract<EngineResponse, { type: 'ok' }>;
   dispose: Extract<EngineResponse, { type: 'ok' }>;
 }

@@ -104,4 +104,16 @@ describe.each([
       .rejects.toThrow('strokes[0].width must be a number in (0, 256], got -1');
     await expect(client.request({ type: 'set-code', change: { code: 'Category', category: 9 } })).rejects.toThrow('must be an integer in [0, 2], got 9');
   });
+
+  it('times an edit step on its execution provider without touching the edit session', async () => {
+    const before = await client.request({ type: 'render', z: new Float32Array(13) });
+    const t = await client.request({ type: 'time-step', candidates: 4, repeats: 2 });
+    expect(t).toMatchObject({ type: 'step-timed', candidates: 4, executionProvider: 'wasm' });
+    expect(t.ms).toBeGreaterThan(0);
+    expect(Number.isFinite(t.ms)).toBe(true);
+    const fix = await client.request({ type: 'fix', index: 0 });
+    expect(fix.final).toBe(true); // the session still answers as before
+    expect((await client.request({ type: 'render', z: new Float32Array(13) })).images).toEqual(before.images);
+    await expect(client.request({ type: 'time-step', candidates: 0 })).rejects.toThrow('time-step: candidates must be an integer in [1, 64], got 0');
+  });
 });

@@ -27,6 +27,7 @@ function BackendBadge({ state }: { state: PanelState }) {
   const label = backend || caps ? (gpu ? 'WebGPU' : 'CPU') : '…';
   const title = [
     backend ? `The model runs on ${gpu ? 'the graphics card (WebGPU)' : 'the processor (WebAssembly, 1 thread)'}${state.engine.host === 'page' ? ', from the panel itself (its worker has no WebGPU)' : ''}` : 'The model has not started yet',
+    state.engine.choice ?? '',
     caps ? `hosted as ${caps.hosting} · ${caps.secureContext ? 'secure context' : 'not a secure context'} · WebGPU: ${caps.webgpu}${caps.adapter ? ` (${caps.adapter})` : ''}` : '',
   ].filter(Boolean).join('\n');
   return (

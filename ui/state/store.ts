@@ -32,6 +32,11 @@ export interface EngineState {
    * WebGPU, where the panel has an adapter and its worker has none: `srcdoc` hosting).
    */
   host: EngineHost | null;
+  /**
+   * Why the engine runs on this backend, in words, once that was decided by more than the
+   * adapter's presence: a software adapter passed over, or an edit step timed on both (the badge's tooltip).
+   */
+  choice?: string | null;
   error: string | null;
 }
 
@@ -156,6 +161,8 @@ export type PanelEvent =
   | { type: 'engine-ready'; pack: PackSummary; backend: string; notice?: string | null; host?: EngineHost }
   /** The engine moved to another backend while running (the GPU was lost: it continues on the CPU), maybe to another host. */
   | { type: 'backend-changed'; backend: string; notice: string | null; host?: EngineHost }
+  /** Why this backend (a step timed on WebGPU and on wasm, or a software adapter passed over): for the badge's tooltip. */
+  | { type: 'backend-choice'; text: string }
   | { type: 'dismiss-notice' }
   | { type: 'engine-failed'; message: string }
   | { type: 'decoded'; nodeId: string; pixels: Rgba }
@@ -337,6 +344,8 @@ export function reduce(state: PanelState, event: PanelEvent): PanelState {
       // The edit goes on where it was (same projection, strokes, candidates): only where it runs changed.
       if (state.engine.status !== 'ready') return state;
       return { ...state, engine: { ...state.engine, backend: event.backend, host: event.host ?? state.engine.host }, notice: event.notice ?? state.notice };
+    case 'backend-choice':
+      return { ...state, engine: { ...state.engine, choice: event.text } };
     case 'dismiss-notice':
       return state.notice === null ? state : { ...state, notice: null };
     case 'engine-failed':

@@ -10,6 +10,7 @@ import { EngineHost } from '../../engine/worker/handle-request';
 import type { EngineRequest, EngineResponse } from '../../engine/worker/protocol';
 import { transferEditAsync } from '../../engine/transfer';
 import { paintedCoverage, paintKind } from '../../engine/brushes/rasterize';
+import { isSoftwareAdapter } from '../../engine/runtime/software-adapter';
 import { rgbaToPlanar } from './planar';
 import { installSha256Fallback } from './sha256-fallback';
 import { packFilesFrom, resolveInit } from './pack-files';
@@ -54,7 +55,8 @@ async function probeAsync(): Promise<WorkerCapabilities> {
   const gpu = (navigator as Navigator & { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
   const adapter = gpu ? await Promise.race([gpu.requestAdapter().catch(() => null), new Promise((r) => setTimeout(() => r(null), 3000))]) : null;
   const simd = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11]);
-  return { webgpu: !!adapter, offscreenCanvas: typeof OffscreenCanvas !== 'undefined', wasmSimd: WebAssembly.validate(simd) };
+  // A software adapter (SwiftShader) counts as none: wasm is faster than it.
+  return { webgpu: !!adapter && !isSoftwareAdapter(adapter), offscreenCanvas: typeof OffscreenCanvas !== 'undefined', wasmSimd: WebAssembly.validate(simd) };
 }
 
 async function handlePanelAsync(req: PanelRequest, post: (r: PanelResponse, t?: Transferable[]) => void): Promise<PanelResponse> {
