@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: the engine against PyTorch and native ONNX Runtime on this machine, and
  * against the compute floor. Prints a table and writes bench/results.json.
- *   npm run bench [-- --quick] [-- --pack models/personas64] [-- --only edit-step,profile,projection,transfer,memory,cold-start,bundle]
+ *   npm run bench [-- --quick] [-- --pack models/personas64] [-- --only edit-step,workers,profile,projection,transfer,memory,cold-start,bundle]
  * Every comparison is measured in the same run, interleaved (one step of each runtime in
  * turn), medians over repeated runs after warm-up. Peers that are not installed are
  * skipped with a line saying so.
@@ -17,6 +17,7 @@ import { benchTransferAsync } from './transfer.js';
 import { benchMemory } from './memory.js';
 import { benchColdStartAsync } from './cold-start.js';
 import { profileEditStep } from './profile-step.js';
+import { benchWorkersAsync } from './workers.js';
 
 const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
@@ -158,6 +159,7 @@ async function main(): Promise<void> {
   say(`machine: ${JSON.stringify(results.machine)}`);
   say('GPU: not measured (no GPU machine was lent to this run; WebGPU numbers need one).');
   if (want('edit-step')) await benchEditStepAsync();
+  if (want('workers')) results.workers = await benchWorkersAsync(pack, quick, hasTorch(), say);
   if (want('profile')) profileSection();
   if (want('projection')) results.projection = await benchProjectionAsync(pack, quick, say);
   if (want('transfer')) results.transfer = await benchTransferAsync(pack, quick, say);

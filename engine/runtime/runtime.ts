@@ -1,5 +1,6 @@
 import * as ort from 'onnxruntime-web';
 import { describeAdapter, isSoftwareAdapter } from './software-adapter.js';
+import type { GraphShard } from './graph-shard.js';
 
 export type ExecutionProvider = 'webgpu' | 'wasm';
 
@@ -16,6 +17,11 @@ export interface RuntimeOptions {
   adapterTimeoutMs?: number;
   /** Replaces parts of the runtime (tests inject faults here; see RuntimeHooks). */
   runtimeHooks?: RuntimeHooks;
+  /**
+   * Other copies of the pack's sessions in other workers: on wasm, every batched graph run is
+   * split across this thread and them (data parallelism without wasm threads; see GraphShard).
+   */
+  shards?: GraphShard[];
 }
 
 /** The part of an ORT session the engine uses. */

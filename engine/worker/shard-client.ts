@@ -1,0 +1,54 @@
+import type { GraphName } from '../pack/pack-types.js';
+import type { GraphShard, PlainTensor } from '../runtime/graph-shard.js';
+import type { PortLike, ShardRequest, ShardResponse } from './shard-protocol.js';
+
+type Body = ShardRequest extends infer R ? (R extends ShardRequest ? Omit<R, 'id'> : never) : never;
+
+/** The engine's side of a shard over a port: `startAsync` sends it the pack, then it runs parts of batches. */
+export class PortShard implements GraphShard {
+  private nextId = 1;
+  private readonly pending = new Map<number, { resolve: (r: ShardResponse) => void; reject: (e: Error) => void }>();
+
+  constructor(private readonly port: PortLike, private readonly onRelease?: () => void) {
+    port.addEventListener('message', (e) => {
+      const r = e.data as ShardResponse;
+      const p = this.pending.get(r?.id);
+      if (!p) return;
+      this.pending.delete(r.id);
+      if (r.type === 'error') p.reject(new Error(r.message));
+      else p.resolve(r);
+    });
+  }
+
+  /** Sends the pack (copies: the engine keeps its own bytes) and waits until the shard's sessions are ready. */
+  static async startAsync(port: PortLike, packFiles: Record<string, Uint8Array>, wasmBinary?: ArrayBuffer | Uint8Array, onRelease?: () => void): Promise<PortShard> {
+    const shard = new PortShard(port, onRelease);
+    await shard.request({ type: 'init', packFiles, ...(wasmBinary ? { wasmBinary } : {}) });
+    return shard;
+  }
+
+  /** Posts at once (before the first await), so the shard computes while the caller runs its own part. */
+  private request(body: Body, transfer: Transferable[] = []): Promise<ShardResponse> {
+    const id = this.nextId++;
+    const answer = new Promise<ShardResponse>((resolve, reject) => this.pending.set(id, { resolve, reject }));
+    this.port.postMessage({ ...body, id }, transfer);
+    return answer;
+  }
+
+  async runAsync(graph: GraphName, feeds: Record<string, PlainTensor>): Promise<Record<string, Float32Array>> {
+    const r = await this.request({ type: 'run', graph, feeds });
+    if (r.type !== 'ran') throw new Error(`shard: expected outputs, got ${r.type}`);
+    return r.outputs;
+  }
+
+  /** Takes the work in flight as failed: the worker behind the port stopped. */
+  fail(reason: string): void {
+    for (const p of this.pending.values()) p.reject(new Error(reason));
+    this.pending.clear();
+  }
+
+  async releaseAsync(): Promise<void> {
+    await this.request({ type: 'dispose' }).catch(() => undefined);
+    this.onRelease?.();
+  }
+}
