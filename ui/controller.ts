@@ -144,8 +144,8 @@ export function createController(store: Store, worker: Compute, host: Pick<HostB
   let cpuFaster = false;
   /** The timing of WebGPU against wasm, while it runs (the worker's engine may be up for it). */
   let racing: Promise<void> | null = null;
-  /** The worker's engine was started by the race and is up, not yet in use. */
-  let workerUp = false;
+  /** The worker's engine as the race started it (up, not yet in use), else null. */
+  let workerUp: ReadyResponse | null = null;
 
   // The worker's engine lost the GPU and carries on on the CPU: the edit in flight goes on; the designer is told.
   worker.engine.onExecutionProviderChange?.((n) => {
@@ -187,7 +187,7 @@ export function createController(store: Store, worker: Compute, host: Pick<HostB
           ready = await worker.engine.request({ ...init, executionProvider: 'wasm', edit: { candidates: 8 } });
         }
       }
-      store.dispatch({ type: 'engine-ready', pack: ready.pack, backend: ready.executionProvider, notice: backendNotice(ready.executionProviderReason?.code), host: page ? 'page' : 'worker' });
+      store.dispatch({ type: 'engine-ready', pack: ready.pack, backend: ready.executionProvider, notice: backendNotice(ready.executionProviderReason?.code), host: page ? 'page' : 'worker', workers: ready.workers });
       if (s.caps?.webgpu === 'software' || ready.executionProviderReason?.code === 'software-adapter') store.dispatch({ type: 'backend-choice', text: softwareAdapterText(s.caps?.adapter) });
       if (page && ready.executionProvider === 'webgpu' && options.raceBackends !== false) {
         const run = raceBackendsAsync(page, packId);
@@ -267,8 +267,7 @@ export function createController(store: Store, worker: Compute, host: Pick<HostB
   async function raceBackendsAsync(from: PageEngine, packId: string): Promise<void> {
     try {
       const times = await timeBackendsAsync(from.engine, async () => {
-        await worker.engine.request(wasmInit(packId));
-        workerUp = true;
+        workerUp = await worker.engine.request(wasmInit(packId));
         return worker.engine;
       });
       if (page !== from) return; // it moved meanwhile (the GPU was lost): the mover takes the worker's engine as it is
@@ -283,7 +282,7 @@ export function createController(store: Store, worker: Compute, host: Pick<HostB
       console.warn(`Manifold: WebGPU and wasm could not be timed against each other (${errorMessage(error)}); the model stays on WebGPU.`);
     }
     if (workerUp && page === from) {
-      workerUp = false;
+      workerUp = null;
       await worker.engine.request({ type: 'dispose' }).catch(() => undefined);
     }
   }
@@ -310,9 +309,9 @@ export function createController(store: Store, worker: Compute, host: Pick<HostB
       if (!packId) return;
       try {
         await racing; // a race under way may be starting the worker's engine
-        const backend = workerUp ? 'wasm' : (await worker.engine.request(wasmInit(packId))).executionProvider;
-        workerUp = false;
-        store.dispatch({ type: 'backend-changed', backend, notice, host: 'worker' });
+        const ready = workerUp ?? await worker.engine.request(wasmInit(packId));
+        workerUp = null;
+        store.dispatch({ type: 'backend-changed', backend: ready.executionProvider, notice, host: 'worker', ...(ready.workers ? { workers: ready.workers } : {}) });
         resume = await restoreEngineEditAsync(projecting, interrupted);
       } catch (error) {
         store.dispatch({ type: 'engine-failed', message: friendlyError('load', error) });

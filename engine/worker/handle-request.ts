@@ -4,6 +4,7 @@ import { PackError } from '../pack/pack-error.js';
 import { planarToRgba } from '../image/frame.js';
 import { readCodes } from '../latent/codes.js';
 import type { CandidateUpdate } from '../ops/edit-session.js';
+import type { GraphShard } from '../runtime/graph-shard.js';
 import { isTerminal, NOTICE_ID, parseRequest, type CandidatesPayload, type EngineRequest, type EngineResponse } from './protocol.js';
 
 /** Sends a response; `transfer` lists buffers that may be moved rather than copied. */
@@ -17,6 +18,11 @@ export interface EngineHostDeps {
    * latest request's answers went (right for one Worker or one in-process client).
    */
   notify?: Post;
+  /**
+   * Other workers to share the engine's batches with on wasm (the panel's helper workers), started
+   * on the pack of an `init` that may run on wasm; none by default.
+   */
+  startShardsAsync?: (files: { packFiles: Record<string, Uint8Array>; wasmBinary?: ArrayBuffer | Uint8Array }) => Promise<GraphShard[]>;
 }
 
 /** Converts a [B, 3, R, R] batch to [B, R, R, 4] RGBA. */
@@ -99,11 +105,21 @@ export class EngineHost {
     switch (req.type) {
       case 'init': {
         if (this.initializing || this.engine) throw new Error('engine: already initialised (send dispose first to load another pack)');
-        const options: EngineOptions = {
-          executionProvider: req.executionProvider, numThreads: req.numThreads, wasmBinary: req.wasmBinary, edit: req.edit,
-        };
+        const start = this.deps.startShardsAsync;
         const create = this.deps.createEngineAsync ?? ((s, o) => Engine.createAsync(s, o));
-        this.initializing = create(memoryPackSource(req.packFiles ?? {}), options);
+        this.initializing = (async () => {
+          // Shards only help wasm; a WebGPU engine that later falls back to wasm runs alone.
+          const shards = start && req.executionProvider !== 'webgpu' ? await start({ packFiles: req.packFiles ?? {}, wasmBinary: req.wasmBinary }).catch(() => []) : [];
+          const options: EngineOptions = {
+            executionProvider: req.executionProvider, numThreads: req.numThreads, wasmBinary: req.wasmBinary, edit: req.edit, shards,
+          };
+          try {
+            return await create(memoryPackSource(req.packFiles ?? {}), options);
+          } catch (e) {
+            await Promise.allSettled(shards.map((s) => s.releaseAsync()));
+            throw e;
+          }
+        })();
         try {
           this.engine = await this.initializing;
         } finally {
@@ -116,7 +132,7 @@ export class EngineHost {
         const p = this.engine.pack;
         const reason = this.engine.executionProviderReason;
         post({
-          type: 'ready', id: req.id, executionProvider: this.engine.executionProvider, ...(reason ? { executionProviderReason: reason } : {}),
+          type: 'ready', id: req.id, executionProvider: this.engine.executionProvider, workers: this.engine.model.parallelism, ...(reason ? { executionProviderReason: reason } : {}),
           pack: { id: p.id, title: p.title, resolution: p.resolution, latent: p.latent, defaults: p.defaults, license: p.license },
         }, []);
         return;

@@ -84,6 +84,8 @@ export interface CandidatesPayload {
 export type EngineResponse =
   | {
       type: 'ready'; id: number; pack: PackSummary; executionProvider: string;
+      /** Workers sharing each batch (1, or more on wasm with the panel's helper workers). */
+      workers?: number;
       /** Why 'auto' chose wasm although WebGPU exists (e.g. `adapter-timeout`); absent otherwise. */
       executionProviderReason?: ExecutionProviderReason;
     }

@@ -59,7 +59,7 @@ async function openPanel(hosting: 'data' | 'srcdoc', errors: string[]): Promise<
 
 const badge = async (panel: Frame) => {
   const el = (await panel.$('[data-testid=caps]'))!;
-  return { backend: await el.getAttribute('data-backend'), host: await el.getAttribute('data-host'), webgpu: await el.getAttribute('data-webgpu'), label: await el.textContent() };
+  return { backend: await el.getAttribute('data-backend'), host: await el.getAttribute('data-host'), webgpu: await el.getAttribute('data-webgpu'), workers: await el.getAttribute('data-workers'), label: await el.textContent() };
 };
 
 async function projectAda(page: Page, panel: Frame, hosting: 'data' | 'srcdoc'): Promise<number> {
@@ -79,6 +79,11 @@ describe('engine placement in the playground (Chromium with a software WebGPU ad
     const errors: string[] = [];
     const { page, panel } = await openPanel('data', errors);
     expect(await badge(panel)).toMatchObject({ backend: 'wasm', host: 'worker', webgpu: 'absent', label: 'CPU' });
+    // One worker per core (at most 4): the compute worker and its helpers share every batch.
+    const cores = await panel.evaluate(() => navigator.hardwareConcurrency);
+    expect(Number((await badge(panel)).workers)).toBe(Math.min(Math.max(cores, 1), 4));
+    expect(page.workers().filter((w) => w.url().startsWith('blob:')).length).toBe(Math.min(Math.max(cores, 1), 4));
+    expect(await panel.getAttribute('[data-testid=caps]', 'title')).toMatch(cores > 1 ? /WebAssembly, \d workers side by side/ : /WebAssembly, 1 thread/);
     const error = await projectAda(page, panel, 'data');
     expect(error).toBeGreaterThan(0);
     expect(Number.isFinite(error)).toBe(true);

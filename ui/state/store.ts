@@ -37,6 +37,8 @@ export interface EngineState {
    * adapter's presence: a software adapter passed over, or an edit step timed on both (the badge's tooltip).
    */
   choice?: string | null;
+  /** Workers sharing each batch on wasm (the compute worker and its helpers), once the engine runs. */
+  workers?: number;
   error: string | null;
 }
 
@@ -158,9 +160,9 @@ export type PanelEvent =
   | { type: 'caps'; caps: Capabilities }
   | { type: 'selection'; selection: SelectionState }
   | { type: 'engine-loading'; packId: string }
-  | { type: 'engine-ready'; pack: PackSummary; backend: string; notice?: string | null; host?: EngineHost }
+  | { type: 'engine-ready'; pack: PackSummary; backend: string; notice?: string | null; host?: EngineHost; workers?: number }
   /** The engine moved to another backend while running (the GPU was lost: it continues on the CPU), maybe to another host. */
-  | { type: 'backend-changed'; backend: string; notice: string | null; host?: EngineHost }
+  | { type: 'backend-changed'; backend: string; notice: string | null; host?: EngineHost; workers?: number }
   /** Why this backend (a step timed on WebGPU and on wasm, or a software adapter passed over): for the badge's tooltip. */
   | { type: 'backend-choice'; text: string }
   | { type: 'dismiss-notice' }
@@ -339,11 +341,11 @@ export function reduce(state: PanelState, event: PanelEvent): PanelState {
         notice: null,
       };
     case 'engine-ready':
-      return { ...state, engine: { ...state.engine, status: 'ready', pack: event.pack, packId: event.pack.id, backend: event.backend, host: event.host ?? 'worker', error: null }, notice: event.notice ?? null };
+      return { ...state, engine: { ...state.engine, status: 'ready', pack: event.pack, packId: event.pack.id, backend: event.backend, host: event.host ?? 'worker', workers: event.workers ?? 1, error: null }, notice: event.notice ?? null };
     case 'backend-changed':
       // The edit goes on where it was (same projection, strokes, candidates): only where it runs changed.
       if (state.engine.status !== 'ready') return state;
-      return { ...state, engine: { ...state.engine, backend: event.backend, host: event.host ?? state.engine.host }, notice: event.notice ?? state.notice };
+      return { ...state, engine: { ...state.engine, backend: event.backend, host: event.host ?? state.engine.host, workers: event.workers ?? state.engine.workers }, notice: event.notice ?? state.notice };
     case 'backend-choice':
       return { ...state, engine: { ...state.engine, choice: event.text } };
     case 'dismiss-notice':

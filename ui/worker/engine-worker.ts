@@ -11,6 +11,9 @@ import type { EngineRequest, EngineResponse } from '../../engine/worker/protocol
 import { transferEditAsync } from '../../engine/transfer';
 import { paintedCoverage, paintKind } from '../../engine/brushes/rasterize';
 import { isSoftwareAdapter } from '../../engine/runtime/software-adapter';
+import { installShardHost } from '../../engine/worker/shard-host';
+import { PortShard } from '../../engine/worker/shard-client';
+import type { PortLike } from '../../engine/worker/shard-protocol';
 import { rgbaToPlanar } from './planar';
 import { installSha256Fallback } from './sha256-fallback';
 import { packFilesFrom, resolveInit } from './pack-files';
@@ -23,8 +26,20 @@ interface WorkerScope {
 const scope = self as unknown as WorkerScope;
 installSha256Fallback(self as unknown as { crypto?: Crypto });
 const assets = new Map<string, Uint8Array>();
+/** The channels to the helper workers, once the panel started them: each engine on wasm shares its batches with them. */
+let shardPorts: MessagePort[] = [];
+const asPort = (port: MessagePort): PortLike => ({
+  postMessage: (m, t) => port.postMessage(m, t ?? []),
+  addEventListener: (_type, listener) => port.addEventListener('message', listener),
+});
 // The engine's own notices (the GPU was lost: it continues on wasm) go to the panel on the engine channel.
-const host = new EngineHost({ notify: (r, t) => scope.postMessage({ ch: 'engine', msg: r }, t) });
+const host = new EngineHost({
+  notify: (r, t) => scope.postMessage({ ch: 'engine', msg: r }, t),
+  startShardsAsync: ({ packFiles, wasmBinary }) => Promise.all(shardPorts.map((port) => {
+    port.start();
+    return PortShard.startAsync(asPort(port), packFiles, wasmBinary);
+  })),
+});
 
 async function decodeAsync(bytes: Uint8Array, mime: string): Promise<Rgba> {
   const bitmap = await createImageBitmap(new Blob([bytes as BlobPart], { type: mime }), { premultiplyAlpha: 'none', colorSpaceConversion: 'none' });
@@ -114,6 +129,15 @@ function transferables(r: PanelResponse): Transferable[] {
 
 scope.onmessage = (event) => {
   const inbound = event.data;
+  if (inbound?.ch === 'shards') {
+    shardPorts = inbound.ports;
+    return;
+  }
+  if (inbound?.ch === 'shard-host') {
+    installShardHost(asPort(inbound.port));
+    inbound.port.start();
+    return;
+  }
   if (inbound?.ch === 'engine') {
     const postEngine = (r: EngineResponse, t: ArrayBuffer[] = []) => scope.postMessage({ ch: 'engine', msg: r }, t);
     let req: EngineRequest;
