@@ -1,6 +1,7 @@
 import { loadPackAsync } from '../pack/load-pack.js';
 import { memoryPackSource } from '../pack/pack-source.js';
 import { PackModel } from '../runtime/pack-model.js';
+import { estimateStep } from '../transfer/estimate-step.js';
 import type { PortLike, ShardRequest, ShardResponse } from './shard-protocol.js';
 
 /**
@@ -29,6 +30,10 @@ export function installShardHost(port: PortLike): void {
             if (!model) throw new Error('shard: not initialised');
             const outputs = await model.runGraphAsync(req.graph, req.feeds);
             return answer({ type: 'ran', id: req.id, outputs }, Object.values(outputs).map((o) => o.buffer as ArrayBuffer));
+          }
+          case 'estimate': {
+            const fields = req.pairs.map(([a, b]) => estimateStep(a, b, req.size, req.options));
+            return answer({ type: 'estimated', id: req.id, fields }, fields.flatMap((f) => [f.flowX.buffer, f.flowY.buffer, f.colour.buffer] as ArrayBuffer[]));
           }
           case 'dispose': {
             const m = model;

@@ -15,14 +15,17 @@ import { PortShard } from '../../engine/worker/shard-client.js';
 import type { GraphShard } from '../../engine/runtime/graph-shard.js';
 import type { PortLike } from '../../engine/worker/shard-protocol.js';
 import { testPackSource } from './pack-dir.js';
+import { fitMapping, transferEditAsync } from '../../engine/transfer/index.js';
+import { estimateStepsInParallel } from '../../engine/transfer/estimate-steps-parallel.js';
 
 const FILES = ['pack.json', 'weights.bin', 'generator.onnx', 'encoder.onnx', 'edit_step.onnx', 'project_step.onnx'];
 let files: Record<string, Uint8Array>;
 let alone: Engine, parallel: Engine;
+let shard: PortShard;
 const runs: string[] = [];
 
 /** A shard at the other end of a MessageChannel (its host in this thread, as a helper worker would run it). */
-async function channelShard(): Promise<GraphShard> {
+async function channelShard(): Promise<PortShard> {
   const { port1, port2 } = new MessageChannel();
   const asPort = (p: typeof port1): PortLike => ({ postMessage: (m, t) => p.postMessage(m, t as never), addEventListener: (_t, l) => p.on('message', (data) => l({ data })) });
   const hostSide = asPort(port2);
@@ -34,7 +37,8 @@ beforeAll(async () => {
   const src = testPackSource();
   files = Object.fromEntries(await Promise.all(FILES.map(async (f) => [f, await src(f)] as const)));
   alone = await Engine.createAsync(memoryPackSource(files), { executionProvider: 'wasm' });
-  parallel = await Engine.createAsync(memoryPackSource(files), { executionProvider: 'wasm', shards: [await channelShard()] });
+  shard = await channelShard();
+  parallel = await Engine.createAsync(memoryPackSource(files), { executionProvider: 'wasm', shards: [shard] });
 }, 60_000);
 afterAll(async () => {
   await alone?.releaseAsync();
@@ -120,5 +124,26 @@ describe('an engine with a shard gives the numbers of the engine alone', () => {
       console.warn = warn;
       await e.releaseAsync();
     }
+  });
+});
+
+describe('the edit transfer with its frame pairs split across workers', () => {
+  it('gives the very same layer as estimating them one after the other', async () => {
+    const { L, R } = alone.model;
+    const K = 6;
+    const z = Float32Array.from({ length: (K + 1) * L }, (_, i) => Math.sin(i * 0.11 + Math.floor(i / L)) * 0.6);
+    const images = await alone.renderAsync(z);
+    const n = 3 * R * R;
+    const frames = Array.from({ length: K + 1 }, (_, k) => images.slice(k * n, (k + 1) * n));
+    const W = 96, H = 80;
+    const data = new Uint8ClampedArray(W * H * 4);
+    for (let i = 0; i < W * H; i++) data.set([(i * 5) % 256, (i >> 3) % 256, 90, 255], i * 4);
+    const input = () => ({ frames: frames.map((f) => f.slice()), original: { width: W, height: H, data: data.slice() }, mapping: fitMapping(W, H, R) });
+    const before = runs.filter((r) => r === 'estimate').length;
+    const one = await transferEditAsync(input());
+    const split = await transferEditAsync(input(), { estimateStepsAsync: estimateStepsInParallel([shard]) });
+    expect(runs.filter((r) => r === 'estimate').length).toBe(before + 1); // 3 of the 6 pairs went to the shard
+    expect(split.final.data).toEqual(one.final.data);
+    split.changes.forEach((c, k) => expect(c.flowX).toEqual(one.changes[k]!.flowX));
   });
 });

@@ -9,6 +9,7 @@
 import { EngineHost } from '../../engine/worker/handle-request';
 import type { EngineRequest, EngineResponse } from '../../engine/worker/protocol';
 import { transferEditAsync } from '../../engine/transfer';
+import { estimateStepsInParallel } from '../../engine/transfer/estimate-steps-parallel';
 import { paintedCoverage, paintKind } from '../../engine/brushes/rasterize';
 import { isSoftwareAdapter } from '../../engine/runtime/software-adapter';
 import { installShardHost } from '../../engine/worker/shard-host';
@@ -28,6 +29,8 @@ installSha256Fallback(self as unknown as { crypto?: Crypto });
 const assets = new Map<string, Uint8Array>();
 /** The channels to the helper workers, once the panel started them: each engine on wasm shares its batches with them. */
 let shardPorts: MessagePort[] = [];
+/** The same helpers, for the transfer's frame-pair estimations (they need no pack). */
+let estimators: PortShard[] = [];
 const asPort = (port: MessagePort): PortLike => ({
   postMessage: (m, t) => port.postMessage(m, t ?? []),
   addEventListener: (_type, listener) => port.addEventListener('message', listener),
@@ -103,6 +106,7 @@ async function handlePanelAsync(req: PanelRequest, post: (r: PanelResponse, t?: 
       const result = await transferEditAsync({ frames, original, mapping: req.mapping, painted, paintKind: paintKind(req.strokes) }, {
         pixelRange: req.pixelRange,
         allFrames: req.allFrames,
+        ...(estimators.length ? { estimateStepsAsync: estimateStepsInParallel(estimators) } : {}),
         onProgress: (p) => post({ id: req.id, type: 'progress', phase: p.phase, fraction: p.fraction * 0.9 }),
       });
       const final = await encodePngAsync(result.final);
@@ -131,6 +135,8 @@ scope.onmessage = (event) => {
   const inbound = event.data;
   if (inbound?.ch === 'shards') {
     shardPorts = inbound.ports;
+    for (const port of shardPorts) port.start();
+    estimators = shardPorts.map((port) => new PortShard(asPort(port)));
     return;
   }
   if (inbound?.ch === 'shard-host') {
