@@ -1,13 +1,13 @@
 import { Worker } from 'node:worker_threads';
-import type { GraphShard } from '../runtime/graph-shard.js';
 import { PortShard } from '../worker/shard-client.js';
 
 /**
  * `count` worker threads, each a shard with its own single-threaded onnxruntime-web sessions of
  * the pack (Node's stand-in for the panel's helper workers: the bench measures the split here).
+ * With no pack (null) they only estimate the transfer's frame pairs.
  * From the TypeScript sources (tsx, as the bench and the CLI run) the thread registers tsx first.
  */
-export async function startThreadShardsAsync(count: number, packFiles: Record<string, Uint8Array>): Promise<GraphShard[]> {
+export async function startThreadShardsAsync(count: number, packFiles: Record<string, Uint8Array> | null): Promise<PortShard[]> {
   const fromSource = import.meta.url.endsWith('.ts');
   const script = new URL(fromSource ? './shard-thread.ts' : './shard-thread.js', import.meta.url);
   return Promise.all(Array.from({ length: count }, () => {
@@ -25,7 +25,7 @@ export async function startThreadShardsAsync(count: number, packFiles: Record<st
     worker.on('error', (e: Error) => fail(`shard thread: ${e.message}`));
     worker.on('exit', (code) => fail(`shard thread exited (${code})`));
     const port = { postMessage: (m: unknown, t?: Transferable[]) => worker.postMessage(m, t as never), addEventListener: (_t: 'message', l: (e: { data: unknown }) => void) => worker.on('message', (data) => l({ data })) };
-    const start = PortShard.startAsync(port, structuredClone(packFiles), undefined, () => void worker.terminate()).then((s) => (shard = s));
+    const start = PortShard.startAsync(port, packFiles && structuredClone(packFiles), undefined, () => void worker.terminate()).then((s) => (shard = s));
     return Promise.race([start, stopped]);
   }));
 }

@@ -24,10 +24,13 @@ export class PortShard implements GraphShard {
     });
   }
 
-  /** Sends the pack (copies: the engine keeps its own bytes) and waits until the shard's sessions are ready. */
-  static async startAsync(port: PortLike, packFiles: Record<string, Uint8Array>, wasmBinary?: ArrayBuffer | Uint8Array, onRelease?: () => void): Promise<PortShard> {
+  /**
+   * Sends the pack (copies: the engine keeps its own bytes) and waits until the shard's sessions
+   * are ready; with no pack (null), a shard for the transfer's estimations only.
+   */
+  static async startAsync(port: PortLike, packFiles: Record<string, Uint8Array> | null, wasmBinary?: ArrayBuffer | Uint8Array, onRelease?: () => void): Promise<PortShard> {
     const shard = new PortShard(port, onRelease);
-    await shard.request({ type: 'init', packFiles, ...(wasmBinary ? { wasmBinary } : {}) });
+    if (packFiles) await shard.request({ type: 'init', packFiles, ...(wasmBinary ? { wasmBinary } : {}) });
     return shard;
   }
 
