@@ -125,6 +125,7 @@ export function createController(store: Store, worker: Compute, host: Pick<HostB
   const engine = {
     async request<B extends EngineRequestBody>(body: B, options?: RequestOptions): Promise<ResponseFor[B['type']]> {
       while (moving) await moving;
+      if (warming) await warming;
       return active.request(body, options);
     },
   };
@@ -142,6 +143,8 @@ export function createController(store: Store, worker: Compute, host: Pick<HostB
   let gpuLost = false;
   /** Set once an edit step timed faster on wasm than on this WebGPU adapter: the model is not started on it again. */
   let cpuFaster = false;
+  /** The engine's warm-up after it started, while it runs: requests wait for it. */
+  let warming: Promise<void> | null = null;
   /** The timing of WebGPU against wasm, while it runs (the worker's engine may be up for it). */
   let racing: Promise<void> | null = null;
   /** The worker's engine as the race started it (up, not yet in use), else null. */
@@ -188,6 +191,11 @@ export function createController(store: Store, worker: Compute, host: Pick<HostB
         }
       }
       store.dispatch({ type: 'engine-ready', pack: ready.pack, backend: ready.executionProvider, notice: backendNotice(ready.executionProviderReason?.code), host: page ? 'page' : 'worker', workers: ready.workers });
+      // The first runs of every session in the background, before the designer's first Project
+      // (which waits for them: the same graphs would run cold otherwise).
+      const warm = active.request({ type: 'warm-up' }).then(() => undefined, () => undefined);
+      warming = warm;
+      void warm.finally(() => { if (warming === warm) warming = null; });
       if (s.caps?.webgpu === 'software' || ready.executionProviderReason?.code === 'software-adapter') store.dispatch({ type: 'backend-choice', text: softwareAdapterText(s.caps?.adapter) });
       if (page && ready.executionProvider === 'webgpu' && options.raceBackends !== false) {
         const run = raceBackendsAsync(page, packId);
@@ -498,7 +506,7 @@ export function createController(store: Store, worker: Compute, host: Pick<HostB
       projectAbort = abort;
       const r = await engine.request(
         { type: 'project', image: { width: edit.pixels.width, height: edit.pixels.height, data: edit.pixels.data }, fit: 'letterbox' },
-        { signal: abort.signal, onEvent: (e) => { if (e.type === 'progress' && !abort.signal.aborted) store.dispatch({ type: 'project-progress', done: e.done, total: e.total || p.iterations, pixelError: e.pixelError }); } },
+        { signal: abort.signal, onEvent: (e) => { if (e.type === 'progress' && !abort.signal.aborted) store.dispatch({ type: 'project-progress', done: e.done, total: e.total || p.iterations, pixelError: e.pixelError, ...(e.type === 'progress' && e.image ? { image: e.image } : {}) }); } },
       );
       if (abort.signal.aborted) return;
       engineZ0 = r.z.slice();

@@ -139,9 +139,16 @@ export class EngineHost {
       }
       case 'project': {
         const e = this.ready;
+        let shownAt = -Infinity;
         const r = await e.projectAsync(req.image, {
           fit: req.fit, background: req.background, iterations: req.iterations, starts: req.starts, seed: req.seed, signal,
-          onProgress: (p) => post({ type: 'progress', id: req.id, stage: 'project', done: p.iteration, total: p.iterations, loss: p.loss, pixelError: p.pixelError }, []),
+          onProgress: (p) => {
+            // The encoder's guess at once, then the best image as L-BFGS-B improves it, at most every ~100 ms.
+            const show = p.improved && (p.evaluation === 1 || performance.now() - shownAt >= 100);
+            const image = show ? planarToRgba(p.image, e.model.R, e.pack.pixelRange) : undefined;
+            if (show) shownAt = performance.now();
+            post({ type: 'progress', id: req.id, stage: 'project', done: p.iteration, total: p.iterations, loss: p.loss, pixelError: p.pixelError, ...(image ? { image } : {}) }, image ? [image.buffer as ArrayBuffer] : []);
+          },
         });
         const image = planarToRgba(r.image, e.model.R, e.pack.pixelRange);
         post({
@@ -181,6 +188,11 @@ export class EngineHost {
         const e = this.ready;
         const images = batchToRgba(await e.renderAsync(req.z), e.model.R, e.pack.pixelRange);
         post({ type: 'rendered', id: req.id, images }, [images.buffer as ArrayBuffer]);
+        return;
+      }
+      case 'warm-up': {
+        await this.ready.warmUpAsync();
+        post({ type: 'ok', id: req.id }, []);
         return;
       }
       case 'time-step': {

@@ -46,6 +46,8 @@ export type EngineRequest =
   | { type: 'set-latent'; id: number; z: Float32Array }
   | { type: 'interpolate'; id: number; to: number | Float32Array; frames?: number; mode?: InterpolationMode; categorical?: CategoricalMode }
   | { type: 'render'; id: number; z: Float32Array }
+  /** Runs every graph once (wasm code tiers up, WebGPU compiles its shaders) so the first projection and edit run at full speed. */
+  | { type: 'warm-up'; id: number }
   /** Times one edit step of `candidates` on the engine's execution provider (to pick the faster of WebGPU and wasm). */
   | { type: 'time-step'; id: number; candidates?: number; repeats?: number }
   | { type: 'cancel'; id: number; target: number }
@@ -53,7 +55,7 @@ export type EngineRequest =
 
 export type EngineRequestType = EngineRequest['type'];
 export const REQUEST_TYPES: readonly EngineRequestType[] = [
-  'init', 'project', 'start-editing', 'edit', 'fix', 'set-code', 'set-latent', 'interpolate', 'render', 'time-step', 'cancel', 'dispose',
+  'init', 'project', 'start-editing', 'edit', 'fix', 'set-code', 'set-latent', 'interpolate', 'render', 'warm-up', 'time-step', 'cancel', 'dispose',
 ];
 
 export interface PackSummary {
@@ -98,7 +100,11 @@ export type EngineResponse =
       type: 'projected'; id: number; z: Float32Array; image: Uint8ClampedArray; mapping: FrameMapping;
       loss: number; pixelError: number; encoderPixelError: number; codes: Record<string, number>;
     }
-  | { type: 'progress'; id: number; stage: 'project' | 'interpolate'; done: number; total: number; loss?: number; pixelError?: number }
+  | {
+      type: 'progress'; id: number; stage: 'project' | 'interpolate'; done: number; total: number; loss?: number; pixelError?: number;
+      /** A projection's best image so far, RGBA R×R: the encoder's guess first, then L-BFGS-B's improvements (at most every ~100 ms). */
+      image?: Uint8ClampedArray;
+    }
   | ({ type: 'candidates'; id: number; final: boolean } & CandidatesPayload)
   | { type: 'frames'; id: number; latents: Float32Array; images: Uint8ClampedArray }
   | { type: 'rendered'; id: number; images: Uint8ClampedArray }
@@ -122,6 +128,7 @@ export interface ResponseFor {
   interpolate: Extract<EngineResponse, { type: 'frames' }>;
   render: Extract<EngineResponse, { type: 'rendered' }>;
   'time-step': Extract<EngineResponse, { type: 'step-timed' }>;
+  'warm-up': Extract<EngineResponse, { type: 'ok' }>;
   cancel: Extract<EngineResponse, { type: 'ok' }>;
   dispose: Extract<EngineResponse, { type: 'ok' }>;
 }

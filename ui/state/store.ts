@@ -90,7 +90,7 @@ export interface EditState {
   /** The source decoded (for the eyedropper and projection); null until decoded. */
   pixels: Rgba | null;
   status: 'idle' | 'projecting' | 'projected' | 'failed';
-  progress: { done: number; total: number; pixelError?: number } | null;
+  progress: { done: number; total: number; pixelError?: number; image?: Uint8ClampedArray } | null;
   /** Errors where they happened: projecting, optimising, the sequence. */
   projectError: string | null;
   editError: string | null;
@@ -170,7 +170,8 @@ export type PanelEvent =
   | { type: 'decoded'; nodeId: string; pixels: Rgba }
   | { type: 'decode-failed'; nodeId: string; message: string }
   | { type: 'project-start' }
-  | { type: 'project-progress'; done: number; total: number; pixelError?: number }
+  /** `image`: the best image so far (the encoder's guess first), RGBA R×R. */
+  | { type: 'project-progress'; done: number; total: number; pixelError?: number; image?: Uint8ClampedArray }
   | { type: 'projected'; projection: Projection }
   | { type: 'project-failed'; message: string }
   | { type: 'restore'; record: EditRecord; projection: Projection; strokes: PanelStroke[] }
@@ -362,7 +363,8 @@ export function reduce(state: PanelState, event: PanelEvent): PanelState {
       return withEdit(state, (e) => ({ ...newEdit(e), pixels: e.pixels, status: 'projecting', progress: { done: 0, total: 1 } }));
     case 'project-progress':
       if (state.edit?.status !== 'projecting') return state;
-      return withEdit(state, () => ({ progress: { done: event.done, total: event.total, pixelError: event.pixelError } }));
+      // The image stays until a better one comes (most progress reports carry none).
+      return withEdit(state, (e) => ({ progress: { done: event.done, total: event.total, pixelError: event.pixelError, image: event.image ?? e.progress?.image } }));
     case 'projected':
       if (state.edit?.status !== 'projecting') return state;
       return withEdit(state, () => ({ status: 'projected', progress: null, projection: event.projection, codes: event.projection.codes }));
