@@ -162,6 +162,12 @@ export class PackModel implements RunCounter {
     return () => this.listeners.delete(listener);
   }
 
+  /** Adds shards started after the model (so their sessions are made while this worker makes its own). */
+  attachShards(shards: GraphShard[]): void {
+    if (this.released) throw new Error('model: released');
+    this.shards.push(...shards);
+  }
+
   /** How many workers share a batched run on wasm (this one and its shards). */
   get parallelism(): number { return this.current.ep === 'wasm' ? 1 + this.shards.length : 1; }
 

@@ -108,17 +108,21 @@ export class EngineHost {
         const start = this.deps.startShardsAsync;
         const create = this.deps.createEngineAsync ?? ((s, o) => Engine.createAsync(s, o));
         this.initializing = (async () => {
-          // Shards only help wasm; a WebGPU engine that later falls back to wasm runs alone.
-          const shards = start && req.executionProvider !== 'webgpu' ? await start({ packFiles: req.packFiles ?? {}, wasmBinary: req.wasmBinary }).catch(() => []) : [];
-          const options: EngineOptions = {
-            executionProvider: req.executionProvider, numThreads: req.numThreads, wasmBinary: req.wasmBinary, edit: req.edit, shards,
-          };
+          // The shards make their sessions while this worker makes its own. Shards only help wasm;
+          // a WebGPU engine that later falls back to wasm runs alone.
+          const starting = start && req.executionProvider !== 'webgpu' ? start({ packFiles: req.packFiles ?? {}, wasmBinary: req.wasmBinary }).catch(() => []) : Promise.resolve([]);
+          const options: EngineOptions = { executionProvider: req.executionProvider, numThreads: req.numThreads, wasmBinary: req.wasmBinary, edit: req.edit };
+          let engine: Engine;
           try {
-            return await create(memoryPackSource(req.packFiles ?? {}), options);
+            engine = await create(memoryPackSource(req.packFiles ?? {}), options);
           } catch (e) {
-            await Promise.allSettled(shards.map((s) => s.releaseAsync()));
+            await starting.then((shards) => Promise.allSettled(shards.map((s) => s.releaseAsync())));
             throw e;
           }
+          const shards = await starting;
+          if (engine.executionProvider === 'wasm') engine.model.attachShards(shards);
+          else await Promise.allSettled(shards.map((s) => s.releaseAsync()));
+          return engine;
         })();
         try {
           this.engine = await this.initializing;
