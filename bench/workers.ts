@@ -14,6 +14,8 @@ import { memoryPackSource } from '../engine/pack/pack-source.js';
 import { startThreadShardsAsync } from '../engine/node/thread-shards.js';
 import { editStepProbe } from '../engine/ops/time-edit-step.js';
 import { Peer, median } from './peer.js';
+import { build } from 'esbuild';
+import { pathToFileURL } from 'node:url';
 
 const FILES = ['pack.json', 'weights.bin', 'generator.onnx', 'encoder.onnx', 'edit_step.onnx', 'project_step.onnx'];
 /** As many workers as the panel starts: navigator.hardwareConcurrency, at most 4 (ui/worker/helpers.ts). */
@@ -27,7 +29,10 @@ export async function benchWorkersAsync(pack: string, quick: boolean, torch: boo
   const alone = await Engine.createAsync(memoryPackSource(files), { executionProvider: 'wasm', numThreads: 1 });
   global.gc?.();
   const rss0 = process.memoryUsage().rss;
-  const shards = await startThreadShardsAsync(N - 1, files);
+  // A bundled thread (onnxruntime-web left to node_modules), so no TypeScript loader counts in its memory.
+  const script = join(process.cwd(), 'node_modules', '.cache', 'manifold-bench', 'shard-thread.mjs');
+  await build({ entryPoints: ['engine/node/shard-thread.ts'], bundle: true, platform: 'node', format: 'esm', outfile: script, external: ['onnxruntime-web'], logLevel: 'silent' });
+  const shards = await startThreadShardsAsync(N - 1, files, { script: pathToFileURL(script) });
   const parallel = await Engine.createAsync(memoryPackSource(files), { executionProvider: 'wasm', numThreads: 1, shards });
   const stepAlone = editStepProbe(alone.model, 8), stepParallel = editStepProbe(parallel.model, 8);
   for (let w = 0; w < 3; w++) { await stepAlone(); await stepParallel(); }
@@ -81,7 +86,7 @@ export async function benchWorkersAsync(pack: string, quick: boolean, torch: boo
   say(`| onnxruntime-web wasm, ${N} workers | ${med.parallel!.toFixed(1)} | ${(med.alone! / med.parallel!).toFixed(2)}× | ${x(t1, med.parallel!)} | ${x(t2, med.parallel!)} | ${settleMed.parallel.toFixed(2)} s |`);
   if (t1) say(`| PyTorch eager + autograd, 1 thread | ${t1.toFixed(1)} | | 1.00× | | |`);
   if (t2) say(`| PyTorch eager + autograd, 2 threads | ${t2.toFixed(1)} | | | 1.00× | |`);
-  say(`Memory: each extra worker adds ${perWorkerMiB.toFixed(0)} MiB resident (its wasm heap with the pack's weights and sessions, its own JS heap, and here the TypeScript loader of the thread).`);
+  say(`Memory: each extra worker adds ${perWorkerMiB.toFixed(0)} MiB resident (its own JS heap and onnxruntime-web's wasm heap with its copy of the pack's weights and the four sessions).`);
   return {
     workers: N, msB8: med, settleSeconds: settleMed, perWorkerMiB,
     speedupB8: med.alone! / med.parallel!,

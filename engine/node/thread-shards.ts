@@ -5,11 +5,12 @@ import { PortShard } from '../worker/shard-client.js';
  * `count` worker threads, each a shard with its own single-threaded onnxruntime-web sessions of
  * the pack (Node's stand-in for the panel's helper workers: the bench measures the split here).
  * With no pack (null) they only estimate the transfer's frame pairs.
- * From the TypeScript sources (tsx, as the bench and the CLI run) the thread registers tsx first.
+ * From the TypeScript sources (tsx, as the bench and the CLI run) the thread registers tsx first,
+ * unless `script` names a built thread (the bench bundles one, so its memory is the shard's alone).
  */
-export async function startThreadShardsAsync(count: number, packFiles: Record<string, Uint8Array> | null): Promise<PortShard[]> {
-  const fromSource = import.meta.url.endsWith('.ts');
-  const script = new URL(fromSource ? './shard-thread.ts' : './shard-thread.js', import.meta.url);
+export async function startThreadShardsAsync(count: number, packFiles: Record<string, Uint8Array> | null, options: { script?: URL } = {}): Promise<PortShard[]> {
+  const fromSource = !options.script && import.meta.url.endsWith('.ts');
+  const script = options.script ?? new URL(fromSource ? './shard-thread.ts' : './shard-thread.js', import.meta.url);
   return Promise.all(Array.from({ length: count }, () => {
     const worker = fromSource
       ? new Worker(`import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(script.href)}); });`, { eval: true })
