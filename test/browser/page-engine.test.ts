@@ -48,7 +48,9 @@ async function openPanel(hosting: 'data' | 'srcdoc', errors: string[]): Promise<
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(`${env.url}?host=${hosting}`);
   const panel = await panelFrame(page);
-  await panel.waitForSelector('[data-testid=assets][data-engine=ready]', { timeout: 120_000 });
+  // Generous: on a loaded 2-core machine the first start (two workers compiling the wasm and
+  // making their sessions) took ~60 s after the assets arrived.
+  await panel.waitForSelector('[data-testid=assets][data-engine=ready]', { timeout: 240_000 });
   // The quick pack (the build also ships the default one, which the panel starts first).
   await panel.selectOption('[data-testid=pack-picker]', QUICK);
   // wait for the quick pack's engine itself (not the default one's state just before the switch)
@@ -89,7 +91,7 @@ describe('engine placement in the playground (Chromium with a software WebGPU ad
     expect(Number.isFinite(error)).toBe(true);
     expect(errors).toEqual([]);
     await page.close();
-  }, 120_000);
+  }, 360_000);
 
   it('srcdoc: the panel has a WebGPU adapter; a software one (SwiftShader here) is passed over for wasm, a hardware one is timed against wasm; project, edit and apply work', async () => {
     const errors: string[] = [];
