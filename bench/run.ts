@@ -1,7 +1,9 @@
 /**
  * `npm run bench`: the engine against PyTorch and native ONNX Runtime on this machine, and
  * against the compute floor. Prints a table and writes bench/results.json.
- *   npm run bench [-- --quick] [-- --pack models/personas64] [-- --only edit-step,profile,projection,transfer,memory,cold-start,bundle]
+ *   npm run bench [-- --quick] [-- --pack models/personas64] [-- --only edit-step,workers,profile,projection,transfer,memory,panel,bundle [--merge]]
+ * `--only` writes bench/results.partial.*; with `--merge` its sections also replace theirs in bench/results.json.
+ * results.json's `targets` lists the issue's targets that the measured sections cover.
  * Every comparison is measured in the same run, interleaved (one step of each runtime in
  * turn), medians over repeated runs after warm-up. Peers that are not installed are
  * skipped with a line saying so.
@@ -17,6 +19,8 @@ import { benchTransferAsync } from './transfer.js';
 import { benchMemory } from './memory.js';
 import { benchColdStartAsync } from './cold-start.js';
 import { profileEditStep } from './profile-step.js';
+import { benchWorkersAsync } from './workers.js';
+import { targetsFrom } from './targets.js';
 
 const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
@@ -158,17 +162,39 @@ async function main(): Promise<void> {
   say(`machine: ${JSON.stringify(results.machine)}`);
   say('GPU: not measured (no GPU machine was lent to this run; WebGPU numbers need one).');
   if (want('edit-step')) await benchEditStepAsync();
+  if (want('workers')) results.workers = await benchWorkersAsync(pack, quick, hasTorch(), say);
   if (want('profile')) profileSection();
   if (want('projection')) results.projection = await benchProjectionAsync(pack, quick, say);
   if (want('transfer')) results.transfer = await benchTransferAsync(pack, quick, say);
   if (want('memory')) results.memory = benchMemory(pack, say);
-  if (want('cold-start')) results.coldStart = await benchColdStartAsync(quick, say);
+  if (want('cold-start') || want('panel')) results.coldStart = await benchColdStartAsync(quick, say, pack);
   if (want('bundle')) bundleSizes();
   results.seconds = (Date.now() - t0) / 1000;
   say(`\nbench finished in ${results.seconds} s`);
+  const targets = targetsFrom(results);
+  if (targets.length) {
+    say('\n## Targets (this run)');
+    say('| id | measured | target | met |');
+    say('|---|---|---|---|');
+    for (const t of targets) say(`| ${t.id} | ${t.measured} ${t.unit} | ${t.unit.startsWith('×') ? (t.unit.includes('lower') ? '≤' : '≥') : '<'} ${t.target} | ${t.met ? 'yes' : '**no**'} |`);
+  }
   const suffix = only ? '.partial' : '';
+  results.targets = targetsFrom(results);
   writeFileSync(`bench/results${suffix}.json`, JSON.stringify(results, null, 2) + '\n');
   writeFileSync(`bench/results${suffix}.md`, lines.join('\n') + '\n');
+  if (only && argv.includes('--merge') && existsSync('bench/results.json')) {
+    // The sections this run measured replace theirs in the full results (each says when it was measured).
+    const full = JSON.parse(readFileSync('bench/results.json', 'utf8')) as Record<string, unknown>;
+    const keys = { 'edit-step': 'editStep', workers: 'workers', profile: 'profile', projection: 'projection', transfer: 'transfer', memory: 'memory', 'cold-start': 'coldStart', panel: 'coldStart', bundle: 'bundle' } as Record<string, string>;
+    const measured = (full.measured ?? {}) as Record<string, string>;
+    for (const section of only) {
+      const k = keys[section];
+      if (k && results[k] !== undefined) { full[k] = results[k]; measured[k] = results.date as string; }
+    }
+    full.measured = measured;
+    full.targets = targetsFrom(full);
+    writeFileSync('bench/results.json', JSON.stringify(full, null, 2) + '\n');
+  }
 }
 
 void main().catch((e) => { console.error(e); process.exit(1); });

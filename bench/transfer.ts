@@ -10,6 +10,9 @@ import { fitMapping, transferEditAsync, type RgbaImage } from '../engine/transfe
 import { decodeImage } from '../cli/image-io.js';
 import { median } from './peer.js';
 import { paintedCoverage } from '../engine/brushes/rasterize.js';
+import { startThreadShardsAsync } from '../engine/node/thread-shards.js';
+import { estimateStepsInParallel } from '../engine/transfer/estimate-steps-parallel.js';
+import os from 'node:os';
 
 /** Nearest-neighbour upscale of the sample to N² (the layer the designer would have). */
 export function upscale(src: RgbaImage, N: number): RgbaImage {
@@ -59,14 +62,18 @@ export async function benchTransferAsync(pack: string, quick: boolean, say: (s: 
   const painted = paintedCoverage([{ kind: 'color', points: [[24, 58], [40, 58]], width: 6, color: [40, 90, 200] }], 64);
   say('\n## Edit transfer (16 steps of flow + colour estimated at 64², applied at full resolution), wall time');
   say('Whole change (a code-slider edit: every pixel transformed) and a stroke edit (confined to the region around the paint; the rest is copied).');
-  say('| size | whole change (median) | of which estimation | stroke edit, confined | region | floor: one bilinear pass | whole ×floor |');
-  say('|---|---|---|---|---|---|---|');
+  // The panel's helper workers take part of the 16 frame-pair estimations (Node worker threads here).
+  const N = Math.max(2, Math.min(os.cpus().length, 4));
+  const helpers = await startThreadShardsAsync(N - 1, null);
+  const parallel = estimateStepsInParallel(helpers);
+  say(`| size | whole change (median) | of which estimation | whole, ${N} workers estimating | of which estimation | stroke edit, confined | region | floor: one bilinear pass | whole ×floor |`);
+  say('|---|---|---|---|---|---|---|---|---|');
   const rows: Record<string, unknown>[] = [];
-  for (const N of [512, 1024, 2048, 4096]) {
-    const img = upscale(src, N);
-    const mapping = fitMapping(N, N, 64);
-    const reps = quick || N >= 4096 ? 3 : 5;
-    const ours: number[] = [], floor: number[] = [], est: number[] = [], local: number[] = [];
+  for (const side of quick ? [4096] : [512, 1024, 2048, 4096]) {
+    const img = upscale(src, side);
+    const mapping = fitMapping(side, side, 64);
+    const reps = quick || side >= 4096 ? 3 : 5;
+    const ours: number[] = [], floor: number[] = [], est: number[] = [], local: number[] = [], par: number[] = [], parEst: number[] = [];
     let regionShare = 0;
     for (let r = 0; r < reps; r++) {
       let tEst = 0;
@@ -77,6 +84,14 @@ export async function benchTransferAsync(pack: string, quick: boolean, say: (s: 
       });
       ours.push(performance.now() - t0);
       est.push(tEst);
+      let tParEst = 0;
+      const t3 = performance.now();
+      await transferEditAsync({ frames, original: img, mapping }, {
+        estimateStepsAsync: parallel,
+        onProgress: (p) => { if (p.phase === 'estimate' && p.done === p.total) tParEst = performance.now() - t3; },
+      });
+      par.push(performance.now() - t3);
+      parEst.push(tParEst);
       const t2 = performance.now();
       const r = await transferEditAsync({ frames, original: img, mapping, painted });
       local.push(performance.now() - t2);
@@ -86,8 +101,9 @@ export async function benchTransferAsync(pack: string, quick: boolean, say: (s: 
       floor.push(performance.now() - t1);
     }
     const m = median(ours), f = median(floor);
-    say(`| ${N}² | ${(m / 1000).toFixed(2)} s | ${(median(est) / 1000).toFixed(2)} s | ${(median(local) / 1000).toFixed(2)} s | ${(100 * regionShare).toFixed(0)}% of the frame | ${(f / 1000).toFixed(3)} s | ${(m / f).toFixed(1)}× |`);
-    rows.push({ size: N, ms: m, estimateMs: median(est), localMs: median(local), regionShare, floorMs: f });
+    say(`| ${side}² | ${(m / 1000).toFixed(2)} s | ${(median(est) / 1000).toFixed(2)} s | ${(median(par) / 1000).toFixed(2)} s | ${(median(parEst) / 1000).toFixed(2)} s | ${(median(local) / 1000).toFixed(2)} s | ${(100 * regionShare).toFixed(0)}% of the frame | ${(f / 1000).toFixed(3)} s | ${(m / f).toFixed(1)}× |`);
+    rows.push({ size: side, ms: m, estimateMs: median(est), parallelMs: median(par), parallelEstimateMs: median(parEst), localMs: median(local), regionShare, floorMs: f });
   }
-  return { rows };
+  await Promise.all(helpers.map((h) => h.releaseAsync()));
+  return { rows, workers: N };
 }

@@ -9,6 +9,7 @@ import { toFrame, type Fit, type FrameMapping, type RgbaImage } from './image/fr
 import { projectAsync, type ProjectOptions, type ProjectResult } from './ops/project.js';
 import { EditSession, type CandidateUpdate, type EditOptions } from './ops/edit-session.js';
 import { yieldToEventLoopAsync } from './ops/yield-to-event-loop.js';
+import { timeEditStepAsync, type StepTiming } from './ops/time-edit-step.js';
 import { interpolateLatents, type CategoricalMode, type InterpolationMode } from './ops/interpolate.js';
 
 export interface EngineOptions extends RuntimeOptions {
@@ -135,6 +136,28 @@ export class Engine {
       options.onProgress?.(k + m, K);
     }
     return { latents, images };
+  }
+
+  /**
+   * Runs each graph once at the batch sizes the panel uses, on this worker and its shards: the
+   * first runs of a session are slow (wasm code still on its baseline tier, buffers to allocate,
+   * WebGPU shaders to compile), so doing them before the designer's first Project keeps that
+   * projection as fast as the later ones. Leaves the edit session alone.
+   */
+  async warmUpAsync(): Promise<void> {
+    const { L, R } = this.model;
+    const starts = this.pack.defaults.project.starts;
+    const z = (B: number) => new Float32Array(B * L);
+    const image = new Float32Array(3 * R * R);
+    await this.model.encodeAsync(image);
+    await this.model.projectStepAsync(z(starts), this.model.projectInputs(image, new Float32Array(R * R).fill(1), [1, 0.1]));
+    await timeEditStepAsync(this.model, { candidates: this.editOptions.candidates ?? this.pack.defaults.edit.candidates, repeats: 1 });
+    await this.model.generateAsync(z(16));
+  }
+
+  /** The median time of one edit step of `candidates` on the current execution provider (the edit session is untouched). */
+  timeEditStepAsync(options: { candidates?: number; repeats?: number } = {}): Promise<StepTiming> {
+    return timeEditStepAsync(this.model, options);
   }
 
   async releaseAsync(): Promise<void> {

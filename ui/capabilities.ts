@@ -6,7 +6,8 @@
 export interface Capabilities {
   hosting: 'data' | 'srcdoc' | 'other';
   secureContext: boolean;
-  webgpu: 'absent' | 'no-adapter' | 'adapter';
+  /** 'software': an adapter that computes on the CPU (SwiftShader, a fallback adapter): never chosen over wasm. */
+  webgpu: 'absent' | 'no-adapter' | 'software' | 'adapter';
   adapter?: string;
   threads: boolean;
   cores: number;
@@ -19,20 +20,23 @@ function withTimeout<T>(promise: Promise<T>, ms: number, fallback: T): Promise<T
 /** How long the panel waits for `requestAdapter()`: an adapter that does not answer by then counts as none. */
 export const ADAPTER_TIMEOUT_MS = 3000;
 
+import { describeAdapter, isSoftwareAdapter } from '../engine/runtime/software-adapter';
+
 /**
- * `webgpu: 'adapter'` only when `requestAdapter()` answers non-null within `adapterTimeoutMs`;
+ * `webgpu: 'adapter'` only when `requestAdapter()` answers non-null within `adapterTimeoutMs` with a
+ * hardware adapter (`'software'` for a fallback / CPU one);
  * with the worker's own probe it decides where the engine runs (ui/controller.ts chooseEngineHost).
  */
 export async function probeCapabilitiesAsync(options: { adapterTimeoutMs?: number } = {}): Promise<Capabilities> {
   const href = location.href;
   const hosting = href.startsWith('data:') ? 'data' : href === 'about:srcdoc' ? 'srcdoc' : 'other';
-  const gpu = (navigator as Navigator & { gpu?: { requestAdapter(): Promise<{ info?: { vendor?: string; architecture?: string; description?: string } } | null> } }).gpu;
+  const gpu = (navigator as Navigator & { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
   let webgpu: Capabilities['webgpu'] = 'absent';
   let adapter: string | undefined;
   if (gpu) {
     const found = await withTimeout(gpu.requestAdapter().catch(() => null), options.adapterTimeoutMs ?? ADAPTER_TIMEOUT_MS, null);
-    webgpu = found ? 'adapter' : 'no-adapter';
-    if (found?.info) adapter = [found.info.vendor, found.info.architecture, found.info.description].filter(Boolean).join(' ') || undefined;
+    webgpu = !found ? 'no-adapter' : isSoftwareAdapter(found) ? 'software' : 'adapter';
+    adapter = describeAdapter(found);
   }
   return {
     hosting,

@@ -22,13 +22,14 @@ import { rgbaToPlanar } from './worker/planar';
 import { backendNotice, friendlyError } from './friendly-error';
 import { APPLY_REPLY_TIMEOUT_MS, watchApplyReply } from './apply-reply';
 import { applyEditAsync, type ApplyContext } from './ops/apply-edit';
-import { chooseEngineHost } from './ops/engine-placement';
+import { chooseEngineHost } from './engine-host/choose-host';
+import { backendChoiceText, fasterBackend, softwareAdapterText, timeBackendsAsync } from './engine-host/backend-race';
 import { renderSequenceAsync as renderSequence } from './ops/render-sequence';
 import { resumeEditAsync } from './ops/resume-edit';
 import { sequenceFrames } from './ops/sequence-frames';
 import { isFullyTransparent, TRANSPARENT_MESSAGE } from './ops/transparent-layer';
 
-export { chooseEngineHost, type HostFacts } from './ops/engine-placement';
+export { chooseEngineHost, type HostFacts } from './engine-host/choose-host';
 export { isFullyTransparent, TRANSPARENT_MESSAGE } from './ops/transparent-layer';
 export { BIG_SEQUENCE_FRAMES, BIG_SOURCE, SEQUENCE_FRAMES, sequenceFrameName, sequenceFrames } from './ops/sequence-frames';
 
@@ -75,13 +76,20 @@ function toCandidates(r: CandidatesResponse): Candidates {
   return { images: r.images, z: r.z, loss: r.loss, order: r.order, step: r.step, steps: r.steps, final: r.final, count };
 }
 
+/** Test seams of the controller. */
 export interface ControllerOptions {
-  /** How long an apply waits for the main thread's answer (read at each apply). */
-  applyReplyTimeoutMs: number;
+  /** How long an apply waits for the main thread's answer (read at each apply; default 60 s). */
+  applyReplyTimeoutMs?: number;
+  /**
+   * Where the panel hosts a WebGPU engine, time one edit step on it and on wasm once it is ready
+   * and move to the faster (default true; tests of other things turn it off, since their fake
+   * "GPU" is wasm too and either could win).
+   */
+  raceBackends?: boolean;
 }
 
 /** `host`: only `send` is used. */
-export function createController(store: Store, worker: Compute, host: Pick<HostBridge, 'send'>, options: ControllerOptions = { applyReplyTimeoutMs: APPLY_REPLY_TIMEOUT_MS }): Controller {
+export function createController(store: Store, worker: Compute, host: Pick<HostBridge, 'send'>, options: ControllerOptions = {}): Controller {
   /** The engine requests go to: the worker's, or the one in the panel's own thread. */
   let active: Pick<EngineClient, 'request'> = worker.engine;
   /** The engine in the panel's own thread, while it is the one in use. */
@@ -99,6 +107,7 @@ export function createController(store: Store, worker: Compute, host: Pick<HostB
   const engine = {
     async request<B extends EngineRequestBody>(body: B, options?: RequestOptions): Promise<ResponseFor[B['type']]> {
       while (moving) await moving;
+      if (warming) await warming;
       return active.request(body, options);
     },
   };
@@ -114,6 +123,14 @@ export function createController(store: Store, worker: Compute, host: Pick<HostB
   let resizeFrame = 0;
   /** Set once the GPU was lost in this panel: the model is not started on it again. */
   let gpuLost = false;
+  /** Set once an edit step timed faster on wasm than on this WebGPU adapter: the model is not started on it again. */
+  let cpuFaster = false;
+  /** The engine's warm-up after it started, while it runs: requests wait for it. */
+  let warming: Promise<void> | null = null;
+  /** The timing of WebGPU against wasm, while it runs (the worker's engine may be up for it). */
+  let racing: Promise<void> | null = null;
+  /** The worker's engine as the race started it (up, not yet in use), else null. */
+  let workerUp: ReadyResponse | null = null;
 
   // The worker's engine lost the GPU and carries on on the CPU: the edit in flight goes on; the designer is told.
   worker.engine.onExecutionProviderChange?.((n) => {
@@ -132,16 +149,18 @@ export function createController(store: Store, worker: Compute, host: Pick<HostB
     cancelEdits();
     store.dispatch({ type: 'engine-loading', packId });
     try {
+      await racing;
       while (moving) await moving;
       if (s.engine.status === 'ready' || s.engine.status === 'failed') await disposeEngineAsync();
       engineZ0 = null;
       // The engine picks WebGPU when its worker finds an adapter; the panel's probe says whether one is there.
       const inWorker = await worker.request({ type: 'probe' }).then((r) => r.caps.webgpu, () => false);
       const pageWebgpu = s.caps?.webgpu === 'adapter';
-      const where = chooseEngineHost({ workerWebgpu: inWorker, pageWebgpu, gpuLost, pageHost: !!worker.startPageEngine && !pageFailed });
-      const webgpu = pageWebgpu && inWorker && !gpuLost;
+      const avoidGpu = gpuLost || cpuFaster;
+      const where = chooseEngineHost({ workerWebgpu: inWorker, pageWebgpu, gpuLost: avoidGpu, pageHost: !!worker.startPageEngine && !pageFailed });
+      const webgpu = pageWebgpu && inWorker && !avoidGpu;
       // 16 candidates where a GPU computes them; 8 on the CPU keeps edits live.
-      const init: InitBody = { type: 'init', packId, packFiles: {}, numThreads: 1, executionProvider: gpuLost ? 'wasm' : 'auto', edit: { candidates: webgpu ? 16 : 8 } };
+      const init: InitBody = { type: 'init', packId, packFiles: {}, numThreads: 1, executionProvider: avoidGpu ? 'wasm' : 'auto', edit: { candidates: webgpu ? 16 : 8 } };
       let ready = where === 'page' ? await startInPageAsync({ ...init, executionProvider: 'webgpu', edit: { candidates: 16 } }) : null;
       if (!ready) {
         try {
@@ -153,7 +172,18 @@ export function createController(store: Store, worker: Compute, host: Pick<HostB
           ready = await worker.engine.request({ ...init, executionProvider: 'wasm', edit: { candidates: 8 } });
         }
       }
-      store.dispatch({ type: 'engine-ready', pack: ready.pack, backend: ready.executionProvider, notice: backendNotice(ready.executionProviderReason?.code), host: page ? 'page' : 'worker' });
+      store.dispatch({ type: 'engine-ready', pack: ready.pack, backend: ready.executionProvider, notice: backendNotice(ready.executionProviderReason?.code), host: page ? 'page' : 'worker', workers: ready.workers });
+      // The first runs of every session in the background, before the designer's first Project
+      // (which waits for them: the same graphs would run cold otherwise).
+      const warm = active.request({ type: 'warm-up' }).then(() => undefined, () => undefined);
+      warming = warm;
+      void warm.finally(() => { if (warming === warm) warming = null; });
+      if (s.caps?.webgpu === 'software' || ready.executionProviderReason?.code === 'software-adapter') store.dispatch({ type: 'backend-choice', text: softwareAdapterText(s.caps?.adapter) });
+      if (page && ready.executionProvider === 'webgpu' && options.raceBackends !== false) {
+        const run = raceBackendsAsync(page, packId);
+        racing = run;
+        void run.finally(() => { if (racing === run) racing = null; });
+      }
       const edit = state().edit;
       const sel = state().selection;
       if (sel?.kind === 'image' && sel.image.record && state().command === 'edit' && !state().relaunchHandled && edit?.nodeId === sel.image.nodeId) {
@@ -212,6 +242,47 @@ export function createController(store: Store, worker: Compute, host: Pick<HostB
     if (page !== from || moving) return;
     gpuLost = true;
     store.dispatch({ type: 'backend-changed', backend: n.executionProvider, notice: backendNotice(n.reason.code) });
+    moveToWorker(from, backendNotice(n.reason.code));
+  }
+
+  /** The wasm engine the worker hosts when the panel's WebGPU engine gives way (lost, or slower). */
+  function wasmInit(packId: string): InitBody {
+    return { type: 'init', packId, packFiles: {}, numThreads: 1, executionProvider: 'wasm', edit: { candidates: 8 } };
+  }
+
+  /**
+   * In the background once the panel's engine is ready on WebGPU: one edit step timed there and on
+   * a wasm engine started in the worker; the faster one keeps the model (said in the badge's tooltip).
+   */
+  async function raceBackendsAsync(from: PageEngine, packId: string): Promise<void> {
+    try {
+      const times = await timeBackendsAsync(from.engine, async () => {
+        workerUp = await worker.engine.request(wasmInit(packId));
+        return worker.engine;
+      });
+      if (page !== from) return; // it moved meanwhile (the GPU was lost): the mover takes the worker's engine as it is
+      const chosen = fasterBackend(times);
+      store.dispatch({ type: 'backend-choice', text: backendChoiceText(times, chosen) });
+      if (chosen === 'wasm') {
+        cpuFaster = true;
+        moveToWorker(from, null);
+        return;
+      }
+    } catch (error) {
+      console.warn(`Manifold: WebGPU and wasm could not be timed against each other (${errorMessage(error)}); the model stays on WebGPU.`);
+    }
+    if (workerUp && page === from) {
+      workerUp = null;
+      await worker.engine.request({ type: 'dispose' }).catch(() => undefined);
+    }
+  }
+
+  /**
+   * Moves the engine from the panel's own thread to the worker (wasm), with the edit as it was: the
+   * same z0, and then the strokes, the code change, the fix or the projection that was running is
+   * sent again. The store's edit is kept; `notice` is what the designer is told (none for a move to the faster backend).
+   */
+  function moveToWorker(from: PageEngine, notice: string | null): void {
     const edit = state().edit;
     const projecting = edit?.status === 'projecting' ? edit.nodeId : null;
     // The edit in flight, unless the engine had already made its change to z0 (then z0 says it all).
@@ -227,9 +298,10 @@ export function createController(store: Store, worker: Compute, host: Pick<HostB
       const packId = state().engine.packId;
       if (!packId) return;
       try {
-        const init: InitBody = { type: 'init', packId, packFiles: {}, numThreads: 1, executionProvider: 'wasm', edit: { candidates: 8 } };
-        const ready = await worker.engine.request(init);
-        store.dispatch({ type: 'backend-changed', backend: ready.executionProvider, notice: backendNotice(n.reason.code), host: 'worker' });
+        await racing; // a race under way may be starting the worker's engine
+        const ready = workerUp ?? await worker.engine.request(wasmInit(packId));
+        workerUp = null;
+        store.dispatch({ type: 'backend-changed', backend: ready.executionProvider, notice, host: 'worker', ...(ready.workers ? { workers: ready.workers } : {}) });
         resume = await restoreEngineEditAsync(projecting, interrupted);
       } catch (error) {
         store.dispatch({ type: 'engine-failed', message: friendlyError('load', error) });
@@ -421,7 +493,7 @@ export function createController(store: Store, worker: Compute, host: Pick<HostB
       projectAbort = abort;
       const r = await engine.request(
         { type: 'project', image: { width: edit.pixels.width, height: edit.pixels.height, data: edit.pixels.data }, fit: 'letterbox' },
-        { signal: abort.signal, onEvent: (e) => { if (e.type === 'progress' && !abort.signal.aborted) store.dispatch({ type: 'project-progress', done: e.done, total: e.total || p.iterations, pixelError: e.pixelError }); } },
+        { signal: abort.signal, onEvent: (e) => { if (e.type === 'progress' && !abort.signal.aborted) store.dispatch({ type: 'project-progress', done: e.done, total: e.total || p.iterations, pixelError: e.pixelError, ...(e.type === 'progress' && e.image ? { image: e.image } : {}) }); } },
       );
       if (abort.signal.aborted) return;
       engineZ0 = r.z.slice();
@@ -480,7 +552,7 @@ export function createController(store: Store, worker: Compute, host: Pick<HostB
       transfer: ((body, options) => worker.request(body, options)) as ApplyContext['transfer'],
       renderSequenceAsync,
       requestId: () => `apply-${Date.now()}-${++requestSeq}`,
-      watchReply: (requestId) => { watchApplyReply(store, (m) => host.send(m), requestId, options.applyReplyTimeoutMs); },
+      watchReply: (requestId) => { watchApplyReply(store, (m) => host.send(m), requestId, options.applyReplyTimeoutMs ?? APPLY_REPLY_TIMEOUT_MS); },
       stopEditsAsync: async () => {
         // The edit stops where it is: the candidates on screen are what gets applied.
         if (editsInFlight > 0) cancelEdits();

@@ -29,6 +29,9 @@ export interface ProjectProgress {
   /** Best loss so far and its unweighted pixel term (the reconstruction error, masked MSE in pixel units). */
   loss: number;
   pixelError: number;
+  /** G of the best latent so far [3, R, R] (after the first evaluation: the encoder's guess), and whether it changed since the last report. */
+  image: Float32Array;
+  improved: boolean;
 }
 
 export interface ProjectResult {
@@ -96,6 +99,7 @@ export async function projectAsync(model: PackModel, target: Float32Array, mask:
   const bestSeen = starts.map(() => ({ loss: Infinity, terms: [0, 0] as [number, number], z: new Float32Array(L), image: new Float32Array(3 * R * R) }));
   let evaluations = 0;
   let encoder: { loss: number; terms: [number, number] } | null = null;
+  let reported: Float32Array | null = null;
 
   for (;;) {
     const active = pending.flatMap((p, i) => (p ? [i] : []));
@@ -124,7 +128,8 @@ export async function projectAsync(model: PackModel, target: Float32Array, mask:
     if (options.onProgress) {
       const best = bestSeen.reduce((a, b) => (b.loss < a.loss ? b : a));
       const iteration = Math.max(...pending.map((p, i) => p?.iteration ?? outcomes[i]?.iterations ?? 0));
-      options.onProgress({ evaluation: evaluations, iteration, iterations, loss: best.loss, pixelError: best.terms[0] });
+      options.onProgress({ evaluation: evaluations, iteration, iterations, loss: best.loss, pixelError: best.terms[0], image: best.image, improved: best.image !== reported });
+      reported = best.image;
     }
   }
   let bestStart = 0;

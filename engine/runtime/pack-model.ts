@@ -8,6 +8,8 @@ import {
   configureRuntime, isDeviceLostError, probeExecutionProviderAsync,
   type ExecutionProvider, type ExecutionProviderReason, type GpuDeviceLike, type RunnableSession, type RuntimeHooks, type RuntimeOptions,
 } from './runtime.js';
+import type { GraphShard, PlainTensor } from './graph-shard.js';
+import { concatRows, sliceRows, splitCounts } from './split-batch.js';
 
 export interface StepResult {
   /** [B] total loss. */
@@ -114,6 +116,8 @@ export class PackModel implements RunCounter {
   private readonly listeners = new Set<(change: ExecutionProviderChange) => void>();
   /** What the sessions were made from, kept while on WebGPU to remake them on wasm. */
   private loaded: LoadedPack | null;
+  /** Other workers' copies of the sessions: batched runs on wasm are split across this thread and them. */
+  private shards: GraphShard[];
 
   private constructor(
     readonly pack: Pack,
@@ -123,12 +127,14 @@ export class PackModel implements RunCounter {
     private readonly hooks: RuntimeHooks,
     /** Why 'auto' chose wasm, when it was not simply that there is no WebGPU (e.g. the adapter did not answer). */
     readonly executionProviderReason: ExecutionProviderReason | null,
+    shards?: GraphShard[],
   ) {
     this.layout = latentLayout(pack);
     this.R = pack.resolution;
     this.L = pack.latent.size;
     this.current = { ep, sessions, inFlight: 0, retired: false, released: false };
     this.loaded = ep === 'webgpu' ? loaded : null;
+    this.shards = [...(shards ?? [])];
     this.lostSignal = new Promise<void>((resolve) => { this.signalLost = resolve; });
   }
 
@@ -138,7 +144,7 @@ export class PackModel implements RunCounter {
     const choice = await probeExecutionProviderAsync(options.executionProvider, { adapterTimeoutMs: options.adapterTimeoutMs });
     const ep = choice.executionProvider;
     const sessions = await createSessionsAsync(loaded, ep, hooks);
-    const model = new PackModel(loaded.pack, ep, sessions, loaded, hooks, choice.reason ?? null);
+    const model = new PackModel(loaded.pack, ep, sessions, loaded, hooks, choice.reason ?? null, options.shards);
     if (ep === 'webgpu') {
       const device = await (hooks.gpuDeviceAsync ?? ortGpuDeviceAsync)().catch(() => null);
       void device?.lost.then(
@@ -158,8 +164,20 @@ export class PackModel implements RunCounter {
     return () => this.listeners.delete(listener);
   }
 
+  /** Adds shards started after the model (so their sessions are made while this worker makes its own). */
+  attachShards(shards: GraphShard[]): void {
+    if (this.released) throw new Error('model: released');
+    this.shards.push(...shards);
+  }
+
+  /** How many workers share a batched run on wasm (this one and its shards). */
+  get parallelism(): number { return this.current.ep === 'wasm' ? 1 + this.shards.length : 1; }
+
   async releaseAsync(): Promise<void> {
     this.released = true; // releasing WebGPU sessions destroys their device: that loss is ours, not a fault
+    const shards = this.shards;
+    this.shards = [];
+    await Promise.allSettled(shards.map((s) => s.releaseAsync()));
     await this.switching?.catch(() => undefined);
     this.loaded = null;
     this.current.retired = true;
@@ -231,6 +249,50 @@ export class PackModel implements RunCounter {
 
   private async run(g: GraphName, feeds: Record<string, ort.Tensor>): Promise<Record<string, Float32Array>> {
     this.runs[g]++;
+    const batched = this.shards.length && this.current.ep === 'wasm' && !this.switching ? this.batchedInputs(g) : [];
+    const rows = batched.length ? feeds[batched[0]!]!.dims[0]! : 1;
+    if (rows >= 2) return this.runSplitAsync(g, feeds, batched, splitCounts(rows, 1 + this.shards.length));
+    return this.runHereAsync(g, feeds);
+  }
+
+  /** The inputs of graph `g` whose first dimension is the batch (pack.json: a name, not a number). */
+  private batchedInputs(g: GraphName): string[] {
+    return Object.entries(this.pack.graphs[g].inputs).filter(([, t]) => typeof t.shape[0] === 'string').map(([name]) => name);
+  }
+
+  /**
+   * Part 0 of the batch here, the others on the shards (posted first, so they compute while this
+   * thread does), joined in order. A shard that fails is dropped and the whole batch runs here.
+   */
+  private async runSplitAsync(g: GraphName, feeds: Record<string, ort.Tensor>, batched: string[], counts: number[]): Promise<Record<string, Float32Array>> {
+    const plainAt = (start: number, count: number): Record<string, PlainTensor> => {
+      const out: Record<string, PlainTensor> = {};
+      for (const [name, t] of Object.entries(feeds)) {
+        const whole = { data: t.data as Float32Array, dims: [...t.dims] };
+        // A copy of just these rows: a view would carry its whole buffer to the other worker.
+        out[name] = batched.includes(name) ? { ...sliceRows(whole, start, count), data: sliceRows(whole, start, count).data.slice() } : whole;
+      }
+      return out;
+    };
+    const starts = counts.map((_, i) => counts.slice(0, i).reduce((a, b) => a + b, 0));
+    const shards = this.shards;
+    const remote = counts.slice(1).map((c, i) => shards[i]!.runAsync(g, plainAt(starts[i + 1]!, c)));
+    const mine = plainAt(0, counts[0]!);
+    const here = this.runHereAsync(g, Object.fromEntries(Object.entries(mine).map(([k, t]) => [k, new ort.Tensor('float32', t.data, t.dims)])));
+    try {
+      return concatRows(await Promise.all([here, ...remote]));
+    } catch (e) {
+      const failed = await Promise.allSettled(remote);
+      await here.catch(() => undefined);
+      if (!failed.some((r) => r.status === 'rejected')) throw e; // this thread's own failure
+      console.warn(`model: a worker sharing the batch failed (${(e as Error)?.message ?? String(e)}); running on this worker alone`);
+      if (this.shards === shards) this.shards = [];
+      void Promise.allSettled(shards.map((s) => s.releaseAsync()));
+      return this.runHereAsync(g, feeds);
+    }
+  }
+
+  private async runHereAsync(g: GraphName, feeds: Record<string, ort.Tensor>): Promise<Record<string, Float32Array>> {
     for (;;) {
       if (this.switching) await this.switching;
       const set = this.current;
@@ -269,6 +331,12 @@ export class PackModel implements RunCounter {
     const B = images.length / (3 * this.R * this.R);
     if (!Number.isInteger(B) || B < 1) throw new Error(`model: images must hold B·3·R·R values (R = ${this.R}), got ${images.length}`);
     return (await this.run('encoder', { image: new ort.Tensor('float32', images, [B, 3, this.R, this.R]) })).z!;
+  }
+
+  /** Runs graph `g` on plain tensors (what a shard does for the engine that sent them). */
+  async runGraphAsync(g: GraphName, feeds: Record<string, PlainTensor>): Promise<Record<string, Float32Array>> {
+    if (!GRAPH_NAMES.includes(g)) throw new Error(`model: unknown graph ${JSON.stringify(g)}`);
+    return this.run(g, Object.fromEntries(Object.entries(feeds).map(([k, t]) => [k, new ort.Tensor('float32', t.data, t.dims)])));
   }
 
   editInputs(c: Constraints, z0: Float32Array, weights: [number, number, number]): EditInputs {

@@ -1,4 +1,6 @@
 import * as ort from 'onnxruntime-web';
+import { describeAdapter, isSoftwareAdapter } from './software-adapter.js';
+import type { GraphShard } from './graph-shard.js';
 
 export type ExecutionProvider = 'webgpu' | 'wasm';
 
@@ -15,6 +17,11 @@ export interface RuntimeOptions {
   adapterTimeoutMs?: number;
   /** Replaces parts of the runtime (tests inject faults here; see RuntimeHooks). */
   runtimeHooks?: RuntimeHooks;
+  /**
+   * Other copies of the pack's sessions in other workers: on wasm, every batched graph run is
+   * split across this thread and them (data parallelism without wasm threads; see GraphShard).
+   */
+  shards?: GraphShard[];
 }
 
 /** The part of an ORT session the engine uses. */
@@ -72,10 +79,12 @@ export const ADAPTER_TIMEOUT_MS = 3000;
  * - no-webgpu: `navigator.gpu` is absent (a `data:` iframe, a worker that is not a secure context, Node);
  * - no-adapter: `requestAdapter()` answered null; adapter-error: it rejected;
  * - adapter-timeout: it did not settle within the timeout;
- * - device-lost: the GPU device was lost (or a WebGPU run failed) while the engine was running, so it moved to wasm.
+ * - software-adapter: the adapter computes on the CPU (a fallback adapter such as SwiftShader): wasm is faster;
+ * - device-lost: the GPU device was lost (or a WebGPU run failed) while the engine was running, so it moved to wasm;
+ * - cpu-faster: an edit step timed on both ran faster on wasm than on this adapter, so the engine moved to wasm.
  */
 export interface ExecutionProviderReason {
-  code: 'no-webgpu' | 'no-adapter' | 'adapter-error' | 'adapter-timeout' | 'device-lost';
+  code: 'no-webgpu' | 'no-adapter' | 'adapter-error' | 'adapter-timeout' | 'software-adapter' | 'device-lost' | 'cpu-faster';
   message: string;
 }
 
@@ -89,7 +98,8 @@ const TIMED_OUT = Symbol('timed out');
 
 /**
  * 'webgpu' only when an adapter is really there (a `data:` iframe has no `navigator.gpu`; a machine
- * without a usable GPU returns null), and says why not. A `requestAdapter()` that never settles is
+ * without a usable GPU returns null) and, for 'auto', is not a software one (SwiftShader), and says
+ * why not. An explicit 'webgpu' takes even a software adapter (tests of the WebGPU path use it). A `requestAdapter()` that never settles is
  * given up after `adapterTimeoutMs` (default 3 s): the engine then runs on wasm rather than hang.
  */
 export async function probeExecutionProviderAsync(
@@ -110,7 +120,9 @@ export async function probeExecutionProviderAsync(
         new Promise<typeof TIMED_OUT>((resolve) => { timer = setTimeout(() => resolve(TIMED_OUT), timeoutMs); }),
       ]);
       if (adapter === TIMED_OUT) reason = { code: 'adapter-timeout', message: `navigator.gpu.requestAdapter() did not answer within ${timeoutMs} ms` };
-      else if (adapter) return { executionProvider: 'webgpu' };
+      else if (adapter && isSoftwareAdapter(adapter) && preference === 'auto') {
+        reason = { code: 'software-adapter', message: `the WebGPU adapter computes on the CPU (${describeAdapter(adapter) ?? 'a fallback adapter'}); wasm is faster` };
+      } else if (adapter) return { executionProvider: 'webgpu' };
       else reason = { code: 'no-adapter', message: 'navigator.gpu.requestAdapter() returned no adapter' };
     } catch (e) {
       reason = { code: 'adapter-error', message: `navigator.gpu.requestAdapter() failed: ${(e as Error)?.message ?? String(e)}` };

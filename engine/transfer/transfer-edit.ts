@@ -46,6 +46,12 @@ export interface TransferOptions {
   /** Also render every intermediate frame 1…K at full resolution (default: the final only). */
   allFrames?: boolean;
   estimate?: Partial<EstimateOptions>;
+  /**
+   * Estimates the step fields of several frame pairs at once (the pairs are independent: the
+   * panel's worker splits them across its helper workers). Default: one after the other, here.
+   * Must give what `estimateStep` gives for each pair.
+   */
+  estimateStepsAsync?: (pairs: [Float32Array, Float32Array][], size: number, options: EstimateOptions) => Promise<ChangeField[]>;
   fullRes?: Partial<FullResOptions>;
   region?: Partial<RegionOptions>;
   onProgress?: (p: TransferProgress) => void;
@@ -96,9 +102,13 @@ export async function transferEditAsync(input: TransferInput, options: TransferO
   // 2. step fields and their composition
   const changes: ChangeField[] = [];
   let total = identityChange(R);
+  const steps = options.estimateStepsAsync && K > 1
+    ? await options.estimateStepsAsync(Array.from({ length: K }, (_, k) => [unit[k], unit[k + 1]] as [Float32Array, Float32Array]), R, estimate)
+    : null;
+  if (steps && steps.length !== K) throw new Error(`transfer: estimateStepsAsync gave ${steps.length} fields for ${K} frame pairs`);
   for (let k = 0; k < K; k++) {
     await checkpoint();
-    const step = estimateStep(unit[k], unit[k + 1], R, estimate);
+    const step = steps ? steps[k] : estimateStep(unit[k], unit[k + 1], R, estimate);
     // flows compose by warping; the colour model is refitted 0→k+1 on the composed flow
     total = refitColour(unit[0], unit[k + 1], composeChange(total, step), estimate);
     changes.push(total);

@@ -4,6 +4,7 @@ import { PackError } from '../pack/pack-error.js';
 import { planarToRgba } from '../image/frame.js';
 import { readCodes } from '../latent/codes.js';
 import type { CandidateUpdate } from '../ops/edit-session.js';
+import type { GraphShard } from '../runtime/graph-shard.js';
 import { isTerminal, NOTICE_ID, parseRequest, type CandidatesPayload, type EngineRequest, type EngineResponse } from './protocol.js';
 
 /** Sends a response; `transfer` lists buffers that may be moved rather than copied. */
@@ -17,6 +18,11 @@ export interface EngineHostDeps {
    * latest request's answers went (right for one Worker or one in-process client).
    */
   notify?: Post;
+  /**
+   * Other workers to share the engine's batches with on wasm (the panel's helper workers), started
+   * on the pack of an `init` that may run on wasm; none by default.
+   */
+  startShardsAsync?: (files: { packFiles: Record<string, Uint8Array>; wasmBinary?: ArrayBuffer | Uint8Array }) => Promise<GraphShard[]>;
 }
 
 /** Converts a [B, 3, R, R] batch to [B, R, R, 4] RGBA. */
@@ -99,11 +105,25 @@ export class EngineHost {
     switch (req.type) {
       case 'init': {
         if (this.initializing || this.engine) throw new Error('engine: already initialised (send dispose first to load another pack)');
-        const options: EngineOptions = {
-          executionProvider: req.executionProvider, numThreads: req.numThreads, wasmBinary: req.wasmBinary, edit: req.edit,
-        };
+        const start = this.deps.startShardsAsync;
         const create = this.deps.createEngineAsync ?? ((s, o) => Engine.createAsync(s, o));
-        this.initializing = create(memoryPackSource(req.packFiles ?? {}), options);
+        this.initializing = (async () => {
+          // The shards make their sessions while this worker makes its own. Shards only help wasm;
+          // a WebGPU engine that later falls back to wasm runs alone.
+          const starting = start && req.executionProvider !== 'webgpu' ? start({ packFiles: req.packFiles ?? {}, wasmBinary: req.wasmBinary }).catch(() => []) : Promise.resolve([]);
+          const options: EngineOptions = { executionProvider: req.executionProvider, numThreads: req.numThreads, wasmBinary: req.wasmBinary, edit: req.edit };
+          let engine: Engine;
+          try {
+            engine = await create(memoryPackSource(req.packFiles ?? {}), options);
+          } catch (e) {
+            await starting.then((shards) => Promise.allSettled(shards.map((s) => s.releaseAsync())));
+            throw e;
+          }
+          const shards = await starting;
+          if (engine.executionProvider === 'wasm') engine.model.attachShards(shards);
+          else await Promise.allSettled(shards.map((s) => s.releaseAsync()));
+          return engine;
+        })();
         try {
           this.engine = await this.initializing;
         } finally {
@@ -116,16 +136,23 @@ export class EngineHost {
         const p = this.engine.pack;
         const reason = this.engine.executionProviderReason;
         post({
-          type: 'ready', id: req.id, executionProvider: this.engine.executionProvider, ...(reason ? { executionProviderReason: reason } : {}),
+          type: 'ready', id: req.id, executionProvider: this.engine.executionProvider, workers: this.engine.model.parallelism, ...(reason ? { executionProviderReason: reason } : {}),
           pack: { id: p.id, title: p.title, resolution: p.resolution, latent: p.latent, defaults: p.defaults, license: p.license },
         }, []);
         return;
       }
       case 'project': {
         const e = this.ready;
+        let shownAt = -Infinity;
         const r = await e.projectAsync(req.image, {
           fit: req.fit, background: req.background, iterations: req.iterations, starts: req.starts, seed: req.seed, signal,
-          onProgress: (p) => post({ type: 'progress', id: req.id, stage: 'project', done: p.iteration, total: p.iterations, loss: p.loss, pixelError: p.pixelError }, []),
+          onProgress: (p) => {
+            // The encoder's guess at once, then the best image as L-BFGS-B improves it, at most every ~100 ms.
+            const show = p.improved && (p.evaluation === 1 || performance.now() - shownAt >= 100);
+            const image = show ? planarToRgba(p.image, e.model.R, e.pack.pixelRange) : undefined;
+            if (show) shownAt = performance.now();
+            post({ type: 'progress', id: req.id, stage: 'project', done: p.iteration, total: p.iterations, loss: p.loss, pixelError: p.pixelError, ...(image ? { image } : {}) }, image ? [image.buffer as ArrayBuffer] : []);
+          },
         });
         const image = planarToRgba(r.image, e.model.R, e.pack.pixelRange);
         post({
@@ -165,6 +192,16 @@ export class EngineHost {
         const e = this.ready;
         const images = batchToRgba(await e.renderAsync(req.z), e.model.R, e.pack.pixelRange);
         post({ type: 'rendered', id: req.id, images }, [images.buffer as ArrayBuffer]);
+        return;
+      }
+      case 'warm-up': {
+        await this.ready.warmUpAsync();
+        post({ type: 'ok', id: req.id }, []);
+        return;
+      }
+      case 'time-step': {
+        const t = await this.ready.timeEditStepAsync({ candidates: req.candidates, repeats: req.repeats });
+        post({ type: 'step-timed', id: req.id, ...t }, []);
         return;
       }
       case 'cancel': {

@@ -46,12 +46,16 @@ export type EngineRequest =
   | { type: 'set-latent'; id: number; z: Float32Array }
   | { type: 'interpolate'; id: number; to: number | Float32Array; frames?: number; mode?: InterpolationMode; categorical?: CategoricalMode }
   | { type: 'render'; id: number; z: Float32Array }
+  /** Runs every graph once (wasm code tiers up, WebGPU compiles its shaders) so the first projection and edit run at full speed. */
+  | { type: 'warm-up'; id: number }
+  /** Times one edit step of `candidates` on the engine's execution provider (to pick the faster of WebGPU and wasm). */
+  | { type: 'time-step'; id: number; candidates?: number; repeats?: number }
   | { type: 'cancel'; id: number; target: number }
   | { type: 'dispose'; id: number };
 
 export type EngineRequestType = EngineRequest['type'];
 export const REQUEST_TYPES: readonly EngineRequestType[] = [
-  'init', 'project', 'start-editing', 'edit', 'fix', 'set-code', 'set-latent', 'interpolate', 'render', 'cancel', 'dispose',
+  'init', 'project', 'start-editing', 'edit', 'fix', 'set-code', 'set-latent', 'interpolate', 'render', 'warm-up', 'time-step', 'cancel', 'dispose',
 ];
 
 export interface PackSummary {
@@ -82,6 +86,8 @@ export interface CandidatesPayload {
 export type EngineResponse =
   | {
       type: 'ready'; id: number; pack: PackSummary; executionProvider: string;
+      /** Workers sharing each batch (1, or more on wasm with the panel's helper workers). */
+      workers?: number;
       /** Why 'auto' chose wasm although WebGPU exists (e.g. `adapter-timeout`); absent otherwise. */
       executionProviderReason?: ExecutionProviderReason;
     }
@@ -94,10 +100,15 @@ export type EngineResponse =
       type: 'projected'; id: number; z: Float32Array; image: Uint8ClampedArray; mapping: FrameMapping;
       loss: number; pixelError: number; encoderPixelError: number; codes: Record<string, number>;
     }
-  | { type: 'progress'; id: number; stage: 'project' | 'interpolate'; done: number; total: number; loss?: number; pixelError?: number }
+  | {
+      type: 'progress'; id: number; stage: 'project' | 'interpolate'; done: number; total: number; loss?: number; pixelError?: number;
+      /** A projection's best image so far, RGBA R×R: the encoder's guess first, then L-BFGS-B's improvements (at most every ~100 ms). */
+      image?: Uint8ClampedArray;
+    }
   | ({ type: 'candidates'; id: number; final: boolean } & CandidatesPayload)
   | { type: 'frames'; id: number; latents: Float32Array; images: Uint8ClampedArray }
   | { type: 'rendered'; id: number; images: Uint8ClampedArray }
+  | { type: 'step-timed'; id: number; ms: number; candidates: number; executionProvider: string }
   | { type: 'ok'; id: number }
   | { type: 'cancelled'; id: number; reason: string }
   | { type: 'error'; id: number; message: string; field?: string };
@@ -116,6 +127,8 @@ export interface ResponseFor {
   'set-latent': Extract<EngineResponse, { type: 'candidates' }>;
   interpolate: Extract<EngineResponse, { type: 'frames' }>;
   render: Extract<EngineResponse, { type: 'rendered' }>;
+  'time-step': Extract<EngineResponse, { type: 'step-timed' }>;
+  'warm-up': Extract<EngineResponse, { type: 'ok' }>;
   cancel: Extract<EngineResponse, { type: 'ok' }>;
   dispose: Extract<EngineResponse, { type: 'ok' }>;
 }

@@ -6,8 +6,8 @@ export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /**
  * `webgpu` (default true): `--enable-unsafe-webgpu`, which gives secure contexts a software
  * (SwiftShader) WebGPU adapter. Without it headless Chromium on Linux has no adapter, so a
- * `srcdoc` panel runs its engine on wasm in the worker; with it the panel hosts the engine itself
- * on SwiftShader, which is correct but far slower than wasm (tests of the whole flow go without).
+ * `srcdoc` panel runs its engine on wasm in the worker; with it the panel sees SwiftShader, a
+ * fallback (software) adapter, and passes it over for wasm too (ui/capabilities.ts).
  */
 export function launchChromium(options: { webgpu?: boolean } = {}): Promise<Browser> {
   return chromium.launch({

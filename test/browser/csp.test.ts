@@ -212,8 +212,10 @@ describe('the real panel (dist/ui.html) under its CSP in the playground', () => 
       await panel!.waitForSelector('[data-testid=assets][data-engine=ready]', { state: 'attached', timeout: 90_000 });
       const badge = await panel!.$eval('[data-testid=caps]', (el) => ({ backend: el.getAttribute('data-backend'), host: el.getAttribute('data-host'), webgpu: el.getAttribute('data-webgpu') }));
       console.log(`[csp ${hosting}] engine: ${JSON.stringify(badge)}`);
-      // Where only the panel has an adapter (srcdoc), the panel hosts the engine on WebGPU.
-      expect(badge).toEqual(hosting === 'srcdoc' && badge.webgpu === 'adapter' ? { backend: 'webgpu', host: 'page', webgpu: 'adapter' } : { backend: 'wasm', host: 'worker', webgpu: badge.webgpu });
+      // Where only the panel has a hardware adapter (srcdoc), the panel hosts the engine on WebGPU
+      // (it may then move to wasm if a step timed faster there); a software one is passed over.
+      if (hosting === 'srcdoc' && badge.webgpu === 'adapter') expect(badge.backend === 'webgpu' ? badge.host === 'page' : badge.host === 'worker').toBe(true);
+      else expect(badge).toEqual({ backend: 'wasm', host: 'worker', webgpu: badge.webgpu });
       expect(violations).toEqual([]);
       await page.close();
     }, 240_000);

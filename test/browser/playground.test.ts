@@ -74,7 +74,7 @@ for (const hosting of ['data', 'srcdoc'] as const) {
         expect(attrs.webgpu).toBe('absent');
       } else {
         expect(attrs.secure).toBe('true');
-        expect(['adapter', 'no-adapter']).toContain(attrs.webgpu);
+        expect(['adapter', 'software', 'no-adapter']).toContain(attrs.webgpu);
       }
       console.log(`[${hosting}] capabilities:`, attrs);
     });

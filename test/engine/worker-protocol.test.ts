@@ -104,4 +104,31 @@ describe.each([
       .rejects.toThrow('strokes[0].width must be a number in (0, 256], got -1');
     await expect(client.request({ type: 'set-code', change: { code: 'Category', category: 9 } })).rejects.toThrow('must be an integer in [0, 2], got 9');
   });
+
+  it('a projection shows the encoder’s guess at once and then its improvements; warm-up runs every graph', async () => {
+    await client.request({ type: 'warm-up' });
+    const images: Uint8ClampedArray[] = [];
+    const done: number[] = [];
+    const data = new Uint8ClampedArray(64 * 64 * 4).map((_, i) => (i % 4 === 3 ? 255 : (i * 13) % 256));
+    const r = await client.request({ type: 'project', image: { width: 64, height: 64, data }, iterations: 6 }, {
+      onEvent: (e) => { if (e.type === 'progress') { done.push(e.done); if (e.image) images.push(e.image); } },
+    });
+    expect(images.length).toBeGreaterThanOrEqual(1);
+    expect(done[0]).toBe(0); // the first report, with the encoder's guess, comes before any L-BFGS-B iteration
+    expect(images[0]!.length).toBe(64 * 64 * 4);
+    expect(r.image.length).toBe(64 * 64 * 4); // the final answer still carries its image
+    expect(r.encoderPixelError).toBeGreaterThanOrEqual(r.pixelError);
+  });
+
+  it('times an edit step on its execution provider without touching the edit session', async () => {
+    const before = await client.request({ type: 'render', z: new Float32Array(13) });
+    const t = await client.request({ type: 'time-step', candidates: 4, repeats: 2 });
+    expect(t).toMatchObject({ type: 'step-timed', candidates: 4, executionProvider: 'wasm' });
+    expect(t.ms).toBeGreaterThan(0);
+    expect(Number.isFinite(t.ms)).toBe(true);
+    const fix = await client.request({ type: 'fix', index: 0 });
+    expect(fix.final).toBe(true); // the session still answers as before
+    expect((await client.request({ type: 'render', z: new Float32Array(13) })).images).toEqual(before.images);
+    await expect(client.request({ type: 'time-step', candidates: 0 })).rejects.toThrow('time-step: candidates must be an integer in [1, 64], got 0');
+  });
 });

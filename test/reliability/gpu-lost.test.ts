@@ -197,6 +197,15 @@ describe('requestAdapter() that never settles: the engine gives up after 3 s and
     vi.stubGlobal('navigator', {});
     expect(await probeExecutionProviderAsync('auto')).toEqual({ executionProvider: 'wasm' });
   });
+
+  it('a software adapter (SwiftShader, isFallbackAdapter) is not chosen over wasm by auto; an explicit webgpu still takes it', async () => {
+    const swiftshader = { info: { vendor: 'google', architecture: 'swiftshader', isFallbackAdapter: true } };
+    vi.stubGlobal('navigator', { gpu: { requestAdapter: async () => swiftshader } });
+    expect(await probeExecutionProviderAsync('auto')).toEqual({ executionProvider: 'wasm', reason: { code: 'software-adapter', message: expect.stringContaining('google swiftshader') } });
+    expect(await probeExecutionProviderAsync('webgpu')).toEqual({ executionProvider: 'webgpu' });
+    vi.stubGlobal('navigator', { gpu: { requestAdapter: async () => ({ info: { vendor: 'apple', architecture: 'metal-3' } }) } });
+    expect(await probeExecutionProviderAsync('auto')).toEqual({ executionProvider: 'webgpu' });
+  });
 });
 
 describe('what counts as a lost device', () => {

@@ -16,6 +16,7 @@ import { EngineHost, type EngineHostDeps } from '../../engine/worker/handle-requ
 import { parseUiToPlugin, type SelectedImage, type UiToPlugin } from '../../protocol/messages';
 import { probeCapabilitiesAsync, type Capabilities } from '../../ui/capabilities';
 import { chooseEngineHost, createController, type Compute } from '../../ui/controller';
+import { fasterBackend } from '../../ui/engine-host/backend-race';
 import { createStore, type PanelState, type Store } from '../../ui/state/store';
 import { startPageEngine, type PageEngine } from '../../ui/worker/page-engine';
 import type { PanelRequest, Rgba } from '../../ui/worker/protocol';
@@ -43,10 +44,16 @@ const selected = (nodeId: string): SelectedImage => ({
  * The compute worker in this process (its engine: real, wasm; `workerWebgpu`: what its probe says)
  * and, with `page`, an engine in "the panel's own thread" made by the real startPageEngine.
  */
-function compute(workerWebgpu: boolean, page?: EngineHostDeps): Compute & { pageEngines: PageEngine[] } {
+function compute(workerWebgpu: boolean, page?: EngineHostDeps, wasmStepMs?: number): Compute & { pageEngines: PageEngine[]; workerRequests: string[] } {
   const files = packFiles();
-  const host = new EngineHost();
-  const shim = { handleRequest: (req: { type: string }, post: Parameters<EngineHost['handleRequest']>[1]) => host.handleRequest(req.type === 'init' ? { ...req, packFiles: files } : req, post) };
+  const host = new EngineHost({ createEngineAsync: async (s, o) => withStepTime(await Engine.createAsync(s, o), wasmStepMs) });
+  const workerRequests: string[] = [];
+  const shim = {
+    handleRequest: (req: { type: string }, post: Parameters<EngineHost['handleRequest']>[1]) => {
+      workerRequests.push(req.type);
+      return host.handleRequest(req.type === 'init' ? { ...req, packFiles: files } : req, post);
+    },
+  };
   const engine = EngineClient.inProcess(shim as unknown as EngineHost);
   const pageEngines: PageEngine[] = [];
   const request = async (req: PanelBody) => {
@@ -57,7 +64,7 @@ function compute(workerWebgpu: boolean, page?: EngineHostDeps): Compute & { page
     }
   };
   return {
-    engine, request: request as unknown as Compute['request'], pageEngines,
+    engine, request: request as unknown as Compute['request'], pageEngines, workerRequests,
     ...(page ? {
       startPageEngine: () => {
         const p = startPageEngine(async () => ({ packFiles: packFiles() }), page);
@@ -79,10 +86,16 @@ async function until(store: Store, ok: (s: PanelState) => boolean, what: string,
   return store.get();
 }
 
-async function startPanel(c: Compute, panelCaps: Capabilities) {
+/** An engine whose edit step "takes" `ms` when timed (the fake GPU is wasm too: either could win a real timing). */
+function withStepTime(engine: Engine, ms: number | undefined): Engine {
+  if (ms !== undefined) engine.timeEditStepAsync = async (o = {}) => ({ ms, candidates: o.candidates ?? 8, executionProvider: engine.executionProvider });
+  return engine;
+}
+
+async function startPanel(c: Compute, panelCaps: Capabilities, raceBackends = false) {
   const store = createStore();
   const sent: UiToPlugin[] = [];
-  const controller = createController(store, c, { send: (m) => sent.push(parseUiToPlugin(structuredClone(m))) });
+  const controller = createController(store, c, { send: (m) => sent.push(parseUiToPlugin(structuredClone(m))) }, { raceBackends });
   const assets = FILES.map((f) => ({ name: `packs/tiny/${f}`, kind: 'pack-file' as const, packId: 'tiny', bytes: 1, gzipBytes: 1, chunks: 1 }));
   store.dispatch({ type: 'init', command: '', assets });
   store.dispatch({ type: 'caps', caps: panelCaps });
@@ -92,9 +105,9 @@ async function startPanel(c: Compute, panelCaps: Capabilities) {
 }
 
 /** The page engine's runtime: "WebGPU" sessions that are wasm behind a fault (navigator.gpu stubbed with an adapter). */
-function gpuPage(fault: Parameters<typeof faultyGpu>[0] = {}) {
+function gpuPage(fault: Parameters<typeof faultyGpu>[0] = {}, stepMs?: number) {
   const gpu = faultyGpu(fault);
-  const deps: EngineHostDeps = { createEngineAsync: (s, o) => Engine.createAsync(s, { ...o, runtimeHooks: gpu.hooks }) };
+  const deps: EngineHostDeps = { createEngineAsync: async (s, o) => withStepTime(await Engine.createAsync(s, { ...o, runtimeHooks: gpu.hooks }), stepMs) };
   return { gpu, deps };
 }
 
@@ -122,8 +135,23 @@ describe('the panel probes its adapter with a timeout', () => {
     const c = await probeCapabilitiesAsync({ adapterTimeoutMs: 50 });
     expect(Date.now() - t0).toBeLessThan(2000);
     expect(c).toMatchObject({ hosting: 'srcdoc', secureContext: true, webgpu: 'no-adapter' });
-    vi.stubGlobal('navigator', { hardwareConcurrency: 2, gpu: { requestAdapter: async () => ({ info: { vendor: 'google', description: 'SwiftShader' } }) } });
-    expect(await probeCapabilitiesAsync({ adapterTimeoutMs: 50 })).toMatchObject({ webgpu: 'adapter', adapter: 'google SwiftShader' });
+    vi.stubGlobal('navigator', { hardwareConcurrency: 2, gpu: { requestAdapter: async () => ({ info: { vendor: 'nvidia', architecture: 'ampere' } }) } });
+    expect(await probeCapabilitiesAsync({ adapterTimeoutMs: 50 })).toMatchObject({ webgpu: 'adapter', adapter: 'nvidia ampere' });
+  });
+
+  it('a software adapter (fallback, or one whose info says SwiftShader / CPU) is not taken for a GPU', async () => {
+    vi.stubGlobal('location', { href: 'about:srcdoc' });
+    vi.stubGlobal('window', { isSecureContext: true });
+    const adapters = [
+      { info: { vendor: 'google', architecture: 'swiftshader', isFallbackAdapter: true } }, // headless Chromium, as it answers
+      { isFallbackAdapter: true, info: { vendor: 'x' } }, // the older place of the flag
+      { info: { vendor: 'mesa', description: 'llvmpipe (LLVM 15.0.6, 256 bits)' } },
+      { info: { vendor: 'google', description: 'SwiftShader' } },
+    ];
+    for (const a of adapters) {
+      vi.stubGlobal('navigator', { hardwareConcurrency: 2, gpu: { requestAdapter: async () => a } });
+      expect((await probeCapabilitiesAsync({ adapterTimeoutMs: 50 })).webgpu, JSON.stringify(a)).toBe('software');
+    }
   });
 });
 
@@ -186,6 +214,55 @@ describe('controller: where the engine starts', () => {
     expect(store.get().engine).toMatchObject({ status: 'ready', host: 'worker', backend: 'wasm' });
     expect(c.pageEngines).toHaveLength(0);
   }, 60_000);
+});
+
+describe('controller: the faster of WebGPU and wasm keeps the model (an edit step timed on each once ready)', () => {
+  it('wasm timed faster → the engine moves to the worker, the edit goes on there, and the tooltip says why', async () => {
+    vi.stubGlobal('navigator', { gpu: { requestAdapter: async () => ({}) } });
+    const c = compute(false, gpuPage({}, 90).deps, 40);
+    const { store, controller } = await startPanel(c, caps('adapter'), true);
+    await controller.handlePluginMessage({ type: 'selection', selection: { kind: 'image', image: selected('1:2') } });
+    const s = await until(store, (st) => st.engine.host === 'worker' && !!st.engine.choice, 'the move to the faster backend');
+    expect(s.engine).toMatchObject({ status: 'ready', backend: 'wasm', host: 'worker' });
+    expect(s.engine.choice).toBe('One edit step of 8 candidates took 90 ms on the graphics card (WebGPU) and 40 ms on the processor (WebAssembly): the model runs on the processor, the faster.');
+    expect(s.notice).toBeNull(); // nothing went wrong: no notice, only the tooltip
+    expect(c.workerRequests.filter((t) => t === 'init')).toHaveLength(1); // the race's engine is the one kept
+    await controller.project();
+    expect(store.get().edit?.status).toBe('projected');
+    controller.addStroke({ kind: 'color', points: [[20, 12], [44, 40]], width: 6, color: [255, 0, 0] });
+    const e = await until(store, (st) => !!st.edit?.candidates?.final && !st.edit.optimising, 'final candidates');
+    expect(e.edit?.candidates?.count).toBe(8);
+  }, 120_000);
+
+  it('WebGPU timed faster → it stays in the panel and the worker’s timing engine is released', async () => {
+    vi.stubGlobal('navigator', { gpu: { requestAdapter: async () => ({}) } });
+    const c = compute(false, gpuPage({}, 20).deps, 40);
+    const { store } = await startPanel(c, caps('adapter'), true);
+    const s = await until(store, (st) => !!st.engine.choice, 'the timing');
+    expect(s.engine).toMatchObject({ status: 'ready', backend: 'webgpu', host: 'page' });
+    expect(s.engine.choice).toMatch(/took 20 ms on the graphics card \(WebGPU\) and 40 ms on the processor .* runs on the graphics card, the faster\.$/);
+    await until(store, () => c.workerRequests.includes('dispose'), 'the worker engine released');
+    expect(c.workerRequests.filter((t) => t === 'time-step')).toHaveLength(1);
+  }, 120_000);
+
+  it('a software adapter is never hosted: the worker runs wasm and the tooltip says why', async () => {
+    const c = compute(false, gpuPage().deps);
+    const { store } = await startPanel(c, { ...caps('software'), adapter: 'google swiftshader' }, true);
+    expect(store.get().engine).toMatchObject({ status: 'ready', backend: 'wasm', host: 'worker' });
+    expect(store.get().engine.choice).toBe('The WebGPU adapter here computes on the processor (google swiftshader), so the model runs on WebAssembly, which is faster.');
+    expect(c.pageEngines).toHaveLength(0);
+  }, 60_000);
+});
+
+describe('fasterBackend', () => {
+  it('wasm only when it timed faster; a failed timing loses', () => {
+    expect(fasterBackend({ webgpu: 30, wasm: 80, candidates: 8 })).toBe('webgpu');
+    expect(fasterBackend({ webgpu: 300, wasm: 80, candidates: 8 })).toBe('wasm');
+    expect(fasterBackend({ webgpu: 80, wasm: 80, candidates: 8 })).toBe('webgpu'); // a tie keeps the GPU
+    expect(fasterBackend({ webgpu: NaN, wasm: 80, candidates: 8 })).toBe('wasm');
+    expect(fasterBackend({ webgpu: 30, wasm: NaN, candidates: 8 })).toBe('webgpu');
+    expect(fasterBackend({ webgpu: NaN, wasm: NaN, candidates: 8 })).toBe('webgpu'); // nothing known: keep what runs
+  });
 });
 
 describe('controller: the GPU is lost under the engine in the panel', () => {

@@ -26,11 +26,12 @@ function BackendBadge({ state }: { state: PanelState }) {
   const gpu = backend ? backend === 'webgpu' : caps?.webgpu === 'adapter';
   const label = backend || caps ? (gpu ? 'WebGPU' : 'CPU') : '…';
   const title = [
-    backend ? `The model runs on ${gpu ? 'the graphics card (WebGPU)' : 'the processor (WebAssembly, 1 thread)'}${state.engine.host === 'page' ? ', from the panel itself (its worker has no WebGPU)' : ''}` : 'The model has not started yet',
+    backend ? `The model runs on ${gpu ? 'the graphics card (WebGPU)' : `the processor (WebAssembly, ${(state.engine.workers ?? 1) > 1 ? `${state.engine.workers} workers side by side` : '1 thread'})`}${state.engine.host === 'page' ? ', from the panel itself (its worker has no WebGPU)' : ''}` : 'The model has not started yet',
+    state.engine.choice ?? '',
     caps ? `hosted as ${caps.hosting} · ${caps.secureContext ? 'secure context' : 'not a secure context'} · WebGPU: ${caps.webgpu}${caps.adapter ? ` (${caps.adapter})` : ''}` : '',
   ].filter(Boolean).join('\n');
   return (
-    <span class={`badge${gpu ? ' badge-gpu' : ''}`} title={title} role="status" aria-label={`Runs on ${label}`} data-testid="caps" data-backend={backend ?? ''} data-host={state.engine.host ?? ''}
+    <span class={`badge${gpu ? ' badge-gpu' : ''}`} title={title} role="status" aria-label={`Runs on ${label}`} data-testid="caps" data-backend={backend ?? ''} data-host={state.engine.host ?? ''} data-workers={state.engine.workers ?? ''}
       data-hosting={caps?.hosting} data-secure={caps ? String(caps.secureContext) : undefined} data-webgpu={caps?.webgpu} data-threads={caps ? String(caps.threads) : undefined}>
       {label}
     </span>

@@ -48,6 +48,8 @@ export function SourceCard({ state, controller }: { state: PanelState; controlle
         <figure>
           {proj ? (
             <RgbaCanvas data={proj.image} size={R} class="tile" label="The closest image the model can make" testId="reconstruction" />
+          ) : projecting && p?.image ? (
+            <RgbaCanvas data={p.image} size={R} class="tile" label="The model's closest image so far (refining)" testId="reconstruction-preview" />
           ) : (
             <div class="tile placeholder">{projecting ? 'Finding the closest image…' : 'Project to find the closest image the model can make'}</div>
           )}

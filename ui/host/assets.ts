@@ -16,16 +16,28 @@ export async function gunzipAsync(gz: Uint8Array): Promise<Uint8Array> {
   return new Uint8Array(await new Response(stream).arrayBuffer());
 }
 
+/** One asset being received: its chunks go into the decompressor as they arrive (gunzip overlaps the streaming). */
+interface Inflow {
+  chunks: number;
+  gzipBytes: number;
+  writer: WritableStreamDefaultWriter<BufferSource>;
+  output: Promise<ArrayBuffer>;
+}
+
+function startInflow(): Pick<Inflow, 'writer' | 'output'> {
+  const gunzip = new DecompressionStream('gzip');
+  const output = new Response(gunzip.readable).arrayBuffer();
+  output.catch(() => undefined); // a corrupt stream is reported by the last chunk's await
+  return { writer: gunzip.writable.getWriter(), output };
+}
+
 export class AssetReceiver {
-  private readonly parts = new Map<string, Uint8Array[]>();
+  private readonly inflows = new Map<string, Inflow>();
   private readonly infos = new Map<string, AssetInfo>();
   readonly done = new Map<string, Uint8Array>();
 
   constructor(assets: ReadonlyArray<AssetInfo>) {
-    for (const a of assets) {
-      this.infos.set(a.name, a);
-      this.parts.set(a.name, []);
-    }
+    for (const a of assets) this.infos.set(a.name, a);
   }
 
   get expected(): number {
@@ -35,20 +47,27 @@ export class AssetReceiver {
   /** Adds a chunk; resolves to the asset's bytes when it was the last one, else null. */
   async addAsync(name: string, index: number, data: string): Promise<Uint8Array | null> {
     const info = this.infos.get(name);
-    const parts = this.parts.get(name);
-    if (!info || !parts) throw new Error(`asset ${name} was not announced`);
-    if (index !== parts.length) throw new Error(`asset ${name}: chunk ${index} arrived, expected ${parts.length}`);
-    parts.push(base64ToBytes(data));
-    if (parts.length < info.chunks) return null;
-    const gz = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-    let offset = 0;
-    for (const p of parts) {
-      gz.set(p, offset);
-      offset += p.length;
+    if (!info || this.done.has(name)) throw new Error(`asset ${name} was not announced`);
+    let inflow = this.inflows.get(name);
+    const received = inflow?.chunks ?? 0;
+    if (index !== received) throw new Error(`asset ${name}: chunk ${index} arrived, expected ${received}`);
+    if (!inflow) {
+      inflow = { chunks: 0, gzipBytes: 0, ...startInflow() };
+      this.inflows.set(name, inflow);
     }
-    this.parts.delete(name);
-    if (gz.length !== info.gzipBytes) throw new Error(`asset ${name}: ${gz.length} compressed bytes, expected ${info.gzipBytes}`);
-    const bytes = await gunzipAsync(gz);
+    const part = base64ToBytes(data);
+    inflow.chunks++;
+    inflow.gzipBytes += part.length;
+    // Not awaited: the decompressor takes the chunk while the next one streams in.
+    inflow.writer.write(part as BufferSource).catch(() => undefined);
+    if (inflow.chunks < info.chunks) return null;
+    this.inflows.delete(name);
+    if (inflow.gzipBytes !== info.gzipBytes) {
+      inflow.writer.abort().catch(() => undefined);
+      throw new Error(`asset ${name}: ${inflow.gzipBytes} compressed bytes, expected ${info.gzipBytes}`);
+    }
+    await inflow.writer.close();
+    const bytes = new Uint8Array(await inflow.output);
     if (bytes.length !== info.bytes) throw new Error(`asset ${name}: ${bytes.length} bytes, expected ${info.bytes}`);
     this.done.set(name, bytes);
     return bytes;

@@ -21,6 +21,8 @@ export interface ApplyContext {
   /** Stops the edit in flight and waits until the engine is idle (the candidates on screen are what gets applied). */
   stopEditsAsync(): Promise<void>;
   requestId(): string;
+  /** Waits, bounded, for the main thread's answer to the apply sent (apply-reply.ts). */
+  watchReply(requestId: string): void;
 }
 
 export async function applyEditAsync(ctx: ApplyContext): Promise<void> {
@@ -77,6 +79,7 @@ export async function applyEditAsync(ctx: ApplyContext): Promise<void> {
     // The sequence goes into one frame, side by side; several candidates into one group.
     const layout = variant === 'sequence' ? { group: false, layout: 'frame' as const } : { group: results.length > 1 };
     ctx.send({ type: 'apply', requestId, sourceNodeId: edit.nodeId, results, ...layout, ...(edit.revision ? { sourceRevision: edit.revision } : {}) });
+    ctx.watchReply(requestId);
   } catch (error) {
     store.dispatch({ type: 'apply-failed', requestId, message: friendlyError('apply', error) });
   }

@@ -32,6 +32,13 @@ export interface EngineState {
    * WebGPU, where the panel has an adapter and its worker has none: `srcdoc` hosting).
    */
   host: EngineHost | null;
+  /**
+   * Why the engine runs on this backend, in words, once that was decided by more than the
+   * adapter's presence: a software adapter passed over, or an edit step timed on both (the badge's tooltip).
+   */
+  choice?: string | null;
+  /** Workers sharing each batch on wasm (the compute worker and its helpers), once the engine runs. */
+  workers?: number;
   error: string | null;
 }
 
@@ -83,7 +90,7 @@ export interface EditState {
   /** The source decoded (for the eyedropper and projection); null until decoded. */
   pixels: Rgba | null;
   status: 'idle' | 'projecting' | 'projected' | 'failed';
-  progress: { done: number; total: number; pixelError?: number } | null;
+  progress: { done: number; total: number; pixelError?: number; image?: Uint8ClampedArray } | null;
   /** Errors where they happened: projecting, optimising, the sequence. */
   projectError: string | null;
   editError: string | null;
@@ -187,15 +194,18 @@ export type PanelEvent =
   | { type: 'caps'; caps: Capabilities }
   | { type: 'selection'; selection: SelectionState }
   | { type: 'engine-loading'; packId: string }
-  | { type: 'engine-ready'; pack: PackSummary; backend: string; notice?: string | null; host?: EngineHost }
+  | { type: 'engine-ready'; pack: PackSummary; backend: string; notice?: string | null; host?: EngineHost; workers?: number }
   /** The engine moved to another backend while running (the GPU was lost: it continues on the CPU), maybe to another host. */
-  | { type: 'backend-changed'; backend: string; notice: string | null; host?: EngineHost }
+  | { type: 'backend-changed'; backend: string; notice: string | null; host?: EngineHost; workers?: number }
+  /** Why this backend (a step timed on WebGPU and on wasm, or a software adapter passed over): for the badge's tooltip. */
+  | { type: 'backend-choice'; text: string }
   | { type: 'dismiss-notice' }
   | { type: 'engine-failed'; message: string }
   | { type: 'decoded'; nodeId: string; pixels: Rgba }
   | { type: 'decode-failed'; nodeId: string; message: string }
   | { type: 'project-start' }
-  | { type: 'project-progress'; done: number; total: number; pixelError?: number }
+  /** `image`: the best image so far (the encoder's guess first), RGBA R×R. */
+  | { type: 'project-progress'; done: number; total: number; pixelError?: number; image?: Uint8ClampedArray }
   /** `seconds`: how long the projection took (the next one's estimate). */
   | { type: 'projected'; projection: Projection; seconds?: number }
   | { type: 'project-failed'; message: string }
@@ -412,11 +422,14 @@ export function reduce(state: PanelState, event: PanelEvent): PanelState {
         notice: null,
       };
     case 'engine-ready':
-      return { ...state, projectSeconds: null, engine: { ...state.engine, status: 'ready', pack: event.pack, packId: event.pack.id, backend: event.backend, host: event.host ?? 'worker', error: null }, notice: event.notice ?? null };
+      return { ...state, projectSeconds: null, engine: { ...state.engine, status: 'ready', pack: event.pack, packId: event.pack.id, backend: event.backend, host: event.host ?? 'worker', workers: event.workers ?? 1, error: null }, notice: event.notice ?? null };
     case 'backend-changed':
-      // The edit goes on where it was (same projection, strokes, candidates): only where it runs changed.
+      // The edit goes on where it was (same projection, strokes, candidates): only where it runs changed;
+      // the measured projection time (the next estimate) belongs to the old backend.
       if (state.engine.status !== 'ready') return state;
-      return { ...state, projectSeconds: event.backend === state.engine.backend ? state.projectSeconds : null, engine: { ...state.engine, backend: event.backend, host: event.host ?? state.engine.host }, notice: event.notice ?? state.notice };
+      return { ...state, projectSeconds: event.backend === state.engine.backend ? state.projectSeconds : null, engine: { ...state.engine, backend: event.backend, host: event.host ?? state.engine.host, workers: event.workers ?? state.engine.workers }, notice: event.notice ?? state.notice };
+    case 'backend-choice':
+      return { ...state, engine: { ...state.engine, choice: event.text } };
     case 'dismiss-notice':
       return state.notice === null ? state : { ...state, notice: null };
     case 'engine-failed':
@@ -431,7 +444,8 @@ export function reduce(state: PanelState, event: PanelEvent): PanelState {
       return withEdit(state, (e) => ({ ...newEdit(e), pixels: e.pixels, status: 'projecting', progress: { done: 0, total: 1 } }));
     case 'project-progress':
       if (state.edit?.status !== 'projecting') return state;
-      return withEdit(state, () => ({ progress: { done: event.done, total: event.total, pixelError: event.pixelError } }));
+      // The image stays until a better one comes (most progress reports carry none).
+      return withEdit(state, (e) => ({ progress: { done: event.done, total: event.total, pixelError: event.pixelError, image: event.image ?? e.progress?.image } }));
     case 'projected': {
       if (state.edit?.status !== 'projecting') return state;
       const projected = withEdit(state, () => ({ status: 'projected', progress: null, projection: event.projection, codes: event.projection.codes, z0: event.projection.z }));

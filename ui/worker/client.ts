@@ -7,6 +7,7 @@
  */
 import { EngineClient, type WorkerLike } from '../../engine/worker/engine-client';
 import { startPageEngine, type PageEngine } from './page-engine';
+import { helperCount, startHelpers } from './helpers';
 import type { PanelAnswer, PanelRequest, PanelRequestType, PanelResponse, WorkerOutbound } from './protocol';
 
 type Pending = { resolve: (r: PanelResponse) => void; reject: (e: Error) => void; onProgress?: (fraction: number, phase: string) => void };
@@ -20,9 +21,15 @@ export class ComputeWorker {
   private nextId = 1;
   private failure: Error | null = null;
 
-  constructor(source: string) {
+  /** Helper workers sharing the engine's batches on wasm (one per further core, see ./helpers.ts). */
+  readonly helpers: number;
+
+  constructor(source: string, cores = navigator.hardwareConcurrency) {
     const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
     this.worker = new Worker(url);
+    const { ports } = startHelpers(url, helperCount(cores));
+    this.helpers = ports.length;
+    if (ports.length) this.worker.postMessage({ ch: 'shards', ports }, ports);
     this.worker.onmessage = (event: MessageEvent<WorkerOutbound>) => {
       const out = event.data;
       if (out.ch === 'engine') {

@@ -9,7 +9,12 @@
 import { EngineHost } from '../../engine/worker/handle-request';
 import type { EngineRequest, EngineResponse } from '../../engine/worker/protocol';
 import { transferEditAsync } from '../../engine/transfer';
+import { estimateStepsInParallel } from '../../engine/transfer/estimate-steps-parallel';
 import { paintedCoverage, paintKind } from '../../engine/brushes/rasterize';
+import { isSoftwareAdapter } from '../../engine/runtime/software-adapter';
+import { installShardHost } from '../../engine/worker/shard-host';
+import { PortShard } from '../../engine/worker/shard-client';
+import type { PortLike } from '../../engine/worker/shard-protocol';
 import { rgbaToPlanar } from './planar';
 import { installSha256Fallback } from './sha256-fallback';
 import { packFilesFrom, resolveInit } from './pack-files';
@@ -22,8 +27,22 @@ interface WorkerScope {
 const scope = self as unknown as WorkerScope;
 installSha256Fallback(self as unknown as { crypto?: Crypto });
 const assets = new Map<string, Uint8Array>();
+/** The channels to the helper workers, once the panel started them: each engine on wasm shares its batches with them. */
+let shardPorts: MessagePort[] = [];
+/** The same helpers, for the transfer's frame-pair estimations (they need no pack). */
+let estimators: PortShard[] = [];
+const asPort = (port: MessagePort): PortLike => ({
+  postMessage: (m, t) => port.postMessage(m, t ?? []),
+  addEventListener: (_type, listener) => port.addEventListener('message', listener),
+});
 // The engine's own notices (the GPU was lost: it continues on wasm) go to the panel on the engine channel.
-const host = new EngineHost({ notify: (r, t) => scope.postMessage({ ch: 'engine', msg: r }, t) });
+const host = new EngineHost({
+  notify: (r, t) => scope.postMessage({ ch: 'engine', msg: r }, t),
+  startShardsAsync: ({ packFiles, wasmBinary }) => Promise.all(shardPorts.map((port) => {
+    port.start();
+    return PortShard.startAsync(asPort(port), packFiles, wasmBinary);
+  })),
+});
 
 async function decodeAsync(bytes: Uint8Array, mime: string): Promise<Rgba> {
   const bitmap = await createImageBitmap(new Blob([bytes as BlobPart], { type: mime }), { premultiplyAlpha: 'none', colorSpaceConversion: 'none' });
@@ -54,7 +73,8 @@ async function probeAsync(): Promise<WorkerCapabilities> {
   const gpu = (navigator as Navigator & { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
   const adapter = gpu ? await Promise.race([gpu.requestAdapter().catch(() => null), new Promise((r) => setTimeout(() => r(null), 3000))]) : null;
   const simd = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11]);
-  return { webgpu: !!adapter, offscreenCanvas: typeof OffscreenCanvas !== 'undefined', wasmSimd: WebAssembly.validate(simd) };
+  // A software adapter (SwiftShader) counts as none: wasm is faster than it.
+  return { webgpu: !!adapter && !isSoftwareAdapter(adapter), offscreenCanvas: typeof OffscreenCanvas !== 'undefined', wasmSimd: WebAssembly.validate(simd) };
 }
 
 async function handlePanelAsync(req: PanelRequest, post: (r: PanelResponse, t?: Transferable[]) => void): Promise<PanelResponse> {
@@ -86,6 +106,7 @@ async function handlePanelAsync(req: PanelRequest, post: (r: PanelResponse, t?: 
       const result = await transferEditAsync({ frames, original, mapping: req.mapping, painted, paintKind: paintKind(req.strokes) }, {
         pixelRange: req.pixelRange,
         allFrames: req.allFrames,
+        ...(estimators.length ? { estimateStepsAsync: estimateStepsInParallel(estimators) } : {}),
         onProgress: (p) => post({ id: req.id, type: 'progress', phase: p.phase, fraction: p.fraction * 0.9 }),
       });
       const final = await encodePngAsync(result.final);
@@ -112,6 +133,17 @@ function transferables(r: PanelResponse): Transferable[] {
 
 scope.onmessage = (event) => {
   const inbound = event.data;
+  if (inbound?.ch === 'shards') {
+    shardPorts = inbound.ports;
+    for (const port of shardPorts) port.start();
+    estimators = shardPorts.map((port) => new PortShard(asPort(port)));
+    return;
+  }
+  if (inbound?.ch === 'shard-host') {
+    installShardHost(asPort(inbound.port));
+    inbound.port.start();
+    return;
+  }
   if (inbound?.ch === 'engine') {
     const postEngine = (r: EngineResponse, t: ArrayBuffer[] = []) => scope.postMessage({ ch: 'engine', msg: r }, t);
     let req: EngineRequest;

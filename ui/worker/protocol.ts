@@ -84,5 +84,11 @@ interface AnswerType {
 /** An engine `init` that names a streamed pack instead of carrying its files. */
 export type EngineInitByPack = Extract<EngineRequest, { type: 'init' }> & { packId?: string };
 
-export type WorkerInbound = { ch: 'engine'; msg: EngineRequest | EngineInitByPack } | { ch: 'panel'; msg: PanelRequest };
+export type WorkerInbound =
+  | { ch: 'engine'; msg: EngineRequest | EngineInitByPack }
+  | { ch: 'panel'; msg: PanelRequest }
+  /** To the compute worker: its ends of the channels to the helper workers (ui/worker/helpers.ts). */
+  | { ch: 'shards'; ports: MessagePort[] }
+  /** To a helper worker: become a shard on this port. */
+  | { ch: 'shard-host'; port: MessagePort };
 export type WorkerOutbound = { ch: 'engine'; msg: EngineResponse } | { ch: 'panel'; msg: PanelResponse };

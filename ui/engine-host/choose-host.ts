@@ -1,10 +1,9 @@
-/** Where the panel's engine runs: in its compute worker, or in the panel's own thread. */
 export interface HostFacts {
-  /** The worker's probe found a WebGPU adapter. */
+  /** The worker's probe found a (hardware) WebGPU adapter. */
   workerWebgpu: boolean;
-  /** The panel's own probe found one (`requestAdapter()` answered non-null within its timeout). */
+  /** The panel's own probe found one (`requestAdapter()` answered a hardware adapter within its timeout). */
   pageWebgpu: boolean;
-  /** The GPU was lost in this panel: it is not used again. */
+  /** The GPU was lost in this panel, or timed slower than wasm: it is not used again. */
   gpuLost: boolean;
   /** The panel can host an engine itself (and it did not fail to start there before). */
   pageHost: boolean;
