@@ -341,7 +341,7 @@ def pack_codes(layout, n_sup):
         o += len(s.values)
     for s in continuous(PERSONAS_CODES):
         codes.append(dict(name=s.name, kind="continuous", offset=o, range=[-1, 1], attribute=s.attribute,
-                          values=s.values, labels=[s.labels[0], s.labels[-1]]))
+                          values=s.values, endLabels=[s.labels[0], s.labels[-1]]))
         o += 1
     for i in range(layout.continuous - n_sup):
         codes.append(dict(name=f"Variation {i + 1}", kind="continuous", offset=o, range=[-1, 1]))
