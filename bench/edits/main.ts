@@ -5,7 +5,7 @@
  * engine path (run-edit.ts); every edit has its truth re-rendered by DiceBear (specs.ts) and is
  * scored against it together with two baselines (scores.ts, baselines.ts).
  *
- *   npm run bench:edits -- [--pack models/personas64] [--seeds 6] [--size 512] [--backgrounds opaque,transparent]
+ *   npm run bench:edits -- [--pack models/personas64] [--seeds 6] [--size 512] [--backgrounds opaque,transparent] [--tag before]
  *
  * Writes bench/edits.json (one entry per pack: a new pack's run keeps the others' rows),
  * bench/edits/pictures/<pack>/<kind>.png and the section between the bench:edits markers of
@@ -30,6 +30,7 @@ const { values: o } = parseArgs({
     pack: { type: 'string', default: 'models/personas64' }, seeds: { type: 'string', default: '6' },
     size: { type: 'string', default: '512' }, backgrounds: { type: 'string', default: 'opaque,transparent' },
     out: { type: 'string', default: 'bench/edits.json' }, 'no-docs': { type: 'boolean' },
+    tag: { type: 'string' },
   },
 });
 const packDir = resolve(o.pack!);
@@ -42,7 +43,9 @@ for (const b of backgrounds) if (b !== 'opaque' && b !== 'transparent') throw ne
 const packJson = JSON.parse(readFileSync(join(packDir, 'pack.json'), 'utf8')) as { id: string; latent: { codes: PackCode[] } };
 const engine = await Engine.createAsync(fsPackSource(packDir), { numThreads: 1 });
 const range = engine.pack.pixelRange;
-const picturesDir = join('bench/edits/pictures', packJson.id);
+// --tag names a variant of the run (e.g. "before": another transfer, BENCH_EDITS_TRANSFER); its rows are kept apart
+const runId = o.tag ? `${packJson.id}-${o.tag.replace(/[^a-z0-9]+/gi, '-')}` : packJson.id;
+const picturesDir = join('bench/edits/pictures', runId);
 mkdirSync(picturesDir, { recursive: true });
 const rows: EditRow[] = [], skipped = new Set<string>(), pictured = new Map<string, string>();
 const t0 = performance.now();
@@ -68,6 +71,7 @@ for (let i = 0; i < seeds; i++) {
       };
       const partShare = part.reduce((a, v) => a + v, 0) / part.length;
       rows.push({ seed, kind: spec.kind, label: spec.label + (spec.value === null ? ` (truth: #${value})` : ''), partShare, transferMs: Math.round(run.transferMs), ...scores });
+      if (process.env.BENCH_EDITS_ALL_PICTURES) writeFileSync(join(process.env.BENCH_EDITS_ALL_PICTURES, `${seed}-${spec.label.replace(/[^a-z0-9]+/gi, '-')}.png`), pictureRow([original, truth, run.result, pasted]));
       if (!pictured.has(spec.kind)) {
         const file = `${spec.kind.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}.png`;
         writeFileSync(join(picturesDir, file), pictureRow([original, truth, run.result, pasted]));
@@ -81,11 +85,11 @@ for (let i = 0; i < seeds; i++) {
 await engine.releaseAsync();
 
 const run: PackRun = {
-  pack: packJson.id, date: new Date().toISOString().slice(0, 10), seeds, size: S, backgrounds,
+  pack: runId, date: new Date().toISOString().slice(0, 10), seeds, size: S, backgrounds,
   seconds: Math.round((performance.now() - t0) / 1000), pictures: Object.fromEntries(pictured), skipped: [...skipped], edits: rows,
 };
 const all: Record<string, PackRun> = existsSync(o.out!) ? JSON.parse(readFileSync(o.out!, 'utf8')) : {};
-all[packJson.id] = run;
+all[runId] = run;
 writeFileSync(o.out!, JSON.stringify(all, null, 1) + '\n');
 const md = renderMarkdown(Object.values(all));
 process.stdout.write(md + '\n');

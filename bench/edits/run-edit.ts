@@ -7,7 +7,9 @@
 import type { Engine } from '../../engine/engine.js';
 import { interpolateLatents } from '../../engine/ops/interpolate.js';
 import { paintKind, paintedCoverage } from '../../engine/brushes/rasterize.js';
-import { transferEditAsync, type FrameMapping, type RgbaImage } from '../../engine/transfer/index.js';
+import type { Stroke } from '../../engine/brushes/strokes.js';
+import type { FrameMapping, RgbaImage } from '../../engine/transfer/index.js';
+import * as current from '../../engine/transfer/index.js';
 import type { EditSpec } from './specs.js';
 
 export const SEQUENCE_FRAMES = 16;
@@ -31,11 +33,22 @@ export async function runEditAsync(engine: Engine, z0: Float32Array, original: R
   const frames = Array.from({ length: SEQUENCE_FRAMES }, (_, k) => quantise(images.subarray(k * n, (k + 1) * n), range));
   const strokes = spec.strokes ?? [];
   const t0 = performance.now();
-  const r = await transferEditAsync(
-    { frames, original, mapping, painted: strokes.length ? paintedCoverage(strokes, R) : null, paintKind: paintKind(strokes) },
-    { pixelRange: range },
-  );
+  const r = await transfer.transferEditAsync({ frames, original, mapping, ...paint(strokes, R) }, { pixelRange: range });
   return { result: r.final, z1, last: frames[SEQUENCE_FRAMES - 1]!, transferMs: performance.now() - t0 };
+}
+
+type TransferModule = Pick<typeof current, 'transferEditAsync'> & Partial<Pick<typeof current, 'strokePaint'>>;
+
+/**
+ * The transfer under test: engine/transfer, or (BENCH_EDITS_TRANSFER=<dir>/index.ts) another copy
+ * of it, e.g. an older commit's, to score before and after a change in the same way.
+ */
+const transfer: TransferModule = process.env.BENCH_EDITS_TRANSFER ? await import(process.env.BENCH_EDITS_TRANSFER) : current;
+
+/** What the panel's worker passes of the strokes (an older transfer without strokePaint: what its worker passed). */
+function paint(strokes: Stroke[], R: number): object {
+  if (transfer.strokePaint) return transfer.strokePaint(strokes, R);
+  return { painted: strokes.length ? paintedCoverage(strokes, R) : null, paintKind: paintKind(strokes) };
 }
 
 /** To 8-bit and back, as the frames reach the panel's worker. */

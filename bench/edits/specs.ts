@@ -12,7 +12,8 @@
 import type { Stroke } from '../../engine/brushes/strokes.js';
 import type { CodeChange } from '../../engine/latent/codes.js';
 import type { FrameMapping } from '../../engine/transfer/index.js';
-import { attributeChoices, hexRgb, isColourAttribute, partMask, type Background } from './avatars.js';
+import { attributeChoices, hexRgb, isColourAttribute, partMask, renderLayer, type Background } from './avatars.js';
+import type { RgbaImage } from '../../engine/transfer/index.js';
 import { maskToFrame, strokesFromMask } from './strokes-from-mask.js';
 
 export interface PackCode {
@@ -65,8 +66,11 @@ export function strokeSpecs(seed: string, size: number, background: Background, 
     const palette = attributeChoices(attribute)!;
     const current = (attribute === 'backgroundColor' ? attrs.primaryBackgroundColor : attrs[attribute])!.replace('#', '');
     const value = farthest(current, palette);
-    const cov = maskToFrame(partMask(seed, size, attribute), size, size, m);
-    const strokes = strokesFromMask(cov, m.resolution, hexRgb(value));
+    const mask = partMask(seed, size, attribute);
+    const cov = maskToFrame(mask, size, size, m);
+    // painted in the colour the part shows in the truth (DiceBear draws some parts under a tint),
+    // as a designer picks the colour they want to see
+    const strokes = strokesFromMask(cov, m.resolution, shownColour(renderLayer(seed, size, background, { [attribute]: [value] }).image, mask));
     if (!strokes.length) continue; // e.g. a bald head: no hair to paint
     out.push({ kind: `stroke · ${part} · ${background}`, label: `${part} → #${value}`, strokes, attribute, value });
   }
@@ -115,4 +119,17 @@ export function inferValue(frame: Float32Array, range: readonly [number, number]
     if (d < bestD) { bestD = d; best = v; }
   }
   return best;
+}
+
+/** The most common opaque colour of `img` inside `mask` (0–255). */
+export function shownColour(img: RgbaImage, mask: Uint8Array): [number, number, number] {
+  const counts = new Map<number, number>();
+  for (let p = 0; p < mask.length; p++) {
+    if (!mask[p] || img.data[4 * p + 3]! < 255) continue;
+    const key = (img.data[4 * p]! << 16) | (img.data[4 * p + 1]! << 8) | img.data[4 * p + 2]!;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  let best = 0, n = -1;
+  for (const [k, c] of counts) if (c > n) { n = c; best = k; }
+  return [(best >> 16) & 255, (best >> 8) & 255, best & 255];
 }

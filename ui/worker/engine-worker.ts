@@ -8,8 +8,7 @@
  */
 import { EngineHost } from '../../engine/worker/handle-request';
 import type { EngineRequest, EngineResponse } from '../../engine/worker/protocol';
-import { transferEditAsync } from '../../engine/transfer';
-import { paintedCoverage, paintKind } from '../../engine/brushes/rasterize';
+import { strokePaint, transferEditAsync } from '../../engine/transfer';
 import { rgbaToPlanar } from './planar';
 import { installSha256Fallback } from './sha256-fallback';
 import { packFilesFrom, resolveInit } from './pack-files';
@@ -82,8 +81,7 @@ async function handlePanelAsync(req: PanelRequest, post: (r: PanelResponse, t?: 
       const original = await decodeAsync(req.bytes, req.mime);
       const frames = Array.from({ length: req.frames }, (_, k) => rgbaToPlanar(req.images.subarray(k * R * R * 4, (k + 1) * R * R * 4), R, req.pixelRange));
       post({ id: req.id, type: 'progress', phase: 'transfer', fraction: 0 });
-      const painted = req.strokes.length ? paintedCoverage(req.strokes, R) : null;
-      const result = await transferEditAsync({ frames, original, mapping: req.mapping, painted, paintKind: paintKind(req.strokes) }, {
+      const result = await transferEditAsync({ frames, original, mapping: req.mapping, ...strokePaint(req.strokes, R) }, {
         pixelRange: req.pixelRange,
         allFrames: req.allFrames,
         onProgress: (p) => post({ id: req.id, type: 'progress', phase: p.phase, fraction: p.fraction * 0.9 }),
