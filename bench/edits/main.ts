@@ -6,6 +6,7 @@
  * scored against it together with two baselines (scores.ts, baselines.ts).
  *
  *   npm run bench:edits -- [--pack models/personas64] [--seeds 6] [--size 512] [--backgrounds opaque,transparent] [--tag before]
+ *   npm run bench:edits -- --merge other.json      (fold runs written elsewhere with --out into bench/edits.json)
  *
  * Writes bench/edits.json (one entry per pack: a new pack's run keeps the others' rows),
  * bench/edits/pictures/<pack>/<kind>.png and the section between the bench:edits markers of
@@ -30,9 +31,16 @@ const { values: o } = parseArgs({
     pack: { type: 'string', default: 'models/personas64' }, seeds: { type: 'string', default: '6' },
     size: { type: 'string', default: '512' }, backgrounds: { type: 'string', default: 'opaque,transparent' },
     out: { type: 'string', default: 'bench/edits.json' }, 'no-docs': { type: 'boolean' },
-    tag: { type: 'string' },
+    tag: { type: 'string' }, merge: { type: 'string' },
   },
 });
+if (o.merge) {
+  // fold the runs of another file (e.g. a run written elsewhere with --out) into --out, rewrite the docs
+  const all: Record<string, PackRun> = existsSync(o.out!) ? JSON.parse(readFileSync(o.out!, 'utf8')) : {};
+  Object.assign(all, JSON.parse(readFileSync(o.merge, 'utf8')));
+  writeOutputs(all);
+  process.exit(0);
+}
 const packDir = resolve(o.pack!);
 if (!existsSync(join(packDir, 'pack.json'))) throw new Error(`bench:edits: no pack at ${packDir} (pack.json missing)`);
 const seeds = Number(o.seeds), S = Number(o.size);
@@ -90,10 +98,13 @@ const run: PackRun = {
 };
 const all: Record<string, PackRun> = existsSync(o.out!) ? JSON.parse(readFileSync(o.out!, 'utf8')) : {};
 all[runId] = run;
-writeFileSync(o.out!, JSON.stringify(all, null, 1) + '\n');
-const md = renderMarkdown(Object.values(all));
-process.stdout.write(md + '\n');
-if (!o['no-docs'] && existsSync('BENCHMARKS.md')) {
+writeOutputs(all);
+
+function writeOutputs(all: Record<string, PackRun>): void {
+  writeFileSync(o.out!, JSON.stringify(all, null, 1) + '\n');
+  const md = renderMarkdown(Object.values(all));
+  process.stdout.write(md + '\n');
+  if (o['no-docs'] || !existsSync('BENCHMARKS.md')) return;
   const doc = readFileSync('BENCHMARKS.md', 'utf8'), a = '<!-- bench:edits -->', b = '<!-- /bench:edits -->';
   const i = doc.indexOf(a), j = doc.indexOf(b);
   if (i >= 0 && j > i) writeFileSync('BENCHMARKS.md', doc.slice(0, i + a.length) + '\n' + md + '\n' + doc.slice(j));
