@@ -38,8 +38,28 @@ export function summarise(edits: EditRow[]): KindSummary[] {
   });
 }
 
-export function renderMarkdown(runs: PackRun[]): string {
+/** Before → after per edit kind, for each run that has a "<id>-before" twin (a --tag before run of an older transfer). */
+function comparisons(runs: PackRun[]): string[] {
   const out: string[] = [];
+  for (const after of runs) {
+    const before = runs.find((r) => r.pack === `${after.pack}-before`);
+    if (!before) continue;
+    const b = new Map(summarise(before.edits).map((k) => [k.kind, k])), a = summarise(after.edits);
+    out.push(`### Before → after this change of the transfer, pack \`${after.pack}\` (means over the same edits)`, '');
+    out.push('| edit kind | RMSE in the part | RMSE outside | leakage % | ghosting % | alpha error | beats both baselines |');
+    out.push('|---|---|---|---|---|---|---|');
+    for (const k of a) {
+      const o = b.get(k.kind);
+      if (!o) continue;
+      out.push(`| ${k.kind} | ${f(o.rmseIn.ours)} → **${f(k.rmseIn.ours)}** | ${f(o.rmseOut.ours)} → **${f(k.rmseOut.ours)}** | ${f(o.leakage, 2)} → **${f(k.leakage, 2)}** | ${f(o.ghost)} → **${f(k.ghost)}** | ${f(o.alphaErr, 2)} → **${f(k.alphaErr, 2)}** | ${o.beats}/${o.n} → **${k.beats}/${k.n}** |`);
+    }
+    out.push('');
+  }
+  return out;
+}
+
+export function renderMarkdown(runs: PackRun[]): string {
+  const out: string[] = comparisons(runs);
   for (const r of runs) {
     out.push(`### Pack \`${r.pack}\` (${r.date}: ${r.seeds} seeds bench-0…bench-${r.seeds - 1}, ${r.size}², ${r.backgrounds.join(' and ')}, ${r.edits.length} edits in ${r.seconds} s)`, '');
     out.push('| edit kind | n | RMSE in the part: ours | untouched | G(z1) bicubic | RMSE outside: ours | G(z1) | leakage % (worst) | alpha error | ghosting % | beats both baselines |');
