@@ -83,6 +83,62 @@ export function partCells(original: RgbaImage, mapping: FrameMapping, palette: n
   return hit;
 }
 
+/**
+ * The part a designer meant: the one under where each stroke STARTS, not every part its paint
+ * crosses (a stroke over the hair that runs onto the background must not turn the background).
+ * Each path (a colour stroke's points, frame coordinates) is walked from its first point, in
+ * steps of a quarter cell, to the first opaque layer pixel within `near` of a palette colour:
+ * that colour is the stroke's part (a start off the layer or on an edge blend takes the next
+ * sample). Returns the colours picked (palette order, so the most common stays first) and the
+ * frame cells where they were found.
+ */
+export function startParts(original: RgbaImage, mapping: FrameMapping, palette: number[][], paths: readonly (readonly (readonly [number, number])[])[], near: number): { palette: number[][]; cells: number[] } {
+  const R = mapping.resolution, { width: W, height: H, data } = original;
+  const picked = new Set<number>(), cells: number[] = [];
+  const at = (fx: number, fy: number): number => {
+    const x = Math.floor((fx - mapping.offsetX) / mapping.scale), y = Math.floor((fy - mapping.offsetY) / mapping.scale);
+    if (x < 0 || y < 0 || x >= W || y >= H || fx < 0 || fy < 0 || fx >= R || fy >= R) return -1;
+    const p = (y * W + x) * 4;
+    if (data[p + 3]! < 128) return -1;
+    let k = -1, best = near;
+    palette.forEach((c, i) => { const e = dist([data[p]!, data[p + 1]!, data[p + 2]!], c); if (e <= best) { best = e; k = i; } });
+    return k;
+  };
+  for (const path of paths) {
+    const pts = path.length === 1 ? [path[0]!, path[0]!] : path;
+    walk: for (let i = 0; i + 1 < pts.length; i++) {
+      const [x0, y0] = pts[i]!, [x1, y1] = pts[i + 1]!, n = Math.max(1, Math.ceil(4 * Math.hypot(x1 - x0, y1 - y0)));
+      for (let j = 0; j <= n; j++) {
+        const fx = x0 + ((x1 - x0) * j) / n, fy = y0 + ((y1 - y0) * j) / n, k = at(fx, fy);
+        if (k < 0) continue;
+        picked.add(k);
+        cells.push(Math.floor(fy) * R + Math.floor(fx));
+        break walk;
+      }
+    }
+  }
+  return { palette: palette.filter((_, i) => picked.has(i)), cells };
+}
+
+/**
+ * The paint over the part connected (8-connected over cells ≥ 0.5 of `part`) to the start cells;
+ * paint over anything else is dropped, so it neither seeds the recolour nor gives it its colour.
+ */
+export function paintOnStartPart(painted: Float32Array, part: Float32Array, starts: readonly number[], R: number): Float32Array {
+  const seen = new Uint8Array(R * R), stack = [...starts];
+  for (const p of starts) seen[p] = 1; // a start cell joins even when the part fills little of it
+  while (stack.length) {
+    const p = stack.pop()!, x = p % R, y = (p - x) / R;
+    for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) {
+      const u = x + dx, v = y + dy, q = v * R + u;
+      if (u < 0 || v < 0 || u >= R || v >= R || seen[q] || part[q]! < 0.5) continue;
+      seen[q] = 1;
+      stack.push(q);
+    }
+  }
+  return painted.map((c, p) => (seen[p] ? c : 0));
+}
+
 function dist(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return Math.hypot(a[0]! - b[0]!, a[1]! - b[1]!, a[2]! - b[2]!);
 }

@@ -17,7 +17,7 @@ import { refitColour } from './refit-colour.js';
 import { renderRows, rowRenderer } from './render-rows.js';
 import { colourAffinity, confineChange, editRegion, regionSupport, strongChangeRegion, type RegionOptions } from './edit-region.js';
 import { layerFrame } from './layer-frame.js';
-import { DEFAULT_RECOLOUR_OPTIONS, nearestPaint, partCells, partColours, recolourRows, type RecolourOptions, type RecolourPlan } from './recolour.js';
+import { DEFAULT_RECOLOUR_OPTIONS, nearestPaint, paintOnStartPart, partCells, partColours, recolourRows, startParts, type RecolourOptions, type RecolourPlan } from './recolour.js';
 import type { ChangeField, RgbaImage, TransferProgress } from './types.js';
 
 export interface TransferInput {
@@ -46,6 +46,12 @@ export interface TransferInput {
    * approximation of it; the generator still decides which pixels the edit covers.
    */
   paintColour?: Float32Array | null;
+  /**
+   * With paintColour: each colour stroke's points in drawing order (frame coordinates). Only the
+   * part under where each stroke starts is recoloured; its paint over other parts is ignored.
+   * Absent or empty: every part painted over is recoloured.
+   */
+  colourPaths?: readonly (readonly (readonly [number, number])[])[] | null;
   /**
    * Without `painted` (a code-slider edit): 'all' (default) carries every pixel's change; 'strong'
    * only where the generator's change is strong (edit-region.ts strongChangeRegion), leaving the
@@ -142,12 +148,16 @@ export async function transferEditAsync(input: TransferInput, options: TransferO
       // painted colour known: the part is the layer's pixels of the colours painted over wherever
       // they connect to the paint (recolour.ts), changed by the generator or not
       const o = { ...DEFAULT_RECOLOUR_OPTIONS, ...options.recolour };
-      const palette = partColours(original, mapping, input.painted, o.near, o.minShare);
+      const under = partColours(original, mapping, input.painted, o.near, o.minShare);
+      // only the part under where each stroke starts: paint that runs over other parts is ignored
+      const start = input.colourPaths?.length ? startParts(original, mapping, under, input.colourPaths, o.near) : null;
+      const palette = start ? start.palette : under;
       if (palette.length) {
         // the part may be cut in two at 64² (an ear over the hair): the fill crosses gaps of up to 2 cells
         const bridged = dilateCells(partCells(original, mapping, palette, o.near), R, 1);
-        region = editRegion(unit[0], unit[K], input.painted, R, { ...RECOLOUR_REGION, ...options.region }, bridged, bridged);
-        plan = { region, target: nearestPaint(input.paintColour, input.painted, R), palette, options: o };
+        const painted = start ? paintOnStartPart(input.painted, bridged, start.cells, R) : input.painted;
+        region = editRegion(unit[0], unit[K], painted, R, { ...RECOLOUR_REGION, ...options.region }, bridged, bridged);
+        plan = { region, target: nearestPaint(input.paintColour, painted, R), palette, options: o };
       }
     }
     if (!plan) {

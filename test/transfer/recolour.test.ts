@@ -80,6 +80,45 @@ describe('a colour stroke with its colour known (recolour.ts)', () => {
   });
 });
 
+describe('a stroke across two parts recolours the part under its start only', () => {
+  // two flat parts side by side: A (left half of the layer) and B (right half), touching
+  const A = [200, 170, 60], B = [70, 120, 210];
+  const img: RgbaImage = { width: W, height: W, data: new Uint8ClampedArray(W * W * 4) };
+  for (let y = 0; y < W; y++) for (let x = 0; x < W; x++) img.data.set([...(x < W / 2 ? A : B), 255], (y * W + x) * 4);
+  /** A generator that turns everything under the stroke (on both parts) halfway to the paint. */
+  const twoFrames = (paint: readonly number[]): Float32Array[] => {
+    const f0 = new Float32Array(3 * N), f1 = new Float32Array(3 * N);
+    for (let y = 0; y < R; y++) for (let x = 0; x < R; x++) for (let c = 0; c < 3; c++) {
+      const p = y * R + x, part = (x < R / 2 ? A : B)[c]!;
+      f0[c * N + p] = part / 255;
+      f1[c * N + p] = (Math.abs(y + 0.5 - 32) < 6 && x > 16 && x < 52 ? (part + paint[c]!) / 2 : part) / 255;
+    }
+    return [f0, f1];
+  };
+  const PINK: [number, number, number] = [230, 60, 120];
+
+  it('a stroke starting on A and running over B: A takes the painted colour, B is byte-identical', async () => {
+    const stroke = { kind: 'color' as const, points: [[20, 32], [50, 32]] as [number, number][], width: 4, color: PINK };
+    const r = await transferEditAsync({ frames: twoFrames(PINK), original: img, mapping: fitMapping(W, W, R), ...strokePaint([stroke], R) }, { pixelRange: [0, 1] });
+    let aWrong = 0, bChanged = 0;
+    for (let p = 0; p < W * W; p++) {
+      const q = 4 * p, out = Array.from(r.final.data.slice(q, q + 4));
+      if (p % W < W / 2) { if (out.some((v, c) => v !== [...PINK, 255][c])) aWrong++; }
+      else if (out.some((v, c) => v !== img.data[q + c])) bChanged++;
+    }
+    expect(aWrong, 'every pixel of A: the painted colour').toBe(0);
+    expect(bChanged, 'B, painted over but not where the stroke started: untouched').toBe(0);
+  });
+
+  it('the same stroke drawn the other way (starting on B) recolours B and leaves A untouched', async () => {
+    const stroke = { kind: 'color' as const, points: [[50, 32], [20, 32]] as [number, number][], width: 4, color: PINK };
+    const r = await transferEditAsync({ frames: twoFrames(PINK), original: img, mapping: fitMapping(W, W, R), ...strokePaint([stroke], R) }, { pixelRange: [0, 1] });
+    const a = (32 * k * W + 8 * k) * 4, b = (32 * k * W + 56 * k) * 4;
+    expect(Array.from(r.final.data.slice(a, a + 4))).toEqual([...A, 255]);
+    expect(Array.from(r.final.data.slice(b, b + 4))).toEqual([...PINK, 255]);
+  });
+});
+
 describe('a code edit carries the generator\'s strong change only (whole: strong)', () => {
   it('strongChangeRegion: 1 where the change is strong (and a cell around it), 0 far from it', () => {
     const f0 = new Float32Array(3 * N).fill(0.5), f1 = f0.slice();
