@@ -10,7 +10,7 @@ import { fsPackSource } from '../engine/node/fs-pack-source.js';
 import { contactSheet, planarToRgba, type Fit } from '../engine/image/frame.js';
 import type { CodeChange } from '../engine/latent/codes.js';
 import type { Stroke } from '../engine/brushes/strokes.js';
-import { paintKind, paintedCoverage, rasterizeStrokes } from '../engine/brushes/rasterize.js';
+import { rasterizeStrokes } from '../engine/brushes/rasterize.js';
 import { readImageAsync, writePngAsync } from './image-io.js';
 import { parseHexColor, sketchFromImage, strokesFromFlags } from './strokes-from-flags.js';
 import { transferToOriginalAsync } from './transfer-seam.js';
@@ -208,8 +208,9 @@ export async function runCli(argv: string[], out: Out = { log: (s) => process.st
           const t2 = performance.now();
           const full = await transferToOriginalAsync(frames, img, proj.mapping, range,
             quiet ? undefined : (p) => process.stderr.write(`\rtransfer: ${(100 * p).toFixed(0)}%   `),
-            // a stroke edit stays where it was painted, unless codes moved too (global by intent) or --whole-layer
-            strokes.length && !(o.code ?? []).length && !o['whole-layer'] ? paintedCoverage(strokes, R) : null, paintKind(strokes));
+            // a stroke edit stays where it was painted, unless codes moved too (then, as in the panel, the
+            // edit is a code edit: no strokes) or --whole-layer
+            (o.code ?? []).length ? [] : strokes, !!o['whole-layer']);
           if (!quiet) process.stderr.write('\n');
           await writePngAsync(o['full-res'], full);
           summary.fullRes = o['full-res']; summary.transferMs = Math.round(performance.now() - t2);

@@ -11,8 +11,7 @@ import { fsPackSource } from '../engine/node/fs-pack-source.js';
 import { planarToRgba, type RgbaImage } from '../engine/image/frame.js';
 import type { Stroke } from '../engine/brushes/strokes.js';
 import type { CodeChange } from '../engine/latent/codes.js';
-import { transferEditAsync } from '../engine/transfer/index.js';
-import { paintKind, paintedCoverage } from '../engine/brushes/rasterize.js';
+import { strokePaint, transferEditAsync } from '../engine/transfer/index.js';
 import { renderAvatar } from '../models/data/render-avatar.js';
 
 const argv = process.argv.slice(2);
@@ -85,8 +84,7 @@ for (const ex of examples) {
   }
   const { images } = await engine.interpolateAsync(target, { from: proj.z, frames: 17 });
   const frames = Array.from({ length: 17 }, (_, k) => images.slice(k * n, (k + 1) * n));
-  const painted = ex.strokes ? paintedCoverage(ex.strokes, R) : null;
-  const result = await transferEditAsync({ frames, original, mapping: proj.mapping, painted, paintKind: ex.strokes ? paintKind(ex.strokes) : 'shape' });
+  const result = await transferEditAsync({ frames, original, mapping: proj.mapping, ...strokePaint(ex.strokes ?? [], R) });
   const rgbaOf = (f: Float32Array): RgbaImage => ({ width: R, height: R, data: planarToRgba(f, R, engine.pack.pixelRange) });
   const panels = [original, scaleTo(rgbaOf(frames[0]!), S), scaleTo(rgbaOf(frames[16]!), S)];
   if (result.region) panels.push(scaleTo(regionImage(result.region, frames[16]!), S));

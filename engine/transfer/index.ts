@@ -8,3 +8,5 @@ export { renderChange } from './render-change.js';
 export { transferEditAsync, MAX_SIDE, type TransferInput, type TransferOptions, type TransferResult } from './transfer-edit.js';
 export { applyChange } from './apply-change.js';
 export { refitColour } from './refit-colour.js';
+export { strokePaint, type StrokePaint } from './stroke-paint.js';
+export { DEFAULT_RECOLOUR_OPTIONS, type RecolourOptions } from './recolour.js';

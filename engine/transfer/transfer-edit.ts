@@ -15,8 +15,9 @@ import { checkMapping, type FrameMapping } from './frame-mapping.js';
 import { DEFAULT_FULL_RES_OPTIONS, midField, midGrid, type FullResOptions } from './full-res-field.js';
 import { refitColour } from './refit-colour.js';
 import { renderRows, rowRenderer } from './render-rows.js';
-import { colourAffinity, confineChange, editRegion, regionSupport, type RegionOptions } from './edit-region.js';
+import { colourAffinity, confineChange, editRegion, regionSupport, strongChangeRegion, type RegionOptions } from './edit-region.js';
 import { layerFrame } from './layer-frame.js';
+import { DEFAULT_RECOLOUR_OPTIONS, nearestPaint, paintOnStartPart, partCells, partColours, recolourRows, startParts, type RecolourOptions, type RecolourPlan } from './recolour.js';
 import type { ChangeField, RgbaImage, TransferProgress } from './types.js';
 
 export interface TransferInput {
@@ -38,6 +39,25 @@ export interface TransferInput {
    * sketch and warp edits, which may move edges anywhere near the paint.
    */
   paintKind?: 'recolour' | 'shape';
+  /**
+   * With `painted` and paintKind 'recolour': the colour the strokes painted, [3, R, R] in [0, 1]
+   * (rasterizeStrokes' colorTarget with pixelRange [0, 1]; strokePaint() gives all three). The part
+   * painted over then takes exactly that colour (recolour.ts) instead of the generator's
+   * approximation of it; the generator still decides which pixels the edit covers.
+   */
+  paintColour?: Float32Array | null;
+  /**
+   * With paintColour: each colour stroke's points in drawing order (frame coordinates). Only the
+   * part under where each stroke starts is recoloured; its paint over other parts is ignored.
+   * Absent or empty: every part painted over is recoloured.
+   */
+  colourPaths?: readonly (readonly (readonly [number, number])[])[] | null;
+  /**
+   * Without `painted` (a code-slider edit): 'all' (default) carries every pixel's change; 'strong'
+   * only where the generator's change is strong (edit-region.ts strongChangeRegion), leaving the
+   * rest of the layer as it was instead of repainting it with the generator's entangled drift.
+   */
+  whole?: 'all' | 'strong';
 }
 
 export interface TransferOptions {
@@ -54,6 +74,9 @@ export interface TransferOptions {
   estimateStepsAsync?: (pairs: [Float32Array, Float32Array][], size: number, options: EstimateOptions) => Promise<ChangeField[]>;
   fullRes?: Partial<FullResOptions>;
   region?: Partial<RegionOptions>;
+  /** whole: 'strong': the change (max over channels, colours in [0, 1]) a cell needs to be carried. */
+  strongChange?: number;
+  recolour?: Partial<RecolourOptions>;
   onProgress?: (p: TransferProgress) => void;
   signal?: AbortSignal;
 }
@@ -71,10 +94,20 @@ export interface TransferResult {
 
 export const MAX_SIDE = 4096;
 
+/**
+ * Edit region of a colour stroke with its colour known: a designer who paints across the hair
+ * means all of it, and the generator's change fades toward the far side of a part (measured on
+ * bench:edits: the sides of the hair kept their old colour with the stroke-edit reach of R/8).
+ */
+/** whole: 'strong': 0.1 ≈ 25 levels (bench:edits: the drift of a code edit stays under ~15 levels). */
+const STRONG_CHANGE = 0.1;
+
+const RECOLOUR_REGION: Partial<RegionOptions> = { reach: 2, relative: 0.05, floor: 0.015 };
+
 export async function transferEditAsync(input: TransferInput, options: TransferOptions = {}): Promise<TransferResult> {
   const { frames, original, mapping } = input;
   const { pixelRange = [-1, 1], allFrames = false, onProgress, signal } = options;
-  checkInput(frames, original, mapping, input.painted);
+  checkInput(frames, original, mapping, input.painted, input.paintColour);
   const R = mapping.resolution, K = frames.length - 1;
   const fullRes = { ...DEFAULT_FULL_RES_OPTIONS, ...options.fullRes };
   const estimate = { ...DEFAULT_ESTIMATE_OPTIONS, ...options.estimate };
@@ -118,10 +151,31 @@ export async function transferEditAsync(input: TransferInput, options: TransferO
 
   // 3. where the change may apply
   let region: Float32Array | null = null;
+  let plan: RecolourPlan | null = null;
   if (input.painted) {
-    const affinity = input.paintKind === 'recolour' ? colourAffinity(layerFrame(original, mapping), input.painted, R, options.region) : null;
-    region = editRegion(unit[0], unit[K], input.painted, R, options.region, affinity);
+    const recolour = input.paintKind === 'recolour';
+    if (recolour && input.paintColour) {
+      // painted colour known: the part is the layer's pixels of the colours painted over wherever
+      // they connect to the paint (recolour.ts), changed by the generator or not
+      const o = { ...DEFAULT_RECOLOUR_OPTIONS, ...options.recolour };
+      const under = partColours(original, mapping, input.painted, o.near, o.minShare);
+      // only the part under where each stroke starts: paint that runs over other parts is ignored
+      const start = input.colourPaths?.length ? startParts(original, mapping, under, input.colourPaths, o.near) : null;
+      const palette = start ? start.palette : under;
+      if (palette.length) {
+        // the part may be cut in two at 64² (an ear over the hair): the fill crosses gaps of up to 2 cells
+        const bridged = dilateCells(partCells(original, mapping, palette, o.near), R, 1);
+        const painted = start ? paintOnStartPart(input.painted, bridged, start.cells, R) : input.painted;
+        region = editRegion(unit[0], unit[K], painted, R, { ...RECOLOUR_REGION, ...options.region }, bridged, bridged);
+        plan = { region, target: nearestPaint(input.paintColour, painted, R), palette, options: o };
+      }
+    }
+    if (!plan) {
+      const affinity = recolour ? colourAffinity(layerFrame(original, mapping), input.painted, R, options.region) : null;
+      region = editRegion(unit[0], unit[K], input.painted, R, options.region, affinity);
+    }
   }
+  if (!input.painted && input.whole === 'strong') region = strongChangeRegion(unit[0], unit[K], R, options.strongChange ?? STRONG_CHANGE);
   // beyond the guided filter's reach of the region, the field is forced to exactly the identity
   const support = region ? regionSupport(region, R, fullRes.guideRadius + 1) : null;
 
@@ -135,12 +189,14 @@ export async function transferEditAsync(input: TransferInput, options: TransferO
   const totalRows = H * targets.length;
   for (let t = 0; t < targets.length; t++) {
     await checkpoint();
-    const rr = rowRenderer(original, grid, midField(region ? confineChange(targets[t], region) : targets[t], mapping, grid, fullRes.outside, support));
+    const amount = allFrames ? (t + 1) / targets.length : 1;
+    const rr = plan ? null : rowRenderer(original, grid, midField(region ? confineChange(targets[t], region) : targets[t], mapping, grid, fullRes.outside, support));
     const out = new Uint8ClampedArray(W * H * 4);
     for (let y = 0; y < H; y += band) {
       if (y > 0) await checkpoint();
       const y1 = Math.min(H, y + band);
-      renderRows(rr, out, y, y1);
+      if (rr) renderRows(rr, out, y, y1);
+      else recolourRows(original, mapping, plan!, amount, out, y, y1);
       const done = t * H + y1;
       const before = K > 0 ? estimateWeight : 0;
       report('render', done, totalRows, before + (1 - before) * (done / totalRows));
@@ -151,9 +207,23 @@ export async function transferEditAsync(input: TransferInput, options: TransferO
   return allFrames ? { final, frames: rendered, changes, region } : { final, changes, region };
 }
 
-function checkInput(frames: readonly Float32Array[], original: RgbaImage, mapping: FrameMapping, painted: Float32Array | null | undefined): void {
+/** Max over the (2r+1)² cells around each cell. */
+function dilateCells(a: Float32Array, R: number, r: number): Float32Array {
+  const out = new Float32Array(R * R);
+  for (let y = 0; y < R; y++) for (let x = 0; x < R; x++) {
+    let m = 0;
+    for (let v = Math.max(0, y - r); v <= Math.min(R - 1, y + r); v++) for (let u = Math.max(0, x - r); u <= Math.min(R - 1, x + r); u++) m = Math.max(m, a[v * R + u]!);
+    out[y * R + x] = m;
+  }
+  return out;
+}
+
+function checkInput(frames: readonly Float32Array[], original: RgbaImage, mapping: FrameMapping, painted: Float32Array | null | undefined, paintColour: Float32Array | null | undefined): void {
   checkMapping(mapping);
   const R = mapping.resolution;
+  if (paintColour != null && (!(paintColour instanceof Float32Array) || paintColour.length !== 3 * R * R)) {
+    throw new RangeError(`transferEdit: paintColour must be a Float32Array [3, ${R}, ${R}] (${3 * R * R} values)`);
+  }
   if (painted != null && (!(painted instanceof Float32Array) || painted.length !== R * R)) {
     throw new RangeError(`transferEdit: painted must be a Float32Array [${R}, ${R}] (${R * R} values)`);
   }

@@ -8,9 +8,8 @@
  */
 import { EngineHost } from '../../engine/worker/handle-request';
 import type { EngineRequest, EngineResponse } from '../../engine/worker/protocol';
-import { transferEditAsync } from '../../engine/transfer';
+import { strokePaint, transferEditAsync } from '../../engine/transfer';
 import { estimateStepsInParallel } from '../../engine/transfer/estimate-steps-parallel';
-import { paintedCoverage, paintKind } from '../../engine/brushes/rasterize';
 import { isSoftwareAdapter } from '../../engine/runtime/software-adapter';
 import { installShardHost } from '../../engine/worker/shard-host';
 import { PortShard } from '../../engine/worker/shard-client';
@@ -102,8 +101,7 @@ async function handlePanelAsync(req: PanelRequest, post: (r: PanelResponse, t?: 
       const original = await decodeAsync(req.bytes, req.mime);
       const frames = Array.from({ length: req.frames }, (_, k) => rgbaToPlanar(req.images.subarray(k * R * R * 4, (k + 1) * R * R * 4), R, req.pixelRange));
       post({ id: req.id, type: 'progress', phase: 'transfer', fraction: 0 });
-      const painted = req.strokes.length ? paintedCoverage(req.strokes, R) : null;
-      const result = await transferEditAsync({ frames, original, mapping: req.mapping, painted, paintKind: paintKind(req.strokes) }, {
+      const result = await transferEditAsync({ frames, original, mapping: req.mapping, ...strokePaint(req.strokes, R) }, {
         pixelRange: req.pixelRange,
         allFrames: req.allFrames,
         ...(estimators.length ? { estimateStepsAsync: estimateStepsInParallel(estimators) } : {}),

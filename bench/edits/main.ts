@@ -1,0 +1,111 @@
+/**
+ * `npm run bench:edits`: edit fidelity against ground truth (issue 15). Held-out avatars
+ * ("bench-<i>", a namespace the training seeds "train-<i>" / "heldout-<i>" never use), rendered at
+ * 512² on their opaque background and transparent, are projected and edited through the panel's
+ * engine path (run-edit.ts); every edit has its truth re-rendered by DiceBear (specs.ts) and is
+ * scored against it together with two baselines (scores.ts, baselines.ts).
+ *
+ *   npm run bench:edits -- [--pack models/personas64] [--seeds 6] [--size 512] [--backgrounds opaque,transparent] [--tag before]
+ *   npm run bench:edits -- --merge other.json      (fold runs written elsewhere with --out into bench/edits.json)
+ *
+ * Writes bench/edits.json (one entry per pack: a new pack's run keeps the others' rows),
+ * bench/edits/pictures/<pack>/<kind>.png and the section between the bench:edits markers of
+ * BENCHMARKS.md (all packs' rows).
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Engine } from '../../engine/engine.js';
+import { fsPackSource } from '../../engine/node/fs-pack-source.js';
+import { readCodes } from '../../engine/latent/codes.js';
+import { attributeChoices, diffMask, renderLayer, type Background } from './avatars.js';
+import { pasteGenerated } from './baselines.js';
+import { pictureRow } from './pictures.js';
+import { runEditAsync } from './run-edit.js';
+import { scoreEdit, type Scores } from './scores.js';
+import { codeSpecs, inferValue, strokeSpecs, type PackCode } from './specs.js';
+import { renderMarkdown, type EditRow, type PackRun } from './report.js';
+
+const { values: o } = parseArgs({
+  options: {
+    pack: { type: 'string', default: 'models/personas64' }, seeds: { type: 'string', default: '6' },
+    size: { type: 'string', default: '512' }, backgrounds: { type: 'string', default: 'opaque,transparent' },
+    out: { type: 'string', default: 'bench/edits.json' }, 'no-docs': { type: 'boolean' },
+    tag: { type: 'string' }, merge: { type: 'string' },
+  },
+});
+if (o.merge) {
+  // fold the runs of another file (e.g. a run written elsewhere with --out) into --out, rewrite the docs
+  const all: Record<string, PackRun> = existsSync(o.out!) ? JSON.parse(readFileSync(o.out!, 'utf8')) : {};
+  Object.assign(all, JSON.parse(readFileSync(o.merge, 'utf8')));
+  writeOutputs(all);
+  process.exit(0);
+}
+const packDir = resolve(o.pack!);
+if (!existsSync(join(packDir, 'pack.json'))) throw new Error(`bench:edits: no pack at ${packDir} (pack.json missing)`);
+const seeds = Number(o.seeds), S = Number(o.size);
+if (!Number.isInteger(seeds) || seeds < 1) throw new Error(`--seeds must be a positive integer, got ${o.seeds}`);
+const backgrounds = o.backgrounds!.split(',') as Background[];
+for (const b of backgrounds) if (b !== 'opaque' && b !== 'transparent') throw new Error(`--backgrounds: opaque and/or transparent, got "${b}"`);
+
+const packJson = JSON.parse(readFileSync(join(packDir, 'pack.json'), 'utf8')) as { id: string; latent: { codes: PackCode[] } };
+const engine = await Engine.createAsync(fsPackSource(packDir), { numThreads: 1 });
+const range = engine.pack.pixelRange;
+// --tag names a variant of the run (e.g. "before": another transfer, BENCH_EDITS_TRANSFER); its rows are kept apart
+const runId = o.tag ? `${packJson.id}-${o.tag.replace(/[^a-z0-9]+/gi, '-')}` : packJson.id;
+const picturesDir = join('bench/edits/pictures', runId);
+mkdirSync(picturesDir, { recursive: true });
+const rows: EditRow[] = [], skipped = new Set<string>(), pictured = new Map<string, string>();
+const t0 = performance.now();
+
+for (let i = 0; i < seeds; i++) {
+  const seed = `bench-${i}`;
+  for (const background of backgrounds) {
+    const { image: original, attrs } = renderLayer(seed, S, background);
+    const proj = await engine.projectAsync(original, { fit: 'letterbox', seed: 1 });
+    const z0 = proj.z.slice(), m = proj.mapping;
+    const specs = [...strokeSpecs(seed, S, background, attrs, m), ...codeSpecs(seed, i, S, background, packJson.latent.codes, readCodes(z0, engine.layout), m, skipped)];
+    for (const spec of specs) {
+      const run = await runEditAsync(engine, z0, original, m, spec);
+      const value = spec.value ?? inferValue(run.last, range, spec.partFrame!, attributeChoices(spec.attribute)!);
+      if (value === null) { skipped.add(`${spec.label} on ${seed}: the part is too small to read a colour from G(z1)`); continue; }
+      const truth = renderLayer(seed, S, background, { [spec.attribute]: [value] }).image;
+      const part = diffMask(original, truth);
+      const pasted = pasteGenerated(run.last, range, original, m);
+      const scores: Record<'ours' | 'untouched' | 'pasted', Scores> = {
+        ours: scoreEdit(run.result, truth, original, part),
+        untouched: scoreEdit(original, truth, original, part),
+        pasted: scoreEdit(pasted, truth, original, part),
+      };
+      const partShare = part.reduce((a, v) => a + v, 0) / part.length;
+      rows.push({ seed, kind: spec.kind, label: spec.label + (spec.value === null ? ` (truth: #${value})` : ''), partShare, transferMs: Math.round(run.transferMs), ...scores });
+      if (process.env.BENCH_EDITS_ALL_PICTURES) writeFileSync(join(process.env.BENCH_EDITS_ALL_PICTURES, `${seed}-${spec.label.replace(/[^a-z0-9]+/gi, '-')}.png`), pictureRow([original, truth, run.result, pasted]));
+      if (!pictured.has(spec.kind)) {
+        const file = `${spec.kind.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}.png`;
+        writeFileSync(join(picturesDir, file), pictureRow([original, truth, run.result, pasted]));
+        pictured.set(spec.kind, `${seed}, ${spec.label}`);
+      }
+      const s = scores.ours;
+      process.stderr.write(`${seed} ${spec.kind} ${spec.label}: in ${s.rmseIn?.toFixed(1) ?? '–'} (untouched ${scores.untouched.rmseIn?.toFixed(1) ?? '–'}, G(z1) ${scores.pasted.rmseIn?.toFixed(1) ?? '–'}) out ${s.rmseOut.toFixed(1)} leak ${s.leakage.toFixed(2)}% ghost ${s.ghost?.toFixed(1) ?? '–'}%\n`);
+    }
+  }
+}
+await engine.releaseAsync();
+
+const run: PackRun = {
+  pack: runId, date: new Date().toISOString().slice(0, 10), seeds, size: S, backgrounds,
+  seconds: Math.round((performance.now() - t0) / 1000), pictures: Object.fromEntries(pictured), skipped: [...skipped], edits: rows,
+};
+const all: Record<string, PackRun> = existsSync(o.out!) ? JSON.parse(readFileSync(o.out!, 'utf8')) : {};
+all[runId] = run;
+writeOutputs(all);
+
+function writeOutputs(all: Record<string, PackRun>): void {
+  writeFileSync(o.out!, JSON.stringify(all, null, 1) + '\n');
+  const md = renderMarkdown(Object.values(all));
+  process.stdout.write(md + '\n');
+  if (o['no-docs'] || !existsSync('BENCHMARKS.md')) return;
+  const doc = readFileSync('BENCHMARKS.md', 'utf8'), a = '<!-- bench:edits -->', b = '<!-- /bench:edits -->';
+  const i = doc.indexOf(a), j = doc.indexOf(b);
+  if (i >= 0 && j > i) writeFileSync('BENCHMARKS.md', doc.slice(0, i + a.length) + '\n' + md + '\n' + doc.slice(j));
+}

@@ -1,0 +1,67 @@
+/**
+ * Scores of one edit result against its ground truth, at the layer's resolution. Colours are
+ * compared premultiplied by alpha (a clear pixel's colour does not count), 0–255 levels.
+ *
+ * part     pixels where the original and the truth differ by more than 6 levels (the changed part)
+ * rmseIn   RMSE to the truth inside the part (RGB, premultiplied); rmseOut outside it; rmse overall
+ * leakage  % of the pixels farther than 2 px from the part that changed by more than 6 levels (RGB or alpha)
+ * alphaErr mean |alpha − alpha of the truth| over the layer, levels
+ * ghost    % of the part's pixels (where old and new differ by > 48 levels) that are a blend of the
+ *          old and the new colour, neither one nor the other
+ */
+import { premult } from './avatars.js';
+import type { RgbaImage } from '../../engine/transfer/index.js';
+
+export interface Scores { rmse: number; rmseIn: number | null; rmseOut: number; leakage: number; alphaErr: number; ghost: number | null }
+
+export function dilateMask(mask: Uint8Array, W: number, H: number, r: number): Uint8Array {
+  const rows = new Uint8Array(W * H), out = new Uint8Array(W * H);
+  for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) {
+    if (!mask[y * W + x]) continue;
+    rows.fill(1, y * W + Math.max(0, x - r), y * W + Math.min(W - 1, x + r) + 1);
+  }
+  for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) {
+    if (!rows[y * W + x]) continue;
+    for (let v = Math.max(0, y - r); v <= Math.min(H - 1, y + r); v++) out[v * W + x] = 1;
+  }
+  return out;
+}
+
+export function scoreEdit(result: RgbaImage, truth: RgbaImage, original: RgbaImage, part: Uint8Array): Scores {
+  const W = truth.width, H = truth.height, n = W * H;
+  const band = dilateMask(part, W, H, 2);
+  let sIn = 0, nIn = 0, sOut = 0, nOut = 0, leak = 0, nFar = 0, aErr = 0, ghost = 0, nGhost = 0;
+  const r = result.data, t = truth.data, o = original.data;
+  for (let p = 0; p < n; p++) {
+    let e = 0, moved = 0;
+    for (let c = 0; c < 3; c++) {
+      const d = premult(r, p, c) - premult(t, p, c);
+      e += d * d;
+    }
+    for (let c = 0; c < 4; c++) moved = Math.max(moved, Math.abs(premult(r, p, c) - premult(t, p, c)));
+    aErr += Math.abs(r[4 * p + 3]! - t[4 * p + 3]!);
+    if (part[p]) { sIn += e; nIn++; } else { sOut += e; nOut++; }
+    if (!band[p]) { nFar++; if (moved > 6) leak++; }
+    if (part[p]) {
+      // old colour a, new colour b, result x (premultiplied): a blend lies on the segment a→b, away from both ends
+      let ab2 = 0, ax_ab = 0;
+      const a = [0, 0, 0, 0], b = [0, 0, 0, 0], x = [0, 0, 0, 0];
+      for (let c = 0; c < 4; c++) { a[c] = premult(o, p, c); b[c] = premult(t, p, c); x[c] = premult(r, p, c); ab2 += (b[c]! - a[c]!) ** 2; ax_ab += (x[c]! - a[c]!) * (b[c]! - a[c]!); }
+      if (ab2 > 48 * 48) {
+        nGhost++;
+        const s = ax_ab / ab2;
+        let off = 0;
+        for (let c = 0; c < 4; c++) off += (x[c]! - a[c]! - s * (b[c]! - a[c]!)) ** 2;
+        if (s > 0.2 && s < 0.8 && off < 0.0625 * ab2) ghost++;
+      }
+    }
+  }
+  return {
+    rmse: Math.sqrt((sIn + sOut) / (3 * n)),
+    rmseIn: nIn ? Math.sqrt(sIn / (3 * nIn)) : null,
+    rmseOut: Math.sqrt(sOut / (3 * Math.max(1, nOut))),
+    leakage: (100 * leak) / Math.max(1, nFar),
+    alphaErr: aErr / n,
+    ghost: nGhost ? (100 * ghost) / nGhost : null,
+  };
+}

@@ -1,0 +1,135 @@
+/**
+ * The edits of the benchmark for one layer, each with how its ground truth is rendered:
+ *  - colour strokes over the clothing, the hair and the background (opaque layers), in the palette
+ *    colour farthest from the current one, generated from the part's mask;
+ *  - every code the pack names (pack.json: `attribute` and `values`, or, in packs before them,
+ *    `evidence.attribute` and labels like "1 · pigtails"): categorical codes to two other values
+ *    (which two rotates with the seed), truth = the attribute set to that value; continuous codes
+ *    on a colour attribute to both ends of their range, truth = the attribute set to the palette
+ *    colour nearest to what G(z1) shows in the part (the value the generator moved to). Codes on a
+ *    shape attribute without categories have no ground truth and are listed as not scored.
+ */
+import type { Stroke } from '../../engine/brushes/strokes.js';
+import type { CodeChange } from '../../engine/latent/codes.js';
+import type { FrameMapping } from '../../engine/transfer/index.js';
+import { attributeChoices, hexRgb, isColourAttribute, partMask, renderLayer, type Background } from './avatars.js';
+import type { RgbaImage } from '../../engine/transfer/index.js';
+import { maskToFrame, strokesFromMask } from './strokes-from-mask.js';
+
+export interface PackCode {
+  name: string; kind: 'categorical' | 'continuous'; labels?: string[]; range?: [number, number];
+  attribute?: string; values?: string[]; evidence?: { attribute?: string };
+}
+
+export interface EditSpec {
+  /** Row of the table: what kind of edit, on which kind of layer. */
+  kind: string;
+  /** What this instance does, e.g. "clothing → #456dff". */
+  label: string;
+  strokes?: Stroke[];
+  code?: CodeChange;
+  /** DiceBear attribute the truth overrides. */
+  attribute: string;
+  /** The value, or null: the palette colour nearest to G(z1) in the part (continuous colour codes). */
+  value: string | null;
+  /** Frame-resolution coverage of the attribute's part (to infer a value from G(z1)). */
+  partFrame?: Float32Array;
+}
+
+const STROKE_PARTS: { part: string; attribute: string }[] = [
+  { part: 'clothing', attribute: 'clothingColor' },
+  { part: 'hair', attribute: 'hairColor' },
+  { part: 'background', attribute: 'backgroundColor' },
+];
+
+function farthest(current: string, palette: string[]): string {
+  const c = hexRgb(current);
+  let best = palette[0]!, bestD = -1;
+  for (const v of palette) {
+    const d = hexRgb(v).reduce((s, x, i) => s + (x - c[i]!) ** 2, 0);
+    if (d > bestD) { bestD = d; best = v; }
+  }
+  return best;
+}
+
+export function codeAttribute(c: PackCode): string | null { return c.attribute ?? c.evidence?.attribute ?? null; }
+
+/** Category k's DiceBear value: `values[k]`, else the label's part after "·". */
+export function categoryValue(c: PackCode, k: number): string {
+  return c.values?.[k] ?? c.labels![k]!.split('·').pop()!.trim();
+}
+
+export function strokeSpecs(seed: string, size: number, background: Background, attrs: Record<string, string>, m: FrameMapping): EditSpec[] {
+  const out: EditSpec[] = [];
+  for (const { part, attribute } of STROKE_PARTS) {
+    if (attribute === 'backgroundColor' && background === 'transparent') continue;
+    const palette = attributeChoices(attribute)!;
+    const current = (attribute === 'backgroundColor' ? attrs.primaryBackgroundColor : attrs[attribute])!.replace('#', '');
+    const value = farthest(current, palette);
+    const mask = partMask(seed, size, attribute);
+    const cov = maskToFrame(mask, size, size, m);
+    // painted in the colour the part shows in the truth (DiceBear draws some parts under a tint),
+    // as a designer picks the colour they want to see
+    const strokes = strokesFromMask(cov, m.resolution, shownColour(renderLayer(seed, size, background, { [attribute]: [value] }).image, mask));
+    if (!strokes.length) continue; // e.g. a bald head: no hair to paint
+    out.push({ kind: `stroke · ${part} · ${background}`, label: `${part} → #${value}`, strokes, attribute, value });
+  }
+  return out;
+}
+
+export function codeSpecs(seed: string, seedIndex: number, size: number, background: Background, codes: PackCode[], currentCodes: Record<string, number>, m: FrameMapping, skipped: Set<string>): EditSpec[] {
+  const out: EditSpec[] = [];
+  for (const c of codes) {
+    const attribute = codeAttribute(c);
+    const choices = attribute ? attributeChoices(attribute) : null;
+    if (!attribute || !choices) { skipped.add(`${c.name}: no DiceBear attribute named`); continue; }
+    if (c.kind === 'categorical') {
+      const K = c.labels!.length, cur = currentCodes[c.name] ?? 0;
+      const picks = [...new Set([(cur + 1 + seedIndex) % K, (cur + 1 + seedIndex + (K >> 1)) % K])].filter((k) => k !== cur);
+      for (const k of picks) {
+        const value = categoryValue(c, k);
+        if (!choices.includes(value)) { skipped.add(`${c.name} = ${value}: not a value of ${attribute}`); continue; }
+        out.push({ kind: `code · ${c.name} · ${background}`, label: `${c.name} → ${value}`, code: { code: c.name, category: k }, attribute, value });
+      }
+    } else if (isColourAttribute(attribute)) {
+      const partFrame = maskToFrame(partMask(seed, size, attribute), size, size, m);
+      for (const v of c.range!) out.push({ kind: `code · ${c.name} · ${background}`, label: `${c.name} → ${v}`, code: { code: c.name, set: v }, attribute, value: null, partFrame });
+    } else {
+      skipped.add(`${c.name} (continuous, ${attribute}): a shape attribute has no value to render for a slider position`);
+    }
+  }
+  return out;
+}
+
+/** The palette value nearest to the mean colour G(z1) shows where the part is (cells fully inside it). */
+export function inferValue(frame: Float32Array, range: readonly [number, number], partFrame: Float32Array, palette: string[]): string | null {
+  const N = partFrame.length, k = 255 / (range[1] - range[0]);
+  const sum = [0, 0, 0];
+  let n = 0;
+  for (let q = 0; q < N; q++) {
+    if (partFrame[q]! < 0.99) continue;
+    for (let c = 0; c < 3; c++) sum[c] += (frame[c * N + q]! - range[0]) * k;
+    n++;
+  }
+  if (n < 4) return null;
+  const mean = sum.map((s) => s / n);
+  let best: string | null = null, bestD = Infinity;
+  for (const v of palette) {
+    const d = hexRgb(v).reduce((s, x, i) => s + (x - mean[i]!) ** 2, 0);
+    if (d < bestD) { bestD = d; best = v; }
+  }
+  return best;
+}
+
+/** The most common opaque colour of `img` inside `mask` (0–255). */
+export function shownColour(img: RgbaImage, mask: Uint8Array): [number, number, number] {
+  const counts = new Map<number, number>();
+  for (let p = 0; p < mask.length; p++) {
+    if (!mask[p] || img.data[4 * p + 3]! < 255) continue;
+    const key = (img.data[4 * p]! << 16) | (img.data[4 * p + 1]! << 8) | img.data[4 * p + 2]!;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  let best = 0, n = -1;
+  for (const [k, c] of counts) if (c > n) { n = c; best = k; }
+  return [(best >> 16) & 255, (best >> 8) & 255, best & 255];
+}

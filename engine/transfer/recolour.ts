@@ -1,0 +1,234 @@
+/**
+ * A colour-stroke edit rendered as what it means: the part painted over takes the painted colour.
+ *
+ * The generator decides WHICH pixels the edit covers (the edit region: the change connected to the
+ * paint, keeping to the layer's colours under it); it cannot decide the exact colour (a 64² model
+ * meets a colour only halfway, and its affine colour model applied to the layer's colours drifts
+ * to murky blends). Inside the region every pixel of the part is shifted by the same amount, the
+ * painted colour minus the part's own main colour (so the part's shading stays, and a flat part
+ * comes out exactly the painted colour); every other pixel is left alone. Edge pixels — a blend of
+ * the part's colour and a neighbour's (antialiasing) — are shifted by their share of the part, the
+ * matte α found by projecting the pixel onto the line between the two colours:
+ *
+ *   out = c + α·(t − c_ref)   where the region selects     c: layer colour, t: painted colour, c_ref: part colour
+ *
+ * so a pixel is either the old content or the new one, never a haze of both, and nothing spills
+ * past the part's own edge. Alpha is untouched (a recolour changes no shape).
+ */
+import type { FrameMapping } from './frame-mapping.js';
+import type { RgbaImage } from './types.js';
+import { sampleClamped } from './sample.js';
+
+export interface RecolourOptions {
+  /** A layer colour within this distance (0–255 RGB, Euclidean) of a part colour is the part, fully. */
+  near: number;
+  /** Half-size of the window searched for an edge pixel's other colour, layer px. */
+  window: number;
+  /** Share of the samples under the paint a colour needs to count as one of the part's colours. */
+  minShare: number;
+}
+
+/** Region value (bilinear at the pixel) from which a pixel is selected. */
+const SELECTED = 0.5;
+
+export const DEFAULT_RECOLOUR_OPTIONS: Readonly<RecolourOptions> = { near: 12, window: 2, minShare: 0.04 };
+
+/** The part's colours: the layer's colours under the paint, clustered (0–255), most common first. */
+export function partColours(original: RgbaImage, mapping: FrameMapping, painted: Float32Array, near: number, minShare: number): number[][] {
+  const R = mapping.resolution, { width: W, height: H, data } = original;
+  const stride = Math.max(1, Math.floor(1 / mapping.scale / 4));
+  const clusters: { sum: number[]; n: number }[] = [];
+  let total = 0;
+  for (let y = stride >> 1; y < H; y += stride) {
+    const v = Math.floor((y + 0.5) * mapping.scale + mapping.offsetY);
+    if (v < 0 || v >= R) continue;
+    for (let x = stride >> 1; x < W; x += stride) {
+      const u = Math.floor((x + 0.5) * mapping.scale + mapping.offsetX);
+      if (u < 0 || u >= R || painted[v * R + u]! < 0.5) continue;
+      const p = (y * W + x) * 4;
+      if (data[p + 3]! < 128) continue;
+      const c = [data[p]!, data[p + 1]!, data[p + 2]!];
+      total++;
+      const k = clusters.find((k) => dist(k.sum.map((s) => s / k.n), c) <= near / 2);
+      if (k) { k.sum[0] += c[0]!; k.sum[1] += c[1]!; k.sum[2] += c[2]!; k.n++; } else clusters.push({ sum: c.slice(), n: 1 });
+    }
+  }
+  return clusters.filter((k) => k.n >= minShare * total).sort((a, b) => b.n - a.n).map((k) => k.sum.map((s) => s / k.n));
+}
+
+/**
+ * For every frame cell, how much of it is the part: the share of its layer pixels (sampled) that
+ * are one of the part's colours, ×4 and capped at 1 (a cell a quarter full of a
+ * thin strand of hair counts fully: at 64² a strand is narrower than a cell, and the part must stay
+ * connected through it). 0 outside the layer.
+ */
+export function partCells(original: RgbaImage, mapping: FrameMapping, palette: number[][], near: number): Float32Array {
+  const R = mapping.resolution, { width: W, height: H, data } = original;
+  const stride = Math.max(1, Math.floor(1 / mapping.scale / 4));
+  const hit = new Float32Array(R * R), count = new Float32Array(R * R), c = [0, 0, 0];
+  for (let y = stride >> 1; y < H; y += stride) {
+    const v = Math.floor((y + 0.5) * mapping.scale + mapping.offsetY);
+    if (v < 0 || v >= R) continue;
+    for (let x = stride >> 1; x < W; x += stride) {
+      const u = Math.floor((x + 0.5) * mapping.scale + mapping.offsetX);
+      if (u < 0 || u >= R) continue;
+      const p = (y * W + x) * 4, q = v * R + u;
+      count[q]++;
+      if (data[p + 3]! < 128) continue;
+      c[0] = data[p]!; c[1] = data[p + 1]!; c[2] = data[p + 2]!;
+      if (palette.some((k) => dist(c, k) <= near)) hit[q]++;
+    }
+  }
+  for (let q = 0; q < R * R; q++) hit[q] = count[q] ? Math.min(1, (4 * hit[q]!) / count[q]!) : 0;
+  return hit;
+}
+
+/**
+ * The part a designer meant: the one under where each stroke STARTS, not every part its paint
+ * crosses (a stroke over the hair that runs onto the background must not turn the background).
+ * Each path (a colour stroke's points, frame coordinates) is walked from its first point, in
+ * steps of a quarter cell, to the first opaque layer pixel within `near` of a palette colour:
+ * that colour is the stroke's part (a start off the layer or on an edge blend takes the next
+ * sample). Returns the colours picked (palette order, so the most common stays first) and the
+ * frame cells where they were found.
+ */
+export function startParts(original: RgbaImage, mapping: FrameMapping, palette: number[][], paths: readonly (readonly (readonly [number, number])[])[], near: number): { palette: number[][]; cells: number[] } {
+  const R = mapping.resolution, { width: W, height: H, data } = original;
+  const picked = new Set<number>(), cells: number[] = [];
+  const at = (fx: number, fy: number): number => {
+    const x = Math.floor((fx - mapping.offsetX) / mapping.scale), y = Math.floor((fy - mapping.offsetY) / mapping.scale);
+    if (x < 0 || y < 0 || x >= W || y >= H || fx < 0 || fy < 0 || fx >= R || fy >= R) return -1;
+    const p = (y * W + x) * 4;
+    if (data[p + 3]! < 128) return -1;
+    let k = -1, best = near;
+    palette.forEach((c, i) => { const e = dist([data[p]!, data[p + 1]!, data[p + 2]!], c); if (e <= best) { best = e; k = i; } });
+    return k;
+  };
+  for (const path of paths) {
+    const pts = path.length === 1 ? [path[0]!, path[0]!] : path;
+    walk: for (let i = 0; i + 1 < pts.length; i++) {
+      const [x0, y0] = pts[i]!, [x1, y1] = pts[i + 1]!, n = Math.max(1, Math.ceil(4 * Math.hypot(x1 - x0, y1 - y0)));
+      for (let j = 0; j <= n; j++) {
+        const fx = x0 + ((x1 - x0) * j) / n, fy = y0 + ((y1 - y0) * j) / n, k = at(fx, fy);
+        if (k < 0) continue;
+        picked.add(k);
+        cells.push(Math.floor(fy) * R + Math.floor(fx));
+        break walk;
+      }
+    }
+  }
+  return { palette: palette.filter((_, i) => picked.has(i)), cells };
+}
+
+/**
+ * The paint over the part connected (8-connected over cells ≥ 0.5 of `part`) to the start cells;
+ * paint over anything else is dropped, so it neither seeds the recolour nor gives it its colour.
+ */
+export function paintOnStartPart(painted: Float32Array, part: Float32Array, starts: readonly number[], R: number): Float32Array {
+  const seen = new Uint8Array(R * R), stack = [...starts];
+  for (const p of starts) seen[p] = 1; // a start cell joins even when the part fills little of it
+  while (stack.length) {
+    const p = stack.pop()!, x = p % R, y = (p - x) / R;
+    for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) {
+      const u = x + dx, v = y + dy, q = v * R + u;
+      if (u < 0 || v < 0 || u >= R || v >= R || seen[q] || part[q]! < 0.5) continue;
+      seen[q] = 1;
+      stack.push(q);
+    }
+  }
+  return painted.map((c, p) => (seen[p] ? c : 0));
+}
+
+function dist(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  return Math.hypot(a[0]! - b[0]!, a[1]! - b[1]!, a[2]! - b[2]!);
+}
+
+/**
+ * For every frame cell, the colour painted at the nearest painted cell (0–255): strokes of
+ * different colours each recolour the part of the region nearest to them.
+ */
+export function nearestPaint(paintColour: Float32Array, painted: Float32Array, R: number): Float32Array {
+  const N = R * R, out = new Float32Array(3 * N), seen = new Uint8Array(N), queue: number[] = [];
+  for (let p = 0; p < N; p++) {
+    if (painted[p]! < 0.5) continue;
+    // the rasteriser blends the colour by coverage from black: undo that
+    for (let c = 0; c < 3; c++) out[c * N + p] = Math.min(255, (255 * paintColour[c * N + p]!) / painted[p]!);
+    seen[p] = 1;
+    queue.push(p);
+  }
+  for (let i = 0; i < queue.length; i++) {
+    const p = queue[i]!, x = p % R, y = (p - x) / R;
+    for (const [dx, dy] of [[1, 0], [-1, 0], [0, 1], [0, -1]] as const) {
+      const u = x + dx, v = y + dy, q = v * R + u;
+      if (u < 0 || v < 0 || u >= R || v >= R || seen[q]) continue;
+      seen[q] = 1;
+      for (let c = 0; c < 3; c++) out[c * N + q] = out[c * N + p]!;
+      queue.push(q);
+    }
+  }
+  return out;
+}
+
+export interface RecolourPlan {
+  region: Float32Array;
+  /** [3, R, R] the painted colour each cell takes, 0–255. */
+  target: Float32Array;
+  /** The part's colours (0–255), the main one first. */
+  palette: number[][];
+  options: RecolourOptions;
+}
+
+/**
+ * Renders rows [y0, y1) of the recoloured layer at fraction `amount` of the edit (1: the whole
+ * edit; a sequence frame k of K uses k/K). Pixels outside the region are copied byte for byte.
+ */
+export function recolourRows(original: RgbaImage, mapping: FrameMapping, plan: RecolourPlan, amount: number, out: Uint8ClampedArray, y0: number, y1: number): void {
+  const { width: W, height: H, data } = original, R = mapping.resolution, N = R * R;
+  const { region, target, palette, options: o } = plan;
+  const main = palette[0];
+  for (let y = y0; y < y1; y++) {
+    const fy = (y + 0.5) * mapping.scale + mapping.offsetY;
+    const v = Math.min(R - 1, Math.max(0, Math.floor(fy)));
+    for (let x = 0; x < W; x++) {
+      const p = (y * W + x) * 4;
+      const fx = (x + 0.5) * mapping.scale + mapping.offsetX;
+      out[p] = data[p]!; out[p + 1] = data[p + 1]!; out[p + 2] = data[p + 2]!; out[p + 3] = data[p + 3]!;
+      // the region selects (connected to the paint or not); the matte alone makes the soft edges,
+      // so a pixel of the part is never half recoloured by a frame-resolution rim
+      if (!main || data[p + 3] === 0 || sampleClamped(region, R, R, fx - 0.5, fy - 0.5) < SELECTED) continue;
+      const a = matte(data, W, H, x, y, palette, o);
+      if (a <= 0) continue;
+      const q = v * R + Math.min(R - 1, Math.max(0, Math.floor(fx))), k = amount * a;
+      for (let c = 0; c < 3; c++) out[p + c] = data[p + c]! + k * (target[c * N + q]! - main![c]!);
+    }
+  }
+}
+
+/**
+ * How much of pixel (x, y) is the part: 1 near one of its colours; for a blend of a part colour
+ * and a neighbour colour (an antialiased edge), the blend's share of the part; else 0.
+ */
+function matte(d: ArrayLike<number>, W: number, H: number, x: number, y: number, palette: number[][], o: RecolourOptions): number {
+  const p = (y * W + x) * 4, c = [d[p]!, d[p + 1]!, d[p + 2]!];
+  let ref = palette[0]!, best = Infinity;
+  for (const k of palette) { const e = dist(c, k); if (e < best) { best = e; ref = k; } }
+  if (best <= o.near) return 1;
+  // the other colour of the blend: the window's pixel farthest from the part colour
+  let other: number[] | null = null, far = 0;
+  for (let v = Math.max(0, y - o.window); v <= Math.min(H - 1, y + o.window); v++) {
+    for (let u = Math.max(0, x - o.window); u <= Math.min(W - 1, x + o.window); u++) {
+      const q = (v * W + u) * 4;
+      if (d[q + 3]! < 128) continue;
+      const e = Math.hypot(d[q]! - ref[0]!, d[q + 1]! - ref[1]!, d[q + 2]! - ref[2]!);
+      if (e > far) { far = e; other = [d[q]!, d[q + 1]!, d[q + 2]!]; }
+    }
+  }
+  if (!other || far <= o.near) return 0;
+  // project c onto the segment other → ref; a blend lies on it
+  let dot = 0, len2 = 0, off = 0;
+  for (let i = 0; i < 3; i++) { dot += (c[i]! - other[i]!) * (ref[i]! - other[i]!); len2 += (ref[i]! - other[i]!) ** 2; }
+  const a = dot / len2;
+  for (let i = 0; i < 3; i++) off += (c[i]! - other[i]! - a * (ref[i]! - other[i]!)) ** 2;
+  if (Math.sqrt(off) > o.near) return 0; // not on the line: a third colour, not this part
+  return a <= 0 ? 0 : a >= 1 ? 1 : a;
+}

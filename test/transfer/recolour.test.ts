@@ -1,0 +1,146 @@
+/**
+ * Issue 15: a colour stroke gives the part painted over exactly the painted colour (recolour.ts),
+ * with antialiased edges blended by the part's share, nothing outside the part changed, no half
+ * old / half new pixels; and a code edit carries only the generator's strong change (whole: 'strong').
+ */
+import { describe, expect, it } from 'vitest';
+import { fitMapping } from '../../engine/transfer/frame-mapping.js';
+import { strongChangeRegion } from '../../engine/transfer/edit-region.js';
+import { strokePaint } from '../../engine/transfer/stroke-paint.js';
+import { transferEditAsync } from '../../engine/transfer/transfer-edit.js';
+import type { RgbaImage } from '../../engine/transfer/types.js';
+
+const R = 64, N = R * R, W = 256, k = W / R;
+const BG = [250, 210, 215], SHIRT = [90, 190, 90], PAINT: [number, number, number] = [40, 90, 200];
+
+/** Share of layer pixel (x, y) inside the disc (frame cx, cy, radius r), 4×4 supersampled: antialiased edges. */
+function share(x: number, y: number, cx: number, cy: number, r: number): number {
+  let s = 0;
+  for (let j = 0; j < 4; j++) for (let i = 0; i < 4; i++) if (Math.hypot((x + (i + 0.5) / 4) / k - cx, (y + (j + 0.5) / 4) / k - cy) <= r) s++;
+  return s / 16;
+}
+
+/** The layer: a green shirt disc at (32, 48) r 10 and a second green disc at (12, 12) r 5 (not connected), on pink. */
+function layer(): { img: RgbaImage; alpha: Float32Array } {
+  const img: RgbaImage = { width: W, height: W, data: new Uint8ClampedArray(W * W * 4) }, alpha = new Float32Array(W * W);
+  for (let y = 0; y < W; y++) for (let x = 0; x < W; x++) {
+    const a = Math.max(share(x, y, 32, 48, 10), share(x, y, 12, 12, 5));
+    alpha[y * W + x] = share(x, y, 32, 48, 10);
+    img.data.set([0, 1, 2].map((c) => Math.round(a * SHIRT[c]! + (1 - a) * BG[c]!)).concat(255), (y * W + x) * 4);
+  }
+  return { img, alpha };
+}
+
+/** A generator that meets the colour halfway, draws the shirt wider and drifts the background a little. */
+function frames(): Float32Array[] {
+  const f0 = new Float32Array(3 * N), f1 = new Float32Array(3 * N);
+  const half = SHIRT.map((v, c) => (v + PAINT[c]!) / 2);
+  for (let y = 0; y < R; y++) for (let x = 0; x < R; x++) {
+    const p = y * R + x, d = Math.hypot(x + 0.5 - 32, y + 0.5 - 48), e = Math.hypot(x + 0.5 - 12, y + 0.5 - 12);
+    for (let c = 0; c < 3; c++) {
+      f0[c * N + p] = (d <= 10 || e <= 5 ? SHIRT[c]! : BG[c]!) / 255;
+      f1[c * N + p] = (d <= 12 ? half[c]! : e <= 5 ? SHIRT[c]! : BG[c]! - 12) / 255;
+    }
+  }
+  return [f0, f1];
+}
+
+describe('a colour stroke with its colour known (recolour.ts)', () => {
+  const { img, alpha } = layer();
+  const stroke = { kind: 'color' as const, points: [[28, 48], [36, 48]] as [number, number][], width: 4, color: PAINT };
+
+  it('gives the part exactly the painted colour, blends its edges by their share, and changes nothing else', async () => {
+    const r = await transferEditAsync({ frames: frames(), original: img, mapping: fitMapping(W, W, R), ...strokePaint([stroke], R) }, { pixelRange: [0, 1] });
+    let interior = 0, edgeWorst = 0, outsideChanged = 0, other = 0;
+    for (let p = 0; p < W * W; p++) {
+      const a = alpha[p]!, q = 4 * p;
+      const expected = [0, 1, 2].map((c) => img.data[q + c]! + a * (PAINT[c]! - SHIRT[c]!));
+      const err = Math.max(...[0, 1, 2].map((c) => Math.abs(r.final.data[q + c]! - expected[c]!)));
+      if (a === 1) interior = Math.max(interior, err);
+      else if (a > 0) edgeWorst = Math.max(edgeWorst, err);
+      else if (r.final.data.slice(q, q + 4).some((v, c) => v !== img.data[q + c])) {
+        const x = p % W, y = (p - x) / W;
+        if (share(x, y, 12, 12, 5) > 0) other++; else outsideChanged++;
+      }
+      expect(r.final.data[q + 3]).toBe(255);
+    }
+    expect(interior, 'inside the shirt: the painted colour').toBeLessThanOrEqual(1);
+    expect(edgeWorst, 'antialiased rim: share · new + (1 − share) · background').toBeLessThanOrEqual(4);
+    expect(outsideChanged, 'no pixel outside the shirt changed (the generator drew it wider and drifted the background)').toBe(0);
+    expect(other, 'the other green disc, not connected to the paint, is untouched').toBe(0);
+  });
+
+  it('a sequence fades the colour in: frame k of K is k/K of the way', async () => {
+    const [f0, f1] = frames();
+    const mid = f0!.map((v, i) => (v + f1![i]!) / 2);
+    const r = await transferEditAsync({ frames: [f0!, mid, f1!], original: img, mapping: fitMapping(W, W, R), ...strokePaint([stroke], R) }, { pixelRange: [0, 1], allFrames: true });
+    const q = (48 * k * W + 32 * k) * 4;
+    for (let c = 0; c < 3; c++) expect(Math.abs(r.frames![0]!.data[q + c]! - (SHIRT[c]! + PAINT[c]!) / 2)).toBeLessThanOrEqual(1);
+    expect(Array.from(r.frames![1]!.data.slice(q, q + 3))).toEqual(PAINT);
+  });
+});
+
+describe('a stroke across two parts recolours the part under its start only', () => {
+  // two flat parts side by side: A (left half of the layer) and B (right half), touching
+  const A = [200, 170, 60], B = [70, 120, 210];
+  const img: RgbaImage = { width: W, height: W, data: new Uint8ClampedArray(W * W * 4) };
+  for (let y = 0; y < W; y++) for (let x = 0; x < W; x++) img.data.set([...(x < W / 2 ? A : B), 255], (y * W + x) * 4);
+  /** A generator that turns everything under the stroke (on both parts) halfway to the paint. */
+  const twoFrames = (paint: readonly number[]): Float32Array[] => {
+    const f0 = new Float32Array(3 * N), f1 = new Float32Array(3 * N);
+    for (let y = 0; y < R; y++) for (let x = 0; x < R; x++) for (let c = 0; c < 3; c++) {
+      const p = y * R + x, part = (x < R / 2 ? A : B)[c]!;
+      f0[c * N + p] = part / 255;
+      f1[c * N + p] = (Math.abs(y + 0.5 - 32) < 6 && x > 16 && x < 52 ? (part + paint[c]!) / 2 : part) / 255;
+    }
+    return [f0, f1];
+  };
+  const PINK: [number, number, number] = [230, 60, 120];
+
+  it('a stroke starting on A and running over B: A takes the painted colour, B is byte-identical', async () => {
+    const stroke = { kind: 'color' as const, points: [[20, 32], [50, 32]] as [number, number][], width: 4, color: PINK };
+    const r = await transferEditAsync({ frames: twoFrames(PINK), original: img, mapping: fitMapping(W, W, R), ...strokePaint([stroke], R) }, { pixelRange: [0, 1] });
+    let aWrong = 0, bChanged = 0;
+    for (let p = 0; p < W * W; p++) {
+      const q = 4 * p, out = Array.from(r.final.data.slice(q, q + 4));
+      if (p % W < W / 2) { if (out.some((v, c) => v !== [...PINK, 255][c])) aWrong++; }
+      else if (out.some((v, c) => v !== img.data[q + c])) bChanged++;
+    }
+    expect(aWrong, 'every pixel of A: the painted colour').toBe(0);
+    expect(bChanged, 'B, painted over but not where the stroke started: untouched').toBe(0);
+  });
+
+  it('the same stroke drawn the other way (starting on B) recolours B and leaves A untouched', async () => {
+    const stroke = { kind: 'color' as const, points: [[50, 32], [20, 32]] as [number, number][], width: 4, color: PINK };
+    const r = await transferEditAsync({ frames: twoFrames(PINK), original: img, mapping: fitMapping(W, W, R), ...strokePaint([stroke], R) }, { pixelRange: [0, 1] });
+    const a = (32 * k * W + 8 * k) * 4, b = (32 * k * W + 56 * k) * 4;
+    expect(Array.from(r.final.data.slice(a, a + 4))).toEqual([...A, 255]);
+    expect(Array.from(r.final.data.slice(b, b + 4))).toEqual([...PINK, 255]);
+  });
+});
+
+describe('a code edit carries the generator\'s strong change only (whole: strong)', () => {
+  it('strongChangeRegion: 1 where the change is strong (and a cell around it), 0 far from it', () => {
+    const f0 = new Float32Array(3 * N).fill(0.5), f1 = f0.slice();
+    for (let y = 20; y < 30; y++) for (let x = 20; x < 30; x++) f1[y * R + x] = 0.9; // strong
+    for (let p = 0; p < N; p++) f1[N + p] = 0.53; // drift everywhere, 8 levels
+    const g = strongChangeRegion(f0, f1, R, 0.1);
+    expect(g[25 * R + 25]).toBe(1);
+    expect(g[25 * R + 19]).toBe(1);
+    expect(g[50 * R + 50]).toBe(0);
+  });
+
+  it('leaves the drifted rest of the layer byte for byte as it was', async () => {
+    const { img } = layer();
+    const f0 = new Float32Array(3 * N).fill(0.5), f1 = f0.slice();
+    for (let y = 20; y < 30; y++) for (let x = 20; x < 30; x++) f1[y * R + x] = 0.1;
+    for (let p = 0; p < N; p++) f1[N + p] = 0.53;
+    const m = fitMapping(W, W, R);
+    const strong = await transferEditAsync({ frames: [f0, f1], original: img, mapping: m, whole: 'strong' }, { pixelRange: [0, 1] });
+    const all = await transferEditAsync({ frames: [f0, f1], original: img, mapping: m }, { pixelRange: [0, 1] });
+    const far = (60 * k * W + 60 * k) * 4, inside = (25 * k * W + 25 * k) * 4;
+    expect(Array.from(strong.final.data.slice(far, far + 4))).toEqual(Array.from(img.data.slice(far, far + 4)));
+    expect(Math.abs(all.final.data[far + 1]! - img.data[far + 1]!), 'carried whole, the drift repaints it').toBeGreaterThan(4);
+    expect(img.data[inside]! - strong.final.data[inside]!, 'the strong change is carried').toBeGreaterThan(60);
+  });
+});
