@@ -71,6 +71,8 @@ export class EditSession {
   private adam: BoxAdam;
   private rasterOptions: RasterizeOptions;
   private last: CandidateUpdate | null = null;
+  /** The last update around the current z0 (null after a new z0: a Fix or a code change). */
+  private lastAroundZ0: CandidateUpdate | null = null;
   private running: { controller: AbortController; done: Promise<unknown> } | null = null;
   private generation = 0;
   private tail: Promise<void> = Promise.resolve();
@@ -202,6 +204,7 @@ export class EditSession {
 
   private restartAround(z0: Float32Array, signal?: AbortSignal): Promise<CandidateUpdate> {
     this.z0 = z0;
+    this.lastAroundZ0 = null;
     this.zb = this.batchAround(z0);
     this.inputs = null;
     this.adam.reset();
@@ -282,7 +285,10 @@ export class EditSession {
   private async seedSwitchesAsync(inputs: EditInputs, signal: AbortSignal): Promise<void> {
     const { L } = this.model;
     const B = this.opts.candidates;
-    const best = this.last && this.last.order.length > 0 ? this.last.z.slice(this.last.order[0]! * L, (this.last.order[0]! + 1) * L) : this.z0;
+    // The best so far around this z0; after a new z0 (a code change, a Fix) that is z0 itself, so the
+    // switches never undo the code the designer just set.
+    const last = this.lastAroundZ0;
+    const best = last && last.order.length > 0 ? last.z.slice(last.order[0]! * L, (last.order[0]! + 1) * L) : this.z0;
     const seeds = await findCategorySwitchesAsync(this.model, best, inputs, Math.floor(B / 2), B, signal);
     seeds.forEach((s, i) => this.zb.set(s.z, (B - 1 - i) * L));
   }
@@ -291,7 +297,7 @@ export class EditSession {
     // iGAN's rule keeps those within 2× the best cost; among them, distinct images come first.
     const R = this.model.R;
     u.order = preferDistinct(rankCandidates(u.loss, { factor: this.opts.keepFactor, best: this.opts.keepBest }), u.images, 3 * R * R);
-    if (u.done) this.last = u;
+    if (u.done) this.last = this.lastAroundZ0 = u;
     this.shown = u;
     this.onUpdate?.(u);
     return u;
