@@ -144,18 +144,20 @@ def weights_init(m):
 
 
 @torch.no_grad()
-def standing_stats(G: Generator, layout: LatentLayout, batches: int = 8, batch: int = 128, seed: int = 0):
+def standing_stats(G: Generator, layout: LatentLayout, batches: int = 8, batch: int = 128, seed: int = 0, draw=None):
     """Recompute G's BatchNorm running statistics as a plain average over fresh samples
-    (the EMA generator never ran in train mode, so its running stats are meaningless)."""
+    (the EMA generator never ran in train mode, so its running stats are meaningless).
+    `draw(n, gen) -> latents [n, L]` samples them (default: the layout's uniform codes)."""
     gen = torch.Generator().manual_seed(seed)
     dev = next(G.parameters()).device
+    draw = draw or (lambda n, g: layout.sample(n, g, dev)[0])
     bns = [m for m in G.modules() if isinstance(m, nn.BatchNorm2d)]
     for m in bns:
         m.reset_running_stats()
         m.momentum = None   # cumulative average
     G.train()
     for _ in range(batches):
-        G(layout.sample(batch, gen, dev)[0])
+        G(draw(batch, gen))
     G.eval()
     for m in bns:
         m.momentum = 0.1

@@ -45,7 +45,7 @@ import compact_state  # noqa: E402
 from attributes import PERSONAS_CODES, categorical, continuous, label_tensors  # noqa: E402
 from data import AvatarSet  # noqa: E402
 from grid import save_grid  # noqa: E402
-from nets import CondDiscriminator, Generator, LatentLayout, weights_init  # noqa: E402
+from nets import CondDiscriminator, Generator, LatentLayout, standing_stats, weights_init  # noqa: E402
 
 STATE = "state.pt.xz"
 
@@ -203,7 +203,7 @@ def main(argv=None):
 
     def sample_grid():
         g = copy.deepcopy(G_ema)
-        standing_stats_codes(g, lambda n, gg: sample(n, gg, device)[0], batches=4)
+        standing_stats(g, layout, batches=4, draw=lambda n, gg: sample(n, gg, device)[0])
         with torch.no_grad():
             save_grid(g(fixed), os.path.join(args.run, "samples", f"grid_{state['images'] // 1000:06d}k.png"), nrow=8)
 
@@ -288,24 +288,7 @@ def main(argv=None):
     print(f"[train] stopped at step {state['step']} ({state['images'] / 1000:.1f} kimg, {state['seconds'] / 60:.1f} min)", flush=True)
 
 
-@torch.no_grad()
-def standing_stats_codes(G, draw, batches: int = 8, batch: int = 128, seed: int = 0):
-    """G's BatchNorm statistics as a plain average over samples drawn with `draw(n, gen)` (the v2 codes)."""
-    gen = torch.Generator().manual_seed(seed)
-    bns = [m for m in G.modules() if isinstance(m, torch.nn.BatchNorm2d)]
-    for m in bns:
-        m.reset_running_stats()
-        m.momentum = None
-    G.train()
-    for _ in range(batches):
-        G(draw(batch, gen))
-    G.eval()
-    for m in bns:
-        m.momentum = 0.1
 
-
-if __name__ == "__main__":
-    main()
 
 
 def load_trained(run, data_dir=None):
@@ -324,7 +307,7 @@ def load_trained(run, data_dir=None):
     sampler = CodeSampler(lay, cat_labels, cont_labels, n_sup, 0.0)
     G = Generator(lay.size, args.ngf)
     G.load_state_dict(ck["G_ema"])
-    standing_stats_codes(G, lambda n, g: sampler(n, g, "cpu")[0], batches=16)
+    standing_stats(G, lay, batches=16, draw=lambda n, g: sampler(n, g, "cpu")[0])
     D = CondDiscriminator(lay, args.ndf, args.norm, bool(args.projection), n_sup)
     D.load_state_dict(ck["D"])
     return dict(layout=lay, G=G.eval().requires_grad_(False), D=D.eval().requires_grad_(False), sampler=sampler, n_sup=n_sup,
@@ -348,3 +331,7 @@ def pack_codes(layout, n_sup):
         o += 1
     assert o == layout.size, "codes do not cover the latent"
     return codes
+
+
+if __name__ == "__main__":
+    main()
