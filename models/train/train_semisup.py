@@ -70,6 +70,9 @@ def parse_args(argv=None):
     p.add_argument("--lambda-mi", type=float, default=1.0, help="weight of the MI term (Q on G's samples), for D/Q and G")
     p.add_argument("--uniform-codes", type=float, default=0.5,
                    help="per code, the chance a sample's value is drawn uniformly rather than from a real image's labels (rare values get trained)")
+    p.add_argument("--code-weights", default="Facial hair=4,Nose=3,Mouth=2,Eyes and glasses=2,Hair style=2",
+                   help="per categorical code, the weight of its cross-entropy in Q's and G's terms (others 1): "
+                        "small features (a goatee, a smirk at 64²) get more of G's attention")
     p.add_argument("--ema-kimg", type=float, default=10.0, help="half-life of the generator's weight average, thousands of images")
     p.add_argument("--minutes", type=float, default=60.0, help="stop after this much wall time in this invocation")
     p.add_argument("--kimg", type=float, default=1e9, help="stop after this many thousand images in total")
@@ -125,13 +128,26 @@ def translate(x, gen, frac=0.125):
     return out
 
 
-def q_losses(q_cat, q_cont, idx, cont, layout, n_sup):
-    """Cross-entropy per categorical code (mean over codes), Gaussian NLL (sigma 1) for continuous codes.
-    -> (categorical term, continuous term, per-code accuracy list)."""
+def code_weights(spec, codes):
+    """"Facial hair=4,Nose=3" -> one weight per categorical code of `codes` (1 where not named)."""
+    names = [c.name for c in categorical(codes)]
+    w = {n: 1.0 for n in names}
+    for part in filter(None, (x.strip() for x in spec.split(","))):
+        name, _, value = part.rpartition("=")
+        if name not in w:
+            raise SystemExit(f"--code-weights: no categorical code named {name!r} (codes: {', '.join(names)})")
+        w[name] = float(value)
+    return [w[n] for n in names]
+
+
+def q_losses(q_cat, q_cont, idx, cont, layout, n_sup, weights=None):
+    """Cross-entropy per categorical code (weighted mean over codes), Gaussian NLL (sigma 1) for continuous
+    codes. -> (categorical term, continuous term, per-code accuracy list)."""
+    weights = weights or [1.0] * len(layout.categorical)
     ce, o, accs = 0.0, 0, []
     for i, k in enumerate(layout.categorical):
         logits = q_cat[:, o : o + k]
-        ce = ce + F.cross_entropy(logits, idx[:, i])
+        ce = ce + weights[i] * F.cross_entropy(logits, idx[:, i])
         accs.append((logits.argmax(1) == idx[:, i]).float().mean().item())
         o += k
     ce = ce / len(layout.categorical)
@@ -155,6 +171,7 @@ def main(argv=None):
     device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
     torch.set_num_threads(args.threads or os.cpu_count() or 1)
     layout, n_sup = make_layout(args)
+    weights = code_weights(args.code_weights, PERSONAS_CODES)
     opts = dict(vars(args), latent=layout.to_dict(), supervisedContinuous=n_sup, device=str(device),
                 codes=[dict(name=s.name, attribute=s.attribute, kind=s.kind, values=s.values, labels=s.labels) for s in PERSONAS_CODES])
     if args.dry_run:
@@ -215,7 +232,8 @@ def main(argv=None):
         rec = dict(step=state["step"], kimg=state["images"] / 1000, minutes=state["seconds"] / 60, img_s=rate,
                    loss_d=loss_d.item(), loss_g=loss_g.item(), sup_cat=sup_cat.item(), sup_cont=float(sup_cont),
                    mi_cat=g_cat.item(), mi_cont=float(g_cont), q_acc_real=float(np.mean(acc_real)),
-                   q_acc_fake=float(np.mean(acc_fake)), spread=fake.detach().std(0).mean().item())   # near 0: mode collapse
+                   q_acc_fake=float(np.mean(acc_fake)), q_acc_fake_per_code=[round(a, 3) for a in acc_fake],
+                   spread=fake.detach().std(0).mean().item())   # near 0: mode collapse
         print("[train] " + " ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}" for k, v in rec.items()), flush=True)
         with open(os.path.join(args.run, "log.jsonl"), "a") as f:
             f.write(json.dumps(dict(kind="train", **rec)) + "\n")
@@ -247,8 +265,8 @@ def main(argv=None):
         # recovering the codes of the (detached) samples.
         d_r, qc_r, qn_r = D(aug(real), r_cat, r_cont)
         d_f, qc_f, qn_f = D(aug(fake.detach()), f_cat, f_cont[:, :n_sup])
-        sup_cat, sup_cont, acc_real = q_losses(qc_r, qn_r[:, :n_sup], r_cat, r_cont, layout, n_sup)
-        mi_cat, mi_cont, _ = q_losses(qc_f, qn_f, f_cat, f_cont, layout, n_sup)
+        sup_cat, sup_cont, acc_real = q_losses(qc_r, qn_r[:, :n_sup], r_cat, r_cont, layout, n_sup, weights)
+        mi_cat, mi_cont, _ = q_losses(qc_f, qn_f, f_cat, f_cont, layout, n_sup, weights)
         loss_d = d_loss(d_r, d_f)
         opt_d.zero_grad(set_to_none=True)
         (loss_d + args.lambda_sup * (sup_cat + sup_cont) + args.lambda_mi * (mi_cat + mi_cont)).backward()
@@ -256,7 +274,7 @@ def main(argv=None):
 
         # G: fool D under the same codes, and make the codes readable by Q.
         d_f, qc_f, qn_f = D(aug(fake), f_cat, f_cont[:, :n_sup])
-        g_cat, g_cont, acc_fake = q_losses(qc_f, qn_f, f_cat, f_cont, layout, n_sup)
+        g_cat, g_cont, acc_fake = q_losses(qc_f, qn_f, f_cat, f_cont, layout, n_sup, weights)
         loss_g = g_adv(d_f)
         opt_g.zero_grad(set_to_none=True)
         (loss_g + args.lambda_mi * (g_cat + g_cont)).backward()
