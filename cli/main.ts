@@ -196,7 +196,8 @@ export async function runCli(argv: string[], out: Out = { log: (s) => process.st
       if (K > 0) {
         const interp = o.interp ?? 'linear';
         if (interp !== 'linear' && interp !== 'slerp') throw new Error(`--interp must be linear or slerp, got "${o.interp}"`);
-        const f = await engine.interpolateAsync(bestZ, { frames: K, mode: interp });
+        // From the projection, not from the z0 a --code moved: the frames must hold the code's change too.
+        const f = await engine.interpolateAsync(bestZ, { frames: K, mode: interp, from: z0 });
         const frames = Array.from({ length: K }, (_, k) => f.images.slice(k * n, (k + 1) * n));
         if (o['frames-out']) {
           await mkdir(o['frames-out'], { recursive: true });

@@ -57,4 +57,24 @@ describe('manifold CLI', () => {
     expect(await runCli(['project', input, '--pack', pack, '--iterations', '2', '-o', join(dir, 'p.png'), '--latent-out', join(dir, 'z.json')], c.out)).toBe(0);
     expect(c.lines.some((l) => l.startsWith('pixelError:'))).toBe(true);
   });
+
+  it('a --code edit carries the code change: the frames run from the projection to the coded latent', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'manifold-cli-code-'));
+    const w = 64, h = 64, data = new Uint8ClampedArray(w * h * 4);
+    for (let i = 0; i < w * h; i++) data.set([(i * 13) % 255, 90, 160, 255], i * 4);
+    const input = join(dir, 'in.png');
+    await writePngAsync(input, { width: w, height: h, data });
+    const c = capture();
+    const rc = await runCli(['edit', input, '--pack', PACK_DIR, '--iterations', '2', '--starts', '1', '--steps', '2', '--code', 'Category=2',
+      '--frames', '3', '--frames-out', join(dir, 'frames'), '--project-out', join(dir, 'proj.png'), '-o', join(dir, 'out.png'),
+      '--full-res', join(dir, 'full.png'), '--json'], c.out);
+    expect(c.errs).toEqual([]);
+    expect(rc).toBe(0);
+    const px = async (f: string) => (await readImageAsync(join(dir, f))).data;
+    const diff = (a: Uint8ClampedArray, b: Uint8ClampedArray) => a.reduce((s, v, i) => s + Math.abs(v - b[i]!), 0) / a.length;
+    const proj = await px('proj.png'), first = await px('frames/frame-00.png'), last = await px('frames/frame-02.png');
+    expect(diff(first, proj)).toBeLessThan(1);          // the first frame is the projection, before the code moved
+    expect(diff(last, proj)).toBeGreaterThan(1);        // the last one shows the code's change
+    expect(diff(await px('full.png'), data)).toBeGreaterThan(0.5);   // and the transfer carries it onto the layer
+  });
 });
