@@ -73,6 +73,9 @@ def parse_args(argv=None):
     p.add_argument("--code-weights", default="Facial hair=4,Nose=3,Mouth=2,Eyes and glasses=2,Hair style=2",
                    help="per categorical code, the weight of its cross-entropy in Q's and G's terms (others 1): "
                         "small features (a goatee, a smirk at 64²) get more of G's attention")
+    p.add_argument("--balance", default="Facial hair",
+                   help="categorical codes whose rare values are oversampled (weight 1/sqrt(frequency)), in the real "
+                        "images D and Q see and in the code rows G draws alike; a beard is on 10%% of the renders")
     p.add_argument("--ema-kimg", type=float, default=10.0, help="half-life of the generator's weight average, thousands of images")
     p.add_argument("--minutes", type=float, default=60.0, help="stop after this much wall time in this invocation")
     p.add_argument("--kimg", type=float, default=1e9, help="stop after this many thousand images in total")
@@ -90,15 +93,35 @@ def make_layout(args):
     return LatentLayout(args.noise, cats, n_sup + args.free_continuous), n_sup
 
 
+def balance_weights(cat_labels, spec, codes):
+    """One sampling weight per training image: the product over the named codes of 1/sqrt(frequency of the
+    image's value), so a value on 1.7 % of the images is drawn ~7× as often as one on 90 %. [N] float."""
+    names = [c.name for c in categorical(codes)]
+    w = torch.ones(len(cat_labels))
+    for name in filter(None, (x.strip() for x in spec.split(","))):
+        if name not in names:
+            raise SystemExit(f"--balance: no categorical code named {name!r} (codes: {', '.join(names)})")
+        col = cat_labels[:, names.index(name)]
+        freq = torch.bincount(col).float() / len(col)
+        w = w * freq[col].rsqrt()
+    return w
+
+
 class CodeSampler:
     """Codes for G's samples: per code, a real image's label (the data's joint) or, with
     probability `uniform`, a uniform value; free continuous codes uniform in [-1, 1]."""
 
-    def __init__(self, layout, cat_labels, cont_labels, n_sup, uniform):
+    def __init__(self, layout, cat_labels, cont_labels, n_sup, uniform, row_weights=None):
         self.layout, self.cat, self.cont, self.n_sup, self.uniform = layout, cat_labels, cont_labels, n_sup, uniform
+        self.row_weights = row_weights
+
+    def rows(self, n, gen):
+        if self.row_weights is None:
+            return torch.randint(0, len(self.cat), (n,), generator=gen)
+        return torch.multinomial(self.row_weights, n, replacement=True, generator=gen)
 
     def __call__(self, n, gen, device):
-        rows = torch.randint(0, len(self.cat), (n,), generator=gen)
+        rows = self.rows(n, gen)
         idx = self.cat[rows].clone()                                             # [n, n_cat]
         for i, k in enumerate(self.layout.categorical):
             flip = torch.rand(n, generator=gen) < self.uniform
@@ -205,7 +228,8 @@ def main(argv=None):
             for group in opt.param_groups:
                 group["lr"] = lr
         print(f"[train] resumed {path} at step {state['step']} ({state['images'] / 1000:.1f} kimg, {state['seconds'] / 60:.0f} min)", flush=True)
-    sample = CodeSampler(layout, cat_labels, cont_labels, n_sup, args.uniform_codes)
+    row_weights = balance_weights(cat_labels, args.balance, PERSONAS_CODES) if args.balance else None
+    sample = CodeSampler(layout, cat_labels, cont_labels, n_sup, args.uniform_codes, row_weights)
     fixed = CodeSampler(layout, cat_labels, cont_labels, n_sup, 0.0)(64, torch.Generator().manual_seed(1234), device)[0]
     aug = (lambda x: translate(x, gen)) if args.augment == "translate" else (lambda x: x)
     t_start = time.time()
@@ -255,7 +279,7 @@ def main(argv=None):
     while True:
         if stop or time.time() - t_start > args.minutes * 60 or state["images"] >= args.kimg * 1000:
             break
-        ridx = torch.randint(0, len(data), (args.batch,), generator=gen)
+        ridx = sample.rows(args.batch, gen)
         real = data.batch(ridx, device, flip=True, gen=gen)                    # [B, 3, 64, 64]
         r_cat, r_cont = cat_labels[ridx].to(device), cont_labels[ridx].to(device)
         z, f_cat, f_cont = sample(args.batch, gen, device)                      # [B, L], [B, n_cat], [B, C]
