@@ -3,7 +3,7 @@ import { encode } from 'fast-png';
 import type { RgbaImage } from '../../engine/transfer/index.js';
 
 /** Box-downscale by an integer factor, composited over a checkerboard. */
-function thumb(img: RgbaImage, f: number): RgbaImage {
+export function thumb(img: RgbaImage, f: number): RgbaImage {
   const w = Math.floor(img.width / f), h = Math.floor(img.height / f), out = new Uint8ClampedArray(w * h * 4);
   for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
     const s = [0, 0, 0];
@@ -27,5 +27,18 @@ export function pictureRow(images: RgbaImage[], factor = 3, gap = 6): Uint8Array
     for (let y = 0; y < img.height; y++) data.set(img.data.subarray(y * img.width * 4, (y + 1) * img.width * 4), (y * w + x0) * 4);
     x0 += img.width + gap;
   }
+  return encode({ width: w, height: h, data, channels: 4 });
+}
+
+/** Images in rows of `perRow` (downscaled by `factor`, over a checkerboard), as one PNG. All the same size. */
+export function pictureGrid(images: RgbaImage[], perRow: number, factor = 4, gap = 6): Uint8Array {
+  const t = images.map((i) => thumb(i, factor));
+  const tw = t[0]!.width, th = t[0]!.height, rows = Math.ceil(t.length / perRow);
+  const w = perRow * tw + gap * (perRow - 1), h = rows * th + gap * (rows - 1);
+  const data = new Uint8Array(w * h * 4).fill(255);
+  t.forEach((img, i) => {
+    const x0 = (i % perRow) * (tw + gap), y0 = Math.floor(i / perRow) * (th + gap);
+    for (let y = 0; y < th; y++) data.set(img.data.subarray(y * tw * 4, (y + 1) * tw * 4), ((y0 + y) * w + x0) * 4);
+  });
   return encode({ width: w, height: h, data, channels: 4 });
 }

@@ -21,6 +21,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 PY = sys.executable
 V2_BACKGROUNDS = "b6e3f4,c0aede,d1d4f9,ffd5dc,ffdfbf,ffffff"   # DiceBear's five pastels + white
+# From a trained run to a pack with its evidence: the encoder against the final G, the judge's scores and
+# sweeps, the ONNX export, then the engine's reconstruction errors and the CLI's code edits at 512².
+V2_PACK_STAGES = ("encoder", "evidence", "export", "recon", "pictures", "markdown")
 
 
 def main():
@@ -28,9 +31,10 @@ def main():
     p.add_argument("--recipe", choices=["v1", "v2"], default="v2", help="v2: semi-supervised InfoGAN with named codes")
     p.add_argument("--run", default=None, help="run directory (v2 default: models/runs/personas64-v2, committed)")
     p.add_argument("--data", default=None, help="dataset folder (v2 default: data/avatars-v2, rendered when missing)")
-    p.add_argument("--out", default="models/personas64", help="pack directory to write (v1 export)")
-    p.add_argument("--title", default="Personas avatars, 64×64 (InfoGAN)")
-    p.add_argument("--stages", default=None, help="comma-separated stages (v2 default: data,judge,gan,metrics,plot)")
+    p.add_argument("--out", default=None, help="pack directory to write (default: models/personas64-v2; v1: models/personas64)")
+    p.add_argument("--title", default=None)
+    p.add_argument("--stages", default=None,
+                   help="comma-separated stages (v2 default: data,judge,gan,metrics,plot; 'pack' = " + ",".join(V2_PACK_STAGES) + ")")
     p.add_argument("--minutes", type=float, default=60, help="GAN training wall time for this invocation")
     p.add_argument("--encoder-minutes", type=float, default=15, help="encoder training wall time (v1)")
     p.add_argument("--judge", default="models/runs/judge", help="judge folder (v2)")
@@ -40,8 +44,10 @@ def main():
     if args.recipe == "v2":
         run = args.run or "models/runs/personas64-v2"
         data = args.data or "data/avatars-v2"
-        stages = (args.stages or "data,judge,gan,metrics,plot").split(",")
+        stages = (args.stages or "data,judge,gan,metrics,plot").replace("pack", ",".join(V2_PACK_STAGES)).split(",")
         judge_pt = os.path.join(args.judge, "judge.pt")
+        out = args.out or "models/personas64-v2"
+        ev = os.path.join(out, "evidence")
         cmds = {
             "data": None if os.path.exists(os.path.join(data, "train.u8")) else
             ["npx", "tsx", "models/data/render-dataset.ts", "--train", "40000", "--heldout", "1024", "--out", data, "--backgrounds", V2_BACKGROUNDS],
@@ -50,10 +56,20 @@ def main():
             "gan": [PY, os.path.join(HERE, "train_semisup.py"), "--run", run, "--data", data, "--minutes", str(args.minutes)] + extra,
             "metrics": [PY, os.path.join(HERE, "judge_metrics.py"), "--run", run, "--judge", judge_pt, "--data", data, "--log"],
             "plot": [PY, os.path.join(HERE, "plot_log.py"), "--run", run],
+            "encoder": [PY, os.path.join(HERE, "train_encoder.py"), "--run", run, "--data", data, "--minutes", str(args.encoder_minutes)]
+            + (["--warm-start", os.path.join(run, "encoder.pt")] if os.path.exists(os.path.join(run, "encoder.pt")) else []),
+            "evidence": [PY, os.path.join(HERE, "evidence_semisup.py"), "--run", run, "--data", data, "--out", ev, "--judge", judge_pt],
+            "export": [PY, os.path.join(HERE, "export.py"), "--run", run, "--data", data, "--out", out, "--meta", os.path.join(ev, "meta.json"),
+                       "--title", args.title or "Personas avatars, 64×64 (semi-supervised InfoGAN: named codes)"],
+            "recon": ["npm", "run", "evidence:recon", "--", "--pack", out],
+            "pictures": ["npm", "run", "evidence:pictures", "--", "--pack", out],
+            "markdown": [PY, os.path.join(HERE, "evidence_semisup.py"), "--out", ev, "--markdown-only"],
         }
     else:
         run = args.run or "runs/personas64"
         data = args.data or "data/avatars"
+        args.out = args.out or "models/personas64"
+        args.title = args.title or "Personas avatars, 64×64 (InfoGAN)"
         stages = (args.stages or "gan,encoder,evidence,export").split(",")
         cmds = {
             "gan": [PY, os.path.join(HERE, "train.py"), "--run", run, "--data", data, "--minutes", str(args.minutes)] + extra,

@@ -85,15 +85,40 @@ class TestSemisupPipeline(unittest.TestCase):
             self.assertEqual(sorted(m["control"]), sorted(s.name for s in PERSONAS_CODES))
             self.assertIn("fd", m)
             run(os.path.join(HERE, "train_encoder.py"), "--data", data, "--run", rdir, "--steps", "1", "--batch", "4", "--real-batch", "2")
-            run(os.path.join(HERE, "export.py"), "--run", rdir, "--data", data, "--out", out)
+            ev = os.path.join(out, "evidence")
+            run(os.path.join(HERE, "evidence_semisup.py"), "--run", rdir, "--data", data, "--out", ev, "--judge", os.path.join(jdir, "judge.pt"),
+                "--old-pack", "", "--per-value", "2", "--samples", "16")
+            run(os.path.join(HERE, "export.py"), "--run", rdir, "--data", data, "--out", out, "--meta", os.path.join(ev, "meta.json"))
             with open(os.path.join(out, "pack.json")) as f:
                 pack = json.load(f)
+            for c in pack["latent"]["codes"]:   # every code shows its sweep; the named ones the judge's score
+                self.assertTrue(os.path.exists(os.path.join(ev, c["evidence"]["image"])), c["name"])
+            self.assertEqual(pack["latent"]["codes"][0]["evidence"]["measure"], "judge agreement")
+            with open(os.path.join(ev, "evidence.md")) as f:
+                md = f.read()
+            self.assertIn("| Hair style |", md)
+            self.assertIn("Not measured yet", md)   # reconstruction comes from the engine, later
             codes = {c["name"]: c for c in pack["latent"]["codes"]}
             hair = codes["Hair style"]
             self.assertEqual((hair["attribute"], hair["values"][0], hair["labels"][0]), ("hair", "bald", "Bald"))
             self.assertEqual(len(hair["labels"]), hair["size"])
             self.assertEqual(codes["Skin tone"]["kind"], "continuous")
             self.assertEqual(pack["latent"]["size"], sum(c.get("size", 1) for c in pack["latent"]["codes"]) + pack["latent"]["noise"]["size"])
+
+    def test_code_weights_and_balanced_rows(self):
+        import train_semisup as ts
+        w = ts.code_weights("Facial hair=4, Nose=3", PERSONAS_CODES)
+        names = [s.name for s in PERSONAS_CODES if s.kind == "categorical"]
+        self.assertEqual(w[names.index("Facial hair")], 4.0)
+        self.assertEqual(w[names.index("Hair style")], 1.0)
+        with self.assertRaises(SystemExit):
+            ts.code_weights("Beard=2", PERSONAS_CODES)
+        # 90 images without facial hair, 10 with one value: that value is drawn ~3x per image as often (1/sqrt freq)
+        cats = torch.zeros(100, len(names), dtype=torch.long)
+        cats[90:, names.index("Facial hair")] = 1
+        rw = ts.balance_weights(cats, "Facial hair", PERSONAS_CODES)
+        self.assertAlmostEqual(float(rw[95] / rw[0]), 3.0, places=4)
+        self.assertTrue(torch.equal(ts.balance_weights(cats, "", PERSONAS_CODES), torch.ones(100)))
 
     def test_labels_follow_the_attributes(self):
         table = [dict(attrs={s.attribute: s.values[-1] for s in PERSONAS_CODES})]
