@@ -1,6 +1,7 @@
 import { PackError } from './pack-error.js';
 import type { PackSource } from './pack-source.js';
 import { GRAPH_NAMES, type GraphName, type Pack } from './pack-types.js';
+import { halfToFloatBytes } from './half-float.js';
 import { sha256HexAsync } from './sha256.js';
 import { validatePack } from './validate-pack.js';
 
@@ -41,5 +42,6 @@ export async function loadPackAsync(source: PackSource, options: LoadPackOptions
   }
   const graphs = {} as Record<GraphName, Uint8Array>;
   for (const g of GRAPH_NAMES) graphs[g] = await read(pack.graphs[g].file, pack.graphs[g].sha256, `graphs.${g}.sha256`);
-  return { pack, graphs, weights };
+  // The graphs' external-data offsets point into the float32 layout: widen a half-float file to it once, here.
+  return { pack, graphs, weights: pack.weights.storage === 'float16' ? halfToFloatBytes(weights) : weights };
 }

@@ -87,7 +87,12 @@ export interface Pack {
   latent: LatentSpec;
   hog: { orientations: number; cellStride: number; cells: number };
   defaults: { edit: EditDefaults; project: ProjectDefaults };
-  weights: { file: string; bytes: number; sha256: string };
+  /**
+   * The graphs' shared external data. `storage` 'float16' (optional; default 'float32'): the file holds
+   * every 4-byte float of the data as a 2-byte half (`bytes` counts the file), and the loader widens it
+   * to the float32 layout the graphs' offsets point into — half the download, fp32 compute.
+   */
+  weights: { file: string; bytes: number; sha256: string; storage?: 'float32' | 'float16' };
   graphs: Record<GraphName, GraphSpec>;
   license: string;
   attributions: Attribution[];

@@ -126,6 +126,10 @@ export function validatePack(json: unknown): Pack {
   str(w.file, 'weights.file', FILE, 'a plain file name inside the pack directory');
   num(w.bytes, 'weights.bytes', 0, Number.MAX_SAFE_INTEGER, { int: true });
   str(w.sha256, 'weights.sha256', SHA, '64 lowercase hex digits');
+  if (w.storage !== undefined && w.storage !== 'float32' && w.storage !== 'float16') {
+    throw new PackError('weights.storage', `must be "float32" or "float16", got ${describe(w.storage)}`);
+  }
+  if (w.storage === 'float16' && (w.bytes as number) % 2 !== 0) throw new PackError('weights.bytes', `a float16 file has an even number of bytes, got ${w.bytes}`);
 
   const graphs = obj(p.graphs, 'graphs');
   const contract = graphContract(L, R);

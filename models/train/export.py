@@ -12,6 +12,7 @@ import json
 import os
 import sys
 
+import numpy as np
 import onnx
 import torch
 from onnx import numpy_helper
@@ -34,6 +35,8 @@ def parse_args(argv=None):
     p.add_argument("--meta", default=None, help="JSON with code names/labels, defaults and evidence to merge into pack.json")
     p.add_argument("--feature-depth", type=int, default=3, help="discriminator blocks used as the feature network")
     p.add_argument("--data", default=None, help="dataset of a v2 run (its labels give the code sampler; default: the run's)")
+    p.add_argument("--weights-storage", choices=["float32", "float16"], default="float32",
+                   help="float16: weights.bin holds halves, widened to float32 by the loader (half the download)")
     return p.parse_args(argv)
 
 
@@ -104,8 +107,10 @@ def export_graph(module, inputs, names_in, names_out, dynamic, path):
                       dynamic_axes=dynamic, do_constant_folding=True)
 
 
-def externalise(paths, weights_path):
-    """Move every large initializer of the graphs into one shared file, each distinct tensor once."""
+def externalise(paths, weights_path, storage="float32"):
+    """Move every large initializer of the graphs into one shared file, each distinct tensor once.
+    storage "float16": the file holds the float32 layout's values as halves (every external tensor
+    must be float32); the graphs' offsets keep pointing into the float32 layout the loader rebuilds."""
     offsets = {}
     blob = bytearray()
     for p in paths:
@@ -114,6 +119,8 @@ def externalise(paths, weights_path):
             raw = t.raw_data if t.raw_data else numpy_helper.to_array(t).tobytes()
             if len(raw) < INLINE_BELOW:
                 continue
+            if storage == "float16" and t.data_type != onnx.TensorProto.FLOAT:
+                raise SystemExit(f"--weights-storage float16: initializer {t.name} of {p} is not float32")
             key = hashlib.sha256(raw).hexdigest()
             if key not in offsets:
                 blob.extend(b"\0" * (-len(blob) % 64))   # 64-byte alignment
@@ -127,6 +134,8 @@ def externalise(paths, weights_path):
             for k, v in (("location", os.path.basename(weights_path)), ("offset", str(offsets[key])), ("length", str(len(raw)))):
                 e = t.external_data.add(); e.key = k; e.value = v
         onnx.save(m, p)
+    if storage == "float16":
+        blob = np.frombuffer(bytes(blob), "<f4").astype("<f2").tobytes()
     with open(weights_path, "wb") as f:
         f.write(blob)
     return len(blob)
@@ -201,7 +210,7 @@ def main(argv=None):
                      os.path.join(args.out, files["projectStep"]))
 
     paths = [os.path.join(args.out, f) for f in files.values()]
-    nbytes = externalise(paths, os.path.join(args.out, "weights.bin"))
+    nbytes = externalise(paths, os.path.join(args.out, "weights.bin"), args.weights_storage)
     graphs = {}
     for key, f in files.items():
         ins, outs = io_spec(os.path.join(args.out, f))
@@ -221,7 +230,8 @@ def main(argv=None):
             "edit": {"colorWeight": 1, "edgeWeight": 0.2, "smoothWeight": 0.05, "lr": 0.1, "steps": 40, "candidates": 8, "jitter": 0.5},
             "project": {"pixelWeight": 1, "featureWeight": 0.1, "iterations": 40, "starts": 4},
         },
-        "weights": {"file": "weights.bin", "bytes": nbytes, "sha256": sha256(os.path.join(args.out, "weights.bin"))},
+        "weights": dict({"file": "weights.bin", "bytes": nbytes, "sha256": sha256(os.path.join(args.out, "weights.bin"))},
+                        **({"storage": "float16"} if args.weights_storage == "float16" else {})),
         "graphs": graphs,
         "license": "MIT (weights and graphs); training images CC BY 4.0, see attributions",
         "attributions": [] if args.fixture else [{

@@ -59,7 +59,7 @@ def main():
             "encoder": [PY, os.path.join(HERE, "train_encoder.py"), "--run", run, "--data", data, "--minutes", str(args.encoder_minutes)]
             + (["--warm-start", os.path.join(run, "encoder.pt")] if os.path.exists(os.path.join(run, "encoder.pt")) else []),
             "evidence": [PY, os.path.join(HERE, "evidence_semisup.py"), "--run", run, "--data", data, "--out", ev, "--judge", judge_pt],
-            "export": [PY, os.path.join(HERE, "export.py"), "--run", run, "--data", data, "--out", out, "--meta", os.path.join(ev, "meta.json"),
+            "export": [PY, os.path.join(HERE, "export.py"), "--run", run, "--data", data, "--out", out, "--meta", os.path.join(ev, "meta.json"), "--weights-storage", "float16",
                        "--title", args.title or "Personas avatars, 64×64 (semi-supervised InfoGAN: named codes)"],
             "recon": ["npm", "run", "evidence:recon", "--", "--pack", out],
             "pictures": ["npm", "run", "evidence:pictures", "--", "--pack", out],

@@ -71,7 +71,7 @@ describe('manifold CLI', () => {
     expect(c.errs).toEqual([]);
     expect(rc).toBe(0);
     const px = async (f: string) => (await readImageAsync(join(dir, f))).data;
-    const diff = (a: Uint8ClampedArray, b: Uint8ClampedArray) => a.reduce((s, v, i) => s + Math.abs(v - b[i]!), 0) / a.length;
+    const diff = (a: ArrayLike<number>, b: ArrayLike<number>) => Array.from(a).reduce((s, v, i) => s + Math.abs(v - b[i]!), 0) / a.length;
     const proj = await px('proj.png'), first = await px('frames/frame-00.png'), last = await px('frames/frame-02.png');
     expect(diff(first, proj)).toBeLessThan(1);          // the first frame is the projection, before the code moved
     expect(diff(last, proj)).toBeGreaterThan(1);        // the last one shows the code's change

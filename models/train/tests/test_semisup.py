@@ -88,9 +88,12 @@ class TestSemisupPipeline(unittest.TestCase):
             ev = os.path.join(out, "evidence")
             run(os.path.join(HERE, "evidence_semisup.py"), "--run", rdir, "--data", data, "--out", ev, "--judge", os.path.join(jdir, "judge.pt"),
                 "--old-pack", "", "--per-value", "2", "--samples", "16")
-            run(os.path.join(HERE, "export.py"), "--run", rdir, "--data", data, "--out", out, "--meta", os.path.join(ev, "meta.json"))
+            run(os.path.join(HERE, "export.py"), "--run", rdir, "--data", data, "--out", out, "--meta", os.path.join(ev, "meta.json"),
+                "--weights-storage", "float16")
             with open(os.path.join(out, "pack.json")) as f:
                 pack = json.load(f)
+            self.assertEqual(pack["weights"]["storage"], "float16")
+            self.assertEqual(os.path.getsize(os.path.join(out, "weights.bin")), pack["weights"]["bytes"])
             for c in pack["latent"]["codes"]:   # every code shows its sweep; the named ones the judge's score
                 self.assertTrue(os.path.exists(os.path.join(ev, c["evidence"]["image"])), c["name"])
             self.assertEqual(pack["latent"]["codes"][0]["evidence"]["measure"], "judge agreement")
