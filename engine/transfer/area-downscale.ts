@@ -7,7 +7,7 @@
 import type { RgbaImage } from './types.js';
 
 /** `width`×`height` ≤ the source's size (a larger size is refused: this only shrinks). */
-export function areaDownscale(src: RgbaImage, width: number, height: number): RgbaImage {
+export function areaDownscale(src: RgbaImage, width: number, height: number): RgbaImage & { data: Uint8ClampedArray } {
   const { width: W, height: H, data } = src;
   if (!(Number.isInteger(width) && Number.isInteger(height) && width >= 1 && height >= 1 && width <= W && height <= H)) {
     throw new RangeError(`areaDownscale: the size must be 1…${W}×1…${H} (it only shrinks), got ${width}×${height}`);
