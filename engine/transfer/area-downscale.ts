@@ -47,8 +47,8 @@ export function areaDownscale(src: RgbaImage, width: number, height: number): Rg
   return { width, height, data: out };
 }
 
-/** The source pixels each of `n` output pixels covers along an axis of `N`, with their coverage. */
-function spans(N: number, n: number): { start: Int32Array; index: Int32Array; weight: Float64Array } {
+/** The source pixels each of `n` output pixels covers along an axis of `N`, with their coverage (start: where pixel i's run begins in index/weight). */
+export function spans(N: number, n: number): { start: Int32Array; index: Int32Array; weight: Float64Array } {
   const s = N / n, start = new Int32Array(n + 1), index: number[] = [], weight: number[] = [];
   for (let i = 0; i < n; i++) {
     start[i] = index.length;

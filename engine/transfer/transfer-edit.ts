@@ -18,7 +18,7 @@ import { renderRows, rowRenderer } from './render-rows.js';
 import { colourAffinity, confineChange, editRegion, regionSupport, strongChangeRegion, type RegionOptions } from './edit-region.js';
 import { layerFrame } from './layer-frame.js';
 import { areaDownscale } from './area-downscale.js';
-import { DEFAULT_RECOLOUR_OPTIONS, nearestPaint, paintOnStartPart, partCells, partColours, recolourRows, startParts, type RecolourOptions, type RecolourPlan } from './recolour.js';
+import { DEFAULT_RECOLOUR_OPTIONS, nearestPaint, paintOnStartPart, partCells, partColours, recolourRows, recolourScaledRows, startParts, type RecolourOptions, type RecolourPlan } from './recolour.js';
 import type { ChangeField, RgbaImage, TransferProgress } from './types.js';
 
 export interface TransferInput {
@@ -233,6 +233,7 @@ export async function renderTransferAsync(prepared: PreparedTransfer, original: 
       if (y > 0) await checkpoint(signal);
       const y1 = Math.min(H, y + band);
       if (rr) renderRows(rr, out, y, y1);
+      else if (smaller) recolourScaledRows(original, prepared.mapping, plan!, amount, source, out, y, y1);
       else recolourRows(source, mapping, plan!, amount, out, y, y1);
       if (!signal?.aborted) options.onRows?.(t * H + y1, totalRows);
     }

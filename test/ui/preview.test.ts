@@ -59,7 +59,7 @@ describe('previewTarget', () => {
   it('keys the estimation by the sequence and the strokes: a new sequence is a new key, the same one the same', () => {
     const s = settled();
     const a = previewTarget(s.edit)!;
-    expect(previewTarget({ ...s.edit! }).key).toBe(a.key);
+    expect(previewTarget({ ...s.edit! })!.key).toBe(a.key);
     const other = reduce(s, { type: 'sequence', sequence: sequence(1) });
     expect(previewTarget(other.edit)!.key).not.toBe(a.key);
     // a code moved: the edit is global, no strokes confine it (as Apply does)
