@@ -180,6 +180,6 @@ export function EditCanvas({ state, controller }: { state: PanelState; controlle
 
 /** The caption in the designer's view: the layer, or the preview of which result. */
 function layerCaption(edit: EditState, what: 'preview' | 'layer'): string {
-  if (what === 'layer') return edit.frame === 0 ? `${sequenceFrameName(0, edit.sequence?.frames ?? 16)} · your layer` : edit.candidates ? 'Your layer · preview coming' : 'Your layer';
+  if (what === 'layer') return edit.frame === 0 ? `${sequenceFrameName(0, edit.sequence?.frames ?? 16)} · your layer` : edit.candidates ? `Your layer · preview of ${canvasCaption(edit)} coming` : 'Your layer';
   return `Preview of Apply · ${canvasCaption(edit)}`;
 }
