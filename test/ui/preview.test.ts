@@ -183,3 +183,48 @@ describe('the model’s view', () => {
     expect(calls).toEqual(['true held', 'false held']);
   });
 });
+
+describe('the worker’s PreviewCache', () => {
+  const R2 = 16, W2 = 48;
+  const original = (): Rgba => {
+    const data = new Uint8ClampedArray(W2 * W2 * 4);
+    for (let p = 0; p < W2 * W2; p++) data.set([(p * 7) % 255, 120, (p >> 4) % 255, 255], p * 4);
+    return { width: W2, height: W2, data };
+  };
+  /** Frames brightening step by step (RGBA, 4 frames of R2²). */
+  const images = () => {
+    const out = new Uint8ClampedArray(4 * R2 * R2 * 4);
+    for (let k = 0; k < 4; k++) for (let p = 0; p < R2 * R2; p++) out.set([100 + 20 * k, 100, 100 - 10 * k, 255], (k * R2 * R2 + p) * 4);
+    return out;
+  };
+  const request = (key: string, frame: number, maxSide = 24) => ({
+    id: 1, type: 'preview' as const, key, sourceKey: 'layer@1', frame, maxSide,
+    prepare: { images: images(), frames: 4, bytes: new Uint8Array([1]), mime: 'image/png', mapping: { resolution: R2, scale: R2 / W2, offsetX: 0, offsetY: 0 }, pixelRange: [-1, 1] as [number, number], strokes: [] },
+  });
+
+  it('decodes the layer once, estimates once per key, and renders frames at the preview size', async () => {
+    const { PreviewCache } = await import('../../ui/worker/preview-cache');
+    let decodes = 0, estimations = 0;
+    const { estimateStep } = await import('../../engine/transfer');
+    const cache = new PreviewCache({
+      decodeAsync: async () => (decodes++, original()),
+      estimateSteps: () => async (pairs, size, o) => (estimations++, pairs.map(([a, b]) => estimateStep(a, b, size, o))),
+    });
+    const signal = new AbortController().signal;
+    const last = await cache.renderAsync(request('a', 3), signal);
+    expect([last.width, last.height]).toEqual([24, 24]);
+    const mid = await cache.renderAsync(request('a', 1), signal);
+    await cache.renderAsync({ ...request('a', 2), prepare: undefined }, signal); // a scrubbed frame needs no frames sent
+    expect(estimations).toBe(1);
+    expect(decodes).toBe(1);
+    // frame 1 of 3 is a third of the way: less changed than the last
+    const change = (img: Rgba) => img.data.reduce((s, v, i) => s + Math.abs(v - last.data[i]!), 0);
+    expect(change(mid)).toBeGreaterThan(0);
+    await cache.renderAsync(request('b', 3), signal);
+    expect(estimations).toBe(2);
+    await expect(cache.renderAsync({ ...request('c', 3), prepare: undefined }, signal)).rejects.toThrow(/nothing estimated under c/);
+    const aborted = new AbortController();
+    aborted.abort();
+    await expect(cache.renderAsync(request('d', 3), aborted.signal)).rejects.toBeTruthy();
+  });
+});
