@@ -64,14 +64,14 @@ async function timelineAsync(url: string, browser: Awaited<ReturnType<typeof lau
   await panel.evaluate(() => {
     (window as unknown as { previewMs: Promise<number> }).previewMs = new Promise<number>((resolve) => {
       let settled = 0;
-      const check = () => {
+      // (no named functions in here: the bundler's name helper does not exist in the page)
+      const obs = new MutationObserver(() => {
         if (!settled && document.querySelector('[data-testid=candidates][data-final=true]')) settled = performance.now();
         if (settled && document.querySelector('[data-testid=edit-canvas][data-view=preview][data-updating=false]')) {
           obs.disconnect();
           resolve(performance.now() - settled);
         }
-      };
-      const obs = new MutationObserver(check);
+      });
       obs.observe(document.body, { subtree: true, childList: true, attributes: true });
     });
   });
