@@ -421,7 +421,7 @@ export function createController(store: Store, worker: Compute, host: Pick<HostB
       if (seq !== editSeq) return null;
       const candidates = toCandidates(res);
       store.dispatch({ type: 'candidates', candidates, codes: res.codes, z0: res.z0 });
-      scheduleSequence();
+      scheduleSequence(0);
       return candidates;
     } catch (error) {
       if (seq === editSeq) store.dispatch(isAbort(error) ? { type: 'edit-cancelled' } : { type: 'edit-failed', message: friendlyError('edit', error) });
@@ -450,9 +450,10 @@ export function createController(store: Store, worker: Compute, host: Pick<HostB
 
   // ---- the sequence (projection → chosen candidate) ----
 
-  function scheduleSequence(): void {
+  /** `ms`: a pause that lets quick candidate clicks through first; none once a batch settles (the preview waits on it). */
+  function scheduleSequence(ms = 120): void {
     clearTimeout(sequenceTimer);
-    sequenceTimer = setTimeout(() => void sequenceAsync(), 120);
+    sequenceTimer = setTimeout(() => void sequenceAsync(), ms);
   }
 
   async function sequenceAsync(): Promise<void> {
