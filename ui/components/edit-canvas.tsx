@@ -81,7 +81,11 @@ export function EditCanvas({ state, controller }: { state: PanelState; controlle
   const modelView = state.view.model || state.view.peek;
   const px = edit.pixels;
   // The layer at the preview's size (what frame 00 and an unchanged layer look like), made once per layer.
-  const layer = useMemo(() => (px ? areaDownscale(px, fitWithin(px.width, px.height, PREVIEW_MAX_SIDE).width, fitWithin(px.width, px.height, PREVIEW_MAX_SIDE).height) : null), [px]);
+  const layer = useMemo(() => {
+    if (!px) return null;
+    const size = fitWithin(px.width, px.height, PREVIEW_MAX_SIDE);
+    return areaDownscale(px, size.width, size.height);
+  }, [px]);
   const shown = layerView(edit, layer);
   const updating = !modelView && previewUpdating(edit);
   const m = edit.projection?.mapping;
