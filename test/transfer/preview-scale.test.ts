@@ -40,7 +40,9 @@ async function compare(input: TransferInput, frame?: number): Promise<{ preview:
   const [preview] = await renderTransferAsync(prepared, input.original, [k], { outputSize: size });
   expect([preview!.width, preview!.height]).toEqual([size.width, size.height]);
   const want = areaDownscale(full, size.width, size.height);
-  return { preview: rmse(preview!, want), edit: rmse(areaDownscale(input.original, size.width, size.height), want) };
+  const r = { preview: rmse(preview!, want), edit: rmse(areaDownscale(input.original, size.width, size.height), want) };
+  console.log(`${input.original.width}×${input.original.height} → ${size.width}×${size.height}, frame ${k}/${K}: preview RMSE ${r.preview.toFixed(3)}/255 (the edit itself: ${r.edit.toFixed(1)}/255)`);
+  return r;
 }
 
 describe('areaDownscale', () => {

@@ -133,7 +133,7 @@ export function EditCanvas({ state, controller }: { state: PanelState; controlle
     }
   };
 
-  const status = modelView ? `Model’s view · ${canvasCaption(edit)}` : layerCaption(edit, shown.what);
+  const [label, caption] = modelView ? ['Model’s view · ', canvasCaption(edit)] : layerCaption(edit, shown.what);
   return (
     <div
       ref={wrap}
@@ -164,7 +164,7 @@ export function EditCanvas({ state, controller }: { state: PanelState; controlle
           {draft && <StrokeShape stroke={draftStroke(draft)} R={R} />}
         </svg>
       )}
-      <div class="canvas-status" aria-live="polite" data-testid="canvas-caption">{status}</div>
+      <div class="canvas-status" aria-live="polite">{label}<span data-testid="canvas-caption">{caption}</span></div>
       {updating && <div class="canvas-updating" role="status" data-testid="preview-updating"><span class="dot" aria-hidden="true" />Updating preview…</div>}
       <button
         class={`icon-btn canvas-view${state.view.model ? ' on' : ''}`}
@@ -182,8 +182,13 @@ export function EditCanvas({ state, controller }: { state: PanelState; controlle
   );
 }
 
-/** The caption in the designer's view: the layer, or the preview of which result. */
-function layerCaption(edit: EditState, what: 'preview' | 'layer'): string {
-  if (what === 'layer') return edit.frame === 0 ? `${sequenceFrameName(0, edit.sequence?.frames ?? 16)} · your layer` : edit.candidates ? `Your layer · preview of ${canvasCaption(edit)} coming` : 'Your layer';
-  return `Preview of Apply · ${canvasCaption(edit)}`;
+/**
+ * The caption in the designer's view, in two parts: what kind of image it is (the layer, the
+ * preview of Apply) and which result (canvasCaption: the candidate or sequence frame).
+ */
+function layerCaption(edit: EditState, what: 'preview' | 'layer'): [string, string] {
+  if (what === 'preview') return ['Preview of Apply · ', canvasCaption(edit)];
+  if (edit.frame === 0 && edit.sequence) return ['Your layer · ', sequenceFrameName(0, edit.sequence.frames)];
+  if (edit.candidates) return ['Your layer · preview on its way: ', canvasCaption(edit)];
+  return [edit.optimising ? 'Your layer · optimising…' : 'Your layer', ''];
 }
