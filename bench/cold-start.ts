@@ -2,7 +2,8 @@
  * The designer's timeline in headless Chromium on the playground (the real dist/code.js and
  * dist/ui.html, packs embedded), for both ways Figma hosts the UI: panel shown, engine ready,
  * select a layer → ready to project, Project → the encoder's guess on screen → the projection
- * settled, a colour stroke → first and final candidates, Apply → the new layer. And the same
+ * settled, a colour stroke → first and final candidates → the canvas's preview of Apply up to date
+ * (issue 17: the edit carried onto the layer at the canvas's size), Apply → the new layer. And the same
  * projection through the engine in Node (as the CLI runs it) in the same run, for the ratio.
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -23,7 +24,7 @@ async function panelFrame(page: Page): Promise<Frame> {
   throw new Error('no panel frame');
 }
 
-const STEPS = ['panel', 'engine', 'select', 'guess', 'projected', 'firstCandidates', 'finalCandidates', 'applied'] as const;
+const STEPS = ['panel', 'engine', 'select', 'guess', 'projected', 'firstCandidates', 'finalCandidates', 'preview', 'applied'] as const;
 type Timeline = Record<(typeof STEPS)[number], number> & { backend: string; workers: string };
 
 async function timelineAsync(url: string, browser: Awaited<ReturnType<typeof launchChromium>>, hosting: 'data' | 'srcdoc'): Promise<Timeline> {
@@ -59,12 +60,28 @@ async function timelineAsync(url: string, browser: Awaited<ReturnType<typeof lau
   await page.mouse.move(...at(0.36, 0.8));
   await page.mouse.down();
   await page.mouse.move(...at(0.64, 0.8), { steps: 6 });
+  // Candidates settled → the preview up to date on the canvas, timed in the panel (a MutationObserver).
+  await panel.evaluate(() => {
+    (window as unknown as { previewMs: Promise<number> }).previewMs = new Promise<number>((resolve) => {
+      let settled = 0;
+      // (no named functions in here: the bundler's name helper does not exist in the page)
+      const obs = new MutationObserver(() => {
+        if (!settled && document.querySelector('[data-testid=candidates][data-final=true]')) settled = performance.now();
+        if (settled && document.querySelector('[data-testid=edit-canvas][data-view=preview][data-updating=false]')) {
+          obs.disconnect();
+          resolve(performance.now() - settled);
+        }
+      });
+      obs.observe(document.body, { subtree: true, childList: true, attributes: true });
+    });
+  });
   const tUp = Date.now();
   await page.mouse.up();
   await panel.waitForSelector('[data-testid=candidates]', { timeout: 300_000 });
   const firstCandidates = Date.now() - tUp;
   await panel.waitForSelector('[data-testid=candidates][data-final=true]', { timeout: 300_000 });
   const finalCandidates = Date.now() - tUp;
+  const preview = await panel.evaluate(() => (window as unknown as { previewMs: Promise<number> }).previewMs);
   await panel.waitForSelector('[data-testid=apply]:not([disabled])');
   const tApply = Date.now();
   await panel.click('[data-testid=apply]');
@@ -73,7 +90,7 @@ async function timelineAsync(url: string, browser: Awaited<ReturnType<typeof lau
   const backend = (await panel.getAttribute('[data-testid=caps]', 'data-backend')) ?? 'unknown';
   const workers = (await panel.getAttribute('[data-testid=caps]', 'data-workers')) ?? '?';
   await page.close();
-  return { panel: panelShown, engine, select, guess, projected, firstCandidates, finalCandidates, applied, backend, workers };
+  return { panel: panelShown, engine, select, guess, projected, firstCandidates, finalCandidates, preview, applied, backend, workers };
 }
 
 /** The same projection (Ada, the pack's defaults) through the engine in Node, warm, as the CLI runs it. */
@@ -101,8 +118,8 @@ export async function benchColdStartAsync(quick: boolean, say: (s: string) => vo
   // No --enable-unsafe-webgpu: its adapter is SwiftShader, which the panel passes over for wasm anyway.
   const browser = await launchChromium({ webgpu: false });
   const out: Record<string, unknown> = {};
-  say('| hosting | panel shown | engine ready | select → ready | Project → encoder guess shown | Project → projection settled | stroke → first candidates | stroke → final candidates | Apply → layer | backend (workers) |');
-  say('|---|---|---|---|---|---|---|---|---|---|');
+  say('| hosting | panel shown | engine ready | select → ready | Project → encoder guess shown | Project → projection settled | stroke → first candidates | stroke → final candidates | candidates settled → preview shown | Apply → layer | backend (workers) |');
+  say('|---|---|---|---|---|---|---|---|---|---|---|');
   try {
     for (const hosting of ['data', 'srcdoc'] as const) {
       const runs: Timeline[] = [];
@@ -110,7 +127,7 @@ export async function benchColdStartAsync(quick: boolean, say: (s: string) => vo
       const med = Object.fromEntries(STEPS.map((k) => [k, median(runs.map((r) => r[k]))])) as Record<(typeof STEPS)[number], number>;
       out[hosting] = { runs, median: med };
       const s = (k: (typeof STEPS)[number]) => `${(med[k] / 1000).toFixed(2)} s`;
-      say(`| ${hosting} | ${s('panel')} | ${s('engine')} | ${s('select')} | ${s('guess')} | ${s('projected')} | ${s('firstCandidates')} | ${s('finalCandidates')} | ${s('applied')} | ${runs[0]!.backend} (${runs[0]!.workers}) |`);
+      say(`| ${hosting} | ${s('panel')} | ${s('engine')} | ${s('select')} | ${s('guess')} | ${s('projected')} | ${s('firstCandidates')} | ${s('finalCandidates')} | ${s('preview')} | ${s('applied')} | ${runs[0]!.backend} (${runs[0]!.workers}) |`);
     }
   } finally {
     await browser.close();

@@ -40,6 +40,7 @@ export function targetsFrom(r: Results): Target[] {
     below('encoder-guess-shown-s', data.guess / 1000, 0.5, 's', 'data hosting: Project → the encoder’s guess on screen');
     below('stroke-first-candidates-s', data.firstCandidates / 1000, 0.3, 's', 'data hosting: pointer lifted → first candidates on screen');
     below('page-load-to-engine-ready-s', data.engine / 1000, 3, 's', 'data hosting');
+    below('candidates-settled-to-preview-s', data.preview / 1000, 0.5, 's', 'data hosting: final candidates on screen → the canvas’s preview of Apply up to date (issue 17)');
   }
   const row4096 = (r.transfer?.rows as { size: number; ms: number; parallelMs?: number }[] | undefined)?.find((x) => x.size === 4096);
   if (row4096) below('transfer-4096-whole-s', (row4096.parallelMs ?? row4096.ms) / 1000, 1, 's', row4096.parallelMs ? `whole change, frame pairs estimated by ${r.transfer.workers} workers` : 'whole change, 1 worker');

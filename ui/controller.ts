@@ -28,6 +28,7 @@ import { renderSequenceAsync as renderSequence } from './ops/render-sequence';
 import { resumeEditAsync } from './ops/resume-edit';
 import { sequenceFrames } from './ops/sequence-frames';
 import { isFullyTransparent, TRANSPARENT_MESSAGE } from './ops/transparent-layer';
+import { watchPreview } from './preview/watch-preview';
 
 export { chooseEngineHost, type HostFacts } from './engine-host/choose-host';
 export { isFullyTransparent, TRANSPARENT_MESSAGE } from './ops/transparent-layer';
@@ -65,6 +66,8 @@ export interface Controller {
   pickColourAt(frameX: number, frameY: number): Rgb | null;
   resize(width: number, height: number): void;
   selectLayer(nodeId: string): void;
+  /** The canvas shows the model's images (G(z), the projection) instead of the layer and its preview; `held` while a key is down. */
+  setModelView(on: boolean, held?: boolean): void;
 }
 
 function isAbort(error: unknown): boolean {
@@ -86,6 +89,8 @@ export interface ControllerOptions {
    * "GPU" is wasm too and either could win).
    */
   raceBackends?: boolean;
+  /** The canvas's preview of Apply, longest side in px (default PREVIEW_MAX_SIDE, 360). */
+  previewMaxSide?: number;
 }
 
 /** `host`: only `send` is used. */
@@ -141,6 +146,10 @@ export function createController(store: Store, worker: Compute, host: Pick<HostB
 
   const state = () => store.get();
   const R = () => state().engine.pack?.resolution ?? 64;
+
+  // The canvas's preview of what Apply writes (issue 17): made in the background by the worker, in step with the edit.
+  // Bound: the worker's client is a class (its methods use `this`).
+  watchPreview(store, ((body, o) => worker.request(body, o)) as Compute['request'], options.previewMaxSide);
 
   // ---- engine lifecycle ----
 
@@ -412,7 +421,7 @@ export function createController(store: Store, worker: Compute, host: Pick<HostB
       if (seq !== editSeq) return null;
       const candidates = toCandidates(res);
       store.dispatch({ type: 'candidates', candidates, codes: res.codes, z0: res.z0 });
-      scheduleSequence();
+      scheduleSequence(0);
       return candidates;
     } catch (error) {
       if (seq === editSeq) store.dispatch(isAbort(error) ? { type: 'edit-cancelled' } : { type: 'edit-failed', message: friendlyError('edit', error) });
@@ -441,9 +450,10 @@ export function createController(store: Store, worker: Compute, host: Pick<HostB
 
   // ---- the sequence (projection → chosen candidate) ----
 
-  function scheduleSequence(): void {
+  /** `ms`: a pause that lets quick candidate clicks through first; none once a batch settles (the preview waits on it). */
+  function scheduleSequence(ms = 120): void {
     clearTimeout(sequenceTimer);
-    sequenceTimer = setTimeout(() => void sequenceAsync(), 120);
+    sequenceTimer = setTimeout(() => void sequenceAsync(), ms);
   }
 
   async function sequenceAsync(): Promise<void> {
@@ -696,6 +706,9 @@ export function createController(store: Store, worker: Compute, host: Pick<HostB
     },
     selectLayer(nodeId) {
       host.send({ type: 'select', nodeId });
+    },
+    setModelView(on, held) {
+      store.dispatch({ type: 'model-view', on, ...(held ? { held } : {}) });
     },
   };
 

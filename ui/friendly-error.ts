@@ -4,7 +4,7 @@
  */
 import { errorMessage } from '../protocol/messages';
 
-export type Stage = 'load' | 'decode' | 'project' | 'edit' | 'sequence' | 'apply' | 'write' | 'restore';
+export type Stage = 'load' | 'decode' | 'project' | 'edit' | 'sequence' | 'apply' | 'write' | 'restore' | 'preview';
 
 const LEAD: Record<Stage, string> = {
   load: 'The model could not start.',
@@ -15,6 +15,7 @@ const LEAD: Record<Stage, string> = {
   apply: 'The result could not be made.',
   write: 'The result could not be added to the file.',
   restore: 'The stored edit could not be reopened.',
+  preview: 'The preview could not be made (Apply still works; the model’s view shows the candidate).',
 };
 
 /**

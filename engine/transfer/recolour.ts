@@ -18,6 +18,7 @@
 import type { FrameMapping } from './frame-mapping.js';
 import type { RgbaImage } from './types.js';
 import { sampleClamped } from './sample.js';
+import { spans } from './area-downscale.js';
 
 export interface RecolourOptions {
   /** A layer colour within this distance (0–255 RGB, Euclidean) of a part colour is the part, fully. */
@@ -202,6 +203,82 @@ export function recolourRows(original: RgbaImage, mapping: FrameMapping, plan: R
       for (let c = 0; c < 3; c++) out[p + c] = data[p + c]! + k * (target[c * N + q]! - main![c]!);
     }
   }
+}
+
+/**
+ * The recolour at a smaller size (the panel's preview): each output pixel is `scaled` (the layer
+ * area-averaged, areaDownscale) plus the mean change recolourRows makes over the layer pixels it
+ * covers, alpha-weighted as the area average is — so it is the applied layer scaled down. Pixels
+ * whose footprint is outside the region are copied; inside, at most `maxSamples`² layer pixels a
+ * footprint are read (evenly spread: exact up to that footprint, sampled beyond).
+ */
+export function recolourScaledRows(original: RgbaImage, mapping: FrameMapping, plan: RecolourPlan, amount: number, scaled: RgbaImage, out: Uint8ClampedArray, j0: number, j1: number, maxSamples = 4): void {
+  const { width: W, height: H, data } = original, { width: w } = scaled, R = mapping.resolution, N = R * R;
+  const { region, target, palette, options: o } = plan;
+  const main = palette[0];
+  const xs = sampleSpans(W, w, maxSamples), ys = sampleSpans(H, scaled.height, maxSamples);
+  const cellMax = regionCellMax(region, R);
+  for (let j = j0; j < j1; j++) {
+    const fy0 = Math.floor(ys.lo[j]! * mapping.scale + mapping.offsetY), fy1 = Math.floor(ys.hi[j]! * mapping.scale + mapping.offsetY);
+    for (let i = 0; i < w; i++) {
+      const q = (j * w + i) * 4;
+      out[q] = scaled.data[q]!; out[q + 1] = scaled.data[q + 1]!; out[q + 2] = scaled.data[q + 2]!; out[q + 3] = scaled.data[q + 3]!;
+      if (!main || scaled.data[q + 3] === 0) continue;
+      const fx0 = Math.floor(xs.lo[i]! * mapping.scale + mapping.offsetX), fx1 = Math.floor(xs.hi[i]! * mapping.scale + mapping.offsetX);
+      if (cellMax(fx0, fy0, fx1, fy1) < SELECTED) continue; // no layer pixel under it can be selected
+      let dr = 0, dg = 0, db = 0, wa = 0;
+      for (let b = ys.start[j]!; b < ys.start[j + 1]!; b++) {
+        const y = ys.index[b]!, fy = (y + 0.5) * mapping.scale + mapping.offsetY, v = Math.min(R - 1, Math.max(0, Math.floor(fy)));
+        for (let a = xs.start[i]!; a < xs.start[i + 1]!; a++) {
+          const x = xs.index[a]!, p = (y * W + x) * 4, wt = xs.weight[a]! * ys.weight[b]! * data[p + 3]!;
+          if (wt === 0) continue;
+          wa += wt;
+          const fx = (x + 0.5) * mapping.scale + mapping.offsetX;
+          if (sampleClamped(region, R, R, fx - 0.5, fy - 0.5) < SELECTED) continue;
+          const m = matte(data, W, H, x, y, palette, o);
+          if (m <= 0) continue;
+          const c = v * R + Math.min(R - 1, Math.max(0, Math.floor(fx))), k = amount * m;
+          // the applied pixel (rounded and clamped as recolourRows stores it) minus the layer's
+          dr += wt * (byte(data[p]! + k * (target[c]! - main[0]!)) - data[p]!);
+          dg += wt * (byte(data[p + 1]! + k * (target[N + c]! - main[1]!)) - data[p + 1]!);
+          db += wt * (byte(data[p + 2]! + k * (target[2 * N + c]! - main[2]!)) - data[p + 2]!);
+        }
+      }
+      if (wa > 0) { out[q] = scaled.data[q]! + dr / wa; out[q + 1] = scaled.data[q + 1]! + dg / wa; out[q + 2] = scaled.data[q + 2]! + db / wa; }
+    }
+  }
+}
+
+/** As a Uint8ClampedArray stores a value: rounded (half to even), clamped to 0…255. */
+function byte(v: number): number {
+  return v <= 0 ? 0 : v >= 255 ? 255 : Math.round(v) - (v % 1 === 0.5 && Math.round(v) % 2 ? 1 : 0);
+}
+
+/** spans() with at most `max` samples an output pixel: all with their coverage, or `max` evenly spread, equally weighted. */
+function sampleSpans(N: number, n: number, max: number): { start: Int32Array; index: Int32Array; weight: Float64Array; lo: Float64Array; hi: Float64Array } {
+  const full = spans(N, n), s = N / n;
+  const start = new Int32Array(n + 1), index: number[] = [], weight: number[] = [], lo = new Float64Array(n), hi = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    start[i] = index.length;
+    lo[i] = i * s; hi[i] = Math.min(N - 1e-6, (i + 1) * s);
+    const a = full.start[i]!, b = full.start[i + 1]!;
+    if (b - a <= max) {
+      for (let k = a; k < b; k++) { index.push(full.index[k]!); weight.push(full.weight[k]!); }
+    } else {
+      for (let k = 0; k < max; k++) { index.push(Math.min(N - 1, Math.floor(i * s + ((k + 0.5) * s) / max))); weight.push(1); }
+    }
+  }
+  start[n] = index.length;
+  return { start, index: Int32Array.from(index), weight: Float64Array.from(weight), lo, hi };
+}
+
+/** The largest region value over the frame cells [x0−1, x1+1]×[y0−1, y1+1] (bilinear sampling never exceeds it). */
+function regionCellMax(region: Float32Array, R: number): (x0: number, y0: number, x1: number, y1: number) => number {
+  return (x0, y0, x1, y1) => {
+    let m = 0;
+    for (let v = Math.max(0, y0 - 1); v <= Math.min(R - 1, y1 + 1); v++) for (let u = Math.max(0, x0 - 1); u <= Math.min(R - 1, x1 + 1); u++) m = Math.max(m, region[v * R + u]!);
+    return m;
+  };
 }
 
 /**

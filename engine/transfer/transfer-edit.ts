@@ -17,7 +17,8 @@ import { refitColour } from './refit-colour.js';
 import { renderRows, rowRenderer } from './render-rows.js';
 import { colourAffinity, confineChange, editRegion, regionSupport, strongChangeRegion, type RegionOptions } from './edit-region.js';
 import { layerFrame } from './layer-frame.js';
-import { DEFAULT_RECOLOUR_OPTIONS, nearestPaint, paintOnStartPart, partCells, partColours, recolourRows, startParts, type RecolourOptions, type RecolourPlan } from './recolour.js';
+import { areaDownscale } from './area-downscale.js';
+import { DEFAULT_RECOLOUR_OPTIONS, nearestPaint, paintOnStartPart, partCells, partColours, recolourRows, recolourScaledRows, startParts, type RecolourOptions, type RecolourPlan } from './recolour.js';
 import type { ChangeField, RgbaImage, TransferProgress } from './types.js';
 
 export interface TransferInput {
@@ -104,25 +105,46 @@ const STRONG_CHANGE = 0.1;
 
 const RECOLOUR_REGION: Partial<RegionOptions> = { reach: 2, relative: 0.05, floor: 0.015 };
 
-export async function transferEditAsync(input: TransferInput, options: TransferOptions = {}): Promise<TransferResult> {
+/**
+ * What a transfer computes at frame resolution, once per set of frames: the step fields composed
+ * 0→k, the edit region and, for a colour stroke, its recolour plan. Rendering it
+ * (`renderTransferAsync`) at the layer's size is Apply; at a smaller size it is the panel's
+ * preview of Apply (the same fields, the same region: the same edit).
+ */
+export interface PreparedTransfer {
+  mapping: FrameMapping;
+  /** Frame pairs (frames − 1). */
+  K: number;
+  /** Total change 0→k for k = 1…K (one identity field when K = 0). */
+  changes: ChangeField[];
+  region: Float32Array | null;
+  plan: RecolourPlan | null;
+  /** Cells beyond the guided filter's reach of the region (the field is forced to the identity there). */
+  support: Float32Array | null;
+  fullRes: FullResOptions;
+}
+
+export interface RenderOptions {
+  /**
+   * Render at this size instead of the original's (≤ its size, any aspect close to its own): the
+   * original is area-averaged to it first (`areaDownscale`, or pass that image as `scaled` to reuse
+   * it) and the same fields are applied there, so only the output's pixels are rendered.
+   */
+  outputSize?: { width: number; height: number };
+  /** The original already brought to `outputSize` (areaDownscale): saves doing it again per frame. */
+  scaled?: RgbaImage;
+  onRows?: (done: number, total: number) => void;
+  signal?: AbortSignal;
+}
+
+export async function prepareTransferAsync(input: TransferInput, options: TransferOptions = {}): Promise<PreparedTransfer> {
   const { frames, original, mapping } = input;
-  const { pixelRange = [-1, 1], allFrames = false, onProgress, signal } = options;
+  const { pixelRange = [-1, 1], signal } = options;
   checkInput(frames, original, mapping, input.painted, input.paintColour);
   const R = mapping.resolution, K = frames.length - 1;
   const fullRes = { ...DEFAULT_FULL_RES_OPTIONS, ...options.fullRes };
   const estimate = { ...DEFAULT_ESTIMATE_OPTIONS, ...options.estimate };
-
-  // progress: estimation counts as ~25% of a single-frame run (measured: ~25 ms CPU a pair at 64²)
-  const renderCount = allFrames ? K : 1;
-  const estimateWeight = 0.25 / renderCount;
-  const report = (phase: TransferProgress['phase'], done: number, total: number, fraction: number): void => {
-    if (onProgress && !signal?.aborted) onProgress({ phase, done, total, fraction });
-  };
-  const checkpoint = async (): Promise<void> => {
-    throwIfAborted(signal);
-    await yieldToEventLoop();
-    throwIfAborted(signal);
-  };
+  const onEstimate = options.onProgress && ((done: number) => { if (!signal?.aborted) options.onProgress!({ phase: 'estimate', done, total: K, fraction: done / K }); });
 
   // 1. frames to [0, 1]
   const [lo, hi] = pixelRange;
@@ -140,12 +162,12 @@ export async function transferEditAsync(input: TransferInput, options: TransferO
     : null;
   if (steps && steps.length !== K) throw new Error(`transfer: estimateStepsAsync gave ${steps.length} fields for ${K} frame pairs`);
   for (let k = 0; k < K; k++) {
-    await checkpoint();
+    await checkpoint(signal);
     const step = steps ? steps[k] : estimateStep(unit[k], unit[k + 1], R, estimate);
     // flows compose by warping; the colour model is refitted 0→k+1 on the composed flow
     total = refitColour(unit[0], unit[k + 1], composeChange(total, step), estimate);
     changes.push(total);
-    report('estimate', k + 1, K, estimateWeight * ((k + 1) / K));
+    onEstimate?.(k + 1);
   }
   if (K === 0) changes.push(total);
 
@@ -178,33 +200,72 @@ export async function transferEditAsync(input: TransferInput, options: TransferO
   if (!input.painted && input.whole === 'strong') region = strongChangeRegion(unit[0], unit[K], R, options.strongChange ?? STRONG_CHANGE);
   // beyond the guided filter's reach of the region, the field is forced to exactly the identity
   const support = region ? regionSupport(region, R, fullRes.guideRadius + 1) : null;
+  return { mapping, K, changes, region, plan, support, fullRes };
+}
 
-  // 4. full resolution
-  await checkpoint();
-  const grid = midGrid(original, mapping, fullRes);
-  const targets = allFrames ? changes : [changes[changes.length - 1]];
+/**
+ * The original transformed by the change 0→k of a prepared transfer, for each k in `frames`
+ * (1…K; K is the whole edit), at the original's size or at `outputSize`.
+ */
+export async function renderTransferAsync(prepared: PreparedTransfer, original: RgbaImage, frames: readonly number[], options: RenderOptions = {}): Promise<RgbaImage[]> {
+  const { K, changes, region, plan, support, fullRes } = prepared;
+  const { signal } = options;
+  for (const k of frames) if (!(Number.isInteger(k) && k >= Math.min(1, K) && k <= K)) throw new RangeError(`renderTransfer: frames must be 1…${K}, got ${k}`);
+  const size = options.outputSize;
+  const smaller = size && (size.width < original.width || size.height < original.height);
+  const source = smaller ? (options.scaled ?? areaDownscale(original, size.width, size.height)) : original;
+  if (smaller && (source.width !== size.width || source.height !== size.height)) throw new RangeError(`renderTransfer: scaled must be ${size.width}×${size.height}, got ${source.width}×${source.height}`);
+  // the frame mapping of the smaller image: its pixels are (original / output) times larger
+  const mapping = smaller ? { ...prepared.mapping, scale: prepared.mapping.scale * (original.width / source.width) } : prepared.mapping;
+  await checkpoint(signal);
+  const grid = plan ? null : midGrid(source, mapping, fullRes);
   const rendered: RgbaImage[] = [];
-  const { width: W, height: H } = original;
+  const { width: W, height: H } = source;
   const band = Math.max(1, Math.floor(262144 / W)); // ~256k pixels between checkpoints
-  const totalRows = H * targets.length;
-  for (let t = 0; t < targets.length; t++) {
-    await checkpoint();
-    const amount = allFrames ? (t + 1) / targets.length : 1;
-    const rr = plan ? null : rowRenderer(original, grid, midField(region ? confineChange(targets[t], region) : targets[t], mapping, grid, fullRes.outside, support));
+  const totalRows = H * frames.length;
+  for (let t = 0; t < frames.length; t++) {
+    await checkpoint(signal);
+    const k = frames[t]!, change = changes[Math.max(0, k - 1)]!;
+    const amount = K > 0 ? k / K : 1;
+    const rr = grid ? rowRenderer(source, grid, midField(region ? confineChange(change, region) : change, mapping, grid, fullRes.outside, support)) : null;
     const out = new Uint8ClampedArray(W * H * 4);
     for (let y = 0; y < H; y += band) {
-      if (y > 0) await checkpoint();
+      if (y > 0) await checkpoint(signal);
       const y1 = Math.min(H, y + band);
       if (rr) renderRows(rr, out, y, y1);
-      else recolourRows(original, mapping, plan!, amount, out, y, y1);
-      const done = t * H + y1;
-      const before = K > 0 ? estimateWeight : 0;
-      report('render', done, totalRows, before + (1 - before) * (done / totalRows));
+      else if (smaller) recolourScaledRows(original, prepared.mapping, plan!, amount, source, out, y, y1);
+      else recolourRows(source, mapping, plan!, amount, out, y, y1);
+      if (!signal?.aborted) options.onRows?.(t * H + y1, totalRows);
     }
     rendered.push({ width: W, height: H, data: out });
   }
+  return rendered;
+}
+
+export async function transferEditAsync(input: TransferInput, options: TransferOptions = {}): Promise<TransferResult> {
+  const { allFrames = false, onProgress, signal } = options;
+  const K = input.frames.length - 1;
+  // progress: estimation counts as ~25% of a single-frame run (measured: ~25 ms CPU a pair at 64²)
+  const renderCount = allFrames ? K : 1;
+  const estimateWeight = K > 0 ? 0.25 / renderCount : 0;
+  const report = (phase: TransferProgress['phase'], done: number, total: number, fraction: number): void => {
+    if (onProgress && !signal?.aborted) onProgress({ phase, done, total, fraction });
+  };
+  const prepared = await prepareTransferAsync(input, { ...options, onProgress: (p) => report('estimate', p.done, p.total, estimateWeight * p.fraction) });
+  const targets = allFrames ? Array.from({ length: K }, (_, k) => k + 1) : [K];
+  const rendered = await renderTransferAsync(prepared, input.original, K > 0 ? targets : [0], {
+    ...(signal ? { signal } : {}),
+    onRows: (done, total) => report('render', done, total, estimateWeight + (1 - estimateWeight) * (done / total)),
+  });
   const final = rendered[rendered.length - 1];
+  const { changes, region } = prepared;
   return allFrames ? { final, frames: rendered, changes, region } : { final, changes, region };
+}
+
+async function checkpoint(signal: AbortSignal | undefined): Promise<void> {
+  throwIfAborted(signal);
+  await yieldToEventLoop();
+  throwIfAborted(signal);
 }
 
 /** Max over the (2r+1)² cells around each cell. */

@@ -97,6 +97,8 @@ for (const hosting of ['data', 'srcdoc'] as const) {
       expect(count).toBeGreaterThanOrEqual(1);
       expect(count).toBeLessThanOrEqual(16);
       await panel.waitForSelector('[data-testid=sequence][data-ready=true]', { timeout: 60_000 });
+      // The canvas shows the layer, then the preview of Apply once it is made (issue 17).
+      await panel.waitForSelector('[data-testid=edit-canvas][data-view=preview][data-updating=false]', { timeout: 120_000 });
       if (shots) {
         await panel.locator('[data-testid=candidates]').scrollIntoViewIfNeeded();
         await shootPanel(page, 'candidates');
@@ -115,6 +117,7 @@ for (const hosting of ['data', 'srcdoc'] as const) {
       if (shots) {
         await panel.locator('[data-testid=frame]').fill('7');
         await panel.waitForSelector('.canvas-status:has-text("Frame 07 / 15")');
+        await panel.waitForSelector('[data-testid=edit-canvas][data-preview-frame="7"][data-updating=false]', { timeout: 60_000 });
         expect(await panel.textContent('[data-testid=frame-label]')).toBe('07 / 15');
         await shootPanel(page, 'sequence');
       }

@@ -119,6 +119,8 @@ describe('panel states', () => {
     const outline = await panel.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle);
     expect(outline).not.toBe('none');
     await page.waitForTimeout(300);
+    // The canvas with the preview of Apply once it is made (issue 17), for the picture.
+    await panel.waitForSelector('[data-testid=edit-canvas][data-view=preview][data-updating=false]', { timeout: 60_000 }).catch(() => undefined);
     await shootPanel(page, 'wide');
     expect(errors).toEqual([]);
   }, 400_000);

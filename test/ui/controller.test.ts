@@ -6,21 +6,26 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { encode } from 'fast-png';
+import { decode, encode } from 'fast-png';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EngineClient } from '../../engine/worker/engine-client';
 import { EngineHost } from '../../engine/worker/handle-request';
-import { transferEditAsync } from '../../engine/transfer';
+import { strokePaint, transferEditAsync } from '../../engine/transfer';
 import { parseUiToPlugin, type SelectedImage, type UiToPlugin } from '../../protocol/messages';
 import { createController, sequenceFrameName, sequenceFrames, type Compute, type Controller } from '../../ui/controller';
 import { candidateLatent, createStore, currentCandidate, type PanelState, type Store } from '../../ui/state/store';
 import { rgbaToPlanar } from '../../ui/worker/planar';
 import type { PanelRequest, Rgba } from '../../ui/worker/protocol';
+import { PreviewCache } from '../../ui/worker/preview-cache';
+import { areaDownscale } from '../../engine/transfer';
+import { previewTarget } from '../../ui/preview/preview-target';
 
 type PanelBody = PanelRequest extends infer R ? (R extends PanelRequest ? Omit<R, "id"> : never) : never;
 const PACK_DIR = join(import.meta.dirname, '..', 'fixtures', 'packs', 'tiny');
 const FILES = ['pack.json', 'weights.bin', 'generator.onnx', 'encoder.onnx', 'edit_step.onnx', 'project_step.onnx'];
 const W = 40, H = 32;
+/** The preview's longest side here: smaller than the layer, so the preview is rendered at a smaller size. */
+const PREVIEW_SIDE = 24;
 
 /** A 40×32 test image: a warm gradient with a dark band. */
 function sourcePixels(): Rgba {
@@ -38,6 +43,7 @@ function inProcessCompute(): Compute {
   // What the worker does for an init that names a streamed pack: fill in its files.
   const shim = { handleRequest: (req: { type: string }, post: Parameters<EngineHost['handleRequest']>[1]) => host.handleRequest(req.type === 'init' ? { ...req, packFiles: files } : req, post) };
   const engine = EngineClient.inProcess(shim as unknown as EngineHost);
+  const previews = new PreviewCache({ decodeAsync: async () => sourcePixels() });
   const request = async (req: PanelBody, options: { onProgress?: (f: number, phase: string) => void } = {}) => {
     requests.push(req.type);
     switch (req.type) {
@@ -45,12 +51,15 @@ function inProcessCompute(): Compute {
         return { id: 0, type: 'probe', caps: { webgpu: false, offscreenCanvas: false, wasmSimd: true } };
       case 'decode':
         return { id: 0, type: 'decoded', image: sourcePixels() };
+      case 'preview':
+        // The worker's own preview code, on the same layer the transfer reads.
+        return { id: 0, type: 'previewed', key: req.key, frame: req.frame, image: await previews.renderAsync(req as Extract<PanelRequest, { type: 'preview' }>, new AbortController().signal) };
       case 'transfer': {
         // The frames come rendered (by the engine, through the controller), as the worker gets them.
         const R = req.mapping.resolution;
         expect(req.images.length).toBe(req.frames * R * R * 4);
         const frames = Array.from({ length: req.frames }, (_, k) => rgbaToPlanar(req.images.subarray(k * R * R * 4, (k + 1) * R * R * 4), R));
-        const r = await transferEditAsync({ frames, original: sourcePixels(), mapping: req.mapping }, { allFrames: req.allFrames, onProgress: (p) => options.onProgress?.(p.fraction, p.phase) });
+        const r = await transferEditAsync({ frames, original: sourcePixels(), mapping: req.mapping, ...strokePaint(req.strokes, R) }, { allFrames: req.allFrames, onProgress: (p) => options.onProgress?.(p.fraction, p.phase) });
         const png = (img: { width: number; height: number; data: Uint8Array | Uint8ClampedArray }) => ({ bytes: encode({ width: img.width, height: img.height, data: new Uint8Array(img.data), channels: 4, depth: 8 }), width: img.width, height: img.height });
         return { id: 0, type: 'transferred', final: png(r.final), frames: (r.frames ?? []).map(png) };
       }
@@ -93,7 +102,7 @@ describe('panel controller with the engine in process', () => {
 
   beforeAll(async () => {
     store = createStore();
-    controller = createController(store, inProcessCompute(), { send: (m) => sent.push(parseUiToPlugin(structuredClone(m))) });
+    controller = createController(store, inProcessCompute(), { send: (m) => sent.push(parseUiToPlugin(structuredClone(m))) }, { previewMaxSide: PREVIEW_SIDE });
     const assets = FILES.map((f) => ({ name: `packs/tiny/${f}`, kind: 'pack-file' as const, packId: 'tiny', bytes: 1, gzipBytes: 1, chunks: 1 }));
     store.dispatch({ type: 'init', command: '', assets });
     store.dispatch({ type: 'caps', caps: { hosting: 'other', secureContext: true, webgpu: 'absent', threads: false, cores: 2 } });
@@ -185,7 +194,7 @@ describe('panel controller with the engine in process', () => {
     expect(seq.results[15].record.latent).toEqual(Array.from(c.z.slice(k * L, (k + 1) * L), Math.fround));
     expect(seq.results.slice(1).every((r) => r.width === W && r.height === H)).toBe(true);
     // No more work than before: one transfer for the 15 edited frames, no transfer for Frame 00.
-    expect(requests).toEqual(['transfer']);
+    expect(requests.filter((r) => r !== 'preview')).toEqual(['transfer']);
     await controller.handlePluginMessage({ type: 'applied', requestId: seq.requestId, nodeIds: ['9:10'] });
 
     const order = store.get().edit!.candidates!.order;
@@ -245,4 +254,45 @@ describe('panel controller with the engine in process', () => {
     s = store.get();
     expect(s.edit).toMatchObject({ strokes: [], candidates: null });
   }, 120_000);
-});
+
+  it('previews what Apply writes: the canvas’s preview is the applied layer at the preview’s size (a colour stroke, a code change, a sequence frame)', async () => {
+    const rmse = (a: Rgba, b: Rgba) => {
+      expect([a.width, a.height]).toEqual([b.width, b.height]);
+      let e = 0;
+      for (let i = 0; i < a.data.length; i++) e += (a.data[i]! - b.data[i]!) ** 2;
+      return Math.sqrt(e / a.data.length);
+    };
+    const previewed = async (frame: number | null) => {
+      const st = await until(store, (x) => { const t = previewTarget(x.edit); return !!t && x.edit?.preview?.key === t.key && x.edit.preview.frame === t.frame && (frame === null || t.frame === frame); }, 'the preview');
+      return st.edit!.preview!.image;
+    };
+    const applied = async (k?: number) => {
+      await controller.apply();
+      const msg = lastApply();
+      await controller.handlePluginMessage({ type: 'applied', requestId: msg.requestId, nodeIds: ['9:20'] });
+      const png = decode(msg.results[k ?? msg.results.length - 1]!.bytes);
+      return { width: png.width, height: png.height, data: new Uint8ClampedArray(png.data) };
+    };
+    const check = async (frame: number | null, result?: number) => {
+      const preview = await previewed(frame);
+      expect(Math.max(preview.width, preview.height)).toBe(PREVIEW_SIDE);
+      const layer = await applied(result);
+      const scaled = areaDownscale(layer, preview.width, preview.height);
+      expect(rmse(preview, scaled)).toBeLessThanOrEqual(2);
+      return rmse(areaDownscale(sourcePixels(), preview.width, preview.height), scaled);
+    };
+    store.dispatch({ type: 'variant', variant: 'final' });
+    await controller.reset();
+    controller.addStroke({ kind: 'color', points: [[20, 30], [44, 30]], width: 8, color: [0, 40, 255] });
+    await until(store, (st) => !!st.edit?.candidates?.final && !st.edit.optimising, 'candidates after a colour stroke');
+    expect(await check(null), 'a colour stroke changes the layer').toBeGreaterThan(0);
+    controller.setCode('Code 1', { set: -0.8 });
+    await until(store, (st) => !!st.edit?.candidates?.final && !st.edit.optimising && Math.abs((st.edit.codes['Code 1'] ?? 0) + 0.8) < 1e-6, 'candidates after a code');
+    expect(await check(null), 'a code change changes the layer').toBeGreaterThan(0);
+    // a sequence frame on the slider: the same frame of the applied sequence
+    controller.setFrame(5);
+    store.dispatch({ type: 'variant', variant: 'sequence' });
+    await check(5, 5);
+    store.dispatch({ type: 'variant', variant: 'final' });
+    controller.setFrame(null);
+  }, 180_000);});

@@ -3,7 +3,7 @@ import { useEffect, useRef } from 'preact/hooks';
 import type { JSX } from 'preact';
 import type { Capabilities } from '../capabilities';
 import { canApply, currentCandidate, shownCandidates, type ApplyVariant, type PanelEvent, type PanelState } from '../state/store';
-import { handleShortcut } from '../state/shortcuts';
+import { handleShortcut, handleShortcutUp } from '../state/shortcuts';
 import { sequenceFrames, type Controller } from '../controller';
 import { BrushBar } from './brush-bar';
 import { CandidatesGrid, SequenceSlider } from './candidates';
@@ -227,8 +227,20 @@ export function App(props: AppProps) {
       const p = latest.current;
       if (handleShortcut(e, p.state, p.controller, p.dispatch)) e.preventDefault();
     };
+    const onKeyUp = (e: KeyboardEvent) => {
+      const p = latest.current;
+      if (handleShortcutUp(e, p.state, p.controller)) e.preventDefault();
+    };
+    // The panel losing focus ends a held key's view too (its keyup goes elsewhere).
+    const onBlur = () => { if (latest.current.state.view.peek) latest.current.controller.setModelView(false, true); };
     document.addEventListener('keydown', onKey);
-    return () => document.removeEventListener('keydown', onKey);
+    document.addEventListener('keyup', onKeyUp);
+    window.addEventListener('blur', onBlur);
+    return () => {
+      document.removeEventListener('keydown', onKey);
+      document.removeEventListener('keyup', onKeyUp);
+      window.removeEventListener('blur', onBlur);
+    };
   }, []);
   return (
     <div class="panel" data-theme-ready="true">

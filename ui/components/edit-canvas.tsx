@@ -1,11 +1,19 @@
 /**
- * The edit canvas: the current result (a candidate, a sequence frame or the projection) at the
- * pack's resolution, scaled up crisply, with the strokes drawn over it in frame coordinates.
+ * The edit canvas (issue 17): the designer's own layer at the panel's resolution, and once the
+ * candidates settle the preview of what Apply writes (the edit carried onto the layer), with the
+ * strokes drawn over it in frame coordinates. The model's view (the toggle, or M held) shows what
+ * the generator sees instead: the chosen candidate, a sequence frame or the projection at the
+ * pack's resolution, scaled up crisply.
  */
-import { useRef, useState } from 'preact/hooks';
+import { useMemo, useRef, useState } from 'preact/hooks';
 import type { Point } from '../../engine/brushes/strokes';
+import { areaDownscale, fitWithin } from '../../engine/transfer/area-downscale';
 import { canvasImage, currentCandidate, shownCandidates, toHex, type EditState, type PanelState, type PanelStroke } from '../state/store';
 import { sequenceFrameName, type Controller } from '../controller';
+import { previewUpdating } from '../preview/preview-target';
+import { PREVIEW_MAX_SIDE } from '../preview/watch-preview';
+import type { Rgba } from '../worker/protocol';
+import { ModelIcon } from './icons';
 import { RgbaCanvas } from './rgba-canvas';
 
 function pathOf(points: Point[]): string {
@@ -58,13 +66,31 @@ export function canvasCaption(edit: EditState): string {
   return edit.optimising ? `${name} · optimising, step ${c.step}/${c.steps}` : name;
 }
 
+/** What the designer's view shows: the preview of the edit when there is one for these candidates, else the layer itself. */
+export function layerView(edit: EditState, layer: Rgba | null): { image: Rgba | null; what: 'preview' | 'layer' } {
+  if (edit.candidates && edit.preview && edit.frame !== 0) return { image: edit.preview.image, what: 'preview' };
+  return { image: layer, what: 'layer' };
+}
+
 export function EditCanvas({ state, controller }: { state: PanelState; controller: Controller }) {
   const edit = state.edit!;
   const brush = state.brush;
   const R = state.engine.pack?.resolution ?? 64;
   const wrap = useRef<HTMLDivElement>(null);
   const [draft, setDraft] = useState<Point[] | null>(null);
-  const image = canvasImage(edit, R);
+  const modelView = state.view.model || state.view.peek;
+  const px = edit.pixels;
+  // The layer at the preview's size (what frame 00 and an unchanged layer look like), made once per layer.
+  const layer = useMemo(() => {
+    if (!px) return null;
+    const size = fitWithin(px.width, px.height, PREVIEW_MAX_SIDE);
+    return areaDownscale(px, size.width, size.height);
+  }, [px]);
+  const shown = layerView(edit, layer);
+  const updating = !modelView && previewUpdating(edit);
+  const m = edit.projection?.mapping;
+  // Where the layer sits in the frame the strokes are drawn in (the projection's letterbox).
+  const box = m && px ? `left:${(m.offsetX / R) * 100}%;top:${(m.offsetY / R) * 100}%;width:${((px.width * m.scale) / R) * 100}%;height:${((px.height * m.scale) / R) * 100}%` : '';
   const tool = brush.eyedropper ? 'eyedropper' : brush.tool;
 
   const toFrame = (e: PointerEvent): Point => {
@@ -107,7 +133,7 @@ export function EditCanvas({ state, controller }: { state: PanelState; controlle
     }
   };
 
-  const status = canvasCaption(edit);
+  const [label, caption] = modelView ? ['Model’s view · ', canvasCaption(edit)] : layerCaption(edit, shown.what);
   return (
     <div
       ref={wrap}
@@ -115,6 +141,10 @@ export function EditCanvas({ state, controller }: { state: PanelState; controlle
       data-testid="edit-canvas"
       data-tool={tool}
       data-strokes={edit.strokes.length}
+      data-view={modelView ? 'model' : shown.what}
+      data-preview-key={!modelView && shown.what === 'preview' ? edit.preview!.key : undefined}
+      data-preview-frame={!modelView && shown.what === 'preview' ? edit.preview!.frame : undefined}
+      data-updating={String(updating)}
       role="application"
       aria-label={`Edit canvas: drag to paint with the ${tool} tool. ${edit.strokes.length} stroke${edit.strokes.length === 1 ? '' : 's'}.`}
       tabIndex={0}
@@ -123,14 +153,42 @@ export function EditCanvas({ state, controller }: { state: PanelState; controlle
       onPointerUp={onUp}
       onPointerCancel={() => setDraft(null)}
     >
-      <RgbaCanvas data={image} size={R} testId="edit-image" />
+      {modelView
+        ? <RgbaCanvas data={canvasImage(edit, R)} size={R} testId="edit-image" />
+        : <div class="layer-box" style={box}>
+            <RgbaCanvas data={shown.image?.data ?? null} width={shown.image?.width ?? 1} height={shown.image?.height ?? 1} class="smooth" testId="layer-image" />
+          </div>}
       {(brush.overlay || draft) && (
         <svg viewBox={`0 0 ${R} ${R}`} aria-hidden="true" data-testid="overlay">
           {brush.overlay && edit.strokes.map((s, i) => <StrokeShape key={i} stroke={s} R={R} />)}
           {draft && <StrokeShape stroke={draftStroke(draft)} R={R} />}
         </svg>
       )}
-      <div class="canvas-status" aria-live="polite" data-testid="canvas-caption">{status}</div>
+      <div class="canvas-status" aria-live="polite">{label}<span data-testid="canvas-caption">{caption}</span></div>
+      {updating && <div class="canvas-updating" role="status" data-testid="preview-updating"><span class="dot" aria-hidden="true" />Updating preview…</div>}
+      <button
+        class={`icon-btn canvas-view${state.view.model ? ' on' : ''}`}
+        aria-pressed={state.view.model}
+        aria-keyshortcuts="M"
+        title="The model’s view: what the generator makes (the candidate, the projection) at its own resolution. Hold M to peek."
+        aria-label="The model’s view"
+        data-testid="model-view"
+        onPointerDown={(e) => e.stopPropagation()}
+        onClick={() => controller.setModelView(!state.view.model)}
+      >
+        <ModelIcon />
+      </button>
     </div>
   );
+}
+
+/**
+ * The caption in the designer's view, in two parts: what kind of image it is (the layer, the
+ * preview of Apply) and which result (canvasCaption: the candidate or sequence frame).
+ */
+function layerCaption(edit: EditState, what: 'preview' | 'layer'): [string, string] {
+  if (what === 'preview') return ['Preview of Apply · ', canvasCaption(edit)];
+  if (edit.frame === 0 && edit.sequence) return ['Your layer · ', sequenceFrameName(0, edit.sequence.frames)];
+  if (edit.candidates) return ['Your layer · preview on its way: ', canvasCaption(edit)];
+  return [edit.optimising ? 'Your layer · optimising…' : 'Your layer', ''];
 }

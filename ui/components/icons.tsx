@@ -15,6 +15,7 @@ export const EyedropperIcon = () => <Icon><path d="M10 2.5l3.5 3.5-1.5 1.5-3.5-3
 export const UndoIcon = () => <Icon><path d="M5.5 4L2.5 7l3 3" /><path d="M2.5 7h7a3.5 3.5 0 010 7H7" /></Icon>;
 export const RedoIcon = () => <Icon><path d="M10.5 4l3 3-3 3" /><path d="M13.5 7h-7a3.5 3.5 0 000 7H9" /></Icon>;
 export const EyeIcon = () => <Icon><path d="M1.5 8s2.5-4.5 6.5-4.5S14.5 8 14.5 8 12 12.5 8 12.5 1.5 8 1.5 8z" /><circle cx="8" cy="8" r="2" /></Icon>;
+export const ModelIcon = () => <Icon><rect x="2.5" y="2.5" width="11" height="11" rx="1" /><path d="M2.5 8h11M8 2.5v11" /><path d="M2.5 5.25h5.5M5.25 2.5V8" stroke-dasharray="1 1" /></Icon>;
 export const PlayIcon = () => <Icon><path d="M5 3.5v9l7-4.5z" fill="currentColor" /></Icon>;
 export const PauseIcon = () => <Icon><path d="M5 3.5v9M11 3.5v9" stroke-width="2" /></Icon>;
 export const InfoIcon = () => <Icon><circle cx="8" cy="8" r="6" /><path d="M8 7.5v3.5" /><circle cx="8" cy="5.25" r=".4" fill="currentColor" /></Icon>;

@@ -10,7 +10,8 @@ import { makeEditRecord } from '../state/edit-record';
 import { candidateLatent, currentCandidate, shownCandidates, type Store } from '../state/store';
 import type { ComputeWorker } from '../worker/client';
 import type { RenderedSequence } from './render-sequence';
-import { SEQUENCE_FRAMES, sequenceFrameName, sequenceFrames } from './sequence-frames';
+import { sequenceFrameName, sequenceFrames } from './sequence-frames';
+import { transferStrokes } from './transfer-strokes';
 
 export interface ApplyContext {
   store: Store;
@@ -35,16 +36,15 @@ export async function applyEditAsync(ctx: ApplyContext): Promise<void> {
   const candidates = edit.candidates;
   const variant = s.variant;
   const targets = variant === 'candidates' ? (edit.picked.length ? edit.picked : shownCandidates(candidates)).slice(0, 16) : [currentCandidate(edit)!];
-  const frames = variant === 'sequence' ? sequenceFrames(edit) : SEQUENCE_FRAMES;
+  // The slider's frames for every variant: the canvas previews the result from them (issue 17), so Apply writes what it showed.
+  const frames = sequenceFrames(edit);
   // What it writes (the status line says so once it is written): layers, or the sequence's frames.
   store.dispatch({ type: 'apply-start', requestId, count: variant === 'sequence' ? frames : targets.length });
   await ctx.stopEditsAsync();
   try {
     const latent0 = edit.restored ? Float32Array.from(edit.restored.latent0) : edit.projection.z;
     const source = { nodeId: edit.nodeId, name: edit.name, ...(edit.imageHash ? { imageHash: edit.imageHash } : {}), ...(edit.revision ? { revision: edit.revision } : {}) };
-    // A stroke edit stays where it was painted; once a code slider moved, the edit is global by intent.
-    const codesMoved = Object.entries(edit.codes).some(([k, v]) => edit.projection!.codes[k] !== v);
-    const localStrokes = codesMoved ? [] : edit.strokes;
+    const localStrokes = transferStrokes(edit);
     const results: ResultImage[] = [];
     for (let t = 0; t < targets.length; t++) {
       const z = candidateLatent(candidates, targets[t]);

@@ -13,7 +13,19 @@ export interface KeyLike {
   ctrlKey?: boolean;
   shiftKey?: boolean;
   altKey?: boolean;
+  /** A key held down repeats its keydown. */
+  repeat?: boolean;
   target?: unknown;
+}
+
+/** The key that shows the model's view while it is held (the canvas's toggle says so). */
+export const MODEL_VIEW_KEY = 'm';
+
+/** A key let go: the model's view ends when its key is released. */
+export function handleShortcutUp(e: KeyLike, state: PanelState, controller: Controller): boolean {
+  if (e.key.toLowerCase() !== MODEL_VIEW_KEY || !state.view.peek) return false;
+  controller.setModelView(false, true);
+  return true;
 }
 
 function isTyping(target: unknown): boolean {
@@ -53,6 +65,9 @@ export function handleShortcut(e: KeyLike, state: PanelState, controller: Contro
       return true;
     case 'o':
       dispatch({ type: 'overlay', on: !state.brush.overlay });
+      return true;
+    case MODEL_VIEW_KEY:
+      if (!e.repeat) controller.setModelView(true, true);
       return true;
     case '[':
       dispatch({ type: 'width', width: Math.max(WIDTH_RANGE[0], state.brush.width - 1) });

@@ -74,6 +74,8 @@ export interface Sequence {
   frames: number;
   /** The candidate (batch index) it leads to. */
   target: number;
+  /** The strokes of the edit when it came (the store sets it): a stroke since makes it an old edit's. */
+  strokes?: PanelStroke[];
 }
 
 export interface EditState {
@@ -117,6 +119,20 @@ export interface EditState {
    * is a new one around z0), so Fix sends the candidate's latent rather than its index.
    */
   resumed: boolean;
+  /**
+   * The transfer of the chosen candidate's edit onto the layer at the canvas's size (issue 17): what
+   * Apply will write, for `key` (preview-target.ts) and sequence frame `frame`. Kept while a newer
+   * one is worked on (the canvas then says it is being brought up to date).
+   */
+  preview: PreviewImage | null;
+  /** Why the last preview could not be made (the canvas says so quietly); null when it could. */
+  previewError: string | null;
+}
+
+export interface PreviewImage {
+  key: string;
+  frame: number;
+  image: Rgba;
 }
 
 export interface BrushState {
@@ -155,8 +171,17 @@ export interface WrittenResult {
 /** Edits kept while the plugin is open: at most this many layers' edits besides the one on screen. */
 export const MAX_KEPT_EDITS = 8;
 
+/** What the big canvas shows: the layer and the preview of the edit, or the model's own images. */
+export interface ViewState {
+  /** The model's view, toggled: G(z) and the projection at the pack's resolution, as the model sees them. */
+  model: boolean;
+  /** The model's view while a key is held. */
+  peek: boolean;
+}
+
 export interface PanelState {
   command: string;
+  view: ViewState;
   assets: { expected: AssetInfo[]; received: string[]; status: 'waiting' | 'loading' | 'ready' | 'failed'; error?: string };
   caps: Capabilities | null;
   /** null until the main thread has told us. */
@@ -243,7 +268,12 @@ export type PanelEvent =
   /** Layers the panel wrote are gone from the document (an Undo there). */
   | { type: 'results-removed'; nodeIds: string[] }
   | { type: 'apply-failed'; requestId?: string; message: string }
-  | { type: 'error'; message: string };
+  | { type: 'error'; message: string }
+  /** The preview of the edit for `key` (preview-target.ts), frame `frame`, is ready. */
+  | { type: 'preview'; key: string; frame: number; image: Rgba }
+  | { type: 'preview-failed'; key: string; message: string }
+  /** The model's view on or off: `held` while its key is held, else the toggle. */
+  | { type: 'model-view'; on: boolean; held?: boolean };
 
 export const MAX_SHOWN_CANDIDATES = 16;
 export const MAX_RECENT_COLOURS = 8;
@@ -251,6 +281,7 @@ export const WIDTH_RANGE: readonly [number, number] = [1, 24];
 
 export const initialState: PanelState = {
   command: '',
+  view: { model: false, peek: false },
   assets: { expected: [], received: [], status: 'waiting' },
   caps: null,
   selection: null,
@@ -288,6 +319,7 @@ function newEdit(image: EditSource): EditState {
     status: 'idle', progress: null, projectError: null, editError: null, projection: null, codes: {},
     strokes: [], redo: [], candidates: null, optimising: false, selected: null, picked: [],
     sequence: null, frame: null, playing: false, restored: null, z0: null, resumed: false,
+    preview: null, previewError: null,
   };
 }
 
@@ -515,7 +547,7 @@ export function reduce(state: PanelState, event: PanelEvent): PanelState {
         return { picked, selected: event.index, frame: null, playing: false, sequence };
       });
     case 'sequence':
-      return withProjected(state, (e) => ({ sequence: event.sequence, frame: e.frame !== null ? Math.min(e.frame, event.sequence.frames - 1) : null }));
+      return withProjected(state, (e) => ({ sequence: { ...event.sequence, strokes: e.strokes }, frame: e.frame !== null ? Math.min(e.frame, event.sequence.frames - 1) : null }));
     case 'sequence-failed':
       return withEdit(state, () => ({ editError: event.message, playing: false }));
     case 'frame':
@@ -537,7 +569,7 @@ export function reduce(state: PanelState, event: PanelEvent): PanelState {
       return withProjected(state, (e) => ({ codes: { ...e.codes, [event.name]: event.value } }));
     case 'reset':
       return withProjected(state, (e) => ({
-        strokes: [], redo: [], candidates: null, selected: null, picked: [], sequence: null, frame: null, playing: false,
+        strokes: [], redo: [], candidates: null, selected: null, picked: [], sequence: null, frame: null, playing: false, preview: null, previewError: null,
         optimising: false, editError: null, codes: e.projection?.codes ?? {},
       }));
     case 'variant':
@@ -570,6 +602,12 @@ export function reduce(state: PanelState, event: PanelEvent): PanelState {
       return { ...state, apply: { status: 'failed', requestId: event.requestId, message: event.message } };
     case 'error':
       return { ...state, lastError: event.message };
+    case 'preview':
+      return withProjected(state, () => ({ preview: { key: event.key, frame: event.frame, image: event.image }, previewError: null }));
+    case 'preview-failed':
+      return withProjected(state, () => ({ previewError: event.message }));
+    case 'model-view':
+      return { ...state, view: event.held ? { ...state.view, peek: event.on } : { ...state.view, model: event.on } };
   }
 }
 

@@ -68,12 +68,31 @@ export class ComputeWorker {
     });
   }
 
-  request<T extends PanelRequestType>(req: { type: T } & Body<T>, options: { transfer?: Transferable[]; onProgress?: (fraction: number, phase: string) => void } = {}): Promise<PanelAnswer<T>> {
+  /** `signal`: aborting it rejects at once with an AbortError and tells the worker to stop the request. */
+  request<T extends PanelRequestType>(req: { type: T } & Body<T>, options: { transfer?: Transferable[]; onProgress?: (fraction: number, phase: string) => void; signal?: AbortSignal } = {}): Promise<PanelAnswer<T>> {
     if (this.failure) return Promise.reject(this.failure);
+    const { signal } = options;
+    if (signal?.aborted) return Promise.reject(abortError());
     const id = this.nextId++;
     return new Promise<PanelAnswer<T>>((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (r: PanelResponse) => void, reject, onProgress: options.onProgress });
+      const onAbort = () => {
+        if (!this.pending.delete(id)) return;
+        reject(abortError());
+        // The worker answers the cancel, and the request itself with an error no one waits for.
+        const cancel = this.nextId++;
+        this.pending.set(cancel, { resolve: () => undefined, reject: () => undefined });
+        this.worker.postMessage({ ch: 'panel', msg: { type: 'cancel', target: id, id: cancel } });
+      };
+      const settle = <A>(f: (a: A) => void) => (a: A) => { signal?.removeEventListener('abort', onAbort); f(a); };
+      this.pending.set(id, { resolve: settle(resolve as (r: PanelResponse) => void), reject: settle(reject), onProgress: options.onProgress });
+      signal?.addEventListener('abort', onAbort, { once: true });
       this.worker.postMessage({ ch: 'panel', msg: { ...req, id } }, options.transfer ?? []);
     });
   }
+}
+
+function abortError(): Error {
+  const e = new Error('The request was cancelled');
+  e.name = 'AbortError';
+  return e;
 }

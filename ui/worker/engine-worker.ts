@@ -17,6 +17,7 @@ import type { PortLike } from '../../engine/worker/shard-protocol';
 import { rgbaToPlanar } from './planar';
 import { installSha256Fallback } from './sha256-fallback';
 import { packFilesFrom, resolveInit } from './pack-files';
+import { PreviewCache } from './preview-cache';
 import type { EncodedImage, PanelRequest, PanelResponse, Rgba, WorkerCapabilities, WorkerInbound, WorkerOutbound } from './protocol';
 
 interface WorkerScope {
@@ -76,8 +77,24 @@ async function probeAsync(): Promise<WorkerCapabilities> {
   return { webgpu: !!adapter && !isSoftwareAdapter(adapter), offscreenCanvas: typeof OffscreenCanvas !== 'undefined', wasmSimd: WebAssembly.validate(simd) };
 }
 
+/** The panel's requests still running that a `cancel` can stop (the preview's), by id. */
+const running = new Map<number, AbortController>();
+const previews = new PreviewCache({ decodeAsync, estimateSteps: () => (estimators.length ? estimateStepsInParallel(estimators) : undefined) });
+
 async function handlePanelAsync(req: PanelRequest, post: (r: PanelResponse, t?: Transferable[]) => void): Promise<PanelResponse> {
   switch (req.type) {
+    case 'cancel':
+      running.get(req.target)?.abort();
+      return { id: req.id, type: 'cancelled' };
+    case 'preview': {
+      const abort = new AbortController();
+      running.set(req.id, abort);
+      try {
+        return { id: req.id, type: 'previewed', key: req.key, frame: req.frame, image: await previews.renderAsync(req, abort.signal) };
+      } finally {
+        running.delete(req.id);
+      }
+    }
     case 'probe':
       return { id: req.id, type: 'probe', caps: await probeAsync() };
     case 'assets': {
@@ -121,6 +138,7 @@ function transferables(r: PanelResponse): Transferable[] {
     case 'roundtrip':
       return [r.bytes.buffer as ArrayBuffer];
     case 'decoded':
+    case 'previewed':
       return [r.image.data.buffer as ArrayBuffer];
     case 'transferred':
       return [r.final.bytes.buffer as ArrayBuffer, ...r.frames.map((f) => f.bytes.buffer as ArrayBuffer)].filter((b, i, all) => all.indexOf(b) === i);

@@ -52,7 +52,24 @@ export type PanelRequest =
       pixelRange: [number, number]; allFrames: boolean;
       /** The strokes of a stroke edit: the change is confined to the region they painted (none: the whole layer). */
       strokes: Stroke[];
-    };
+    }
+  /**
+   * The preview (issue 17): the transfer of `transfer`, its estimation done once and kept under
+   * `key` (the worker keeps the last few), rendered at ≤ `maxSide` a side. Without `images` the
+   * estimation under `key` must be there already (a scrubbed frame); the layer decoded and scaled
+   * down is kept by `sourceKey`.
+   */
+  | {
+      id: number; type: 'preview';
+      key: string; sourceKey: string;
+      /** As `transfer`'s; absent: reuse the estimation kept under `key`. */
+      prepare?: { images: Uint8ClampedArray; frames: number; bytes: Uint8Array; mime: string; mapping: FrameMapping; pixelRange: [number, number]; strokes: Stroke[] };
+      /** Frame k of the sequence, 1 … frames − 1 (the last is the whole edit). */
+      frame: number;
+      maxSide: number;
+    }
+  /** Stops the request `target` (its answer is an error named AbortError); answered at once. */
+  | { id: number; type: 'cancel'; target: number };
 
 export interface EncodedImage {
   bytes: Uint8Array;
@@ -68,6 +85,8 @@ export type PanelResponse =
   | ({ id: number; type: 'pack-files' } & PackFiles)
   | { id: number; type: 'progress'; fraction: number; phase: string }
   | { id: number; type: 'transferred'; final: EncodedImage; frames: EncodedImage[] }
+  | { id: number; type: 'previewed'; key: string; frame: number; image: Rgba }
+  | { id: number; type: 'cancelled' }
   | { id: number; type: 'error'; message: string };
 
 export type PanelRequestType = PanelRequest['type'];
@@ -79,6 +98,8 @@ interface AnswerType {
   roundtrip: 'roundtrip';
   'pack-files': 'pack-files';
   transfer: 'transferred';
+  preview: 'previewed';
+  cancel: 'cancelled';
 }
 
 /** An engine `init` that names a streamed pack instead of carrying its files. */
