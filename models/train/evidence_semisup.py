@@ -71,6 +71,21 @@ def sweeps(t, out):
     return images
 
 
+def logged_metrics(run, kimg, args):
+    """The run's log already holds the judge's scores of this very state (the training stage's last step)
+    with the same settings: use them rather than spend minutes recomputing the same numbers."""
+    path = os.path.join(run, "log.jsonl")
+    if not os.path.exists(path):
+        return None
+    with open(path) as f:
+        rows = [json.loads(line) for line in f if line.strip()]
+    for r in reversed(rows):
+        if r.get("kind") == "metrics":
+            same = abs(r.get("kimg", -1) - kimg) < 1e-6 and r.get("perValue") == args.per_value and r.get("samples") == args.samples
+            return r if same else None
+    return None
+
+
 def meta_codes(t, images, metrics):
     import train_semisup as ts
     codes = ts.pack_codes(t["layout"], t["n_sup"])
@@ -159,7 +174,8 @@ def main(argv=None):
         images = sweeps(t, args.out)
         common = ["--judge", args.judge, "--data", args.data, "--per-value", str(args.per_value), "--samples", str(args.samples)]
         metrics = dict(pack=os.path.basename(os.path.dirname(os.path.abspath(args.out))), runDir=args.run,
-                       perValue=args.per_value, run=judge_metrics.main(["--run", args.run] + common))
+                       perValue=args.per_value, run=logged_metrics(args.run, t["state"]["images"] / 1000, args)
+                       or judge_metrics.main(["--run", args.run] + common))
         if args.old_pack and os.path.exists(os.path.join(args.old_pack, "pack.json")):
             metrics.update(oldPack=args.old_pack, old=judge_metrics.main(["--pack", args.old_pack] + common))
         with open(os.path.join(args.out, "metrics.json"), "w") as f:

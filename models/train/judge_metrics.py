@@ -134,7 +134,7 @@ def main(argv=None):
     t0 = time.time()
     J, jspecs = load_judge(args.judge)
     gen = torch.Generator().manual_seed(99)
-    out = dict(kind="metrics")
+    out = dict(kind="metrics", perValue=args.per_value, samples=args.samples)
     if args.run:
         G, sampler, lay, specs, prog = load_run(args.run, args.data)
         draw = lambda n: sampler(n, gen, "cpu")[0]   # noqa: E731
