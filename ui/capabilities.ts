@@ -25,7 +25,7 @@ import { describeAdapter, isSoftwareAdapter } from '../engine/runtime/software-a
 /**
  * `webgpu: 'adapter'` only when `requestAdapter()` answers non-null within `adapterTimeoutMs` with a
  * hardware adapter (`'software'` for a fallback / CPU one);
- * with the worker's own probe it decides where the engine runs (ui/controller.ts chooseEngineHost).
+ * with the worker's own probe it decides where the engine runs (ui/engine-host/choose-host.ts chooseEngineHost, called by ui/ops/load-pack.ts).
  */
 export async function probeCapabilitiesAsync(options: { adapterTimeoutMs?: number } = {}): Promise<Capabilities> {
   const href = location.href;

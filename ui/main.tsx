@@ -2,7 +2,7 @@
  * Panel bootstrap: connect to the host, start the compute worker, probe capabilities,
  * receive the streamed assets (handed to the worker, which starts the engine on them — or,
  * where only the panel has WebGPU, gives copies back for the engine the panel then hosts
- * itself: see ui/controller.ts chooseEngineHost), and draw the store with Preact.
+ * itself: see ui/engine-host/choose-host.ts chooseEngineHost), and draw the store with Preact.
  */
 import { render } from 'preact';
 import workerSource from 'manifold:engine-worker';

@@ -1,5 +1,5 @@
 /**
- * Where the panel's engine runs (ui/controller.ts chooseEngineHost): in the compute worker, unless
+ * Where the panel's engine runs (ui/engine-host/choose-host.ts chooseEngineHost, called by ui/ops/load-pack.ts): in the compute worker, unless
  * only the panel has a WebGPU adapter (`srcdoc` hosting: the Blob worker is not a secure context);
  * then in the panel's own thread, on WebGPU only. The controller with the real engine in process
  * (tiny pack) as the worker's, and a real page engine (ui/worker/page-engine.ts over a

@@ -5,6 +5,7 @@
  */
 import type { EngineClient } from '../../engine/worker/engine-client';
 import { friendlyError } from '../friendly-error';
+import { isAbort } from './is-abort';
 import type { EditState, Store } from '../state/store';
 
 export interface ResumeContext {
@@ -33,7 +34,7 @@ export async function resumeEditAsync(edit: EditState, ctx: ResumeContext): Prom
     await ctx.engine.request({ type: 'start-editing', z: z0 });
     ctx.engineZ0(z0.slice());
   } catch (error) {
-    if ((error as { name?: string } | null)?.name !== 'AbortError') store.dispatch({ type: 'edit-failed', message: friendlyError('edit', error) });
+    if (!isAbort(error)) store.dispatch({ type: 'edit-failed', message: friendlyError('edit', error) });
     return;
   }
   if (!onScreen()) return;

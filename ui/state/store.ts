@@ -1,7 +1,8 @@
 /**
  * Panel state as a plain reducer: events in, state out. Preact only draws it and the
- * controller (ui/controller.ts) turns intents into engine requests whose answers come back
- * here as events, so the panel's behaviour is tested by sending events (test/ui/).
+ * controller (ui/controller.ts, its operations in ui/ops/ and ui/engine-host/) turns intents
+ * into engine requests whose answers come back here as events, so the panel's behaviour is
+ * tested by sending events (test/ui/).
  */
 import type { AssetInfo, EditRecord, SelectionState } from '../../protocol/messages';
 import type { FrameMapping } from '../../engine/image/frame';
