@@ -203,8 +203,13 @@ export function regionSupport(region: Float32Array, R: number, grow: number): Fl
  * whole, that drift repaints the layer everywhere (bench:edits measured 30–90 % of the pixels
  * outside the attribute's part changed). Cells whose change (max over channels, 3×3 mean, colours
  * in [0, 1]) reaches `min` are in, grown by one cell and feathered like a stroke edit's region.
+ * Excluded cells are not in (though the feather of cells next to them may reach them).
  */
-export function strongChangeRegion(first: Float32Array, last: Float32Array, R: number, min: number, feather = DEFAULT_REGION_OPTIONS.feather): Float32Array {
+export function strongChangeRegion(
+  first: Float32Array, last: Float32Array, R: number, min: number, feather = DEFAULT_REGION_OPTIONS.feather,
+  /** Cells (> 0) that are never inside (e.g. where new content is inserted instead: insert-content.ts). */
+  exclude: Float32Array | null = null,
+): Float32Array {
   const N = R * R;
   if (first.length !== 3 * N || last.length !== 3 * N) throw new RangeError(`strongChangeRegion: frames must be [3, ${R}, ${R}]`);
   const raw = new Float32Array(N);
@@ -216,7 +221,7 @@ export function strongChangeRegion(first: Float32Array, last: Float32Array, R: n
       const u = x + dx, v = y + dy;
       if (u >= 0 && v >= 0 && u < R && v < R) { s += raw[v * R + u]!; n++; }
     }
-    if (s / n >= min) inside[y * R + x] = 1;
+    if (s / n >= min && !(exclude && exclude[y * R + x]! > 0)) inside[y * R + x] = 1;
   }
   const dist = chamferDistance(inside, R), out = new Float32Array(N), f = feather + 1;
   for (let p = 0; p < N; p++) out[p] = dist[p]! <= 1 ? 1 : Math.max(0, 1 - (dist[p]! - 1) / f);

@@ -17,6 +17,7 @@ import { refitColour } from './refit-colour.js';
 import { renderRows, rowRenderer } from './render-rows.js';
 import { colourAffinity, confineChange, editRegion, regionSupport, strongChangeRegion, type RegionOptions } from './edit-region.js';
 import { layerFrame } from './layer-frame.js';
+import { insertionCells, insertionPlan, insertRows, type InsertionPlan, type InsertOptions } from './insert-content.js';
 import { DEFAULT_RECOLOUR_OPTIONS, nearestPaint, paintOnStartPart, partCells, partColours, recolourRows, startParts, type RecolourOptions, type RecolourPlan } from './recolour.js';
 import type { ChangeField, RgbaImage, TransferProgress } from './types.js';
 
@@ -77,6 +78,11 @@ export interface TransferOptions {
   /** whole: 'strong': the change (max over channels, colours in [0, 1]) a cell needs to be carried. */
   strongChange?: number;
   recolour?: Partial<RecolourOptions>;
+  /**
+   * Code-slider edits (no `painted`): where the flow cannot explain the generator's change (new
+   * content), G(z1)'s content is brought in, crisp (insert-content.ts). false: off.
+   */
+  insert?: Partial<InsertOptions> | false;
   onProgress?: (p: TransferProgress) => void;
   signal?: AbortSignal;
 }
@@ -175,14 +181,31 @@ export async function transferEditAsync(input: TransferInput, options: TransferO
       region = editRegion(unit[0], unit[K], input.painted, R, options.region, affinity);
     }
   }
-  if (!input.painted && input.whole === 'strong') region = strongChangeRegion(unit[0], unit[K], R, options.strongChange ?? STRONG_CHANGE);
+  // 3b. code edits: new content the flow cannot carry is brought in from G(z1) (insert-content.ts);
+  // in and around it the flow's field (bent trying to explain the new shape) is not applied
+  const targets = allFrames ? changes : [changes[changes.length - 1]];
+  const insertions = targets.map((change, t) => {
+    if (input.painted || options.insert === false || K === 0) return null;
+    const k = allFrames ? t : K - 1;
+    return insertionFor(unit[0]!, unit[k + 1]!, change!, original, mapping, options.insert || {});
+  });
+  const inserted = insertions.reduce<Float32Array | null>((acc, ins) => {
+    if (!ins) return acc;
+    const near = dilateCells(ins.cells, R, 2);
+    if (acc) for (let p = 0; p < R * R; p++) near[p] = Math.max(near[p]!, acc[p]!);
+    return near;
+  }, null);
+  if (!input.painted && input.whole === 'strong') region = strongChangeRegion(unit[0], unit[K], R, options.strongChange ?? STRONG_CHANGE, undefined, inserted);
+  if (inserted) {
+    region = region ? region.slice() : new Float32Array(R * R).fill(1);
+    for (let p = 0; p < R * R; p++) if (inserted[p]! > 0) region[p] = 0;
+  }
   // beyond the guided filter's reach of the region, the field is forced to exactly the identity
   const support = region ? regionSupport(region, R, fullRes.guideRadius + 1) : null;
 
   // 4. full resolution
   await checkpoint();
   const grid = midGrid(original, mapping, fullRes);
-  const targets = allFrames ? changes : [changes[changes.length - 1]];
   const rendered: RgbaImage[] = [];
   const { width: W, height: H } = original;
   const band = Math.max(1, Math.floor(262144 / W)); // ~256k pixels between checkpoints
@@ -190,6 +213,7 @@ export async function transferEditAsync(input: TransferInput, options: TransferO
   for (let t = 0; t < targets.length; t++) {
     await checkpoint();
     const amount = allFrames ? (t + 1) / targets.length : 1;
+    const insertion = insertions[t];
     const rr = plan ? null : rowRenderer(original, grid, midField(region ? confineChange(targets[t], region) : targets[t], mapping, grid, fullRes.outside, support));
     const out = new Uint8ClampedArray(W * H * 4);
     for (let y = 0; y < H; y += band) {
@@ -197,6 +221,7 @@ export async function transferEditAsync(input: TransferInput, options: TransferO
       const y1 = Math.min(H, y + band);
       if (rr) renderRows(rr, out, y, y1);
       else recolourRows(original, mapping, plan!, amount, out, y, y1);
+      if (insertion) insertRows(insertion, mapping, out, W, y, y1);
       const done = t * H + y1;
       const before = K > 0 ? estimateWeight : 0;
       report('render', done, totalRows, before + (1 - before) * (done / totalRows));
@@ -205,6 +230,12 @@ export async function transferEditAsync(input: TransferInput, options: TransferO
   }
   const final = rendered[rendered.length - 1];
   return allFrames ? { final, frames: rendered, changes, region } : { final, changes, region };
+}
+
+/** The content to insert for the change first → last (null: the flow explains all of it). */
+function insertionFor(first: Float32Array, last: Float32Array, change: ChangeField, original: RgbaImage, mapping: FrameMapping, o: Partial<InsertOptions>): InsertionPlan | null {
+  const cells = insertionCells(first, last, change, o);
+  return cells ? insertionPlan(last, cells, original, mapping, o) : null;
 }
 
 /** Max over the (2r+1)² cells around each cell. */
