@@ -6,7 +6,10 @@ export interface EditRow {
   ours: Scores; untouched: Scores; pasted: Scores;
 }
 export interface PackRun {
-  pack: string; date: string; seeds: number; size: number; backgrounds: string[]; seconds: number;
+  pack: string;
+  /** The run this one is compared with in the before → after table (default: "<pack>-before"). */
+  against?: string;
+  date: string; seeds: number; size: number; backgrounds: string[]; seconds: number;
   pictures: Record<string, string>; skipped: string[]; edits: EditRow[];
 }
 
@@ -38,14 +41,14 @@ export function summarise(edits: EditRow[]): KindSummary[] {
   });
 }
 
-/** Before → after per edit kind, for each run that has a "<id>-before" twin (a --tag before run of an older transfer). */
+/** Before → after per edit kind, for each run that names the run it is compared with (--against), or has a "<id>-before" twin (a --tag before run of an older transfer). */
 function comparisons(runs: PackRun[]): string[] {
   const out: string[] = [];
   for (const after of runs) {
-    const before = runs.find((r) => r.pack === `${after.pack}-before`);
+    const before = runs.find((r) => r.pack === (after.against ?? `${after.pack}-before`));
     if (!before) continue;
     const b = new Map(summarise(before.edits).map((k) => [k.kind, k])), a = summarise(after.edits);
-    out.push(`### Before → after this change of the transfer, pack \`${after.pack}\` (means over the same edits)`, '');
+    out.push(`### Before → after this change of the transfer: run \`${before.pack}\` → \`${after.pack}\` (means over the same edits)`, '');
     out.push('| edit kind | RMSE in the part | RMSE outside | leakage % | ghosting % | alpha error | beats both baselines |');
     out.push('|---|---|---|---|---|---|---|');
     for (const k of a) {

@@ -25,8 +25,10 @@ export interface InsertOptions {
   residual: number;
   /** …and by at least this fraction of its change (a recolour the model explains stays below it). */
   unexplained: number;
-  /** Seeds with fewer seed neighbours (of 8) are noise. */
+  /** Seeds with fewer seed neighbours (of 8) are noise… */
   minNeighbours: number;
+  /** …and so are groups (8-connected) of fewer seeds than this: a new shape leaves a long unexplained edge. */
+  minSeeds: number;
   /** The insertion grows from the seeds over cells whose change reaches `grow[0]`, at most `grow[1]` cells away. */
   grow: readonly [number, number];
   /** Enclosed holes in the insertion up to this many cells are filled whatever their change. */
@@ -42,7 +44,7 @@ export interface InsertOptions {
 }
 
 export const DEFAULT_INSERT_OPTIONS: Readonly<InsertOptions> = {
-  residual: 0.15, unexplained: 0.5, minNeighbours: 2, grow: [0.15, 3], maxHole: 4, maxColours: 6, minShare: 0.04, near: 0.15, clearNear: 0.12,
+  residual: 0.2, unexplained: 0.5, minNeighbours: 2, minSeeds: 8, grow: [0.15, 3], maxHole: 4, maxColours: 6, minShare: 0.04, near: 0.15, clearNear: 0.12,
 };
 
 /** What the full-resolution pass needs. */
@@ -91,11 +93,12 @@ export function insertionCells(first: Float32Array, last: Float32Array, change: 
     }
     if (k >= o.minNeighbours) kept.push(p);
   }
-  if (!kept.length) return null;
+  const big = largeGroups(kept, R, o.minSeeds);
+  if (!big.length) return null;
   // grow (hysteresis) over strongly changed cells the model still explains badly, near the seeds:
   // the inside of a new shape, which a window-wide colour model half explains as a recolour
-  const dist = new Int32Array(N).fill(-1), queue = kept.slice();
-  for (const p of kept) dist[p] = 0;
+  const dist = new Int32Array(N).fill(-1), queue = big.slice();
+  for (const p of big) dist[p] = 0;
   for (let i = 0; i < queue.length; i++) {
     const p = queue[i]!, x = p % R, y = (p - x) / R;
     if (dist[p]! >= o.grow[1]) continue;
@@ -108,7 +111,8 @@ export function insertionCells(first: Float32Array, last: Float32Array, change: 
   }
   const cells = new Float32Array(N);
   for (const p of queue) cells[p] = 1;
-  return fillHoles(cells, d3, R, o.maxHole, o.grow[0]);
+  // one cell more all round: the new shape's edge must lie inside the insertion, where the labels draw it
+  return dilate1(fillHoles(cells, d3, R, o.maxHole, o.grow[0]), R);
 }
 
 /**
@@ -193,6 +197,35 @@ export function insertRows(plan: InsertionPlan, mapping: FrameMapping, out: Uint
 function rowTouched(mask: Float32Array, R: number, v: number): boolean {
   for (let j = Math.max(0, v - 1); j <= Math.min(R - 1, v + 2); j++) for (let i = 0; i < R; i++) if (mask[j * R + i]! > 0) return true;
   return false;
+}
+
+function dilate1(cells: Float32Array, R: number): Float32Array {
+  const out = new Float32Array(R * R);
+  for (let y = 0; y < R; y++) for (let x = 0; x < R; x++) {
+    if (!cells[y * R + x]) continue;
+    for (let v = Math.max(0, y - 1); v <= Math.min(R - 1, y + 1); v++) out.fill(1, v * R + Math.max(0, x - 1), v * R + Math.min(R - 1, x + 1) + 1);
+  }
+  return out;
+}
+
+/** The cells of the 8-connected groups of `cells` with at least `min` members. */
+function largeGroups(cells: number[], R: number, min: number): number[] {
+  const set = new Uint8Array(R * R), seen = new Uint8Array(R * R), out: number[] = [];
+  for (const p of cells) set[p] = 1;
+  for (const s of cells) {
+    if (seen[s]) continue;
+    const comp = [s];
+    seen[s] = 1;
+    for (let i = 0; i < comp.length; i++) {
+      const p = comp[i]!, x = p % R, y = (p - x) / R;
+      for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) {
+        const u = x + dx, v = y + dy, q = v * R + u;
+        if (u >= 0 && v >= 0 && u < R && v < R && set[q] && !seen[q]) { seen[q] = 1; comp.push(q); }
+      }
+    }
+    if (comp.length >= min) out.push(...comp);
+  }
+  return out;
 }
 
 /**
