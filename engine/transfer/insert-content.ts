@@ -9,8 +9,10 @@
  *  - palette: G(z1)'s colours in those cells, clustered; a cluster near one of the layer's own
  *    colours takes that colour exactly (new hair takes the layer's hair colour), and one near the
  *    colour G paints for a transparent layer's background is "clear" (alpha 0);
- *  - labels: each palette entry's share of each cell (smoothed), upsampled bilinearly and the
- *    largest wins per sample, so edges are smooth curves at full resolution, not 64² steps;
+ *  - labels: each cell's nearest palette entry, or "old content" where the flow explains G(z1)
+ *    there (the face around new glasses: the carried layer, its own pixels, is kept); each
+ *    label's share of each cell (smoothed) is upsampled bilinearly and the largest wins per
+ *    sample, so edges are smooth curves at full resolution, not 64² steps;
  *  - 2×2 samples a pixel, averaged premultiplied: a 1-px antialiased edge, and no 50 % blends of
  *    old and new anywhere else (the insertion mask is hard too, at sample level).
  * Alpha: inside the insertion, 1 for content and 0 for "clear"; everywhere else the carried layer's.
@@ -41,10 +43,22 @@ export interface InsertOptions {
   near: number;
   /** A cluster within this distance of G's background colour (transparent layers) is clear. */
   clearNear: number;
+  /** Clusters of G(z1) closer than this are one colour (the generator's shading noise). */
+  merge: number;
+  /**
+   * A cell the flow explains (its prediction misses by less than this, 3×3 mean) is old content:
+   * its samples keep the carried layer, its own crisp pixels moved and recoloured by the flow…
+   */
+  keepBelow: number;
+  /**
+   * …unless it changed by more than this: the inside of a new shape, which a window-wide colour
+   * model explains as a recolour of what was there only roughly (its colour drifts near the edges).
+   */
+  keepChange: number;
 }
 
 export const DEFAULT_INSERT_OPTIONS: Readonly<InsertOptions> = {
-  residual: 0.2, unexplained: 0.5, minNeighbours: 2, minSeeds: 8, grow: [0.15, 3], maxHole: 4, maxColours: 6, minShare: 0.04, near: 0.15, clearNear: 0.12,
+  residual: 0.2, unexplained: 0.5, minNeighbours: 2, minSeeds: 8, grow: [0.15, 3], maxHole: 4, maxColours: 6, minShare: 0.04, near: 0.15, clearNear: 0.12, merge: 0.1, keepBelow: 0.1, keepChange: 0.3,
 };
 
 /** What the full-resolution pass needs. */
@@ -52,11 +66,17 @@ export interface InsertionPlan {
   R: number;
   /** [R·R] 1 where content is inserted (before smoothing). */
   cells: Float32Array;
+  /**
+   * [R·R] 1 on the cells of old content at least a cell inside the insertion: there the flow's
+   * field is carried (for the samples the labels give to old content); elsewhere in and around the
+   * insertion it is bent by the new shape, and the layer is not moved.
+   */
+  carried: Float32Array;
   /** [R·R] the mask smoothed for bilinear sampling (≥ 0.5: inserted). */
   mask: Float32Array;
   /** Palette, straight RGBA 0–255 (alpha 0: clear). */
   palette: [number, number, number, number][];
-  /** [K, R, R] each palette entry's smoothed share of each cell. */
+  /** [K + 1, R, R] each palette entry's smoothed share of each cell, then that of old content (the carried layer is kept). */
   labels: Float32Array;
 }
 
@@ -68,17 +88,7 @@ export function insertionCells(first: Float32Array, last: Float32Array, change: 
   const o = { ...DEFAULT_INSERT_OPTIONS, ...options };
   const R = change.size, N = R * R;
   if (first.length !== 3 * N || last.length !== 3 * N) throw new RangeError(`insertionCells: frames must be [3, ${R}, ${R}]`);
-  const warped = new Float32Array(3 * N), pred = new Float32Array(3 * N);
-  warpPlanes(first, 3, R, R, change.flowX, change.flowY, warped);
-  applyColourModel(change.colour, warped, N, pred);
-  const res = new Float32Array(N), diff = new Float32Array(N);
-  for (let p = 0; p < N; p++) {
-    for (let c = 0; c < 3; c++) {
-      res[p] = Math.max(res[p]!, Math.abs(last[c * N + p]! - pred[c * N + p]!));
-      diff[p] = Math.max(diff[p]!, Math.abs(last[c * N + p]! - first[c * N + p]!));
-    }
-  }
-  const r3 = mean3(res, R), d3 = mean3(diff, R);
+  const { r3, d3 } = misses(first, last, change);
   const seed = new Uint8Array(N);
   for (let p = 0; p < N; p++) if (r3[p]! >= o.residual && r3[p]! >= o.unexplained * d3[p]! && d3[p]! >= o.grow[0]) seed[p] = 1;
   // isolated seeds are the generator's noise, not a shape
@@ -115,17 +125,34 @@ export function insertionCells(first: Float32Array, last: Float32Array, change: 
   return dilate1(fillHoles(cells, d3, R, o.maxHole, o.grow[0]), R);
 }
 
+/** Per cell, 3×3 means of: how much the flow's prediction of `last` misses it (r3), and how much `last` differs from `first` (d3); max over channels. */
+function misses(first: Float32Array, last: Float32Array, change: ChangeField): { r3: Float32Array; d3: Float32Array } {
+  const R = change.size, N = R * R;
+  const warped = new Float32Array(3 * N), pred = new Float32Array(3 * N);
+  warpPlanes(first, 3, R, R, change.flowX, change.flowY, warped);
+  applyColourModel(change.colour, warped, N, pred);
+  const res = new Float32Array(N), diff = new Float32Array(N);
+  for (let p = 0; p < N; p++) {
+    for (let c = 0; c < 3; c++) {
+      res[p] = Math.max(res[p]!, Math.abs(last[c * N + p]! - pred[c * N + p]!));
+      diff[p] = Math.max(diff[p]!, Math.abs(last[c * N + p]! - first[c * N + p]!));
+    }
+  }
+  return { r3: mean3(res, R), d3: mean3(diff, R) };
+}
+
 /**
- * The palette and labels of the content to insert in `cells`: last = G(z1) [3, R, R] in [0, 1].
+ * The palette and labels of the content to insert in `cells`: first, last = G(z0), G(z1) [3, R, R]
+ * in [0, 1], change = the flow's total change between them.
  * Returns null when the cells hold no content to insert.
  */
-export function insertionPlan(last: Float32Array, cells: Float32Array, original: RgbaImage, mapping: FrameMapping, options: Partial<InsertOptions> = {}): InsertionPlan | null {
+export function insertionPlan(first: Float32Array, last: Float32Array, change: ChangeField, cells: Float32Array, original: RgbaImage, mapping: FrameMapping, options: Partial<InsertOptions> = {}): InsertionPlan | null {
   const o = { ...DEFAULT_INSERT_OPTIONS, ...options };
   const R = mapping.resolution, N = R * R;
   const inside: number[] = [];
   for (let p = 0; p < N; p++) if (cells[p]! > 0) inside.push(p);
   if (!inside.length) return null;
-  const centres = kMeans(last, N, inside, o.maxColours, o.minShare);
+  const centres = mergeClose(kMeans(last, N, inside, o.maxColours, o.minShare), o.merge);
   const { colours: layerColours, clearCells } = layerPalette(original, mapping);
   // the colour G paints where the layer is clear (its idea of a transparent layer's background)
   const bgCells: number[] = [];
@@ -138,19 +165,32 @@ export function insertionPlan(last: Float32Array, cells: Float32Array, original:
     const v = best ?? c;
     return [Math.round(255 * v[0]!), Math.round(255 * v[1]!), Math.round(255 * v[2]!), 255];
   });
-  // each cell's nearest centre, as K indicator planes, smoothed so the upsampled boundaries are curves
-  const K = centres.length, onehot = new Float32Array(K * N);
+  // each cell's nearest centre, or old content where the flow explains G(z1) there (the face around
+  // new glasses, recoloured by the edit), as K + 1 indicator planes, smoothed so the upsampled
+  // boundaries are curves
+  const { r3, d3 } = misses(first, last, change);
+  const K = centres.length, onehot = new Float32Array((K + 1) * N);
   for (let p = 0; p < N; p++) {
-    let best = 0, bd = Infinity;
-    for (let k = 0; k < K; k++) {
-      const d = (last[p]! - centres[k]![0]!) ** 2 + (last[N + p]! - centres[k]![1]!) ** 2 + (last[2 * N + p]! - centres[k]![2]!) ** 2;
-      if (d < bd) { bd = d; best = k; }
+    let best = K, bd = Infinity;
+    if (r3[p]! >= o.keepBelow || d3[p]! >= o.keepChange) {
+      for (let k = 0; k < K; k++) {
+        const d = (last[p]! - centres[k]![0]!) ** 2 + (last[N + p]! - centres[k]![1]!) ** 2 + (last[2 * N + p]! - centres[k]![2]!) ** 2;
+        if (d < bd) { bd = d; best = k; }
+      }
     }
     onehot[best * N + p] = 1;
   }
-  const labels = new Float32Array(K * N);
-  for (let k = 0; k < K; k++) labels.set(mean3(onehot.subarray(k * N, (k + 1) * N), R), k * N);
-  return { R, cells, mask: mean3(cells, R), palette, labels };
+  const labels = new Float32Array((K + 1) * N);
+  for (let k = 0; k <= K; k++) labels.set(mean3(onehot.subarray(k * N, (k + 1) * N), R), k * N);
+  const carried = new Float32Array(N);
+  for (let y = 1; y < R - 1; y++) for (let x = 1; x < R - 1; x++) {
+    const p = y * R + x;
+    if (!onehot[K * N + p]) continue;
+    let all = true;
+    for (let dy = -1; dy <= 1 && all; dy++) for (let dx = -1; dx <= 1 && all; dx++) if (!cells[p + dy * R + dx]) all = false;
+    if (all) carried[p] = 1;
+  }
+  return { R, cells, carried, mask: mean3(cells, R), palette, labels };
 }
 
 /**
@@ -174,10 +214,11 @@ export function insertRows(plan: InsertionPlan, mapping: FrameMapping, out: Uint
         const X = (x + sx) * s + mapping.offsetX - 0.5, Y = (y + sy) * s + mapping.offsetY - 0.5;
         if (sampleClamped(mask, R, R, X, Y) < 0.5) continue;
         let best = 0, bv = -1;
-        for (let k = 0; k < K; k++) {
+        for (let k = 0; k <= K; k++) {
           const l = sampleClamped(labels.subarray(k * N, (k + 1) * N), R, R, X, Y);
           if (l > bv) { bv = l; best = k; }
         }
+        if (best === K) continue; // old content: the carried pixel
         const c = palette[best]!, a = c[3] / 255;
         pr += a * c[0]; pg += a * c[1]; pb += a * c[2]; pa += a; n++;
       }
@@ -276,6 +317,21 @@ function medianColour(f: Float32Array, N: number, cells: number[]): number[] {
     const v = cells.map((p) => f[c * N + p]!).sort((a, b) => a - b);
     return v[v.length >> 1]!;
   });
+}
+
+/** Centres closer than `d` merged (their mean), until none are. */
+function mergeClose(centres: number[][], d: number): number[][] {
+  const out = centres.map((c) => c.slice());
+  for (let merged = true; merged;) {
+    merged = false;
+    for (let i = 0; i < out.length && !merged; i++) for (let j = i + 1; j < out.length && !merged; j++) {
+      if (dist3(out[i]!, out[j]!) >= d) continue;
+      out[i] = out[i]!.map((v, c) => (v + out[j]![c]!) / 2);
+      out.splice(j, 1);
+      merged = true;
+    }
+  }
+  return out;
 }
 
 /** k-means of the cells' colours: farthest-point start, a few Lloyd steps, small clusters merged away. */

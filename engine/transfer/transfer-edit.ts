@@ -193,16 +193,20 @@ export async function transferEditAsync(input: TransferInput, options: TransferO
     const k = allFrames ? t : K - 1;
     return insertionFor(unit[0]!, unit[k + 1]!, change!, original, mapping, options.insert || {});
   });
-  const inserted = insertions.reduce<Float32Array | null>((acc, ins) => {
-    if (!ins) return acc;
+  // in and around the insertion the field is bent by the new shape: not carried, but on the old
+  // content well inside it (insert-content.ts `carried`), for the samples the labels give to it
+  let inside: Float32Array | null = null, ring: Float32Array | null = null;
+  for (const ins of insertions) {
+    if (!ins) continue;
+    inside ??= new Float32Array(R * R);
+    ring ??= new Float32Array(R * R);
     const near = dilateCells(ins.cells, R, 2);
-    if (acc) for (let p = 0; p < R * R; p++) near[p] = Math.max(near[p]!, acc[p]!);
-    return near;
-  }, null);
-  if (!input.painted && input.whole === 'strong') region = strongChangeRegion(unit[0], unit[K], R, options.strongChange ?? STRONG_CHANGE, undefined, inserted, options.strongRelative ?? STRONG_RELATIVE);
-  if (inserted) {
+    for (let p = 0; p < R * R; p++) { inside[p] = Math.max(inside[p]!, ins.carried[p]!); ring[p] = Math.max(ring[p]!, near[p]!); }
+  }
+  if (!input.painted && input.whole === 'strong') region = strongChangeRegion(unit[0], unit[K], R, options.strongChange ?? STRONG_CHANGE, undefined, ring, options.strongRelative ?? STRONG_RELATIVE);
+  if (inside && ring) {
     region = region ? region.slice() : new Float32Array(R * R).fill(1);
-    for (let p = 0; p < R * R; p++) if (inserted[p]! > 0) region[p] = 0;
+    for (let p = 0; p < R * R; p++) if (ring[p]! > 0) region[p] = inside[p]! > 0 ? 1 : 0;
   }
   // beyond the guided filter's reach of the region, the field is forced to exactly the identity
   const support = region ? regionSupport(region, R, fullRes.guideRadius + 1) : null;
@@ -239,7 +243,7 @@ export async function transferEditAsync(input: TransferInput, options: TransferO
 /** The content to insert for the change first → last (null: the flow explains all of it). */
 function insertionFor(first: Float32Array, last: Float32Array, change: ChangeField, original: RgbaImage, mapping: FrameMapping, o: Partial<InsertOptions>): InsertionPlan | null {
   const cells = insertionCells(first, last, change, o);
-  return cells ? insertionPlan(last, cells, original, mapping, o) : null;
+  return cells ? insertionPlan(first, last, change, cells, original, mapping, o) : null;
 }
 
 /** Max over the (2r+1)² cells around each cell. */
