@@ -47,7 +47,11 @@ function comparisons(runs: PackRun[]): string[] {
   for (const after of runs) {
     const before = runs.find((r) => r.pack === (after.against ?? `${after.pack}-before`));
     if (!before) continue;
-    const b = new Map(summarise(before.edits).map((k) => [k.kind, k])), a = summarise(after.edits);
+    // only the edits both runs made (a shorter run is compared on its own seeds)
+    const key = (e: EditRow): string => `${e.seed}|${e.kind}|${e.label}`;
+    const inAfter = new Set(after.edits.map(key)), inBefore = new Set(before.edits.map(key));
+    const b = new Map(summarise(before.edits.filter((e) => inAfter.has(key(e)))).map((k) => [k.kind, k]));
+    const a = summarise(after.edits.filter((e) => inBefore.has(key(e))));
     out.push(`### Before → after this change of the transfer: run \`${before.pack}\` → \`${after.pack}\` (means over the same edits)`, '');
     out.push('| edit kind | RMSE in the part | RMSE outside | leakage % | ghosting % | alpha error | beats both baselines |');
     out.push('|---|---|---|---|---|---|---|');

@@ -4,7 +4,8 @@
  *
  * The flow carries the layer's own pixels, so it can move and recolour them but never draw a shape
  * the layer does not have. Where G(z0) warped and recoloured by the change field (its prediction
- * of G(z1)) misses G(z1) by a large part of the change, the change is new content. There the layer
+ * of G(z1)) misses G(z1) by a large part of the change, the change is new content. There (a group
+ * of such cells, grown over the strongly changed cells near it, plus a cell all round) the layer
  * takes G(z1)'s content instead, made crisp for flat-colour art:
  *  - palette: G(z1)'s colours in those cells, clustered; a cluster near one of the layer's own
  *    colours takes that colour exactly (new hair takes the layer's hair colour), and one near the
