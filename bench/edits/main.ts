@@ -5,15 +5,19 @@
  * engine path (run-edit.ts); every edit has its truth re-rendered by DiceBear (specs.ts) and is
  * scored against it together with two baselines (scores.ts, baselines.ts).
  *
- *   npm run bench:edits -- [--pack models/personas64] [--seeds 6] [--size 512] [--backgrounds opaque,transparent] [--tag before]
+ *   npm run bench:edits -- [--pack models/personas64] [--seeds 6] [--size 512] [--backgrounds opaque,transparent] [--tag before] [--against RUN]
  *   npm run bench:edits -- --merge other.json      (fold runs written elsewhere with --out into bench/edits.json)
+ *
+ * A run is named for the pack's directory (models/personas64-v2 → "personas64-v2", so a retrained
+ * pack with the same id keeps its own rows), plus "-<tag>". --against names the run it is compared
+ * with in the "before → after" table (default "<run>-before").
  *
  * Writes bench/edits.json (one entry per pack: a new pack's run keeps the others' rows),
  * bench/edits/pictures/<pack>/<kind>.png and the section between the bench:edits markers of
  * BENCHMARKS.md (all packs' rows).
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Engine } from '../../engine/engine.js';
 import { fsPackSource } from '../../engine/node/fs-pack-source.js';
@@ -31,7 +35,7 @@ const { values: o } = parseArgs({
     pack: { type: 'string', default: 'models/personas64' }, seeds: { type: 'string', default: '6' },
     size: { type: 'string', default: '512' }, backgrounds: { type: 'string', default: 'opaque,transparent' },
     out: { type: 'string', default: 'bench/edits.json' }, 'no-docs': { type: 'boolean' },
-    tag: { type: 'string' }, merge: { type: 'string' },
+    tag: { type: 'string' }, merge: { type: 'string' }, against: { type: 'string' },
   },
 });
 if (o.merge) {
@@ -52,7 +56,8 @@ const packJson = JSON.parse(readFileSync(join(packDir, 'pack.json'), 'utf8')) as
 const engine = await Engine.createAsync(fsPackSource(packDir), { numThreads: 1 });
 const range = engine.pack.pixelRange;
 // --tag names a variant of the run (e.g. "before": another transfer, BENCH_EDITS_TRANSFER); its rows are kept apart
-const runId = o.tag ? `${packJson.id}-${o.tag.replace(/[^a-z0-9]+/gi, '-')}` : packJson.id;
+const packName = basename(packDir);
+const runId = o.tag ? `${packName}-${o.tag.replace(/[^a-z0-9]+/gi, '-')}` : packName;
 const picturesDir = join('bench/edits/pictures', runId);
 mkdirSync(picturesDir, { recursive: true });
 const rows: EditRow[] = [], skipped = new Set<string>(), pictured = new Map<string, string>();
@@ -93,7 +98,7 @@ for (let i = 0; i < seeds; i++) {
 await engine.releaseAsync();
 
 const run: PackRun = {
-  pack: runId, date: new Date().toISOString().slice(0, 10), seeds, size: S, backgrounds,
+  pack: runId, ...(o.against ? { against: o.against } : {}), date: new Date().toISOString().slice(0, 10), seeds, size: S, backgrounds,
   seconds: Math.round((performance.now() - t0) / 1000), pictures: Object.fromEntries(pictured), skipped: [...skipped], edits: rows,
 };
 const all: Record<string, PackRun> = existsSync(o.out!) ? JSON.parse(readFileSync(o.out!, 'utf8')) : {};

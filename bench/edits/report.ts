@@ -6,7 +6,10 @@ export interface EditRow {
   ours: Scores; untouched: Scores; pasted: Scores;
 }
 export interface PackRun {
-  pack: string; date: string; seeds: number; size: number; backgrounds: string[]; seconds: number;
+  pack: string;
+  /** The run this one is compared with in the before → after table (default: "<pack>-before"). */
+  against?: string;
+  date: string; seeds: number; size: number; backgrounds: string[]; seconds: number;
   pictures: Record<string, string>; skipped: string[]; edits: EditRow[];
 }
 
@@ -38,14 +41,18 @@ export function summarise(edits: EditRow[]): KindSummary[] {
   });
 }
 
-/** Before → after per edit kind, for each run that has a "<id>-before" twin (a --tag before run of an older transfer). */
+/** Before → after per edit kind, for each run that names the run it is compared with (--against), or has a "<id>-before" twin (a --tag before run of an older transfer). */
 function comparisons(runs: PackRun[]): string[] {
   const out: string[] = [];
   for (const after of runs) {
-    const before = runs.find((r) => r.pack === `${after.pack}-before`);
+    const before = runs.find((r) => r.pack === (after.against ?? `${after.pack}-before`));
     if (!before) continue;
-    const b = new Map(summarise(before.edits).map((k) => [k.kind, k])), a = summarise(after.edits);
-    out.push(`### Before → after this change of the transfer, pack \`${after.pack}\` (means over the same edits)`, '');
+    // only the edits both runs made (a shorter run is compared on its own seeds)
+    const key = (e: EditRow): string => `${e.seed}|${e.kind}|${e.label}`;
+    const inAfter = new Set(after.edits.map(key)), inBefore = new Set(before.edits.map(key));
+    const b = new Map(summarise(before.edits.filter((e) => inAfter.has(key(e)))).map((k) => [k.kind, k]));
+    const a = summarise(after.edits.filter((e) => inBefore.has(key(e))));
+    out.push(`### Before → after this change of the transfer: run \`${before.pack}\` → \`${after.pack}\` (means over the same edits)`, '');
     out.push('| edit kind | RMSE in the part | RMSE outside | leakage % | ghosting % | alpha error | beats both baselines |');
     out.push('|---|---|---|---|---|---|---|');
     for (const k of a) {

@@ -203,21 +203,35 @@ export function regionSupport(region: Float32Array, R: number, grow: number): Fl
  * whole, that drift repaints the layer everywhere (bench:edits measured 30–90 % of the pixels
  * outside the attribute's part changed). Cells whose change (max over channels, 3×3 mean, colours
  * in [0, 1]) reaches `min` are in, grown by one cell and feathered like a stroke edit's region.
+ * Excluded cells are not in (though the feather of cells next to them may reach them).
  */
-export function strongChangeRegion(first: Float32Array, last: Float32Array, R: number, min: number, feather = DEFAULT_REGION_OPTIONS.feather): Float32Array {
+export function strongChangeRegion(
+  first: Float32Array, last: Float32Array, R: number, min: number, feather = DEFAULT_REGION_OPTIONS.feather,
+  /** Cells (> 0) that are never inside (e.g. where new content is inserted instead: insert-content.ts). */
+  exclude: Float32Array | null = null,
+  /**
+   * The threshold is also at least this fraction of the edit's own strength (the 98th percentile of
+   * the cells' change): a strong edit's entangled drift elsewhere stays out.
+   */
+  relative = 0,
+): Float32Array {
   const N = R * R;
   if (first.length !== 3 * N || last.length !== 3 * N) throw new RangeError(`strongChangeRegion: frames must be [3, ${R}, ${R}]`);
   const raw = new Float32Array(N);
   for (let p = 0; p < N; p++) for (let c = 0; c < 3; c++) raw[p] = Math.max(raw[p]!, Math.abs(last[c * N + p]! - first[c * N + p]!));
-  const inside = new Uint8Array(N);
+  const mean = new Float32Array(N);
   for (let y = 0; y < R; y++) for (let x = 0; x < R; x++) {
     let s = 0, n = 0;
     for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) {
       const u = x + dx, v = y + dy;
       if (u >= 0 && v >= 0 && u < R && v < R) { s += raw[v * R + u]!; n++; }
     }
-    if (s / n >= min) inside[y * R + x] = 1;
+    mean[y * R + x] = s / n;
   }
+  const strength = relative > 0 ? Float32Array.from(mean).sort()[Math.floor(0.98 * (N - 1))]! : 0;
+  const threshold = Math.max(min, relative * strength);
+  const inside = new Uint8Array(N);
+  for (let p = 0; p < N; p++) if (mean[p]! >= threshold && !(exclude && exclude[p]! > 0)) inside[p] = 1;
   const dist = chamferDistance(inside, R), out = new Float32Array(N), f = feather + 1;
   for (let p = 0; p < N; p++) out[p] = dist[p]! <= 1 ? 1 : Math.max(0, 1 - (dist[p]! - 1) / f);
   return out;

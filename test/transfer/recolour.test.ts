@@ -130,6 +130,16 @@ describe('a code edit carries the generator\'s strong change only (whole: strong
     expect(g[50 * R + 50]).toBe(0);
   });
 
+  it('strongChangeRegion with `relative`: a strong edit\'s entangled drift (above the absolute floor) stays out', () => {
+    const f0 = new Float32Array(3 * N).fill(0.5), f1 = f0.slice();
+    for (let y = 10; y < 30; y++) for (let x = 10; x < 30; x++) f1[y * R + x] = 0.1; // the edit: 0.4
+    for (let y = 45; y < 55; y++) for (let x = 45; x < 55; x++) f1[N + y * R + x] = 0.65; // drift: 0.15, over the 0.1 floor
+    const plain = strongChangeRegion(f0, f1, R, 0.1), relative = strongChangeRegion(f0, f1, R, 0.1, undefined, null, 0.5);
+    expect(plain[50 * R + 50], 'without relative the drift is carried').toBe(1);
+    expect(relative[50 * R + 50]).toBe(0);
+    expect(relative[25 * R + 25]).toBe(1);
+  });
+
   it('leaves the drifted rest of the layer byte for byte as it was', async () => {
     const { img } = layer();
     const f0 = new Float32Array(3 * N).fill(0.5), f1 = f0.slice();

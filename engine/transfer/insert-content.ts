@@ -1,0 +1,402 @@
+/**
+ * Insertion (issue 15 §2): brings the generator's NEW content into the layer where the motion +
+ * colour flow cannot explain the change — hair grown on a bald head, a bun that was not there.
+ *
+ * The flow carries the layer's own pixels, so it can move and recolour them but never draw a shape
+ * the layer does not have. Where G(z0) warped and recoloured by the change field (its prediction
+ * of G(z1)) misses G(z1) by a large part of the change, the change is new content. There (a group
+ * of such cells, grown over the strongly changed cells near it, plus a cell all round) the layer
+ * takes G(z1)'s content instead, made crisp for flat-colour art:
+ *  - palette: G(z1)'s colours in those cells, clustered; a cluster near one of the layer's own
+ *    colours takes that colour exactly (new hair takes the layer's hair colour), and one near the
+ *    colour G paints for a transparent layer's background is "clear" (alpha 0);
+ *  - labels: each cell's nearest palette entry, or "old content" where the flow explains G(z1)
+ *    there (the face around new glasses: the carried layer, its own pixels, is kept); each
+ *    label's share of each cell (smoothed) is upsampled bilinearly and the largest wins per
+ *    sample, so edges are smooth curves at full resolution, not 64² steps;
+ *  - 2×2 samples a pixel, averaged premultiplied: a 1-px antialiased edge, and no 50 % blends of
+ *    old and new anywhere else (the insertion mask is hard too, at sample level).
+ * Alpha: inside the insertion, 1 for content and 0 for "clear"; everywhere else the carried layer's.
+ */
+import { applyColourModel } from './colour-model.js';
+import type { FrameMapping } from './frame-mapping.js';
+import { sampleClamped, warpPlanes } from './sample.js';
+import type { ChangeField, RgbaImage } from './types.js';
+
+export interface InsertOptions {
+  /** A cell is a seed when the prediction misses G(z1) by this much (max over channels, 3×3 mean, [0, 1] colours)… */
+  residual: number;
+  /** …and by at least this fraction of its change (a recolour the model explains stays below it). */
+  unexplained: number;
+  /** Seeds with fewer seed neighbours (of 8) are noise… */
+  minNeighbours: number;
+  /** …and so are groups (8-connected) of fewer seeds than this: a new shape leaves a long unexplained edge. */
+  minSeeds: number;
+  /** The insertion grows from the seeds over cells whose change reaches `grow[0]`, at most `grow[1]` cells away. */
+  grow: readonly [number, number];
+  /** Enclosed holes in the insertion up to this many cells are filled whatever their change. */
+  maxHole: number;
+  /** Most palette entries taken from G(z1). */
+  maxColours: number;
+  /** A cluster with less than this share of the cells merges into its nearest neighbour. */
+  minShare: number;
+  /** A cluster within this distance (RGB, [0, 1], Euclidean) of a layer colour takes the layer colour. */
+  near: number;
+  /** A cluster within this distance of G's background colour (transparent layers) is clear. */
+  clearNear: number;
+  /** Clusters of G(z1) closer than this are one colour (the generator's shading noise). */
+  merge: number;
+  /**
+   * A cell the flow explains (its prediction misses by less than this, 3×3 mean) is old content:
+   * its samples keep the carried layer, its own crisp pixels moved and recoloured by the flow…
+   */
+  keepBelow: number;
+  /**
+   * …unless it changed by more than this: the inside of a new shape, which a window-wide colour
+   * model explains as a recolour of what was there only roughly (its colour drifts near the edges).
+   */
+  keepChange: number;
+}
+
+export const DEFAULT_INSERT_OPTIONS: Readonly<InsertOptions> = {
+  residual: 0.2, unexplained: 0.5, minNeighbours: 2, minSeeds: 8, grow: [0.15, 3], maxHole: 4, maxColours: 6, minShare: 0.04, near: 0.15, clearNear: 0.12, merge: 0.1, keepBelow: 0.1, keepChange: 0.3,
+};
+
+/** What the full-resolution pass needs. */
+export interface InsertionPlan {
+  R: number;
+  /** [R·R] 1 where content is inserted (before smoothing). */
+  cells: Float32Array;
+  /**
+   * [R·R] 1 on the cells of old content at least a cell inside the insertion: there the flow's
+   * field is carried (for the samples the labels give to old content); elsewhere in and around the
+   * insertion it is bent by the new shape, and the layer is not moved.
+   */
+  carried: Float32Array;
+  /** [R·R] the mask smoothed for bilinear sampling (≥ 0.5: inserted). */
+  mask: Float32Array;
+  /** Palette, straight RGBA 0–255 (alpha 0: clear). */
+  palette: [number, number, number, number][];
+  /** [K + 1, R, R] each palette entry's smoothed share of each cell, then that of old content (the carried layer is kept). */
+  labels: Float32Array;
+}
+
+/**
+ * Cells [R·R] (0/1) where the change first → last is new content, or null when there are none.
+ * first, last: [3, R, R] in [0, 1]; change: the total change first → last.
+ */
+export function insertionCells(first: Float32Array, last: Float32Array, change: ChangeField, options: Partial<InsertOptions> = {}): Float32Array | null {
+  const o = { ...DEFAULT_INSERT_OPTIONS, ...options };
+  const R = change.size, N = R * R;
+  if (first.length !== 3 * N || last.length !== 3 * N) throw new RangeError(`insertionCells: frames must be [3, ${R}, ${R}]`);
+  const { r3, d3 } = misses(first, last, change);
+  const seed = new Uint8Array(N);
+  for (let p = 0; p < N; p++) if (r3[p]! >= o.residual && r3[p]! >= o.unexplained * d3[p]! && d3[p]! >= o.grow[0]) seed[p] = 1;
+  // isolated seeds are the generator's noise, not a shape
+  const kept: number[] = [];
+  for (let y = 0; y < R; y++) for (let x = 0; x < R; x++) {
+    const p = y * R + x;
+    if (!seed[p]) continue;
+    let k = 0;
+    for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) {
+      const u = x + dx, v = y + dy;
+      if ((dx || dy) && u >= 0 && v >= 0 && u < R && v < R && seed[v * R + u]) k++;
+    }
+    if (k >= o.minNeighbours) kept.push(p);
+  }
+  const big = largeGroups(kept, R, o.minSeeds);
+  if (!big.length) return null;
+  // grow (hysteresis) over strongly changed cells the model still explains badly, near the seeds:
+  // the inside of a new shape, which a window-wide colour model half explains as a recolour
+  const dist = new Int32Array(N).fill(-1), queue = big.slice();
+  for (const p of big) dist[p] = 0;
+  for (let i = 0; i < queue.length; i++) {
+    const p = queue[i]!, x = p % R, y = (p - x) / R;
+    if (dist[p]! >= o.grow[1]) continue;
+    for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) {
+      const u = x + dx, v = y + dy, q = v * R + u;
+      if (u < 0 || v < 0 || u >= R || v >= R || dist[q]! >= 0 || d3[q]! < o.grow[0] || r3[q]! < o.residual / 2) continue;
+      dist[q] = dist[p]! + 1;
+      queue.push(q);
+    }
+  }
+  const cells = new Float32Array(N);
+  for (const p of queue) cells[p] = 1;
+  // one cell more all round: the new shape's edge must lie inside the insertion, where the labels draw it
+  return dilate1(fillHoles(cells, d3, R, o.maxHole, o.grow[0]), R);
+}
+
+/** Per cell, 3×3 means of: how much the flow's prediction of `last` misses it (r3), and how much `last` differs from `first` (d3); max over channels. */
+function misses(first: Float32Array, last: Float32Array, change: ChangeField): { r3: Float32Array; d3: Float32Array } {
+  const R = change.size, N = R * R;
+  const warped = new Float32Array(3 * N), pred = new Float32Array(3 * N);
+  warpPlanes(first, 3, R, R, change.flowX, change.flowY, warped);
+  applyColourModel(change.colour, warped, N, pred);
+  const res = new Float32Array(N), diff = new Float32Array(N);
+  for (let p = 0; p < N; p++) {
+    for (let c = 0; c < 3; c++) {
+      res[p] = Math.max(res[p]!, Math.abs(last[c * N + p]! - pred[c * N + p]!));
+      diff[p] = Math.max(diff[p]!, Math.abs(last[c * N + p]! - first[c * N + p]!));
+    }
+  }
+  return { r3: mean3(res, R), d3: mean3(diff, R) };
+}
+
+/**
+ * The palette and labels of the content to insert in `cells`: first, last = G(z0), G(z1) [3, R, R]
+ * in [0, 1], change = the flow's total change between them.
+ * Returns null when the cells hold no content to insert.
+ */
+export function insertionPlan(first: Float32Array, last: Float32Array, change: ChangeField, cells: Float32Array, original: RgbaImage, mapping: FrameMapping, options: Partial<InsertOptions> = {}): InsertionPlan | null {
+  const o = { ...DEFAULT_INSERT_OPTIONS, ...options };
+  const R = mapping.resolution, N = R * R;
+  const inside: number[] = [];
+  for (let p = 0; p < N; p++) if (cells[p]! > 0) inside.push(p);
+  if (!inside.length) return null;
+  const centres = mergeClose(kMeans(last, N, inside, o.maxColours, o.minShare), o.merge);
+  const { colours: layerColours, clearCells } = layerPalette(original, mapping);
+  // the colour G paints where the layer is clear (its idea of a transparent layer's background)
+  const bgCells: number[] = [];
+  for (let p = 0; p < N; p++) if (clearCells[p] && !cells[p]) bgCells.push(p);
+  const bg = bgCells.length >= 8 ? medianColour(last, N, bgCells) : null;
+  const palette: [number, number, number, number][] = centres.map((c) => {
+    if (bg && dist3(c, bg) <= o.clearNear) return [0, 0, 0, 0];
+    let best: number[] | null = null, bd = o.near;
+    for (const l of layerColours) { const d = dist3(c, l); if (d <= bd) { bd = d; best = l; } }
+    const v = best ?? c;
+    return [Math.round(255 * v[0]!), Math.round(255 * v[1]!), Math.round(255 * v[2]!), 255];
+  });
+  // each cell's nearest centre, or old content where the flow explains G(z1) there (the face around
+  // new glasses, recoloured by the edit), as K + 1 indicator planes, smoothed so the upsampled
+  // boundaries are curves
+  const { r3, d3 } = misses(first, last, change);
+  const K = centres.length, onehot = new Float32Array((K + 1) * N);
+  for (let p = 0; p < N; p++) {
+    let best = K, bd = Infinity;
+    if (r3[p]! >= o.keepBelow || d3[p]! >= o.keepChange) {
+      for (let k = 0; k < K; k++) {
+        const d = (last[p]! - centres[k]![0]!) ** 2 + (last[N + p]! - centres[k]![1]!) ** 2 + (last[2 * N + p]! - centres[k]![2]!) ** 2;
+        if (d < bd) { bd = d; best = k; }
+      }
+    }
+    onehot[best * N + p] = 1;
+  }
+  const labels = new Float32Array((K + 1) * N);
+  for (let k = 0; k <= K; k++) labels.set(mean3(onehot.subarray(k * N, (k + 1) * N), R), k * N);
+  const carried = new Float32Array(N);
+  for (let y = 1; y < R - 1; y++) for (let x = 1; x < R - 1; x++) {
+    const p = y * R + x;
+    if (!onehot[K * N + p]) continue;
+    let all = true;
+    for (let dy = -1; dy <= 1 && all; dy++) for (let dx = -1; dx <= 1 && all; dx++) if (!cells[p + dy * R + dx]) all = false;
+    if (all) carried[p] = 1;
+  }
+  return { R, cells, carried, mask: mean3(cells, R), palette, labels };
+}
+
+/**
+ * Overwrites rows [y0, y1) of `out` (the carried layer, straight RGBA) with the inserted content
+ * where the plan's mask holds, 2×2 samples a pixel.
+ */
+export function insertRows(plan: InsertionPlan, mapping: FrameMapping, out: Uint8ClampedArray, W: number, y0: number, y1: number): void {
+  const { R, mask, palette, labels } = plan, K = palette.length, N = R * R;
+  const s = mapping.scale, SUB = [0.25, 0.75];
+  for (let y = y0; y < y1; y++) {
+    const Yc = (y + 0.5) * s + mapping.offsetY - 0.5;
+    // rows whose frame cells hold no insertion are skipped whole
+    const v = Math.floor(Yc);
+    if (!rowTouched(mask, R, v)) continue;
+    for (let x = 0; x < W; x++) {
+      const Xc = (x + 0.5) * s + mapping.offsetX - 0.5;
+      // the smoothed mask changes by < 1/2 a cell: below 0.3 at the centre, no sample reaches 0.5
+      if (sampleClamped(mask, R, R, Xc, Yc) < 0.3) continue;
+      let n = 0, pr = 0, pg = 0, pb = 0, pa = 0;
+      for (const sy of SUB) for (const sx of SUB) {
+        const X = (x + sx) * s + mapping.offsetX - 0.5, Y = (y + sy) * s + mapping.offsetY - 0.5;
+        if (sampleClamped(mask, R, R, X, Y) < 0.5) continue;
+        let best = 0, bv = -1;
+        for (let k = 0; k <= K; k++) {
+          const l = sampleClamped(labels.subarray(k * N, (k + 1) * N), R, R, X, Y);
+          if (l > bv) { bv = l; best = k; }
+        }
+        if (best === K) continue; // old content: the carried pixel
+        const c = palette[best]!, a = c[3] / 255;
+        pr += a * c[0]; pg += a * c[1]; pb += a * c[2]; pa += a; n++;
+      }
+      if (n === 0) continue;
+      // the samples outside the mask keep the carried pixel (premultiplied average of both)
+      const p = (y * W + x) * 4, ca = out[p + 3]! / 255, rest = 4 - n;
+      const A = pa + rest * ca;
+      if (A <= 0) { out[p] = out[p + 1] = out[p + 2] = out[p + 3] = 0; continue; }
+      out[p] = (pr + rest * ca * out[p]!) / A;
+      out[p + 1] = (pg + rest * ca * out[p + 1]!) / A;
+      out[p + 2] = (pb + rest * ca * out[p + 2]!) / A;
+      out[p + 3] = (255 * A) / 4;
+    }
+  }
+}
+
+function rowTouched(mask: Float32Array, R: number, v: number): boolean {
+  for (let j = Math.max(0, v - 1); j <= Math.min(R - 1, v + 2); j++) for (let i = 0; i < R; i++) if (mask[j * R + i]! > 0) return true;
+  return false;
+}
+
+function dilate1(cells: Float32Array, R: number): Float32Array {
+  const out = new Float32Array(R * R);
+  for (let y = 0; y < R; y++) for (let x = 0; x < R; x++) {
+    if (!cells[y * R + x]) continue;
+    for (let v = Math.max(0, y - 1); v <= Math.min(R - 1, y + 1); v++) out.fill(1, v * R + Math.max(0, x - 1), v * R + Math.min(R - 1, x + 1) + 1);
+  }
+  return out;
+}
+
+/** The cells of the 8-connected groups of `cells` with at least `min` members. */
+function largeGroups(cells: number[], R: number, min: number): number[] {
+  const set = new Uint8Array(R * R), seen = new Uint8Array(R * R), out: number[] = [];
+  for (const p of cells) set[p] = 1;
+  for (const s of cells) {
+    if (seen[s]) continue;
+    const comp = [s];
+    seen[s] = 1;
+    for (let i = 0; i < comp.length; i++) {
+      const p = comp[i]!, x = p % R, y = (p - x) / R;
+      for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) {
+        const u = x + dx, v = y + dy, q = v * R + u;
+        if (u >= 0 && v >= 0 && u < R && v < R && set[q] && !seen[q]) { seen[q] = 1; comp.push(q); }
+      }
+    }
+    if (comp.length >= min) out.push(...comp);
+  }
+  return out;
+}
+
+/**
+ * Fills the enclosed holes (4-connected empty cells not touching the border) that changed strongly
+ * on average — the middle of a new shape, which the colour model explains as a recolour of what
+ * was there — and any of ≤ maxHole cells; an unchanged hole (a face framed by new hair) stays.
+ */
+function fillHoles(cells: Float32Array, change: Float32Array, R: number, maxHole: number, strong: number): Float32Array {
+  const N = R * R, seen = new Uint8Array(N);
+  for (let s = 0; s < N; s++) {
+    if (cells[s] || seen[s]) continue;
+    const comp = [s];
+    seen[s] = 1;
+    let border = false;
+    for (let i = 0; i < comp.length; i++) {
+      const p = comp[i]!, x = p % R, y = (p - x) / R;
+      if (x === 0 || y === 0 || x === R - 1 || y === R - 1) border = true;
+      for (const q of [x > 0 ? p - 1 : -1, x < R - 1 ? p + 1 : -1, y > 0 ? p - R : -1, y < R - 1 ? p + R : -1]) {
+        if (q >= 0 && !cells[q] && !seen[q]) { seen[q] = 1; comp.push(q); }
+      }
+    }
+    const mean = comp.reduce((a, p) => a + change[p]!, 0) / comp.length;
+    if (!border && (comp.length <= maxHole || mean >= strong)) for (const p of comp) cells[p] = 1;
+  }
+  return cells;
+}
+
+/** 3×3 mean (borders: the cells that exist). */
+function mean3(a: Float32Array, R: number): Float32Array {
+  const out = new Float32Array(R * R);
+  for (let y = 0; y < R; y++) for (let x = 0; x < R; x++) {
+    let s = 0, n = 0;
+    for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) {
+      const u = x + dx, v = y + dy;
+      if (u >= 0 && v >= 0 && u < R && v < R) { s += a[v * R + u]!; n++; }
+    }
+    out[y * R + x] = s / n;
+  }
+  return out;
+}
+
+function dist3(a: readonly number[], b: readonly number[]): number {
+  return Math.hypot(a[0]! - b[0]!, a[1]! - b[1]!, a[2]! - b[2]!);
+}
+
+function medianColour(f: Float32Array, N: number, cells: number[]): number[] {
+  return [0, 1, 2].map((c) => {
+    const v = cells.map((p) => f[c * N + p]!).sort((a, b) => a - b);
+    return v[v.length >> 1]!;
+  });
+}
+
+/** Centres closer than `d` merged (their mean), until none are. */
+function mergeClose(centres: number[][], d: number): number[][] {
+  const out = centres.map((c) => c.slice());
+  for (let merged = true; merged;) {
+    merged = false;
+    for (let i = 0; i < out.length && !merged; i++) for (let j = i + 1; j < out.length && !merged; j++) {
+      if (dist3(out[i]!, out[j]!) >= d) continue;
+      out[i] = out[i]!.map((v, c) => (v + out[j]![c]!) / 2);
+      out.splice(j, 1);
+      merged = true;
+    }
+  }
+  return out;
+}
+
+/** k-means of the cells' colours: farthest-point start, a few Lloyd steps, small clusters merged away. */
+function kMeans(f: Float32Array, N: number, cells: number[], maxK: number, minShare: number): number[][] {
+  const col = (p: number): number[] => [f[p]!, f[N + p]!, f[2 * N + p]!];
+  const pts = cells.map(col);
+  const centres: number[][] = [medianColour(f, N, cells)];
+  while (centres.length < Math.min(maxK, pts.length)) {
+    let far = pts[0]!, fd = -1;
+    for (const q of pts) { const d = Math.min(...centres.map((c) => dist3(q, c))); if (d > fd) { fd = d; far = q; } }
+    if (fd < 0.08) break; // the rest is within noise of a centre
+    centres.push(far.slice());
+  }
+  let assign: Int32Array = new Int32Array(pts.length);
+  for (let it = 0; it < 10; it++) {
+    assign = assignNearest(pts, centres);
+    const sum = centres.map(() => [0, 0, 0, 0]);
+    pts.forEach((q, i) => { const s = sum[assign[i]!]!; s[0] += q[0]!; s[1] += q[1]!; s[2] += q[2]!; s[3]++; });
+    sum.forEach((s, k) => { if (s[3]! > 0) centres[k] = [s[0]! / s[3]!, s[1]! / s[3]!, s[2]! / s[3]!]; });
+    // drop the smallest cluster under the share and go on with the rest
+    const counts = sum.map((s) => s[3]!);
+    let small = -1;
+    for (let k = 0; k < centres.length; k++) if (counts[k]! < minShare * pts.length && (small < 0 || counts[k]! < counts[small]!)) small = k;
+    if (small >= 0 && centres.length > 1) { centres.splice(small, 1); it = Math.min(it, 7); }
+  }
+  return centres;
+}
+
+function assignNearest(pts: number[][], centres: number[][]): Int32Array {
+  const a = new Int32Array(pts.length);
+  pts.forEach((q, i) => {
+    let best = 0, bd = Infinity;
+    centres.forEach((c, k) => { const d = dist3(q, c); if (d < bd) { bd = d; best = k; } });
+    a[i] = best;
+  });
+  return a;
+}
+
+/**
+ * The layer's flat colours ([0, 1] RGB; the most common opaque colours, a 5-bit histogram, each
+ * bin's mean) and which frame cells it leaves clear (coverage < 1/2, inside the frame).
+ */
+function layerPalette(original: RgbaImage, mapping: FrameMapping): { colours: number[][]; clearCells: Uint8Array } {
+  const R = mapping.resolution, { width: W, height: H, data } = original;
+  const stride = Math.max(1, Math.floor(Math.sqrt((W * H) / 262144)));
+  const bins = new Map<number, number[]>();
+  const alpha = new Float32Array(R * R), count = new Float32Array(R * R);
+  let total = 0;
+  for (let y = stride >> 1; y < H; y += stride) {
+    const v = Math.floor((y + 0.5) * mapping.scale + mapping.offsetY);
+    for (let x = stride >> 1; x < W; x += stride) {
+      const p = (y * W + x) * 4, a = data[p + 3]!;
+      const u = Math.floor((x + 0.5) * mapping.scale + mapping.offsetX);
+      if (u >= 0 && v >= 0 && u < R && v < R) { alpha[v * R + u] += a / 255; count[v * R + u]++; }
+      if (a < 250) continue;
+      const key = ((data[p]! >> 3) << 10) | ((data[p + 1]! >> 3) << 5) | (data[p + 2]! >> 3);
+      const b = bins.get(key) ?? [0, 0, 0, 0];
+      b[0] += data[p]!; b[1] += data[p + 1]!; b[2] += data[p + 2]!; b[3]++;
+      bins.set(key, b);
+      total++;
+    }
+  }
+  const colours = [...bins.values()].filter((b) => b[3]! >= 0.002 * total).sort((a, b) => b[3]! - a[3]!).map((b) => [b[0]! / b[3]! / 255, b[1]! / b[3]! / 255, b[2]! / b[3]! / 255]);
+  const clearCells = new Uint8Array(R * R);
+  for (let q = 0; q < R * R; q++) if (count[q]! > 0 && alpha[q]! / count[q]! < 0.5) clearCells[q] = 1;
+  return { colours, clearCells };
+}

@@ -1,0 +1,113 @@
+import { describe, expect, it } from 'vitest';
+import { estimateStep } from '../../engine/transfer/estimate-step.js';
+import { fitMapping } from '../../engine/transfer/frame-mapping.js';
+import { insertionCells } from '../../engine/transfer/insert-content.js';
+import { refitColour } from '../../engine/transfer/refit-colour.js';
+import { transferEditAsync } from '../../engine/transfer/transfer-edit.js';
+import type { RgbaImage } from '../../engine/transfer/types.js';
+
+const R = 64, S = 512, K = S / R;
+const BG = [0.8, 0.82, 0.95], SQUARE = [0.85, 0.35, 0.3], DISC = [0.25, 0.2, 0.45], RECOLOURED = [0.3, 0.7, 0.35];
+// the square (frame px) the layer and both frames hold; the disc G(z1) grows
+const SQ = { x0: 8, y0: 40, x1: 24, y1: 56 }, DC = { x: 40, y: 22, r: 10 };
+
+/** Coverage of pixel [x, x+1)×[y, y+1) (in units of `unit` frame px) by a shape, 4×4 supersampled. */
+function cover(inside: (x: number, y: number) => boolean, x: number, y: number, unit: number): number {
+  let n = 0;
+  for (let j = 0; j < 4; j++) for (let i = 0; i < 4; i++) if (inside((x + (i + 0.5) / 4) * unit, (y + (j + 0.5) / 4) * unit)) n++;
+  return n / 16;
+}
+const inSquare = (x: number, y: number): boolean => x >= SQ.x0 && x < SQ.x1 && y >= SQ.y0 && y < SQ.y1;
+const inDisc = (x: number, y: number): boolean => (x - DC.x) ** 2 + (y - DC.y) ** 2 < DC.r ** 2;
+
+/** A 64² frame: background, the square in `square`'s colour, the disc when asked (antialiased, as a generator draws). */
+function frame(square: number[], disc: boolean): Float32Array {
+  const f = new Float32Array(3 * R * R);
+  for (let y = 0; y < R; y++) for (let x = 0; x < R; x++) {
+    const s = cover(inSquare, x, y, 1), d = disc ? cover(inDisc, x, y, 1) : 0;
+    for (let c = 0; c < 3; c++) f[c * R * R + y * R + x] = (1 - d) * ((1 - s) * BG[c]! + s * square[c]!) + d * DISC[c]!;
+  }
+  return f;
+}
+
+/** The layer: a crisp 512² render of the old frame (the square; the background opaque or clear). */
+function layer(clear: boolean): RgbaImage {
+  const data = new Uint8ClampedArray(S * S * 4);
+  for (let y = 0; y < S; y++) for (let x = 0; x < S; x++) {
+    const s = cover(inSquare, x, y, 1 / K), p = (y * S + x) * 4;
+    if (clear) data.set([...SQUARE.map((v) => Math.round(255 * v)), Math.round(255 * s)], p);
+    else data.set([...[0, 1, 2].map((c) => Math.round(255 * ((1 - s) * BG[c]! + s * SQUARE[c]!))), 255], p);
+  }
+  return { width: S, height: S, data };
+}
+
+const px = (img: RgbaImage, x: number, y: number): number[] => Array.from(img.data.subarray((y * S + x) * 4, (y * S + x) * 4 + 4));
+const near = (a: number[], b: number[], tol: number): boolean => a.every((v, i) => Math.abs(v - b[i]!) <= tol);
+/** Colour premultiplied by alpha, rounded (a clear pixel's colour does not count), and alpha. */
+const premult = (p: number[]): number[] => [...p.slice(0, 3).map((v) => Math.round((v * p[3]!) / 255)), p[3]!];
+const rgb = (c: number[]): number[] => c.map((v) => Math.round(255 * v));
+
+async function grow(clear: boolean): Promise<{ original: RgbaImage; final: RgbaImage }> {
+  const original = layer(clear), mapping = fitMapping(S, S, R);
+  const frames = [frame(SQUARE, false), frame(SQUARE, true)];
+  const { final } = await transferEditAsync({ frames, original, mapping, painted: null, whole: 'strong' }, { pixelRange: [0, 1] });
+  return { original, final };
+}
+
+describe('insertion of new content (code edits)', () => {
+  for (const clear of [false, true]) {
+    it(`brings a disc that appears in G(z1) into a ${clear ? 'transparent' : 'opaque'} layer: crisp, in place, with alpha, the rest untouched`, async () => {
+      const { original, final } = await grow(clear);
+      const cx = DC.x * K, cy = DC.y * K, r = DC.r * K, disc = [...rgb(DISC), 255];
+      let inside = 0, wrongInside = 0, outsideMoved = 0, outside = 0, between = 0, ring = 0;
+      for (let y = 0; y < S; y++) for (let x = 0; x < S; x++) {
+        const d = Math.hypot(x + 0.5 - cx, y + 0.5 - cy), p = px(final, x, y), o = px(original, x, y);
+        if (d < r - K) { inside++; if (!near(p, disc, 4)) wrongInside++; }
+        if (d > r + 3 * K) { outside++; if (!near(premult(p), premult(o), 0)) { outsideMoved++; if (process.env.DEBUG_INS && outsideMoved < 5) console.log(x, y, d / K, p, o); } }
+        if (d >= r - K && d <= r + K) {
+          ring++;
+          // crisp: an edge pixel is the disc, the background (or clear), or one AA step between
+          const bg = clear ? [0, 0, 0, 0] : [...rgb(BG), 255];
+          const isDisc = near(p, disc, 4), isBg = clear ? p[3]! <= 4 : near(p, bg, 4);
+          if (!isDisc && !isBg) between++;
+        }
+      }
+      expect(wrongInside / inside).toBeLessThan(0.002);
+      expect(outsideMoved).toBe(0);
+      // the edge: at most a ~1.5 px antialiased band of the circumference (2πr ≈ 503 px), of a 16-px wide ring
+      expect(between).toBeLessThan(1.5 * 2 * Math.PI * r);
+      expect(between / ring).toBeLessThan(0.12);
+      // where the disc's edge is: right at radius r (±1 layer px), not a frame cell off
+      for (const [dx, dy] of [[1, 0], [0, 1], [-1, 0], [0, -1], [0.7071, 0.7071]] as const) {
+        const a = px(final, Math.floor(cx + dx * (r - 3)), Math.floor(cy + dy * (r - 3))), b = px(final, Math.floor(cx + dx * (r + 3)), Math.floor(cy + dy * (r + 3)));
+        expect(near(a, disc, 4)).toBe(true);
+        expect(near(b, disc, 4)).toBe(false);
+      }
+      if (clear) {
+        // content over a clear layer is opaque; the background G painted around it stays clear
+        expect(px(final, cx, cy)[3]).toBe(255);
+        expect(px(final, Math.floor(cx + r + 2 * K), cy)[3]).toBe(0);
+      }
+    });
+  }
+
+  it('finds no new content in a pure recolour (the square changing colour)', () => {
+    const a = frame(SQUARE, false), b = frame(RECOLOURED, false);
+    const change = refitColour(a, b, estimateStep(a, b, R));
+    expect(insertionCells(a, b, change)).toBeNull();
+  });
+
+  it('finds the new content of a grown disc, and only there', () => {
+    const a = frame(SQUARE, false), b = frame(SQUARE, true);
+    const cells = insertionCells(a, b, refitColour(a, b, estimateStep(a, b, R)));
+    expect(cells).not.toBeNull();
+    let inDiscCells = 0, far = 0;
+    for (let y = 0; y < R; y++) for (let x = 0; x < R; x++) {
+      const d = Math.hypot(x + 0.5 - DC.x, y + 0.5 - DC.y);
+      if (d < DC.r - 1 && cells![y * R + x]) inDiscCells++;
+      if (d > DC.r + 4 && cells![y * R + x]) far++;
+    }
+    expect(inDiscCells).toBeGreaterThan(0.95 * Math.PI * (DC.r - 1) ** 2 - 4);
+    expect(far).toBe(0);
+  });
+});
