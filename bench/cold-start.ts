@@ -108,7 +108,7 @@ async function cliProjectionMsAsync(pack: string, reps: number): Promise<number>
   return median(times);
 }
 
-export async function benchColdStartAsync(quick: boolean, say: (s: string) => void, pack = 'models/personas64'): Promise<Record<string, unknown>> {
+export async function benchColdStartAsync(quick: boolean, say: (s: string) => void, pack = 'models/personas64-v2'): Promise<Record<string, unknown>> {
   say('\n## The designer\'s timeline in headless Chromium (the playground with the built plugin; no GPU adapter: the CPU path)');
   if (!existsSync('dist/code.js') || !existsSync('/usr/bin/chromium')) {
     say('skipped: needs `npm run build` and Chromium at /usr/bin/chromium');

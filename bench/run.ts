@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: the engine against PyTorch and native ONNX Runtime on this machine, and
  * against the compute floor. Prints a table and writes bench/results.json.
- *   npm run bench [-- --quick] [-- --pack models/personas64] [-- --only edit-step,workers,profile,projection,transfer,memory,panel,bundle [--merge]]
+ *   npm run bench [-- --quick] [-- --pack models/personas64-v2] [-- --only edit-step,workers,profile,projection,transfer,memory,panel,bundle [--merge]]
  * `--only` writes bench/results.partial.*; with `--merge` its sections also replace theirs in bench/results.json.
  * results.json's `targets` lists the issue's targets that the measured sections cover.
  * Every comparison is measured in the same run, interleaved (one step of each runtime in
@@ -25,7 +25,7 @@ import { targetsFrom } from './targets.js';
 const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
 const packArg = argv.indexOf('--pack');
-const pack = packArg >= 0 ? argv[packArg + 1]! : existsSync('models/personas64/pack.json') ? 'models/personas64' : 'test/fixtures/packs/tiny';
+const pack = packArg >= 0 ? argv[packArg + 1]! : existsSync('models/personas64-v2/pack.json') ? 'models/personas64-v2' : 'test/fixtures/packs/tiny';
 const BATCHES = [1, 8, 16, 64];
 const onlyArg = argv.indexOf('--only');
 const only = onlyArg >= 0 ? new Set(argv[onlyArg + 1]!.split(',')) : null;   // e.g. --only cold-start,bundle

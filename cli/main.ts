@@ -15,7 +15,7 @@ import { readImageAsync, writePngAsync } from './image-io.js';
 import { parseHexColor, sketchFromImage, strokesFromFlags } from './strokes-from-flags.js';
 import { transferToOriginalAsync } from './transfer-seam.js';
 
-export const DEFAULT_PACK = 'models/personas64';
+export const DEFAULT_PACK = 'models/personas64-v2';
 
 export const HELP = `manifold — project an image onto a GAN's manifold and edit it there (iGAN + InfoGAN)
 

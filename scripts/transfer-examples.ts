@@ -2,7 +2,7 @@
  * Before/after images of real edits for the docs (issue 5): for each example, the original
  * layer, its projection G(z0), the edited G(z1) and the edit transferred onto the original at
  * full resolution, side by side, written to docs/transfer/<name>.png.
- *   npx tsx scripts/transfer-examples.ts [--pack models/personas64]
+ *   npx tsx scripts/transfer-examples.ts [--pack models/personas64-v2]
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { encode } from 'fast-png';
@@ -15,7 +15,7 @@ import { strokePaint, transferEditAsync } from '../engine/transfer/index.js';
 import { renderAvatar } from '../models/data/render-avatar.js';
 
 const argv = process.argv.slice(2);
-const pack = argv.includes('--pack') ? argv[argv.indexOf('--pack') + 1]! : 'models/personas64';
+const pack = argv.includes('--pack') ? argv[argv.indexOf('--pack') + 1]! : 'models/personas64-v2';
 const OUT = argv.includes('--out') ? argv[argv.indexOf('--out') + 1]! : 'docs/transfer';
 const S = 512; // layer size
 

@@ -5,7 +5,7 @@
  * engine path (run-edit.ts); every edit has its truth re-rendered by DiceBear (specs.ts) and is
  * scored against it together with two baselines (scores.ts, baselines.ts).
  *
- *   npm run bench:edits -- [--pack models/personas64] [--seeds 6] [--size 512] [--backgrounds opaque,transparent] [--tag before] [--against RUN]
+ *   npm run bench:edits -- [--pack models/personas64-v2] [--seeds 6] [--size 512] [--backgrounds opaque,transparent] [--tag before] [--against RUN]
  *   npm run bench:edits -- --merge other.json      (fold runs written elsewhere with --out into bench/edits.json)
  *
  * A run is named for the pack's directory (models/personas64-v2 → "personas64-v2", so a retrained
@@ -32,7 +32,7 @@ import { renderMarkdown, type EditRow, type PackRun } from './report.js';
 
 const { values: o } = parseArgs({
   options: {
-    pack: { type: 'string', default: 'models/personas64' }, seeds: { type: 'string', default: '6' },
+    pack: { type: 'string', default: 'models/personas64-v2' }, seeds: { type: 'string', default: '6' },
     size: { type: 'string', default: '512' }, backgrounds: { type: 'string', default: 'opaque,transparent' },
     out: { type: 'string', default: 'bench/edits.json' }, 'no-docs': { type: 'boolean' },
     tag: { type: 'string' }, merge: { type: 'string' }, against: { type: 'string' },

@@ -21,7 +21,14 @@ import { pictureGrid } from '../../bench/edits/pictures.js';
 import type { RgbaImage } from '../../engine/transfer/index.js';
 
 interface PackCode { name: string; kind: string; labels?: string[]; attribute?: string }
-interface Sheet { title: string; code: string; seed: string; file: string; command: string; labels: string[] }
+interface Sheet { title: string; code: string; seed: string; file: string; modelFile: string; command: string; labels: string[] }
+
+/** Nearest-neighbour upscale by an integer factor (the generator's pixels, shown as they are). */
+function upscale(img: RgbaImage, f: number): RgbaImage {
+  const w = img.width * f, h = img.height * f, data = new Uint8ClampedArray(w * h * 4);
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) data.set(img.data.subarray(((y / f | 0) * img.width + (x / f | 0)) * 4, ((y / f | 0) * img.width + (x / f | 0)) * 4 + 4), (y * w + x) * 4);
+  return { width: w, height: h, data };
+}
 
 async function cli(args: string[]): Promise<void> {
   const errs: string[] = [];
@@ -35,17 +42,21 @@ async function sheetAsync(pack: string, code: PackCode, seed: string, size: numb
   await writePngAsync(input, layer);
   await cli(['project', input, '--pack', pack, '-o', join(dir, `${seed}-proj.png`), '--latent-out', z]);
   const tiles: RgbaImage[] = [layer];
+  const model: RgbaImage[] = [await readImageAsync(join(dir, `${seed}-proj.png`))];   // what the generator draws, at its 64²
   for (const label of code.labels ?? []) {
-    const full = join(dir, `${seed}-${tiles.length}.png`);
-    await cli(['edit', input, '--pack', pack, '--latent', z, '--code', `${code.name}=${label}`, '-o', join(dir, 'frame.png'), '--full-res', full]);
+    const full = join(dir, `${seed}-${tiles.length}.png`), frame = join(dir, `${seed}-${tiles.length}-frame.png`);
+    await cli(['edit', input, '--pack', pack, '--latent', z, '--code', `${code.name}=${label}`, '-o', frame, '--full-res', full]);
     tiles.push(await readImageAsync(full));
+    model.push(await readImageAsync(frame));
     process.stderr.write(`\r[pictures] ${code.name}: ${tiles.length - 1}/${code.labels!.length}   `);
   }
   process.stderr.write('\n');
   const file = `pictures-${code.name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}.png`;
   writeFileSync(join(out, file), pictureGrid(tiles, 7, Math.max(1, Math.round(size / 128))));
+  const modelFile = file.replace('.png', '-model.png');
+  writeFileSync(join(out, modelFile), pictureGrid(model.map((m) => upscale(m, 2)), 7, 1));
   return {
-    title: `${seed}: ${code.name}`, code: code.name, seed, file, labels: code.labels ?? [],
+    title: `${seed}: ${code.name}`, code: code.name, seed, file, modelFile, labels: code.labels ?? [],
     command: `npx manifold edit ${seed}.png --pack ${pack} --latent z.json --code "${code.name}=<label>" -o frame.png --full-res out.png`,
   };
 }

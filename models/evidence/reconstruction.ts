@@ -6,7 +6,7 @@
  * into the frame like the panel does). Each is projected with the pack's defaults (hybrid:
  * encoder start + L-BFGS-B); the encoder's own guess is scored from the same run.
  *
- *   npm run evidence:recon -- [--pack models/personas64] [--n 32] [--only pastel-64,white-512,transparent-512]
+ *   npm run evidence:recon -- [--pack models/personas64-v2] [--n 32] [--only pastel-64,white-512,transparent-512]
  *
  * Writes <pack>/evidence/reconstruction.json and prints a markdown table. Error = RMSE over the
  * frame's weighted pixels (alpha), in 0–255 levels: √(mean masked MSE) · 127.5 for packs in [-1, 1].
@@ -36,7 +36,7 @@ export function rmseLevels(mses: readonly number[], span: number): number {
 async function main(): Promise<void> {
   const { values: o } = parseArgs({
     options: {
-      pack: { type: 'string', default: 'models/personas64' }, n: { type: 'string', default: '32' },
+      pack: { type: 'string', default: 'models/personas64-v2' }, n: { type: 'string', default: '32' },
       only: { type: 'string', default: Object.keys(CONDITIONS).join(',') },
     },
   });

@@ -36,7 +36,7 @@ def parse_args(argv=None):
     p.add_argument("--data", default="data/avatars-v2")
     p.add_argument("--out", default="models/personas64-v2/evidence")
     p.add_argument("--judge", default="models/runs/judge/judge.pt")
-    p.add_argument("--old-pack", default="models/personas64", help="the pack v2 is compared with (realism)")
+    p.add_argument("--old-pack", default="models/archive/personas64", help="the pack v2 is compared with (realism)")
     p.add_argument("--per-value", type=int, default=256, help="latents per code value for the judge's control scores")
     p.add_argument("--samples", type=int, default=2048, help="samples for the Fréchet distance")
     p.add_argument("--markdown-only", action="store_true", help="only rewrite evidence.md from the files in --out")
@@ -157,6 +157,9 @@ def markdown(out):
         for sheet in pics["sheets"]:
             L += [f"**{sheet['title']}** — `{sheet['command']}`; tiles, left to right: the layer, then "
                   + ", ".join(sheet["labels"]) + ".", "", f"![{sheet['title']}]({sheet['file']})", ""]
+            if sheet.get("modelFile"):
+                L += ["The generator's own images for the same edits (64², the projection first): what the transfer had to carry.", "",
+                      f"![{sheet['title']}, the model's view]({sheet['modelFile']})", ""]
     else:
         L.append("Not made yet: run `npm run evidence:pictures -- --pack <this pack>`.")
     with open(os.path.join(out, "evidence.md"), "w") as f:

@@ -68,7 +68,7 @@ def main():
     else:
         run = args.run or "runs/personas64"
         data = args.data or "data/avatars"
-        args.out = args.out or "models/personas64"
+        args.out = args.out or "models/archive/personas64"
         args.title = args.title or "Personas avatars, 64×64 (InfoGAN)"
         stages = (args.stages or "gan,encoder,evidence,export").split(",")
         cmds = {

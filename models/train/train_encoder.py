@@ -68,10 +68,13 @@ def main(argv=None):
     opt = torch.optim.Adam(P.parameters(), args.lr)
     st = dict(step=0, images=0, seconds=0.0)
     path = os.path.join(args.run, "encoder.pt")
+    opt_path = os.path.join(args.run, "encoder-opt.pt")   # not committed (.gitignore): 3× the weights
     if os.path.exists(path):
         ek = torch.load(path, map_location=device)
         if ek.get("gan_images") == gstate["images"]:   # only resume against the same generator
-            P.load_state_dict(ek["P"]); opt.load_state_dict(ek["opt"]); st = ek["state"]
+            P.load_state_dict(ek["P"]); st = ek["state"]
+            if os.path.exists(opt_path):                 # the optimiser's moments stay on the machine that made them
+                opt.load_state_dict(torch.load(opt_path, map_location=device))
             print(f"[encoder] resumed at step {st['step']}", flush=True)
     if st["step"] == 0 and args.warm_start:
         P.load_state_dict(torch.load(args.warm_start, map_location=device)["P"])
@@ -83,8 +86,11 @@ def main(argv=None):
 
     def save():
         info = dict(steps=st["step"], images=st["images"], minutes=round(st["seconds"] / 60, 1), losses=last)
-        torch.save(dict(P=P.state_dict(), opt=opt.state_dict(), state=st, gan_images=gstate["images"], info=info), path + ".tmp")
+        # the committed file: the weights in float16 (a few MB; load_state_dict widens them back)
+        half = {k: v.half() if v.is_floating_point() else v for k, v in P.state_dict().items()}
+        torch.save(dict(P=half, state=st, gan_images=gstate["images"], info=info), path + ".tmp")
         os.replace(path + ".tmp", path)
+        torch.save(opt.state_dict(), opt_path)
 
     last = {}
     while time.time() - t0 < args.minutes * 60 and not (args.steps and st["step"] >= args.steps):

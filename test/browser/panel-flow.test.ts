@@ -4,7 +4,7 @@
  * candidates update → pick one → Apply → a new layer with the change appears in the emulated
  * document → Apply the whole sequence → one new frame holding its frames side by side →
  * relaunch the first result ("Edit with Manifold") and the edit comes back → undo removes both.
- * Runs on the real default pack when models/personas64 exists, else on the fixture pack
+ * Runs on the real default pack when models/personas64-v2 exists, else on the fixture pack
  * (random weights: its images are noise, so the colour of the change is only checked on the real pack).
  */
 import { join } from 'node:path';

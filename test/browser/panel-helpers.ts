@@ -13,7 +13,7 @@ import type { Scene } from '../../playground/protocol';
 import { launchChromium } from './chromium';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
-export const REAL_PACK = 'personas64';
+export const REAL_PACK = 'personas64-v2';
 export const hasRealPack = existsSync(join(ROOT, 'models', REAL_PACK, 'pack.json'));
 export const SHOTS = process.env.UPDATE_SCREENSHOTS ? join(ROOT, 'docs', 'screenshots') : join(ROOT, 'test-results', 'screenshots');
 

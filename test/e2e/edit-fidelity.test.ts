@@ -17,7 +17,7 @@ import { runEditAsync } from '../../bench/edits/run-edit.js';
 import { scoreEdit } from '../../bench/edits/scores.js';
 import { strokeSpecs } from '../../bench/edits/specs.js';
 
-const PACK = process.env.MANIFOLD_REAL_PACK ?? 'models/personas64';
+const PACK = process.env.MANIFOLD_REAL_PACK ?? 'models/personas64-v2';
 const S = 512, SEED = 'bench-0';
 
 describe.skipIf(!existsSync(join(PACK, 'pack.json')))('a colour stroke against ground truth (issue 15)', () => {

@@ -17,7 +17,7 @@ import type { FrameMapping, RgbaImage } from '../../engine/image/frame.js';
 import { renderAvatar } from '../../models/data/render-avatar.js';
 import { paintedCoverage } from '../../engine/brushes/rasterize.js';
 
-const PACK = process.env.MANIFOLD_REAL_PACK ?? 'models/personas64';
+const PACK = process.env.MANIFOLD_REAL_PACK ?? 'models/personas64-v2';
 const N = 1024;
 
 /** Frame cells within `grow` cells (Chebyshev) of a cell where `flags` > 0. */

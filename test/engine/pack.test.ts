@@ -105,7 +105,7 @@ describe('checkSessionIo', () => {
 });
 
 describe('the committed packs show display labels (issue 16)', () => {
-  const dirs = ['models/personas64'].filter((d) => existsSync(join(d, 'pack.json')));
+  const dirs = ['models/personas64-v2', 'models/archive/personas64'].filter((d) => existsSync(join(d, 'pack.json')));
   it.each(dirs)('%s: categorical labels are words for designers; the raw attribute values are in `values`', (dir) => {
     const p = validatePack(JSON.parse(readFileSync(join(dir, 'pack.json'), 'utf8')));
     for (const c of p.latent.codes) {

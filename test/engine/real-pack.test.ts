@@ -1,6 +1,6 @@
 /**
  * Issue 4's quality thresholds, on the committed default pack and held-out images. Skipped until
- * models/personas64 is committed .
+ * the default pack (models/personas64-v2) is committed .
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -8,10 +8,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-web';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { halfToFloatBytes } from '../../engine/pack/half-float.js';
 
 ort.env.wasm.numThreads = 1;
 
-const PACKS = ['test/fixtures/packs/tiny', 'models/personas64'].filter((d) => existsSync(join(d, 'pack.json')));
+const PACKS = ['test/fixtures/packs/tiny', 'models/personas64-v2', 'models/archive/personas64'].filter((d) => existsSync(join(d, 'pack.json')));
 
 /** Small seeded PRNG (mulberry32) so failures reproduce. */
 function rng(seed: number): () => number {
@@ -29,7 +30,7 @@ interface Code { kind: 'categorical' | 'continuous'; offset: number; size?: numb
 interface Pack {
   id: string; resolution: number;
   latent: { size: number; noise: { offset: number; size: number }; codes: Code[] };
-  weights: { file: string; sha256: string };
+  weights: { file: string; sha256: string; storage?: 'float32' | 'float16' };
   graphs: Record<string, { file: string; sha256: string; inputs: Record<string, { shape: (number | string)[] }>; outputs: Record<string, { shape: (number | string)[] }> }>;
 }
 
@@ -59,7 +60,9 @@ describe.each(PACKS)('pack %s', (dir) => {
   const mask = (p: number) => Float32Array.from({ length: R * R }, () => (rand() < p ? 1 : 0));
 
   beforeAll(async () => {
-    const weights = readFileSync(join(dir, pack.weights.file));
+    const stored = new Uint8Array(readFileSync(join(dir, pack.weights.file)));
+    // a float16 file is widened to the float32 layout the graphs' offsets point into (docs/pack-format.md)
+    const weights = pack.weights.storage === 'float16' ? halfToFloatBytes(stored) : stored;
     for (const [key, g] of Object.entries(pack.graphs)) {
       sessions[key] = await ort.InferenceSession.create(readFileSync(join(dir, g.file)), {
         executionProviders: ['wasm'],

@@ -12,7 +12,7 @@ import type { Store } from '../state/store';
 import type { PageEngine } from '../worker/page-engine';
 import type { EditRunner } from './run-edit';
 
-export const DEFAULT_PACK = 'personas64';
+export const DEFAULT_PACK = 'personas64-v2';
 
 export interface LoadPackContext {
   store: Store;
