@@ -100,7 +100,8 @@ describe('the panel as a first-time designer meets it (issue 16)', () => {
     expect(await panel.textContent('[data-testid=canvas-caption]')).toBe('Candidate 1 (best)');
     await panel.waitForSelector('[data-testid=codes-with-strokes]');
     await panel.locator('[data-testid=candidate]').nth(1).click();
-    expect(await panel.textContent('[data-testid=canvas-caption]')).toBe('Candidate 2');
+    // the caption follows on the panel's next render
+    await panel.waitForFunction(() => document.querySelector('[data-testid=canvas-caption]')?.textContent === 'Candidate 2', null, { timeout: 10_000 });
     const slider = panel.locator('[data-testid=code-slider]').first();
     await slider.fill('0.96');
     await panel.waitForSelector('[data-testid=candidates][data-final=true]', { timeout: 240_000 });
@@ -109,7 +110,7 @@ describe('the panel as a first-time designer meets it (issue 16)', () => {
 
     // 4. What Apply will do is said in the future tense, before anything is added.
     await panel.selectOption('[data-testid=variant]', 'sequence');
-    expect(await panel.textContent('[data-testid=status]')).toMatch(/^Apply will add one frame/);
+    await panel.waitForFunction(() => /^Apply will add one frame/.test(document.querySelector('[data-testid=status]')?.textContent ?? ''), null, { timeout: 10_000 });
     await panel.selectOption('[data-testid=variant]', 'final');
     await panel.click('[data-testid=apply]');
     await panel.waitForSelector('[data-testid=status][data-status=done], [data-testid=status][data-status=failed]', { timeout: 240_000 });
