@@ -52,11 +52,15 @@ function farthest(current: string, palette: string[]): string {
   return best;
 }
 
-export function codeAttribute(c: PackCode): string | null { return c.attribute ?? c.evidence?.attribute ?? null; }
+/** The DiceBear option a code drives. The renderer reports the background as `primaryBackgroundColor`; the option is `backgroundColor`. */
+export function codeAttribute(c: PackCode): string | null {
+  const a = c.attribute ?? c.evidence?.attribute ?? null;
+  return a === 'primaryBackgroundColor' ? 'backgroundColor' : a;
+}
 
-/** Category k's DiceBear value: `values[k]`, else the label's part after "·". */
+/** Category k's DiceBear value: `values[k]`, else the label's part after "·"; colours as DiceBear takes them (hex without "#"). */
 export function categoryValue(c: PackCode, k: number): string {
-  return c.values?.[k] ?? c.labels![k]!.split('·').pop()!.trim();
+  return (c.values?.[k] ?? c.labels![k]!.split('·').pop()!.trim()).replace(/^#/, '');
 }
 
 export function strokeSpecs(seed: string, size: number, background: Background, attrs: Record<string, string>, m: FrameMapping): EditSpec[] {
@@ -83,6 +87,7 @@ export function codeSpecs(seed: string, seedIndex: number, size: number, backgro
     const attribute = codeAttribute(c);
     const choices = attribute ? attributeChoices(attribute) : null;
     if (!attribute || !choices) { skipped.add(`${c.name}: no DiceBear attribute named`); continue; }
+    if (attribute === 'backgroundColor' && background === 'transparent') { skipped.add(`${c.name} on a transparent layer: it has no background to change`); continue; }
     if (c.kind === 'categorical') {
       const K = c.labels!.length, cur = currentCodes[c.name] ?? 0;
       const picks = [...new Set([(cur + 1 + seedIndex) % K, (cur + 1 + seedIndex + (K >> 1)) % K])].filter((k) => k !== cur);
