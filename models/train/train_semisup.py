@@ -68,6 +68,9 @@ def parse_args(argv=None):
     p.add_argument("--augment", choices=["none", "translate"], default="none", help="augmentation of D's inputs")
     p.add_argument("--lambda-sup", type=float, default=1.0, help="weight of Q's supervised term on real labelled images")
     p.add_argument("--lambda-mi", type=float, default=1.0, help="weight of the MI term (Q on G's samples), for D/Q and G")
+    p.add_argument("--q-fake", type=float, default=1.0,
+                   help="weight of the named categorical codes' term on G's samples in Q's own update (0: Q learns what a "
+                        "code means from labelled real images only, so G cannot teach Q a cue the real images lack)")
     p.add_argument("--uniform-codes", type=float, default=0.5,
                    help="per code, the chance a sample's value is drawn uniformly rather than from a real image's labels (rare values get trained)")
     p.add_argument("--code-weights", default="Facial hair=4,Nose=3,Mouth=2,Eyes and glasses=2,Hair style=2",
@@ -293,7 +296,7 @@ def main(argv=None):
         mi_cat, mi_cont, _ = q_losses(qc_f, qn_f, f_cat, f_cont, layout, n_sup, weights)
         loss_d = d_loss(d_r, d_f)
         opt_d.zero_grad(set_to_none=True)
-        (loss_d + args.lambda_sup * (sup_cat + sup_cont) + args.lambda_mi * (mi_cat + mi_cont)).backward()
+        (loss_d + args.lambda_sup * (sup_cat + sup_cont) + args.lambda_mi * (args.q_fake * mi_cat + mi_cont)).backward()
         opt_d.step()
 
         # G: fool D under the same codes, and make the codes readable by Q.
