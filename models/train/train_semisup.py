@@ -59,8 +59,8 @@ def parse_args(argv=None):
     p.add_argument("--noise", type=int, default=64, help="noise dims of the latent")
     p.add_argument("--free-continuous", type=int, default=2, help="unsupervised continuous InfoGAN codes")
     p.add_argument("--batch", type=int, default=64, help="batch per step")
-    p.add_argument("--lr-g", type=float, default=2e-4, help="generator Adam learning rate")
-    p.add_argument("--lr-d", type=float, default=2e-4, help="discriminator (and Q) Adam learning rate")
+    p.add_argument("--lr-g", type=float, default=None, help="(default 2e-4) generator Adam learning rate")
+    p.add_argument("--lr-d", type=float, default=None, help="(default 2e-4) discriminator (and Q) Adam learning rate")
     p.add_argument("--beta1", type=float, default=0.5, help="Adam beta1")
     p.add_argument("--loss", choices=["hinge", "bce"], default="hinge", help="adversarial loss")
     p.add_argument("--norm", choices=["sn", "bn"], default="sn", help="D's normalisation: spectral norm or BatchNorm")
@@ -68,18 +68,18 @@ def parse_args(argv=None):
     p.add_argument("--augment", choices=["none", "translate"], default="none", help="augmentation of D's inputs")
     p.add_argument("--lambda-sup", type=float, default=1.0, help="weight of Q's supervised term on real labelled images")
     p.add_argument("--lambda-mi", type=float, default=1.0, help="weight of the MI term (Q on G's samples), for D/Q and G")
-    p.add_argument("--q-fake", type=float, default=1.0,
-                   help="weight of the named categorical codes' term on G's samples in Q's own update (0: Q learns what a "
+    p.add_argument("--q-fake", type=float, default=None,
+                   help="(default 1) weight of the named categorical codes' term on G's samples in Q's own update (0: Q learns what a "
                         "code means from labelled real images only, so G cannot teach Q a cue the real images lack)")
     p.add_argument("--uniform-codes", type=float, default=0.5,
                    help="per code, the chance a sample's value is drawn uniformly rather than from a real image's labels (rare values get trained)")
-    p.add_argument("--code-weights", default="Facial hair=4,Nose=3,Mouth=2,Eyes and glasses=2,Hair style=2",
-                   help="per categorical code, the weight of its cross-entropy in Q's and G's terms (others 1): "
+    p.add_argument("--code-weights", default=None,
+                   help="(default \"Facial hair=4,Nose=3,Mouth=2,Eyes and glasses=2,Hair style=2\") per categorical code, the weight of its cross-entropy in Q's and G's terms (others 1): "
                         "small features (a goatee, a smirk at 64²) get more of G's attention")
-    p.add_argument("--balance", default="Facial hair",
-                   help="categorical codes whose rare values are oversampled (weight 1/sqrt(frequency)), in the real "
+    p.add_argument("--balance", default=None,
+                   help="(default \"Facial hair\") categorical codes whose rare values are oversampled (weight 1/sqrt(frequency)), in the real "
                         "images D and Q see and in the code rows G draws alike; a beard is on 10%% of the renders")
-    p.add_argument("--ema-kimg", type=float, default=10.0, help="half-life of the generator's weight average, thousands of images")
+    p.add_argument("--ema-kimg", type=float, default=None, help="(default 10) half-life of the generator's weight average, thousands of images")
     p.add_argument("--minutes", type=float, default=60.0, help="stop after this much wall time in this invocation")
     p.add_argument("--kimg", type=float, default=1e9, help="stop after this many thousand images in total")
     p.add_argument("--sample-min", type=float, default=10.0, help="minutes between sample grids")
@@ -183,13 +183,32 @@ def q_losses(q_cat, q_cont, idx, cont, layout, n_sup, weights=None):
 
 # Options that define the networks and the objective: a resumed run keeps those it was started with.
 RECIPE = ("ngf", "ndf", "noise", "free_continuous", "loss", "norm", "projection", "augment")
+# The schedule: a resumed run goes on with the values it last used unless the command line names
+# new ones (so `npm run train` on a fresh clone continues the run as it was going); a new run starts
+# from these defaults.
+SCHEDULE = dict(lr_g=2e-4, lr_d=2e-4, ema_kimg=10.0, q_fake=1.0,
+                code_weights="Facial hair=4,Nose=3,Mouth=2,Eyes and glasses=2,Hair style=2", balance="Facial hair")
+
+
+def resolve_schedule(args, saved):
+    """Fill the schedule options left unset on the command line: from the resumed run's last
+    arguments (`saved`, None for a new run), else the defaults. Prints what a resumed run keeps."""
+    for k, default in SCHEDULE.items():
+        if getattr(args, k) is not None:
+            continue
+        value = saved.get(k, default) if saved else default
+        # Runs saved before a schedule option existed used what is now its default.
+        setattr(args, k, default if value is None else value)
+        if saved:
+            print(f"[train] --{k.replace('_', '-')} {getattr(args, k)} (as the run last used)", flush=True)
 
 
 def main(argv=None):
     args = parse_args(argv)
     path = os.path.join(args.run, STATE)
-    if os.path.exists(path):
-        saved = compact_state.load(path)["extra"]["args"]
+    saved = compact_state.load(path)["extra"]["args"] if os.path.exists(path) else None
+    resolve_schedule(args, saved)
+    if saved:
         for k in RECIPE:
             if getattr(args, k) != saved[k]:
                 print(f"[train] --{k.replace('_', '-')} {getattr(args, k)} ignored: the run was started with {saved[k]}", flush=True)

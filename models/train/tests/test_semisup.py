@@ -123,6 +123,18 @@ class TestSemisupPipeline(unittest.TestCase):
         self.assertAlmostEqual(float(rw[95] / rw[0]), 3.0, places=4)
         self.assertTrue(torch.equal(ts.balance_weights(cats, "", PERSONAS_CODES), torch.ones(100)))
 
+    def test_resumed_run_keeps_its_schedule_unless_told(self):
+        import train_semisup as ts
+        fresh = ts.parse_args([])
+        ts.resolve_schedule(fresh, None)
+        self.assertEqual((fresh.lr_g, fresh.ema_kimg, fresh.q_fake), (2e-4, 10.0, 1.0))
+        saved = dict(vars(fresh), lr_g=1e-4, ema_kimg=20.0, balance="")   # a run saved before --q-fake existed
+        del saved["q_fake"]
+        resumed = ts.parse_args(["--lr-d", "5e-5"])
+        ts.resolve_schedule(resumed, saved)
+        self.assertEqual((resumed.lr_g, resumed.lr_d, resumed.ema_kimg, resumed.balance, resumed.q_fake),
+                         (1e-4, 5e-5, 20.0, "", 1.0))
+
     def test_labels_follow_the_attributes(self):
         table = [dict(attrs={s.attribute: s.values[-1] for s in PERSONAS_CODES})]
         cats, conts = label_tensors(table, PERSONAS_CODES)
