@@ -35,7 +35,7 @@ def parse_args(argv=None):
     p.add_argument("--run", default="models/runs/personas64-v2")
     p.add_argument("--data", default="data/avatars-v2")
     p.add_argument("--out", default="models/personas64-v2/evidence")
-    p.add_argument("--judge", default="models/runs/judge/judge.pt")
+    p.add_argument("--judge", default="models/runs/judge-v2/judge.pt")
     p.add_argument("--old-pack", default="models/archive/personas64", help="the pack v2 is compared with (realism)")
     p.add_argument("--per-value", type=int, default=256, help="latents per code value for the judge's control scores")
     p.add_argument("--samples", type=int, default=2048, help="samples for the Fréchet distance")
@@ -81,7 +81,8 @@ def logged_metrics(run, kimg, args):
         rows = [json.loads(line) for line in f if line.strip()]
     for r in reversed(rows):
         if r.get("kind") == "metrics":
-            same = abs(r.get("kimg", -1) - kimg) < 1e-6 and r.get("perValue") == args.per_value and r.get("samples") == args.samples
+            same = (abs(r.get("kimg", -1) - kimg) < 1e-6 and r.get("perValue") == args.per_value and r.get("samples") == args.samples
+                    and r.get("judge") == args.judge)
             return r if same else None
     return None
 
@@ -117,7 +118,7 @@ def markdown(out):
     run, old = m["run"], m.get("old") or {}
     L = [f"# Evidence: {m['pack']}", "",
          f"Run `{m['runDir']}` at {run['kimg']:.0f} kimg ({run['minutes']:.0f} min of training). "
-         "The judge is an attribute classifier trained on real renders only (models/runs/judge; "
+         f"The judge is an attribute classifier trained on real renders only (`{run.get('judge', 'models/runs/judge/judge.pt')}`; "
          "`judge_metrics.py`); numbers regenerate with `evidence_semisup.py` and the two npm scripts named below.", "",
          "## Realism", "",
          "| measure | this pack | " + (f"`{m['oldPack']}` |" if old else "|"),
@@ -128,12 +129,15 @@ def markdown(out):
          "![samples](samples.png)", "",
          "## Control: the judge's agreement with each code's value", "",
          f"{m['perValue']} random latents per value (noise and the other codes drawn as in training; hair colour only where "
-         "the hair style shows hair). Target: ≥ 0.90 for every value.", "",
+         "the hair style shows hair). Target: ≥ 0.90 for every value. In brackets, where below 0.95: the same judge's "
+         "accuracy on held-out real renders of the value — its own ceiling (judge.json).", "",
          "| code | mean | lowest value | per value |", "|---|---|---|---|"]
     for name, c in run["control"].items():
         if c["kind"] == "categorical":
             low = min(c["perValue"], key=c["perValue"].get)
-            per = ", ".join(f"{k} {v:.2f}" for k, v in c["perValue"].items())
+            real = c.get("real") or {}
+            per = ", ".join(f"{k} {v:.2f}" + (f" (real {real[k]:.2f})" if real.get(k) is not None and real[k] < 0.95 else "")
+                            for k, v in c["perValue"].items())
             L.append(f"| {name} | {c['mean']:.2f} | {low} {c['perValue'][low]:.2f} | {per} |")
         else:
             L.append(f"| {name} (continuous) | η² {c['eta2']:.2f} | monotonic: {'yes' if c['monotonic'] else 'no'} | "

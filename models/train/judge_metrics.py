@@ -122,7 +122,7 @@ def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--run", help="a v2 run directory (state.pt.xz)")
     p.add_argument("--pack", help="an exported pack directory (realism metrics only)")
-    p.add_argument("--judge", default="models/runs/judge/judge.pt")
+    p.add_argument("--judge", default="models/runs/judge-v2/judge.pt")
     p.add_argument("--data", default="data/avatars-v2")
     p.add_argument("--per-value", type=int, default=256, help="latents per code value")
     p.add_argument("--samples", type=int, default=2048, help="samples for the Fréchet distance")
@@ -134,7 +134,10 @@ def main(argv=None):
     t0 = time.time()
     J, jspecs = load_judge(args.judge)
     gen = torch.Generator().manual_seed(99)
-    out = dict(kind="metrics", perValue=args.per_value, samples=args.samples)
+    out = dict(kind="metrics", perValue=args.per_value, samples=args.samples, judge=args.judge)
+    # The judge's own accuracy on held-out real renders of each value (judge.json): its ceiling.
+    jreport = os.path.join(os.path.dirname(args.judge), "judge.json")
+    real = json.load(open(jreport)).get("perValue", {}) if os.path.exists(jreport) else {}
     if args.run:
         G, sampler, lay, specs, prog = load_run(args.run, args.data)
         draw = lambda n: sampler(n, gen, "cpu")[0]   # noqa: E731
@@ -163,6 +166,8 @@ def main(argv=None):
             per.append(float((logits[jpos[s.attribute]].argmax(1) == v).float().mean()))
         control[s.name] = dict(kind="categorical", mean=round(float(np.mean(per)), 4), min=round(min(per), 4),
                                perValue={lab: round(a, 3) for lab, a in zip(s.labels, per)})
+        if s.attribute in real:   # the same judge on real renders of each value
+            control[s.name]["real"] = {lab: real[s.attribute].get(val) for lab, val in zip(s.labels, s.values)}
         if s.hidden_by:
             control[s.name]["measuredWhere"] = f"{s.hidden_by[0]} not in {list(s.hidden_by[1])}"
     for ci, s in enumerate(continuous(specs)):

@@ -42,7 +42,7 @@ import torch.nn.functional as F  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import compact_state  # noqa: E402
-from attributes import PERSONAS_CODES, categorical, continuous, label_tensors  # noqa: E402
+from attributes import PERSONAS_CODES, balance_weights, categorical, continuous, label_tensors  # noqa: E402
 from data import AvatarSet  # noqa: E402
 from grid import save_grid  # noqa: E402
 from nets import CondDiscriminator, Generator, LatentLayout, standing_stats, weights_init  # noqa: E402
@@ -94,20 +94,6 @@ def make_layout(args):
     cats = [len(s.values) for s in categorical(PERSONAS_CODES)]
     n_sup = len(continuous(PERSONAS_CODES))
     return LatentLayout(args.noise, cats, n_sup + args.free_continuous), n_sup
-
-
-def balance_weights(cat_labels, spec, codes):
-    """One sampling weight per training image: the product over the named codes of 1/sqrt(frequency of the
-    image's value), so a value on 1.7 % of the images is drawn ~7× as often as one on 90 %. [N] float."""
-    names = [c.name for c in categorical(codes)]
-    w = torch.ones(len(cat_labels))
-    for name in filter(None, (x.strip() for x in spec.split(","))):
-        if name not in names:
-            raise SystemExit(f"--balance: no categorical code named {name!r} (codes: {', '.join(names)})")
-        col = cat_labels[:, names.index(name)]
-        freq = torch.bincount(col).float() / len(col)
-        w = w * freq[col].rsqrt()
-    return w
 
 
 class CodeSampler:
