@@ -260,7 +260,12 @@ export class EditSession {
     const fresh = !this.inputs;
     if (!this.inputs) this.inputs = model.editInputs(this.constraints!, this.z0, [opts.colorWeight, opts.edgeWeight, opts.smoothWeight]);
     const inputs = this.inputs;
-    if (fresh && opts.categorySearch) await this.seedSwitchesAsync(inputs, signal);
+    if (fresh && opts.categorySearch) {
+      // The search takes ⌈(S + 1) / B⌉ steps (8 on the v2 pack) before Adam's first: show the batch as it
+      // stands under the new strokes first, so the designer sees candidates after one step, not nine.
+      if (this.onUpdate) await this.showBatchAsync(inputs, signal);
+      await this.seedSwitchesAsync(inputs, signal);
+    }
     this.adam.reset();
     let lastEmit = -Infinity;
     let r: StepResult | null = null;
@@ -279,6 +284,20 @@ export class EditSession {
       this.adam.step(this.zb, r.grad, L, layout.free, layout.lower, layout.upper);
     }
     throw new Error('unreachable');
+  }
+
+  /**
+   * One evaluation of the batch as it is (no Adam step, nothing kept but what is shown): a streamed
+   * update at step 0 while the category search runs. The optimisation does not read it, so the
+   * final candidates are the same with or without it.
+   */
+  private async showBatchAsync(inputs: EditInputs, signal: AbortSignal): Promise<void> {
+    await yieldToEventLoopAsync();
+    signal.throwIfAborted();
+    const z = Float32Array.from(this.zb);
+    const r = await this.model.editStepAsync(z, inputs);
+    signal.throwIfAborted();
+    this.emit({ step: 0, steps: this.opts.steps, done: false, loss: r.loss, terms: r.terms, images: r.image, z, order: [] });
   }
 
   /** New strokes: the last half of the batch restarts from the categorical switches that meet them better. */

@@ -143,12 +143,16 @@ export class EngineHost {
       }
       case 'project': {
         const e = this.ready;
-        let shownAt = -Infinity;
+        let shownAt = -Infinity, reportedAt = -Infinity;
         const r = await e.projectAsync(req.image, {
           fit: req.fit, background: req.background, iterations: req.iterations, starts: req.starts, seed: req.seed, signal,
           onProgress: (p) => {
             // The encoder's guess at once, then the best image as L-BFGS-B improves it, at most every ~100 ms.
             const show = p.improved && (p.evaluation === 1 || performance.now() - shownAt >= 100);
+            // The numbers alone at most every ~100 ms too: a report per evaluation (~90 of them) was a
+            // redraw of the panel per display frame, CPU the workers on the other cores went without.
+            if (!show && performance.now() - reportedAt < 100) return;
+            reportedAt = performance.now();
             const image = show ? planarToRgba(p.image, e.model.R, e.pack.pixelRange) : undefined;
             if (show) shownAt = performance.now();
             post({ type: 'progress', id: req.id, stage: 'project', done: p.iteration, total: p.iterations, loss: p.loss, pixelError: p.pixelError, ...(image ? { image } : {}) }, image ? [image.buffer as ArrayBuffer] : []);

@@ -100,7 +100,9 @@ describe('edit', () => {
     const updates: CandidateUpdate[] = [];
     const s = await engine.startEditingAsync(z0, { seed: 1, steps: 30, streamIntervalMs: 0, smoothWeight: 0.001, onUpdate: (u) => updates.push(u) });
     const u = await s.setStrokesAsync(strokes);
-    expect(updates.length).toBe(31);
+    // The batch as it stands first (while the category search runs), then steps 0 … 30.
+    expect(updates.length).toBe(32);
+    expect(updates.map((x) => x.step)).toEqual([0, ...Array.from({ length: 31 }, (_, i) => i)]);
     expect(updates.at(-1)).toBe(u);
     expect(u.done).toBe(true);
     const start = updates[0]!.terms[0]!; // candidate 0 of the first step is z0 itself
@@ -147,6 +149,35 @@ describe('edit', () => {
     expect(withSearch.loss).toBeLessThan(without.loss);
   });
 
+  it('new strokes show candidates after one edit step, before the category search; the final candidates are the same without a listener', async () => {
+    const z0 = patternLatent(engine, 0.3, 0);
+    const strokes = await reachableColorStrokes(patternLatent(engine, 0.8, 0, 1));
+    const options = { seed: 2, steps: 6, streamIntervalMs: 0, categorySearch: true };
+    // (Edit options carry over between sessions of an engine: no listener left from another test.)
+    const quietSession = await engine.startEditingAsync(z0, { ...options, onUpdate: undefined });
+    const quietBefore = engine.model.runs.editStep;
+    const quiet = await quietSession.setStrokesAsync(strokes);
+    const quietRan = engine.model.runs.editStep - quietBefore;
+    const s = await engine.startEditingAsync(z0, options);
+    const batch = s.batch;
+    const stepsAtUpdate: number[] = [];
+    const updates: CandidateUpdate[] = [];
+    s.onUpdate = (u) => { stepsAtUpdate.push(engine.model.runs.editStep); updates.push(u); };
+    const before = engine.model.runs.editStep;
+    const u = await s.setStrokesAsync(strokes);
+    const ran = engine.model.runs.editStep - before;
+    // The first update came from the first graph run of this change: the batch as it was, unseeded.
+    expect(stepsAtUpdate[0]! - before).toBe(1);
+    expect(updates[0]!.z).toEqual(batch);
+    expect(updates[0]!.done).toBe(false);
+    // The search ran after it (more runs before Adam's first update), and the listener cost one run in all.
+    expect(stepsAtUpdate[1]! - stepsAtUpdate[0]!).toBeGreaterThan(1);
+    expect(ran).toBe(quietRan + 1);
+    expect(u.z).toEqual(quiet.z);
+    expect(u.loss).toEqual(quiet.loss);
+    expect(u.images).toEqual(quiet.images);
+  });
+
   it('a sketch stroke reduces the HOG (edge) term in its mask', async () => {
     const z0 = patternLatent(engine, 0.3, 2);
     const first: CandidateUpdate[] = [];
@@ -180,7 +211,8 @@ describe('edit', () => {
   });
 
   it('cancelling stops work: no further step runs after abort', async () => {
-    const s = await engine.startEditingAsync(patternLatent(engine, 0.3, 0), { seed: 1, steps: 500, streamIntervalMs: 0 });
+    // No category search: every graph run counted below is an Adam step.
+    const s = await engine.startEditingAsync(patternLatent(engine, 0.3, 0), { seed: 1, steps: 500, streamIntervalMs: 0, categorySearch: false });
     const ac = new AbortController();
     let seen = 0;
     s.onUpdate = (u) => { seen = u.step; if (u.step === 4) ac.abort(); };

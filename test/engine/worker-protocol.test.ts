@@ -76,7 +76,8 @@ describe.each([
       onEvent: (e) => { if (e.type === 'candidates') { expect(e.final).toBe(false); streamed.push(e.step); } },
     });
     expect(c).toMatchObject({ type: 'candidates', final: true, step: 6, steps: 6 });
-    expect(streamed).toEqual([0, 1, 2, 3, 4, 5]);
+    // The batch as the new strokes find it (shown while the category search runs), then Adam's steps 0 … 5.
+    expect(streamed).toEqual([0, 0, 1, 2, 3, 4, 5]);
     expect(c.images.length).toBe(8 * 64 * 64 * 4);
     expect(c.z0).toEqual(p.z);
     expect(Object.keys(c.codes)).toEqual(['Code 1', 'Code 2', 'Category']);

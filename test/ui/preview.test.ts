@@ -227,4 +227,22 @@ describe('the worker’s PreviewCache', () => {
     aborted.abort();
     await expect(cache.renderAsync(request('d', 3), aborted.signal)).rejects.toBeTruthy();
   });
+
+  it('starts from the layer the worker decoded for the panel when the bytes are the same, else decodes them', async () => {
+    const { PreviewCache } = await import('../../ui/worker/preview-cache');
+    let decodes = 0;
+    const cache = new PreviewCache({ decodeAsync: async () => (decodes++, original()) });
+    const signal = new AbortController().signal;
+    const img = original();
+    cache.rememberDecoded(new Uint8Array([1]), img);
+    const fromKept = await cache.renderAsync(request('a', 3), signal);
+    expect(decodes).toBe(0);
+    // Another layer's bytes: decoded, and a fresh decode of the first gives the same preview.
+    cache.rememberDecoded(new Uint8Array([2]), img);
+    await cache.renderAsync({ ...request('b', 3), sourceKey: 'layer@2' }, signal);
+    expect(decodes).toBe(1);
+    const fromDecode = await cache.renderAsync({ ...request('c', 3), sourceKey: 'layer@3' }, signal);
+    expect(decodes).toBe(2);
+    expect(fromDecode.data).toEqual(fromKept.data);
+  });
 });

@@ -103,8 +103,12 @@ async function handlePanelAsync(req: PanelRequest, post: (r: PanelResponse, t?: 
       for (const bytes of assets.values()) total += bytes.length;
       return { id: req.id, type: 'assets', names: [...assets.keys()], bytes: total };
     }
-    case 'decode':
-      return { id: req.id, type: 'decoded', image: await decodeAsync(req.bytes, req.mime) };
+    case 'decode': {
+      const image = await decodeAsync(req.bytes, req.mime);
+      // The pixels go to the panel (moved); a copy stays for the layer's first preview.
+      previews.rememberDecoded(req.bytes, { width: image.width, height: image.height, data: image.data.slice() });
+      return { id: req.id, type: 'decoded', image };
+    }
     case 'roundtrip':
       return { id: req.id, type: 'roundtrip', ...(await roundTripAsync(req.bytes, req.mime)) };
     case 'pack-files':

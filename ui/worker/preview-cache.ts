@@ -21,14 +21,31 @@ export interface PreviewCacheDeps {
 export class PreviewCache {
   private source: { key: string; original: RgbaImage; scaled: Map<number, RgbaImage> } | null = null;
   private readonly prepared = new Map<string, PreparedTransfer>();
+  /** The layer this worker last decoded for the panel, until its first preview takes it (or another is decoded). */
+  private decoded: { bytes: Uint8Array; image: Rgba } | null = null;
 
   constructor(private readonly deps: PreviewCacheDeps) {}
+
+  /**
+   * The panel had the selected layer decoded here already (to show and project it): its first
+   * preview starts from these pixels instead of decoding the same bytes again. `image` is kept as is.
+   */
+  rememberDecoded(bytes: Uint8Array, image: Rgba): void {
+    this.decoded = { bytes, image };
+  }
+
+  private async decodeSourceAsync(bytes: Uint8Array, mime: string): Promise<Rgba> {
+    const known = this.decoded;
+    this.decoded = null;
+    if (known && sameBytes(known.bytes, bytes)) return known.image;
+    return this.deps.decodeAsync(bytes, mime);
+  }
 
   async renderAsync(req: PreviewRequest, signal: AbortSignal): Promise<Rgba> {
     let prepared = this.prepared.get(req.key);
     const p = req.prepare;
     if (p && (!this.source || this.source.key !== req.sourceKey)) {
-      this.source = { key: req.sourceKey, original: await this.deps.decodeAsync(p.bytes, p.mime), scaled: new Map() };
+      this.source = { key: req.sourceKey, original: await this.decodeSourceAsync(p.bytes, p.mime), scaled: new Map() };
     }
     const source = this.source;
     if (!source || source.key !== req.sourceKey) throw new Error(`preview: the layer ${req.sourceKey} was not sent`);
@@ -56,4 +73,10 @@ export class PreviewCache {
     const [image] = await renderTransferAsync(prepared, source.original, [req.frame], { outputSize: size, scaled, signal });
     return { width: image!.width, height: image!.height, data: image!.data as Uint8ClampedArray };
   }
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
