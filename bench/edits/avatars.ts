@@ -11,7 +11,7 @@ import { DATASET_STYLE } from '../../models/data/render-avatar.js';
 import type { RgbaImage } from '../../engine/transfer/index.js';
 
 export type Background = 'opaque' | 'transparent';
-export type Overrides = Record<string, string[]>;
+export type Overrides = Record<string, string[] | number>;
 
 /** The DiceBear option schema of the style: attribute → allowed values (enums) or default palette. */
 export const SCHEMA = (personas as unknown as { schema: { properties: Record<string, { default?: unknown; items?: { enum?: string[] } }> } }).schema.properties;
@@ -26,6 +26,25 @@ export function attributeChoices(attribute: string): string[] | null {
 /** Colour attributes (palettes of hex values), as opposed to shape attributes (enums). */
 export function isColourAttribute(attribute: string): boolean {
   return attribute === 'backgroundColor' || (!!SCHEMA[attribute] && !SCHEMA[attribute]!.items?.enum && /color$/i.test(attribute));
+}
+
+/**
+ * The options that render `attribute` set to `value`. An attribute DiceBear draws only by chance
+ * (`<attribute>Probability`, e.g. facialHair at 10 %) is forced to show; the dataset's "none" (the
+ * category of the avatars without it) forces it off.
+ */
+export function setTo(attribute: string, value: string): Overrides {
+  const chance = `${attribute}Probability`;
+  if (!SCHEMA[chance]) return { [attribute]: [value] };
+  return value === NONE ? { [chance]: 0 } : { [attribute]: [value], [chance]: 100 };
+}
+
+/** The dataset's value of an optional attribute that is absent (models/train/attributes.py `missing`). */
+export const NONE = 'none';
+
+/** Whether `setTo(attribute, value)` can render the value: one of the attribute's choices, or "none" of an optional one. */
+export function canSet(attribute: string, value: string): boolean {
+  return !!attributeChoices(attribute)?.includes(value) || (value === NONE && !!SCHEMA[`${attribute}Probability`]);
 }
 
 export interface Rendered { image: RgbaImage; attrs: Record<string, string> }

@@ -6,6 +6,7 @@
  * scored against it together with two baselines (scores.ts, baselines.ts).
  *
  *   npm run bench:edits -- [--pack models/personas64-v2] [--seeds 6] [--size 512] [--backgrounds opaque,transparent] [--tag before] [--against RUN]
+ *   npm run bench:edits -- --only 1,3 --kinds 'stroke · hair' --out /tmp/x.json --no-docs   (a subset, while iterating)
  *   npm run bench:edits -- --merge other.json      (fold runs written elsewhere with --out into bench/edits.json)
  *
  * A run is named for the pack's directory (models/personas64-v2 → "personas64-v2", so a retrained
@@ -22,7 +23,7 @@ import { parseArgs } from 'node:util';
 import { Engine } from '../../engine/engine.js';
 import { fsPackSource } from '../../engine/node/fs-pack-source.js';
 import { readCodes } from '../../engine/latent/codes.js';
-import { attributeChoices, diffMask, renderLayer, type Background } from './avatars.js';
+import { attributeChoices, diffMask, renderLayer, setTo, type Background } from './avatars.js';
 import { pasteGenerated } from './baselines.js';
 import { pictureRow } from './pictures.js';
 import { runEditAsync } from './run-edit.js';
@@ -36,6 +37,8 @@ const { values: o } = parseArgs({
     size: { type: 'string', default: '512' }, backgrounds: { type: 'string', default: 'opaque,transparent' },
     out: { type: 'string', default: 'bench/edits.json' }, 'no-docs': { type: 'boolean' },
     tag: { type: 'string' }, merge: { type: 'string' }, against: { type: 'string' },
+    // while iterating: only these seed indices (e.g. "1,3"), only the kinds matching a pattern (e.g. "stroke · hair")
+    only: { type: 'string' }, kinds: { type: 'string' },
   },
 });
 if (o.merge) {
@@ -49,6 +52,9 @@ const packDir = resolve(o.pack!);
 if (!existsSync(join(packDir, 'pack.json'))) throw new Error(`bench:edits: no pack at ${packDir} (pack.json missing)`);
 const seeds = Number(o.seeds), S = Number(o.size);
 if (!Number.isInteger(seeds) || seeds < 1) throw new Error(`--seeds must be a positive integer, got ${o.seeds}`);
+const only = o.only ? o.only.split(',').map(Number) : null;
+if (only?.some((i) => !Number.isInteger(i) || i < 0 || i >= seeds)) throw new Error(`--only: seed indices 0…${seeds - 1}, got "${o.only}"`);
+const kinds = o.kinds ? new RegExp(o.kinds) : null;
 const backgrounds = o.backgrounds!.split(',') as Background[];
 for (const b of backgrounds) if (b !== 'opaque' && b !== 'transparent') throw new Error(`--backgrounds: opaque and/or transparent, got "${b}"`);
 
@@ -64,6 +70,7 @@ const rows: EditRow[] = [], skipped = new Set<string>(), pictured = new Map<stri
 const t0 = performance.now();
 
 for (let i = 0; i < seeds; i++) {
+  if (only && !only.includes(i)) continue;
   const seed = `bench-${i}`;
   for (const background of backgrounds) {
     const { image: original, attrs } = renderLayer(seed, S, background);
@@ -71,10 +78,11 @@ for (let i = 0; i < seeds; i++) {
     const z0 = proj.z.slice(), m = proj.mapping;
     const specs = [...strokeSpecs(seed, S, background, attrs, m), ...codeSpecs(seed, i, S, background, packJson.latent.codes, readCodes(z0, engine.layout), m, skipped)];
     for (const spec of specs) {
+      if (kinds && !kinds.test(spec.kind)) continue;
       const run = await runEditAsync(engine, z0, original, m, spec);
       const value = spec.value ?? inferValue(run.last, range, spec.partFrame!, attributeChoices(spec.attribute)!);
       if (value === null) { skipped.add(`${spec.label} on ${seed}: the part is too small to read a colour from G(z1)`); continue; }
-      const truth = renderLayer(seed, S, background, { [spec.attribute]: [value] }).image;
+      const truth = renderLayer(seed, S, background, setTo(spec.attribute, value)).image;
       const part = diffMask(original, truth);
       const pasted = pasteGenerated(run.last, range, original, m);
       const scores: Record<'ours' | 'untouched' | 'pasted', Scores> = {

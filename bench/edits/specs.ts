@@ -12,7 +12,7 @@
 import type { Stroke } from '../../engine/brushes/strokes.js';
 import type { CodeChange } from '../../engine/latent/codes.js';
 import type { FrameMapping } from '../../engine/transfer/index.js';
-import { attributeChoices, hexRgb, isColourAttribute, partMask, renderLayer, type Background } from './avatars.js';
+import { attributeChoices, canSet, hexRgb, isColourAttribute, partMask, renderLayer, type Background } from './avatars.js';
 import type { RgbaImage } from '../../engine/transfer/index.js';
 import { maskToFrame, strokesFromMask } from './strokes-from-mask.js';
 
@@ -93,7 +93,7 @@ export function codeSpecs(seed: string, seedIndex: number, size: number, backgro
       const picks = [...new Set([(cur + 1 + seedIndex) % K, (cur + 1 + seedIndex + (K >> 1)) % K])].filter((k) => k !== cur);
       for (const k of picks) {
         const value = categoryValue(c, k);
-        if (!choices.includes(value)) { skipped.add(`${c.name} = ${value}: not a value of ${attribute}`); continue; }
+        if (!canSet(attribute, value)) { skipped.add(`${c.name} = ${value}: not a value of ${attribute}`); continue; }
         out.push({ kind: `code · ${c.name} · ${background}`, label: `${c.name} → ${value}`, code: { code: c.name, category: k }, attribute, value });
       }
     } else if (isColourAttribute(attribute)) {

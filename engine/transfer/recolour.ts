@@ -27,12 +27,18 @@ export interface RecolourOptions {
   window: number;
   /** Share of the samples under the paint a colour needs to count as one of the part's colours. */
   minShare: number;
+  /**
+   * A piece of the part the fill from the paint cannot reach joins when the generator changed it
+   * alike: by at least this fraction of the painted pieces' change, the same way (piecesChangedAlike).
+   * Infinity: never.
+   */
+  joinAlike: number;
 }
 
 /** Region value (bilinear at the pixel) from which a pixel is selected. */
 const SELECTED = 0.5;
 
-export const DEFAULT_RECOLOUR_OPTIONS: Readonly<RecolourOptions> = { near: 12, window: 2, minShare: 0.04 };
+export const DEFAULT_RECOLOUR_OPTIONS: Readonly<RecolourOptions> = { near: 12, window: 2, minShare: 0.04, joinAlike: 0.3 };
 
 /** The part's colours: the layer's colours under the paint, clustered (0–255), most common first. */
 export function partColours(original: RgbaImage, mapping: FrameMapping, painted: Float32Array, near: number, minShare: number): number[][] {
@@ -140,6 +146,139 @@ export function paintOnStartPart(painted: Float32Array, part: Float32Array, star
   return painted.map((c, p) => (seen[p] ? c : 0));
 }
 
+/**
+ * The paint's seeds plus every other piece of the part that the generator changed alike. At 64²
+ * a part is often cut in pieces (long hair by the ears, a background by the head) and the fill
+ * from the paint cannot reach them; but the generator, asked to recolour the part, recolours those
+ * pieces too. A piece (8-connected cells ≥ 0.5 of `part` without paint) joins when its mean change
+ * (last − first, [3, R, R] frames) goes the same way as the painted pieces' mean change, by at
+ * least `minAlike` of it (its projection onto that change over the change's length²). Returns
+ * `painted` with the joining pieces' cells set to 1 (seeds of the fill; the paint's colour still
+ * comes from `painted` alone).
+ */
+export function piecesChangedAlike(painted: Float32Array, part: Float32Array, first: Float32Array, last: Float32Array, R: number, minAlike: number, seed = 0.5): Float32Array {
+  const { pieces, ref } = paintedPieces(painted, part, first, last, R, seed);
+  const out = painted.slice();
+  if (!ref) return out;
+  const len2 = ref.reduce((a, v) => a + v * v, 0);
+  for (const k of pieces) {
+    if (k.painted) continue;
+    const along = k.d.reduce((a, v, c) => a + (v / k.cells.length) * ref[c]!, 0) / len2;
+    if (along >= minAlike) for (const p of k.cells) out[p] = 1;
+  }
+  return out;
+}
+
+interface Piece { cells: number[]; painted: boolean; d: number[] }
+
+/**
+ * The 8-connected pieces of `part` (cells ≥ 0.5), each with its summed change last − first and
+ * whether it holds paint; and `ref`, the painted pieces' mean change a cell (null: none, or no change).
+ */
+export function paintedPieces(painted: Float32Array, part: Float32Array, first: Float32Array, last: Float32Array, R: number, seed = 0.5): { pieces: Piece[]; ref: number[] | null } {
+  const N = R * R, piece = new Int32Array(N).fill(-1), pieces: Piece[] = [];
+  for (let s = 0; s < N; s++) {
+    if (piece[s]! >= 0 || part[s]! < 0.5) continue;
+    const info: Piece = { cells: [s], painted: false, d: [0, 0, 0] };
+    piece[s] = pieces.length;
+    for (let i = 0; i < info.cells.length; i++) {
+      const p = info.cells[i]!, x = p % R, y = (p - x) / R;
+      if (painted[p]! >= seed) info.painted = true;
+      for (let c = 0; c < 3; c++) info.d[c] += last[c * N + p]! - first[c * N + p]!;
+      for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) {
+        const u = x + dx, v = y + dy, q = v * R + u;
+        if (u < 0 || v < 0 || u >= R || v >= R || piece[q]! >= 0 || part[q]! < 0.5) continue;
+        piece[q] = pieces.length;
+        info.cells.push(q);
+      }
+    }
+    pieces.push(info);
+  }
+  const ref = [0, 0, 0];
+  let n = 0;
+  for (const k of pieces) if (k.painted) { for (let c = 0; c < 3; c++) ref[c] += k.d[c]!; n += k.cells.length; }
+  if (!n || ref.every((v) => v === 0)) return { pieces, ref: null };
+  return { pieces, ref: ref.map((v) => v / n) };
+}
+
+/**
+ * Other tones of the part, not under the paint: the layer's colours (clustered within near/2) that
+ * the generator changed alike wherever they are (its change in at least `share` of their samples'
+ * cells goes the way of `ref` by ≥ minAlike of it), with at least `minCount` samples and at most
+ * `maxRatio` times as many as the palette's own — a part drawn in two tones (hair lighter on top
+ * under a highlight, a fold in a shirt) is recoloured in both, but a larger part the generator
+ * changed with it (the face darkened with sparse hair) is not a tone of it. Colours within `near`
+ * of the palette are not new.
+ */
+export function alikeTones(original: RgbaImage, mapping: FrameMapping, palette: number[][], first: Float32Array, last: Float32Array, ref: number[], o: { near: number; minAlike: number; share: number; minCount: number; maxRatio: number }): number[][] {
+  const R = mapping.resolution, N = R * R, { width: W, height: H, data } = original;
+  const stride = Math.max(1, Math.floor(1 / mapping.scale / 4));
+  const len2 = ref.reduce((a, v) => a + v * v, 0);
+  const alike = new Uint8Array(N);
+  for (let q = 0; q < N; q++) {
+    let along = 0;
+    for (let c = 0; c < 3; c++) along += (last[c * N + q]! - first[c * N + q]!) * ref[c]!;
+    if (along / len2 >= o.minAlike) alike[q] = 1;
+  }
+  const clusters: { sum: number[]; n: number; alike: number }[] = [];
+  let own = 0;
+  for (let y = stride >> 1; y < H; y += stride) {
+    const v = Math.floor((y + 0.5) * mapping.scale + mapping.offsetY);
+    if (v < 0 || v >= R) continue;
+    for (let x = stride >> 1; x < W; x += stride) {
+      const u = Math.floor((x + 0.5) * mapping.scale + mapping.offsetX);
+      if (u < 0 || u >= R) continue;
+      const p = (y * W + x) * 4;
+      if (data[p + 3]! < 255) continue;
+      const c = [data[p]!, data[p + 1]!, data[p + 2]!];
+      if (palette.some((k) => dist(c, k) <= o.near)) { own++; continue; }
+      let k = clusters.find((k) => dist(k.sum.map((s) => s / k.n), c) <= o.near / 2);
+      if (!k) { k = { sum: [0, 0, 0], n: 0, alike: 0 }; clusters.push(k); }
+      k.sum[0] += c[0]!; k.sum[1] += c[1]!; k.sum[2] += c[2]!; k.n++;
+      if (alike[v * R + u]) k.alike++;
+    }
+  }
+  return clusters.filter((k) => k.n >= o.minCount && k.n <= o.maxRatio * own && k.alike >= o.share * k.n).sort((a, b) => b.n - a.n).map((k) => k.sum.map((s) => s / k.n));
+}
+
+/**
+ * The shade each of the part's tones follows (palette[0], the main one: 'shift', its offset is
+ * the edit). Chosen by the generator: of the candidates, the one whose change of the tone (t_k −
+ * c_k, scaled by how far the generator moved the main colour toward t) is nearest to the change
+ * G made in the cells of that tone. A tone with too few cells of its own keeps 'shift'.
+ */
+export function chooseShades(original: RgbaImage, mapping: FrameMapping, palette: number[][], t: readonly number[], first: Float32Array, last: Float32Array, near: number): Shade[] {
+  const R = mapping.resolution, N = R * R;
+  const tones = palette.map((c) => partCells(original, mapping, [c], near));
+  const changeOf = (k: number): number[] | null => {
+    const d = [0, 0, 0];
+    let n = 0;
+    for (let q = 0; q < N; q++) {
+      // cells of this tone and of no other of the part's (partCells counts a quarter full as full)
+      if (tones[k]![q]! < 1 || tones.some((o, j) => j !== k && o[q]! >= 0.5)) continue;
+      for (let c = 0; c < 3; c++) d[c] += 255 * (last[c * N + q]! - first[c * N + q]!);
+      n++;
+    }
+    return n >= 3 ? d.map((v) => v / n) : null;
+  };
+  const main = palette[0]!, dm = changeOf(0);
+  const shades: Shade[] = palette.map(() => 'shift');
+  if (!dm) return shades;
+  const want = [0, 1, 2].map((c) => t[c]! - main[c]!), w2 = want.reduce((a, v) => a + v * v, 0);
+  if (w2 === 0) return shades;
+  const progress = Math.max(0.1, [0, 1, 2].reduce((a, c) => a + dm[c]! * want[c]!, 0) / w2);
+  for (let k = 1; k < palette.length; k++) {
+    const dk = changeOf(k);
+    if (!dk) continue;
+    let best = Infinity;
+    for (const shade of ['shift', 'multiply', 'screen'] as const) {
+      const e = [0, 1, 2].reduce((a, c) => a + (progress * (shadeChannel(shade, palette[k]![c]!, main[c]!, t[c]!) - palette[k]![c]!) - dk[c]!) ** 2, 0);
+      if (e < best) { best = e; shades[k] = shade; }
+    }
+  }
+  return shades;
+}
+
 function dist(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return Math.hypot(a[0]! - b[0]!, a[1]! - b[1]!, a[2]! - b[2]!);
 }
@@ -176,7 +315,25 @@ export interface RecolourPlan {
   target: Float32Array;
   /** The part's colours (0–255), the main one first. */
   palette: number[][];
+  /** How each colour follows the main one to the painted colour (shadeOf); absent: all 'shift'. */
+  shades?: Shade[];
   options: RecolourOptions;
+}
+
+/**
+ * How a second tone of the part (a fold, a highlight: the main colour under a translucent dark or
+ * light layer) becomes the same tone of the painted colour t:
+ *  - 'shift':    t + (c − main)                      (the same offset)
+ *  - 'multiply': t · c / main, per channel           (a dark layer over it: a fold, a shadow)
+ *  - 'screen':   255 − (255 − t) · (255 − c) / (255 − main)   (a light layer over it: a highlight)
+ */
+export type Shade = 'shift' | 'multiply' | 'screen';
+
+/** Channel i of the colour tone `c` of the part (whose main colour is `main`) takes when the main one becomes `t`. */
+export function shadeChannel(shade: Shade, c: number, main: number, t: number): number {
+  if (shade === 'multiply' && main > 0) return (t * c) / main;
+  if (shade === 'screen' && main < 255) return 255 - ((255 - t) * (255 - c)) / (255 - main);
+  return t + c - main;
 }
 
 /**
@@ -186,7 +343,7 @@ export interface RecolourPlan {
 export function recolourRows(original: RgbaImage, mapping: FrameMapping, plan: RecolourPlan, amount: number, out: Uint8ClampedArray, y0: number, y1: number): void {
   const { width: W, height: H, data } = original, R = mapping.resolution, N = R * R;
   const { region, target, palette, options: o } = plan;
-  const main = palette[0];
+  const main = palette[0], ref = { k: 0 };
   for (let y = y0; y < y1; y++) {
     const fy = (y + 0.5) * mapping.scale + mapping.offsetY;
     const v = Math.min(R - 1, Math.max(0, Math.floor(fy)));
@@ -197,10 +354,10 @@ export function recolourRows(original: RgbaImage, mapping: FrameMapping, plan: R
       // the region selects (connected to the paint or not); the matte alone makes the soft edges,
       // so a pixel of the part is never half recoloured by a frame-resolution rim
       if (!main || data[p + 3] === 0 || sampleClamped(region, R, R, fx - 0.5, fy - 0.5) < SELECTED) continue;
-      const a = matte(data, W, H, x, y, palette, o);
+      const a = matte(data, W, H, x, y, palette, o, ref);
       if (a <= 0) continue;
-      const q = v * R + Math.min(R - 1, Math.max(0, Math.floor(fx))), k = amount * a;
-      for (let c = 0; c < 3; c++) out[p + c] = data[p + c]! + k * (target[c * N + q]! - main![c]!);
+      const q = v * R + Math.min(R - 1, Math.max(0, Math.floor(fx))), k = amount * a, tone = palette[ref.k]!, shade = plan.shades?.[ref.k] ?? 'shift';
+      for (let c = 0; c < 3; c++) out[p + c] = data[p + c]! + k * (shadeChannel(shade, tone[c]!, main![c]!, target[c * N + q]!) - tone[c]!);
     }
   }
 }
@@ -215,7 +372,7 @@ export function recolourRows(original: RgbaImage, mapping: FrameMapping, plan: R
 export function recolourScaledRows(original: RgbaImage, mapping: FrameMapping, plan: RecolourPlan, amount: number, scaled: RgbaImage, out: Uint8ClampedArray, j0: number, j1: number, maxSamples = 4): void {
   const { width: W, height: H, data } = original, { width: w } = scaled, R = mapping.resolution, N = R * R;
   const { region, target, palette, options: o } = plan;
-  const main = palette[0];
+  const main = palette[0], ref = { k: 0 };
   const xs = sampleSpans(W, w, maxSamples), ys = sampleSpans(H, scaled.height, maxSamples);
   const cellMax = regionCellMax(region, R);
   for (let j = j0; j < j1; j++) {
@@ -235,13 +392,13 @@ export function recolourScaledRows(original: RgbaImage, mapping: FrameMapping, p
           wa += wt;
           const fx = (x + 0.5) * mapping.scale + mapping.offsetX;
           if (sampleClamped(region, R, R, fx - 0.5, fy - 0.5) < SELECTED) continue;
-          const m = matte(data, W, H, x, y, palette, o);
+          const m = matte(data, W, H, x, y, palette, o, ref);
           if (m <= 0) continue;
-          const c = v * R + Math.min(R - 1, Math.max(0, Math.floor(fx))), k = amount * m;
+          const c = v * R + Math.min(R - 1, Math.max(0, Math.floor(fx))), k = amount * m, tone = palette[ref.k]!, shade = plan.shades?.[ref.k] ?? 'shift';
           // the applied pixel (rounded and clamped as recolourRows stores it) minus the layer's
-          dr += wt * (byte(data[p]! + k * (target[c]! - main[0]!)) - data[p]!);
-          dg += wt * (byte(data[p + 1]! + k * (target[N + c]! - main[1]!)) - data[p + 1]!);
-          db += wt * (byte(data[p + 2]! + k * (target[2 * N + c]! - main[2]!)) - data[p + 2]!);
+          dr += wt * (byte(data[p]! + k * (shadeChannel(shade, tone[0]!, main[0]!, target[c]!) - tone[0]!)) - data[p]!);
+          dg += wt * (byte(data[p + 1]! + k * (shadeChannel(shade, tone[1]!, main[1]!, target[N + c]!) - tone[1]!)) - data[p + 1]!);
+          db += wt * (byte(data[p + 2]! + k * (shadeChannel(shade, tone[2]!, main[2]!, target[2 * N + c]!) - tone[2]!)) - data[p + 2]!);
         }
       }
       if (wa > 0) { out[q] = scaled.data[q]! + dr / wa; out[q + 1] = scaled.data[q + 1]! + dg / wa; out[q + 2] = scaled.data[q + 2]! + db / wa; }
@@ -283,12 +440,13 @@ function regionCellMax(region: Float32Array, R: number): (x0: number, y0: number
 
 /**
  * How much of pixel (x, y) is the part: 1 near one of its colours; for a blend of a part colour
- * and a neighbour colour (an antialiased edge), the blend's share of the part; else 0.
+ * and a neighbour colour (an antialiased edge), the blend's share of the part; else 0. `which.k`
+ * is set to the index of the part colour nearest to the pixel.
  */
-function matte(d: ArrayLike<number>, W: number, H: number, x: number, y: number, palette: number[][], o: RecolourOptions): number {
+function matte(d: ArrayLike<number>, W: number, H: number, x: number, y: number, palette: number[][], o: RecolourOptions, which: { k: number }): number {
   const p = (y * W + x) * 4, c = [d[p]!, d[p + 1]!, d[p + 2]!];
   let ref = palette[0]!, best = Infinity;
-  for (const k of palette) { const e = dist(c, k); if (e < best) { best = e; ref = k; } }
+  palette.forEach((k, i) => { const e = dist(c, k); if (e < best) { best = e; ref = k; which.k = i; } });
   if (best <= o.near) return 1;
   // the other colour of the blend: the window's pixel farthest from the part colour
   let other: number[] | null = null, far = 0;

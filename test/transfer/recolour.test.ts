@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { fitMapping } from '../../engine/transfer/frame-mapping.js';
 import { strongChangeRegion } from '../../engine/transfer/edit-region.js';
 import { strokePaint } from '../../engine/transfer/stroke-paint.js';
-import { transferEditAsync } from '../../engine/transfer/transfer-edit.js';
+import { prepareTransferAsync, renderTransferAsync, transferEditAsync } from '../../engine/transfer/transfer-edit.js';
 import type { RgbaImage } from '../../engine/transfer/types.js';
 
 const R = 64, N = R * R, W = 256, k = W / R;
@@ -152,5 +152,81 @@ describe('a code edit carries the generator\'s strong change only (whole: strong
     expect(Array.from(strong.final.data.slice(far, far + 4))).toEqual(Array.from(img.data.slice(far, far + 4)));
     expect(Math.abs(all.final.data[far + 1]! - img.data[far + 1]!), 'carried whole, the drift repaints it').toBeGreaterThan(4);
     expect(img.data[inside]! - strong.final.data[inside]!, 'the strong change is carried').toBeGreaterThan(60);
+  });
+});
+
+describe('a part in pieces the paint does not connect (hair cut by the ears at 64²)', () => {
+  // two green discs far apart: the stroke is over the big one; the generator recolours both (or only the big one)
+  const { img } = layer();
+  const stroke = { kind: 'color' as const, points: [[28, 48], [36, 48]] as [number, number][], width: 4, color: PAINT };
+  const twoPieces = (otherChanged: boolean): Float32Array[] => {
+    const [f0, f1] = frames();
+    const half = SHIRT.map((v, c) => (v + PAINT[c]!) / 2);
+    if (otherChanged) for (let y = 0; y < R; y++) for (let x = 0; x < R; x++) {
+      if (Math.hypot(x + 0.5 - 12, y + 0.5 - 12) <= 5) for (let c = 0; c < 3; c++) f1![c * N + y * R + x] = half[c]! / 255;
+    }
+    return [f0!, f1!];
+  };
+  const at = (r: RgbaImage, x: number, y: number): number[] => Array.from(r.data.slice((y * W + x) * 4, (y * W + x) * 4 + 3));
+
+  it('a piece the generator recoloured the same way is recoloured whole, in the painted colour', async () => {
+    const r = await transferEditAsync({ frames: twoPieces(true), original: img, mapping: fitMapping(W, W, R), ...strokePaint([stroke], R) }, { pixelRange: [0, 1] });
+    let wrong = 0, n = 0;
+    for (let y = 0; y < W; y++) for (let x = 0; x < W; x++) {
+      if (share(x, y, 12, 12, 5) < 1) continue;
+      n++;
+      if (at(r.final, x, y).some((v, c) => Math.abs(v - PAINT[c]!) > 1)) wrong++;
+    }
+    expect(n).toBeGreaterThan(1000);
+    expect(wrong, 'every pixel inside the second piece: the painted colour').toBe(0);
+    expect(at(r.final, 32 * k, 48 * k), 'the painted piece as before').toEqual(PAINT);
+    expect(at(r.final, 60 * k, 4 * k), 'the background untouched').toEqual(BG);
+  });
+
+  it('a piece the generator left alone stays as it was', async () => {
+    const r = await transferEditAsync({ frames: twoPieces(false), original: img, mapping: fitMapping(W, W, R), ...strokePaint([stroke], R) }, { pixelRange: [0, 1] });
+    expect(at(r.final, 12 * k, 12 * k)).toEqual(SHIRT);
+  });
+
+  it('the panel\'s preview (a smaller render of the same prepared transfer) recolours the second piece too', async () => {
+    const input = { frames: twoPieces(true), original: img, mapping: fitMapping(W, W, R), ...strokePaint([stroke], R) };
+    const prepared = await prepareTransferAsync(input, { pixelRange: [0, 1] });
+    const [small] = await renderTransferAsync(prepared, img, [1], { outputSize: { width: W / 4, height: W / 4 } });
+    const q = (12 * (k / 4) * (W / 4) + 12 * (k / 4)) * 4;
+    for (let c = 0; c < 3; c++) expect(Math.abs(small!.data[q + c]! - PAINT[c]!)).toBeLessThanOrEqual(1);
+  });
+});
+
+describe('a part in two tones (a fold: the main colour under a translucent dark layer)', () => {
+  // a green disc whose lower third is the fold, 0.75 × the green (not under the paint, > `near` from it)
+  const FOLD = SHIRT.map((v) => Math.round(0.75 * v));
+  const img: RgbaImage = { width: W, height: W, data: new Uint8ClampedArray(W * W * 4) };
+  const inFold = (y: number): boolean => y >= 52 * k;
+  for (let y = 0; y < W; y++) for (let x = 0; x < W; x++) {
+    const a = share(x, y, 32, 40, 16), tone = inFold(y) ? FOLD : SHIRT;
+    img.data.set([0, 1, 2].map((c) => Math.round(a * tone[c]! + (1 - a) * BG[c]!)).concat(255), (y * W + x) * 4);
+  }
+  const stroke = { kind: 'color' as const, points: [[26, 36], [38, 36]] as [number, number][], width: 4, color: PAINT };
+  /** A generator that moves both tones halfway: the green to the paint, the fold to the same shade of it. */
+  const twoTones = (): Float32Array[] => {
+    const f0 = new Float32Array(3 * N), f1 = new Float32Array(3 * N);
+    for (let y = 0; y < R; y++) for (let x = 0; x < R; x++) {
+      const p = y * R + x, on = Math.hypot(x + 0.5 - 32, y + 0.5 - 40) <= 16, fold = y >= 52;
+      for (let c = 0; c < 3; c++) {
+        const old = on ? (fold ? FOLD[c]! : SHIRT[c]!) : BG[c]!, next = on ? (fold ? 0.75 * PAINT[c]! : PAINT[c]!) : BG[c]!;
+        f0[c * N + p] = old / 255;
+        f1[c * N + p] = (old + next) / 2 / 255;
+      }
+    }
+    return [f0, f1];
+  };
+
+  it('the fold becomes the same shade of the painted colour, the rest of the part the painted colour', async () => {
+    const r = await transferEditAsync({ frames: twoTones(), original: img, mapping: fitMapping(W, W, R), ...strokePaint([stroke], R) }, { pixelRange: [0, 1] });
+    const at = (x: number, y: number): number[] => Array.from(r.final.data.slice((y * W + x) * 4, (y * W + x) * 4 + 3));
+    expect(at(32 * k, 36 * k)).toEqual(PAINT);
+    const fold = at(32 * k, 54 * k);
+    for (let c = 0; c < 3; c++) expect(Math.abs(fold[c]! - 0.75 * PAINT[c]!), `fold channel ${c}: ${fold}`).toBeLessThanOrEqual(2);
+    expect(at(2 * k, 2 * k), 'the background untouched').toEqual(BG);
   });
 });
