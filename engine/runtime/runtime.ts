@@ -61,9 +61,17 @@ export function configureRuntime(options: RuntimeOptions): void {
   ort.env.wasm.proxy = false; // our own worker hosts the engine; ORT's proxy worker cannot find its script in a bundle
   // ORT's own warnings (e.g. which nodes WebGPU leaves to the CPU) reach the console as errors: only real errors do.
   ort.env.logLevel = 'error';
-  if (options.wasmBinary) ort.env.wasm.wasmBinary = options.wasmBinary;
+  if (options.wasmBinary) ort.env.wasm.wasmBinary = wholeBuffer(options.wasmBinary);
   if (options.wasmPaths) ort.env.wasm.wasmPaths = options.wasmPaths;
   configured = { numThreads, hasBinary: options.wasmBinary !== undefined };
+}
+
+/** ORT's loader does `new Uint8Array(wasmBinary)`, which copies a Uint8Array (26.8 MB in every worker)
+ * but only wraps an ArrayBuffer: hand it the bytes' own buffer when they fill it. */
+function wholeBuffer(bytes: ArrayBuffer | Uint8Array): ArrayBuffer | Uint8Array {
+  if (!(bytes instanceof Uint8Array)) return bytes;
+  const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer;
+  return whole ? (bytes.buffer as ArrayBuffer) : bytes;
 }
 
 interface GpuLike {

@@ -4,6 +4,7 @@
 
 Panels: the adversarial losses; Q's accuracy on real labelled images and on G's samples; the
 judge's mean agreement with the codes (metrics lines); the Fréchet distance in the judge's features.
+Metrics taken with different judges are separate series (a judge's scores compare only with its own).
 """
 import argparse
 import json
@@ -17,7 +18,8 @@ PANELS = [
     ("judge agreement with the codes (mean, worst value)", "metrics", ["controlMean", "controlMin"]),
     ("Fréchet distance, judge features", "metrics", ["fd"]),
 ]
-COLOURS = [(31, 119, 180), (214, 39, 40), (44, 160, 44)]
+COLOURS = [(31, 119, 180), (214, 39, 40), (44, 160, 44), (255, 127, 14), (148, 103, 189), (140, 86, 75)]
+FIRST_JUDGE = "models/runs/judge/judge.pt"   # metrics lines written before they named their judge
 
 
 def draw_panel(d, box, title, series, xmax):
@@ -56,7 +58,11 @@ def main(argv=None):
     img = Image.new("RGB", (w, h), "white")
     d = ImageDraw.Draw(img)
     for i, (title, kind, keys) in enumerate(PANELS):
-        series = [(k, [(r["kimg"], r[k]) for r in rows if r.get("kind", "train") == kind and k in r and "kimg" in r]) for k in keys]
+        mine = [r for r in rows if r.get("kind", "train") == kind and "kimg" in r]
+        judges = list(dict.fromkeys(r.get("judge", FIRST_JUDGE) for r in mine)) if kind == "metrics" else [None]
+        series = [(k + (f" ({os.path.basename(os.path.dirname(j))})" if j else ""),
+                   [(r["kimg"], r[k]) for r in mine if k in r and (j is None or r.get("judge", FIRST_JUDGE) == j)])
+                  for j in judges for k in keys]
         draw_panel(d, (10, 10 + 220 * i, w - 10, 220 * (i + 1)), title, series, xmax)
     d.text((10, h - 18), f"x: thousands of images seen (0 to {xmax:.0f})", fill=(0, 0, 0))
     img.save(os.path.join(args.run, "log.png"))
