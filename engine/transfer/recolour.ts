@@ -169,6 +169,19 @@ export function piecesChangedAlike(painted: Float32Array, part: Float32Array, fi
   return out;
 }
 
+/**
+ * How far the generator moved the painted piece toward the painted colour, in levels (0–255): its
+ * mean change a cell (`ref`, paintedPieces, [0, 1] units) projected on the wanted change t − main
+ * (0–255). The generator's other changes tell what else belongs to the part only when this one
+ * stands out from its drift: where it barely moved the part (a background it left as it was, a
+ * small change of a sparse part), "changed alike" is alike to drift, and the face it changed for
+ * its own reasons joins. 0 when the wanted change is none.
+ */
+export function paintedMove(ref: readonly number[], main: readonly number[], t: readonly number[]): number {
+  const want = [0, 1, 2].map((c) => t[c]! - main[c]!), len = Math.hypot(want[0]!, want[1]!, want[2]!);
+  return len === 0 ? 0 : want.reduce((a, v, c) => a + v * 255 * ref[c]!, 0) / len;
+}
+
 interface Piece { cells: number[]; painted: boolean; d: number[] }
 
 /**

@@ -19,7 +19,7 @@ import { colourAffinity, confineChange, editRegion, regionSupport, strongChangeR
 import { layerFrame } from './layer-frame.js';
 import { areaDownscale } from './area-downscale.js';
 import { insertionCells, insertionPlan, insertRows, type InsertionPlan, type InsertOptions } from './insert-content.js';
-import { alikeTones, chooseShades, DEFAULT_RECOLOUR_OPTIONS, nearestPaint, paintedPieces, paintOnStartPart, partCells, piecesChangedAlike, partColours, recolourRows, recolourScaledRows, startParts, type RecolourOptions, type RecolourPlan } from './recolour.js';
+import { alikeTones, chooseShades, DEFAULT_RECOLOUR_OPTIONS, nearestPaint, paintedMove, paintedPieces, paintOnStartPart, partCells, piecesChangedAlike, partColours, recolourRows, recolourScaledRows, startParts, type RecolourOptions, type RecolourPlan } from './recolour.js';
 import type { ChangeField, RgbaImage, TransferProgress } from './types.js';
 
 export interface TransferInput {
@@ -115,11 +115,20 @@ const STRONG_RELATIVE = 0.5;
 
 const RECOLOUR_REGION: Partial<RegionOptions> = { reach: 2, relative: 0.05, floor: 0.015 };
 /**
+ * Tones join only when the generator moved the painted piece at least this far toward the painted
+ * colour, levels (paintedMove): half of it (TONE_ALIKE) must clear the ~15 levels a generator
+ * drifts where it was not asked to (see STRONG_CHANGE), so ≥ 30, and 40 leaves a margin.
+ * bench:edits strokes, 6 seeds: 69–228 on 23 of the 28 (all those where a tone rightly joined);
+ * 23 and 26 on bench-2's sparse hair (opaque, transparent), where the darkened skin joined, and
+ * ~0 on three backgrounds the generator left as they were (bench-5's skin joined).
+ */
+const JOIN_MIN_MOVE = 40;
+/**
  * A tone of the layer joins the part when the generator changed it alike (by half the painted
  * piece's change, the same way) in 80 % of its samples' cells, it has 48 samples (≈ 16 a frame
  * cell: 3 cells; not an antialiased rim) and at most 1.5× the part's own (bench:edits, strokes on
- * 6 seeds: 0.3 / 60 % took the skin next to ginger hair in; 1.5× keeps out the face darkened with
- * sparse hair).
+ * 6 seeds: 0.3 / 60 % took the skin next to ginger hair in; the 1.5× cap is relative, so it
+ * holds nothing back beside a large part: JOIN_MIN_MOVE keeps out the skin it let in).
  */
 const TONE_ALIKE = 0.5, TONE_SHARE = 0.8, TONE_MIN_SAMPLES = 48, TONE_MAX_RATIO = 1.5;
 
@@ -222,8 +231,10 @@ export async function prepareTransferAsync(input: TransferInput, options: Transf
         let painted = start ? paintOnStartPart(input.painted, bridged, start.cells, R) : input.painted;
         // the part's other tones (not under the paint) that the generator changed alike: hair darker
         // below its highlight, a fold; then its pieces the fill cannot reach (hair cut by the ears)
+        // — only when the generator's own move of the painted piece stands out from its drift (paintedMove)
         const { ref } = paintedPieces(painted, bridged, unit[0]!, unit[K]!, R);
-        const extra = ref && Number.isFinite(o.joinAlike) ? alikeTones(original, mapping, painted0, unit[0]!, unit[K]!, ref, { near: o.near, minAlike: TONE_ALIKE, share: TONE_SHARE, minCount: TONE_MIN_SAMPLES, maxRatio: TONE_MAX_RATIO }) : [];
+        const follows = !!ref && Number.isFinite(o.joinAlike) && paintedMove(ref, painted0[0]!, mainTarget(nearestPaint(input.paintColour, painted, R), painted, R)) >= JOIN_MIN_MOVE;
+        const extra = follows ? alikeTones(original, mapping, painted0, unit[0]!, unit[K]!, ref, { near: o.near, minAlike: TONE_ALIKE, share: TONE_SHARE, minCount: TONE_MIN_SAMPLES, maxRatio: TONE_MAX_RATIO }) : [];
         const palette = [...painted0, ...extra];
         if (extra.length) {
           bridged = cellsOf(palette);

@@ -230,3 +230,49 @@ describe('a part in two tones (a fold: the main colour under a translucent dark 
     expect(at(2 * k, 2 * k), 'the background untouched').toEqual(BG);
   });
 });
+
+describe('other colours join the part only when the generator made the painted change itself', () => {
+  // the shirt disc (painted) and a face disc far from it in place and colour; the generator changes
+  // the face the way the paint asks of the shirt, and the shirt itself by `progress` of the way
+  const FACE = [230, 180, 150];
+  const img: RgbaImage = { width: W, height: W, data: new Uint8ClampedArray(W * W * 4) };
+  for (let y = 0; y < W; y++) for (let x = 0; x < W; x++) {
+    const s = share(x, y, 32, 48, 10), f = share(x, y, 12, 12, 6);
+    img.data.set([0, 1, 2].map((c) => Math.round(s * SHIRT[c]! + f * FACE[c]! + (1 - s - f) * BG[c]!)).concat(255), (y * W + x) * 4);
+  }
+  const stroke = { kind: 'color' as const, points: [[28, 48], [36, 48]] as [number, number][], width: 4, color: PAINT };
+  const entangled = (progress: number): Float32Array[] => {
+    const f0 = new Float32Array(3 * N), f1 = new Float32Array(3 * N);
+    for (let y = 0; y < R; y++) for (let x = 0; x < R; x++) {
+      const p = y * R + x, shirt = Math.hypot(x + 0.5 - 32, y + 0.5 - 48) <= 10, face = Math.hypot(x + 0.5 - 12, y + 0.5 - 12) <= 6;
+      for (let c = 0; c < 3; c++) {
+        const old = shirt ? SHIRT[c]! : face ? FACE[c]! : BG[c]!, d = PAINT[c]! - SHIRT[c]!;
+        f0[c * N + p] = old / 255;
+        f1[c * N + p] = (old + (shirt ? progress * d : face ? 0.5 * d : 0)) / 255;
+      }
+    }
+    return [f0, f1];
+  };
+  const run = async (progress: number): Promise<{ full: RgbaImage; small: RgbaImage }> => {
+    const input = { frames: entangled(progress), original: img, mapping: fitMapping(W, W, R), ...strokePaint([stroke], R) };
+    const prepared = await prepareTransferAsync(input, { pixelRange: [0, 1] });
+    const [full] = await renderTransferAsync(prepared, img, [1]);
+    const [small] = await renderTransferAsync(prepared, img, [1], { outputSize: { width: W / 4, height: W / 4 } });
+    return { full: full!, small: small! };
+  };
+  const rgb = (im: RgbaImage, x: number, y: number): number[] => Array.from(im.data.slice((y * im.width + x) * 4, (y * im.width + x) * 4 + 3));
+
+  it('the generator barely moved the painted part (5 %): the face it changed alike stays untouched, in Apply and the preview', async () => {
+    const { full, small } = await run(0.05);
+    expect(rgb(full, 32 * k, 48 * k), 'the painted part still takes the painted colour').toEqual(PAINT);
+    let changed = 0;
+    for (let y = 0; y < W; y++) for (let x = 0; x < W; x++) if (share(x, y, 12, 12, 6) > 0 && rgb(full, x, y).some((v, c) => v !== img.data[(y * W + x) * 4 + c])) changed++;
+    expect(changed, 'face pixels changed').toBe(0);
+    expect(rgb(small, 12 * (k / 4), 12 * (k / 4)), 'the preview: the face as it was').toEqual(FACE);
+  });
+
+  it('the generator took the painted part halfway: the same face change joins it as a tone (the rule above is what keeps it out)', async () => {
+    const { full } = await run(0.5);
+    expect(rgb(full, 12 * k, 12 * k)).not.toEqual(FACE);
+  });
+});
