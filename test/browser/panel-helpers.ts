@@ -103,7 +103,17 @@ export function meanAbsDiff(a: { data: number[] }, b: { data: number[] }): numbe
 
 /** Drags across the edit canvas through points given in fractions of its size. */
 export async function drawOnCanvas(page: Page, panel: Frame, points: Array<[number, number]>): Promise<void> {
-  const box = (await panel.locator('[data-testid=edit-canvas]').boundingBox())!;
+  // The canvas can still be moving (the panel re-lays out after a resize, the canvas sizes itself to its
+  // column): a stroke drawn at a stale position lands off the canvas. Draw once two reads agree.
+  const canvas = panel.locator('[data-testid=edit-canvas]');
+  let box = (await canvas.boundingBox())!;
+  for (let i = 0; i < 50; i++) {
+    await page.waitForTimeout(100);
+    const next = (await canvas.boundingBox())!;
+    const same = ['x', 'y', 'width', 'height'].every((k) => Math.abs(next[k as keyof typeof next] - box[k as keyof typeof box]) < 0.5);
+    box = next;
+    if (same) break;
+  }
   const at = ([fx, fy]: [number, number]) => [box.x + fx * box.width, box.y + fy * box.height] as const;
   await page.mouse.move(...at(points[0]));
   await page.mouse.down();
