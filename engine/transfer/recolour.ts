@@ -19,6 +19,7 @@ import type { FrameMapping } from './frame-mapping.js';
 import type { RgbaImage } from './types.js';
 import { sampleClamped } from './sample.js';
 import { spans } from './area-downscale.js';
+import { forEachFrameSample } from './layer-frame.js';
 
 export interface RecolourOptions {
   /** A layer colour within this distance (0–255 RGB, Euclidean) of a part colour is the part, fully. */
@@ -42,24 +43,17 @@ export const DEFAULT_RECOLOUR_OPTIONS: Readonly<RecolourOptions> = { near: 12, w
 
 /** The part's colours: the layer's colours under the paint, clustered (0–255), most common first. */
 export function partColours(original: RgbaImage, mapping: FrameMapping, painted: Float32Array, near: number, minShare: number): number[][] {
-  const R = mapping.resolution, { width: W, height: H, data } = original;
+  const { data } = original;
   const stride = Math.max(1, Math.floor(1 / mapping.scale / 4));
   const clusters: { sum: number[]; n: number }[] = [];
   let total = 0;
-  for (let y = stride >> 1; y < H; y += stride) {
-    const v = Math.floor((y + 0.5) * mapping.scale + mapping.offsetY);
-    if (v < 0 || v >= R) continue;
-    for (let x = stride >> 1; x < W; x += stride) {
-      const u = Math.floor((x + 0.5) * mapping.scale + mapping.offsetX);
-      if (u < 0 || u >= R || painted[v * R + u]! < 0.5) continue;
-      const p = (y * W + x) * 4;
-      if (data[p + 3]! < 128) continue;
-      const c = [data[p]!, data[p + 1]!, data[p + 2]!];
-      total++;
-      const k = clusters.find((k) => dist(k.sum.map((s) => s / k.n), c) <= near / 2);
-      if (k) { k.sum[0] += c[0]!; k.sum[1] += c[1]!; k.sum[2] += c[2]!; k.n++; } else clusters.push({ sum: c.slice(), n: 1 });
-    }
-  }
+  forEachFrameSample(original, mapping, stride, (p, q) => {
+    if (painted[q]! < 0.5 || data[p + 3]! < 128) return;
+    const c = [data[p]!, data[p + 1]!, data[p + 2]!];
+    total++;
+    const k = clusters.find((k) => dist(k.sum.map((s) => s / k.n), c) <= near / 2);
+    if (k) { k.sum[0] += c[0]!; k.sum[1] += c[1]!; k.sum[2] += c[2]!; k.n++; } else clusters.push({ sum: c.slice(), n: 1 });
+  });
   return clusters.filter((k) => k.n >= minShare * total).sort((a, b) => b.n - a.n).map((k) => k.sum.map((s) => s / k.n));
 }
 
@@ -70,22 +64,15 @@ export function partColours(original: RgbaImage, mapping: FrameMapping, painted:
  * connected through it). 0 outside the layer.
  */
 export function partCells(original: RgbaImage, mapping: FrameMapping, palette: number[][], near: number): Float32Array {
-  const R = mapping.resolution, { width: W, height: H, data } = original;
+  const R = mapping.resolution, { data } = original;
   const stride = Math.max(1, Math.floor(1 / mapping.scale / 4));
   const hit = new Float32Array(R * R), count = new Float32Array(R * R), c = [0, 0, 0];
-  for (let y = stride >> 1; y < H; y += stride) {
-    const v = Math.floor((y + 0.5) * mapping.scale + mapping.offsetY);
-    if (v < 0 || v >= R) continue;
-    for (let x = stride >> 1; x < W; x += stride) {
-      const u = Math.floor((x + 0.5) * mapping.scale + mapping.offsetX);
-      if (u < 0 || u >= R) continue;
-      const p = (y * W + x) * 4, q = v * R + u;
-      count[q]++;
-      if (data[p + 3]! < 128) continue;
-      c[0] = data[p]!; c[1] = data[p + 1]!; c[2] = data[p + 2]!;
-      if (palette.some((k) => dist(c, k) <= near)) hit[q]++;
-    }
-  }
+  forEachFrameSample(original, mapping, stride, (p, q) => {
+    count[q]++;
+    if (data[p + 3]! < 128) return;
+    c[0] = data[p]!; c[1] = data[p + 1]!; c[2] = data[p + 2]!;
+    if (palette.some((k) => dist(c, k) <= near)) hit[q]++;
+  });
   for (let q = 0; q < R * R; q++) hit[q] = count[q] ? Math.min(1, (4 * hit[q]!) / count[q]!) : 0;
   return hit;
 }
@@ -224,7 +211,7 @@ export function paintedPieces(painted: Float32Array, part: Float32Array, first: 
  * of the palette are not new.
  */
 export function alikeTones(original: RgbaImage, mapping: FrameMapping, palette: number[][], first: Float32Array, last: Float32Array, ref: number[], o: { near: number; minAlike: number; share: number; minCount: number; maxRatio: number }): number[][] {
-  const R = mapping.resolution, N = R * R, { width: W, height: H, data } = original;
+  const R = mapping.resolution, N = R * R, { data } = original;
   const stride = Math.max(1, Math.floor(1 / mapping.scale / 4));
   const len2 = ref.reduce((a, v) => a + v * v, 0);
   const alike = new Uint8Array(N);
@@ -235,22 +222,15 @@ export function alikeTones(original: RgbaImage, mapping: FrameMapping, palette: 
   }
   const clusters: { sum: number[]; n: number; alike: number }[] = [];
   let own = 0;
-  for (let y = stride >> 1; y < H; y += stride) {
-    const v = Math.floor((y + 0.5) * mapping.scale + mapping.offsetY);
-    if (v < 0 || v >= R) continue;
-    for (let x = stride >> 1; x < W; x += stride) {
-      const u = Math.floor((x + 0.5) * mapping.scale + mapping.offsetX);
-      if (u < 0 || u >= R) continue;
-      const p = (y * W + x) * 4;
-      if (data[p + 3]! < 255) continue;
-      const c = [data[p]!, data[p + 1]!, data[p + 2]!];
-      if (palette.some((k) => dist(c, k) <= o.near)) { own++; continue; }
-      let k = clusters.find((k) => dist(k.sum.map((s) => s / k.n), c) <= o.near / 2);
-      if (!k) { k = { sum: [0, 0, 0], n: 0, alike: 0 }; clusters.push(k); }
-      k.sum[0] += c[0]!; k.sum[1] += c[1]!; k.sum[2] += c[2]!; k.n++;
-      if (alike[v * R + u]) k.alike++;
-    }
-  }
+  forEachFrameSample(original, mapping, stride, (p, q) => {
+    if (data[p + 3]! < 255) return;
+    const c = [data[p]!, data[p + 1]!, data[p + 2]!];
+    if (palette.some((k) => dist(c, k) <= o.near)) { own++; return; }
+    let k = clusters.find((k) => dist(k.sum.map((s) => s / k.n), c) <= o.near / 2);
+    if (!k) { k = { sum: [0, 0, 0], n: 0, alike: 0 }; clusters.push(k); }
+    k.sum[0] += c[0]!; k.sum[1] += c[1]!; k.sum[2] += c[2]!; k.n++;
+    if (alike[q]) k.alike++;
+  });
   return clusters.filter((k) => k.n >= o.minCount && k.n <= o.maxRatio * own && k.alike >= o.share * k.n).sort((a, b) => b.n - a.n).map((k) => k.sum.map((s) => s / k.n));
 }
 
