@@ -58,13 +58,15 @@ def _unpack_opt(p):
     return dict(state=st, param_groups=p["param_groups"])
 
 
-def save(path: str, G, G_ema, D, opt_g, opt_d, extra: dict):
-    """Write the compact state atomically (never a half-written file in the repository)."""
+def save(path: str, G, G_ema, D, opt_g, opt_d, extra: dict, nets: dict = None):
+    """Write the compact state atomically (never a half-written file in the repository).
+    `nets`: more networks the run trains, {name: (module, Adam optimiser)}, stored as D is."""
     g = G.state_dict()
     ema = G_ema.state_dict()
     ema_delta = {k: (_q8(ema[k] - g[k], True) if ema[k].is_floating_point() else ema[k]) for k in ema}
     obj = dict(G=_half(g), G_ema_delta=ema_delta, D=_half(D.state_dict()),
-               opt_g=_pack_opt(opt_g.state_dict()), opt_d=_pack_opt(opt_d.state_dict()), extra=extra)
+               opt_g=_pack_opt(opt_g.state_dict()), opt_d=_pack_opt(opt_d.state_dict()), extra=extra,
+               nets={k: dict(weights=_half(m.state_dict()), opt=_pack_opt(o.state_dict())) for k, (m, o) in (nets or {}).items()})
     buf = io.BytesIO()
     torch.save(obj, buf)
     tmp = path + ".tmp"
@@ -75,9 +77,11 @@ def save(path: str, G, G_ema, D, opt_g, opt_d, extra: dict):
 
 
 def load(path: str):
-    """-> dict(G, G_ema, D, opt_g, opt_d: fp32 state dicts, extra)."""
+    """-> dict(G, G_ema, D, opt_g, opt_d: fp32 state dicts, extra, nets: {name: (weights, opt) state dicts})."""
     with open(path, "rb") as f:
         obj = torch.load(io.BytesIO(lzma.decompress(f.read())), map_location="cpu")
     g = _full(obj["G"])
     ema = {k: (g[k] + _dq8(v) if isinstance(v, dict) else v) for k, v in obj["G_ema_delta"].items()}
-    return dict(G=g, G_ema=ema, D=_full(obj["D"]), opt_g=_unpack_opt(obj["opt_g"]), opt_d=_unpack_opt(obj["opt_d"]), extra=obj["extra"])
+    nets = {k: (_full(n["weights"]), _unpack_opt(n["opt"])) for k, n in obj.get("nets", {}).items()}
+    return dict(G=g, G_ema=ema, D=_full(obj["D"]), opt_g=_unpack_opt(obj["opt_g"]), opt_d=_unpack_opt(obj["opt_d"]), extra=obj["extra"],
+                nets=nets)

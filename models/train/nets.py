@@ -214,6 +214,34 @@ class CondDiscriminator(nn.Module):
         return self.trunk[: 2 + per * (depth - 1)](x)
 
 
+class IndependentQ(nn.Module):
+    """A second Q with a trunk of its own, trained on real labelled images only and never by D's loss.
+
+    Q on D's trunk is fooled: at 858 kimg it read 100 % of G's "stubble" samples as stubble while the
+    judge read 33 % (bald 57 %, small nose 68 %) — and it reads real held-out renders of those values
+    right 93-100 %. Its features are shaped by the real/fake game, so off the data manifold it answers
+    whatever G taught D's trunk to answer. G must also convince this one: a classifier with other
+    features (GroupNorm, no spectral norm, no minibatch channel), reading randomly shifted images, which
+    a cue G invents for D's trunk does not fool as easily. Categorical codes only (the lagging ones).
+
+    image [B, 3, 64, 64] -> categorical logits [B, sum(cat)].
+    """
+
+    def __init__(self, layout: LatentLayout, width: int = 32):
+        super().__init__()
+        c = [width, width * 2, width * 4, width * 8]
+        layers, cin = [], 3
+        for i, co in enumerate(c):                                            # 64 -> 32 -> 16 -> 8 -> 4
+            layers += [nn.Conv2d(cin, co, 4, 2, 1), nn.GroupNorm(8, co), nn.LeakyReLU(0.2, True)]
+            cin = co
+        self.trunk = nn.Sequential(*layers)
+        self.head = nn.Sequential(nn.Flatten(), nn.Linear(c[3] * 16, 256), nn.LeakyReLU(0.2, True),
+                                  nn.Linear(256, sum(layout.categorical)))
+
+    def forward(self, x):
+        return self.head(self.trunk(x))
+
+
 def conv_blocks(trunk: nn.Sequential):
     """(conv, bn or None) per block of a D trunk, in order: what export folds into plain convolutions."""
     mods = list(trunk)

@@ -45,7 +45,7 @@ import compact_state  # noqa: E402
 from attributes import PERSONAS_CODES, balance_weights, categorical, continuous, label_tensors  # noqa: E402
 from data import AvatarSet  # noqa: E402
 from grid import save_grid  # noqa: E402
-from nets import CondDiscriminator, Generator, LatentLayout, standing_stats, weights_init  # noqa: E402
+from nets import CondDiscriminator, Generator, IndependentQ, LatentLayout, standing_stats, weights_init  # noqa: E402
 
 STATE = "state.pt.xz"
 
@@ -71,6 +71,12 @@ def parse_args(argv=None):
     p.add_argument("--q-fake", type=float, default=None,
                    help="(default 1) weight of the named categorical codes' term on G's samples in Q's own update (0: Q learns what a "
                         "code means from labelled real images only, so G cannot teach Q a cue the real images lack)")
+    p.add_argument("--q2", type=float, default=None,
+                   help="(default 1) weight of G's term on the independent Q (nets.IndependentQ: its own trunk, real labelled "
+                        "images only, shifted inputs), relative to --lambda-mi; 0: off. Added at 858 kimg (session 6)")
+    p.add_argument("--lr-q2", type=float, default=4e-4, help="the independent Q's Adam learning rate (a plain classifier: faster than D's)")
+    p.add_argument("--q2-ramp-kimg", type=float, default=100.0,
+                   help="G's term on the independent Q ramps in over its first this many thousand images, while it learns")
     p.add_argument("--uniform-codes", type=float, default=0.5,
                    help="per code, the chance a sample's value is drawn uniformly rather than from a real image's labels (rare values get trained)")
     p.add_argument("--code-weights", default=None,
@@ -172,7 +178,7 @@ RECIPE = ("ngf", "ndf", "noise", "free_continuous", "loss", "norm", "projection"
 # The schedule: a resumed run goes on with the values it last used unless the command line names
 # new ones (so `npm run train` on a fresh clone continues the run as it was going); a new run starts
 # from these defaults.
-SCHEDULE = dict(lr_g=2e-4, lr_d=2e-4, ema_kimg=10.0, q_fake=1.0,
+SCHEDULE = dict(lr_g=2e-4, lr_d=2e-4, ema_kimg=10.0, q_fake=1.0, q2=1.0,
                 code_weights="Facial hair=4,Nose=3,Mouth=2,Eyes and glasses=2,Hair style=2", balance="Facial hair")
 
 
@@ -219,9 +225,11 @@ def main(argv=None):
     G.apply(weights_init)
     D.apply(weights_init)
     G_ema = copy.deepcopy(G).eval().requires_grad_(False)
+    Q2 = IndependentQ(layout, args.ndf).to(device) if args.q2 > 0 else None
+    opt_q2 = torch.optim.Adam(Q2.parameters(), args.lr_q2, betas=(0.9, 0.999)) if Q2 else None
     opt_g = torch.optim.Adam(G.parameters(), args.lr_g, betas=(args.beta1, 0.999))
     opt_d = torch.optim.Adam(D.parameters(), args.lr_d, betas=(args.beta1, 0.999))
-    state = dict(step=0, images=0, seconds=0.0)
+    state = dict(step=0, images=0, seconds=0.0, q2_images=0)
     torch.manual_seed(args.seed)
     gen = torch.Generator().manual_seed(args.seed * 1000)
 
@@ -230,9 +238,14 @@ def main(argv=None):
         G.load_state_dict(ck["G"]); G_ema.load_state_dict(ck["G_ema"]); D.load_state_dict(ck["D"])
         opt_g.load_state_dict(ck["opt_g"]); opt_d.load_state_dict(ck["opt_d"])
         state = ck["extra"]["state"]
+        if Q2 is not None and "Q2" in ck["nets"]:
+            Q2.load_state_dict(ck["nets"]["Q2"][0]); opt_q2.load_state_dict(ck["nets"]["Q2"][1])
         rng = ck["extra"]["rng"]
         gen.set_state(rng["gen"]); torch.set_rng_state(rng["torch"])
-        for opt, lr in ((opt_g, args.lr_g), (opt_d, args.lr_d)):   # the command line wins over the state
+        state.setdefault("q2_images", 0)
+        for opt, lr in ((opt_g, args.lr_g), (opt_d, args.lr_d), (opt_q2, args.lr_q2)):
+            if opt is None:
+                continue   # the command line wins over the state
             for group in opt.param_groups:
                 group["lr"] = lr
         print(f"[train] resumed {path} at step {state['step']} ({state['images'] / 1000:.1f} kimg, {state['seconds'] / 60:.0f} min)", flush=True)
@@ -240,6 +253,7 @@ def main(argv=None):
     sample = CodeSampler(layout, cat_labels, cont_labels, n_sup, args.uniform_codes, row_weights)
     fixed = CodeSampler(layout, cat_labels, cont_labels, n_sup, 0.0)(64, torch.Generator().manual_seed(1234), device)[0]
     aug = (lambda x: translate(x, gen)) if args.augment == "translate" else (lambda x: x)
+    shift = lambda x: translate(x, gen, 1 / 16)   # noqa: E731  the independent Q reads images shifted by up to 4 px
     t_start = time.time()
     t_sample = t_ckpt = t_log = time.time()
     seconds0, images0 = state["seconds"], state["images"]
@@ -247,7 +261,7 @@ def main(argv=None):
     def save():
         extra = dict(state=state, rng=dict(gen=gen.get_state(), torch=torch.get_rng_state()), layout=layout.to_dict(),
                      args=vars(args), supervisedContinuous=n_sup)
-        n = compact_state.save(path, G, G_ema, D, opt_g, opt_d, extra)
+        n = compact_state.save(path, G, G_ema, D, opt_g, opt_d, extra, dict(Q2=(Q2, opt_q2)) if Q2 else None)
         print(f"[train] saved {path} ({n / 1e6:.2f} MB)", flush=True)
 
     def sample_grid():
@@ -258,7 +272,7 @@ def main(argv=None):
 
     logged = [state["step"]]
 
-    def log_record(loss_d, loss_g, sup_cat, sup_cont, g_cat, g_cont, acc_real, acc_fake, fake):
+    def log_record(loss_d, loss_g, sup_cat, sup_cont, g_cat, g_cont, acc_real, acc_fake, fake, q2):
         logged[0] = state["step"]
         rate = (state["images"] - images0) / max(time.time() - t_start, 1e-6)
         rec = dict(step=state["step"], kimg=state["images"] / 1000, minutes=state["seconds"] / 60, img_s=rate,
@@ -266,6 +280,9 @@ def main(argv=None):
                    mi_cat=g_cat.item(), mi_cont=float(g_cont), q_acc_real=float(np.mean(acc_real)),
                    q_acc_fake=float(np.mean(acc_fake)), q_acc_fake_per_code=[round(a, 3) for a in acc_fake],
                    spread=fake.detach().std(0).mean().item())   # near 0: mode collapse
+        if q2:
+            rec.update(q2_weight=q2["weight"], q2_acc_real=float(np.mean(q2["real"])), q2_acc_fake=float(np.mean(q2["fake"])),
+                       q2_acc_fake_per_code=[round(a, 3) for a in q2["fake"]])
         print("[train] " + " ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}" for k, v in rec.items()), flush=True)
         with open(os.path.join(args.run, "log.jsonl"), "a") as f:
             f.write(json.dumps(dict(kind="train", **rec)) + "\n")
@@ -308,8 +325,24 @@ def main(argv=None):
         d_f, qc_f, qn_f = D(aug(fake), f_cat, f_cont[:, :n_sup])
         g_cat, g_cont, acc_fake = q_losses(qc_f, qn_f, f_cat, f_cont, layout, n_sup, weights)
         loss_g = g_adv(d_f)
+        total_g = loss_g + args.lambda_mi * (g_cat + g_cont)
+        q2 = None
+        if Q2 is not None:
+            # The independent Q learns the codes from real images, then G is also asked to make them readable by it.
+            z_cat = torch.zeros(args.batch, 0, device=device)
+            sup2, _, acc2_real = q_losses(Q2(shift(real)), z_cat, r_cat, z_cat, layout, 0, weights)
+            opt_q2.zero_grad(set_to_none=True)
+            (args.lambda_sup * sup2).backward()
+            opt_q2.step()
+            state["q2_images"] += args.batch
+            w2 = args.q2 * min(1.0, state["q2_images"] / max(args.q2_ramp_kimg * 1000, 1.0))
+            Q2.requires_grad_(False)   # G's gradient only
+            g2, _, acc2_fake = q_losses(Q2(shift(fake)), z_cat, f_cat, z_cat, layout, 0, weights)
+            Q2.requires_grad_(True)
+            total_g = total_g + args.lambda_mi * w2 * g2
+            q2 = dict(weight=w2, real=acc2_real, fake=acc2_fake)
         opt_g.zero_grad(set_to_none=True)
-        (loss_g + args.lambda_mi * (g_cat + g_cont)).backward()
+        total_g.backward()
         opt_g.step()
 
         state["step"] += 1
@@ -322,7 +355,7 @@ def main(argv=None):
                 pe.lerp_(p, 1 - beta)
 
         now = time.time()
-        last = (loss_d, loss_g, sup_cat, sup_cont, g_cat, g_cont, acc_real, acc_fake, fake)
+        last = (loss_d, loss_g, sup_cat, sup_cont, g_cat, g_cont, acc_real, acc_fake, fake, q2)
         if now - t_log > 60 or state["step"] == 1:
             log_record(*last)
             t_log = now

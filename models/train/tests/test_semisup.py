@@ -15,7 +15,7 @@ HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, HERE)
 import compact_state  # noqa: E402
 from attributes import PERSONAS_CODES, label_tensors  # noqa: E402
-from nets import CondDiscriminator, Generator, LatentLayout  # noqa: E402
+from nets import CondDiscriminator, Generator, IndependentQ, LatentLayout  # noqa: E402
 
 
 def run(*args):
@@ -47,9 +47,16 @@ class TestCompactState(unittest.TestCase):
             x.square().mean().backward(); opt.step()
         with tempfile.TemporaryDirectory() as tmp:
             path = os.path.join(tmp, "s.pt.xz")
-            compact_state.save(path, G, Ge, D, og, od, dict(state=dict(step=7)))
+            Q2 = IndependentQ(lay, 8)
+            oq = torch.optim.Adam(Q2.parameters())
+            Q2(torch.rand(4, 3, 64, 64)).square().mean().backward(); oq.step()
+            compact_state.save(path, G, Ge, D, og, od, dict(state=dict(step=7)), dict(Q2=(Q2, oq)))
             back = compact_state.load(path)
         self.assertEqual(back["extra"]["state"]["step"], 7)
+        q2w, q2o = back["nets"]["Q2"]
+        for k, v in Q2.state_dict().items():
+            self.assertLess((q2w[k] - v).abs().max().item(), 1e-3 * max(1.0, v.abs().max().item()))
+        self.assertEqual(sorted(q2o["state"]), sorted(oq.state_dict()["state"]))
         for k, v in G.state_dict().items():
             if v.is_floating_point():
                 self.assertLess((back["G"][k] - v).abs().max().item(), 1e-3 * max(1.0, v.abs().max().item()))
@@ -76,6 +83,9 @@ class TestSemisupPipeline(unittest.TestCase):
             with open(os.path.join(rdir, "log.jsonl")) as f:
                 steps = [json.loads(line)["step"] for line in f]
             self.assertEqual(steps, [1, 2])
+            st = compact_state.load(os.path.join(rdir, "state.pt.xz"))   # the independent Q trained on, across the resume
+            self.assertIn("Q2", st["nets"])
+            self.assertEqual(st["extra"]["state"]["q2_images"], 8)
             run(os.path.join(HERE, "judge.py"), "--data", data, "--out", jdir, "--epochs", "0.2", "--batch", "8", "--width", "8", "--threads", "1")
             run(os.path.join(HERE, "judge_metrics.py"), "--run", rdir, "--judge", os.path.join(jdir, "judge.pt"), "--data", data,
                 "--per-value", "2", "--samples", "16", "--nn-train", "8", "--log", "--threads", "1")
