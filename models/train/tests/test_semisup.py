@@ -133,6 +133,21 @@ class TestSemisupPipeline(unittest.TestCase):
         self.assertAlmostEqual(float(rw[95] / rw[0]), 3.0, places=4)
         self.assertTrue(torch.equal(ts.balance_weights(cats, "", PERSONAS_CODES), torch.ones(100)))
 
+    def test_speckle_counts_small_differences_not_edges(self):
+        import train_semisup as ts
+        flat = torch.zeros(2, 3, 16, 16)
+        flat[:, :, :, 8:] = 1.0                                   # one hard edge: 1.0 = 127 levels, clamped at 16
+        self.assertAlmostEqual(ts.speckle(flat, 16).item() * 127.5, 0.5 * 16 / 15, places=3)
+        noisy = (flat + 0.03 * torch.randn(flat.shape, generator=torch.Generator().manual_seed(0))).requires_grad_()
+        self.assertGreater(ts.speckle(noisy, 16).item() * 127.5, 3.0)
+        ts.speckle(noisy, 16).backward()
+        # the edge's own difference is past the clamp: no gradient pulls the two sides together
+        g = noisy.grad
+        self.assertGreater(g[:, :, :, 3:6].abs().mean().item(), 0)
+        big = flat.clone().requires_grad_()
+        ts.speckle(big, 16).backward()
+        self.assertEqual(big.grad.abs().max().item(), 0.0)
+
     def test_resumed_run_keeps_its_schedule_unless_told(self):
         import train_semisup as ts
         fresh = ts.parse_args([])
