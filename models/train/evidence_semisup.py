@@ -125,7 +125,11 @@ def markdown(out):
          "|---|---|" + ("---|" if old else ""),
          f"| Fréchet distance, judge features, vs held-out renders | {run['fd']:.1f} | " + (f"{old['fd']:.1f} |" if old else "|"),
          f"| nearest training image, samples (held-out real: {run['nnHeldout']:.4f}) | {run['nnSample']:.4f} | "
-         + (f"{old['nnSample']:.4f} |" if old else "|"), "",
+         + (f"{old['nnSample']:.4f} |" if old else "|")]
+    if "speckleSample" in run:
+        L.append(f"| speckle: neighbour pixels 1-16 levels apart (held-out real: {run['speckleHeldout']:.1%}) | {run['speckleSample']:.1%} | "
+                 + (f"{old['speckleSample']:.1%} |" if old and "speckleSample" in old else ("|" if not old else "— |")))
+    L += ["",
          "![samples](samples.png)", "",
          "## Control: the judge's agreement with each code's value", "",
          f"{m['perValue']} random latents per value (noise and the other codes drawn as in training; hair colour only where "

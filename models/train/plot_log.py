@@ -17,6 +17,7 @@ PANELS = [
     ("Q accuracy (real, samples)", "train", ["q_acc_real", "q_acc_fake"]),
     ("judge agreement with the codes (mean, worst value)", "metrics", ["controlMean", "controlMin"]),
     ("Fréchet distance, judge features", "metrics", ["fd"]),
+    ("speckle, 0-255 levels (G's samples, real batch)", "train", ["speckle_fake", "speckle_real"]),
 ]
 COLOURS = [(31, 119, 180), (214, 39, 40), (44, 160, 44), (255, 127, 14), (148, 103, 189), (140, 86, 75)]
 FIRST_JUDGE = "models/runs/judge/judge.pt"   # metrics lines written before they named their judge

@@ -94,6 +94,7 @@ class TestSemisupPipeline(unittest.TestCase):
             self.assertEqual(m["kind"], "metrics")
             self.assertEqual(sorted(m["control"]), sorted(s.name for s in PERSONAS_CODES))
             self.assertIn("fd", m)
+            self.assertTrue(0 <= m["speckleSample"] <= 1 and 0 <= m["speckleHeldout"] <= 1)
             run(os.path.join(HERE, "train_encoder.py"), "--data", data, "--run", rdir, "--steps", "1", "--batch", "4", "--real-batch", "2")
             ev = os.path.join(out, "evidence")
             run(os.path.join(HERE, "evidence_semisup.py"), "--run", rdir, "--data", data, "--out", ev, "--judge", os.path.join(jdir, "judge.pt"),
