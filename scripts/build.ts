@@ -221,7 +221,9 @@ export async function buildAll(options: BuildOptions = {}): Promise<BuildReport>
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const packDirs = process.argv.flatMap((a, i) => (process.argv[i - 1] === '--packs' ? [resolve(a)] : []));
-  buildAll({ packDirs, noWasm: process.argv.includes('--no-wasm') }).catch((error: unknown) => {
+  // --out DIR: build elsewhere than dist/ (a before/after comparison keeps both builds: bench/preview-ab.ts)
+  const out = process.argv[process.argv.indexOf('--out') + 1];
+  buildAll({ packDirs, noWasm: process.argv.includes('--no-wasm'), ...(process.argv.includes('--out') && out ? { outDir: resolve(out) } : {}) }).catch((error: unknown) => {
     console.error(error instanceof Error ? error.message : error);
     process.exit(1);
   });

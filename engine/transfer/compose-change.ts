@@ -41,3 +41,23 @@ export function composeChange(total: ChangeField, step: ChangeField): ChangeFiel
   }
   return { size: R, flowX, flowY, colour };
 }
+
+/**
+ * The flow of composeChange(total, step) alone (the same numbers): for a total whose colour model
+ * is refitted next (refitColour), composing the colour models as well would be thrown away.
+ */
+export function composeFlow(total: Pick<ChangeField, 'size' | 'flowX' | 'flowY'>, step: ChangeField): Pick<ChangeField, 'size' | 'flowX' | 'flowY'> {
+  if (total.size !== step.size) throw new RangeError(`composeFlow: sizes differ (${total.size} vs ${step.size})`);
+  const R = step.size, n = R * R;
+  const prev = new Float32Array(2 * n);
+  prev.set(total.flowX, 0);
+  prev.set(total.flowY, n);
+  const at = new Float32Array(2 * n);
+  warpPlanes(prev, 2, R, R, step.flowX, step.flowY, at);
+  const flowX = new Float32Array(n), flowY = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    flowX[i] = step.flowX[i] + at[i];
+    flowY[i] = step.flowY[i] + at[n + i];
+  }
+  return { size: R, flowX, flowY };
+}

@@ -20,6 +20,7 @@ import type { RgbaImage } from './types.js';
 import { sampleClamped } from './sample.js';
 import { spans } from './area-downscale.js';
 import { forEachFrameSample } from './layer-frame.js';
+import { ColourClusters, nearAny } from './colour-clusters.js';
 
 export interface RecolourOptions {
   /** A layer colour within this distance (0–255 RGB, Euclidean) of a part colour is the part, fully. */
@@ -45,16 +46,15 @@ export const DEFAULT_RECOLOUR_OPTIONS: Readonly<RecolourOptions> = { near: 12, w
 export function partColours(original: RgbaImage, mapping: FrameMapping, painted: Float32Array, near: number, minShare: number): number[][] {
   const { data } = original;
   const stride = Math.max(1, Math.floor(1 / mapping.scale / 4));
-  const clusters: { sum: number[]; n: number }[] = [];
+  const clusters = new ColourClusters();
   let total = 0;
   forEachFrameSample(original, mapping, stride, (p, q) => {
     if (painted[q]! < 0.5 || data[p + 3]! < 128) return;
-    const c = [data[p]!, data[p + 1]!, data[p + 2]!];
     total++;
-    const k = clusters.find((k) => dist(k.sum.map((s) => s / k.n), c) <= near / 2);
-    if (k) { k.sum[0] += c[0]!; k.sum[1] += c[1]!; k.sum[2] += c[2]!; k.n++; } else clusters.push({ sum: c.slice(), n: 1 });
+    clusters.add(data[p]!, data[p + 1]!, data[p + 2]!, near / 2);
   });
-  return clusters.filter((k) => k.n >= minShare * total).sort((a, b) => b.n - a.n).map((k) => k.sum.map((s) => s / k.n));
+  const kept = clusters.counts.map((n, k) => ({ n, k })).filter(({ n }) => n >= minShare * total);
+  return kept.sort((a, b) => b.n - a.n).map(({ k }) => clusters.mean(k));
 }
 
 /**
@@ -66,12 +66,11 @@ export function partColours(original: RgbaImage, mapping: FrameMapping, painted:
 export function partCells(original: RgbaImage, mapping: FrameMapping, palette: number[][], near: number): Float32Array {
   const R = mapping.resolution, { data } = original;
   const stride = Math.max(1, Math.floor(1 / mapping.scale / 4));
-  const hit = new Float32Array(R * R), count = new Float32Array(R * R), c = [0, 0, 0];
+  const hit = new Float32Array(R * R), count = new Float32Array(R * R);
   forEachFrameSample(original, mapping, stride, (p, q) => {
     count[q]++;
     if (data[p + 3]! < 128) return;
-    c[0] = data[p]!; c[1] = data[p + 1]!; c[2] = data[p + 2]!;
-    if (palette.some((k) => dist(c, k) <= near)) hit[q]++;
+    if (nearAny(data[p]!, data[p + 1]!, data[p + 2]!, palette, near)) hit[q]++;
   });
   for (let q = 0; q < R * R; q++) hit[q] = count[q] ? Math.min(1, (4 * hit[q]!) / count[q]!) : 0;
   return hit;
@@ -220,18 +219,17 @@ export function alikeTones(original: RgbaImage, mapping: FrameMapping, palette: 
     for (let c = 0; c < 3; c++) along += (last[c * N + q]! - first[c * N + q]!) * ref[c]!;
     if (along / len2 >= o.minAlike) alike[q] = 1;
   }
-  const clusters: { sum: number[]; n: number; alike: number }[] = [];
+  const clusters = new ColourClusters(), alikeIn: number[] = [];
   let own = 0;
   forEachFrameSample(original, mapping, stride, (p, q) => {
     if (data[p + 3]! < 255) return;
-    const c = [data[p]!, data[p + 1]!, data[p + 2]!];
-    if (palette.some((k) => dist(c, k) <= o.near)) { own++; return; }
-    let k = clusters.find((k) => dist(k.sum.map((s) => s / k.n), c) <= o.near / 2);
-    if (!k) { k = { sum: [0, 0, 0], n: 0, alike: 0 }; clusters.push(k); }
-    k.sum[0] += c[0]!; k.sum[1] += c[1]!; k.sum[2] += c[2]!; k.n++;
-    if (alike[q]) k.alike++;
+    const r = data[p]!, g = data[p + 1]!, b = data[p + 2]!;
+    if (nearAny(r, g, b, palette, o.near)) { own++; return; }
+    const k = clusters.add(r, g, b, o.near / 2);
+    alikeIn[k] = (alikeIn[k] ?? 0) + alike[q]!;
   });
-  return clusters.filter((k) => k.n >= o.minCount && k.n <= o.maxRatio * own && k.alike >= o.share * k.n).sort((a, b) => b.n - a.n).map((k) => k.sum.map((s) => s / k.n));
+  const kept = clusters.counts.map((n, k) => ({ n, k })).filter(({ n, k }) => n >= o.minCount && n <= o.maxRatio * own && alikeIn[k]! >= o.share * n);
+  return kept.sort((a, b) => b.n - a.n).map(({ k }) => clusters.mean(k));
 }
 
 /**
@@ -289,15 +287,17 @@ export function nearestPaint(paintColour: Float32Array, painted: Float32Array, R
     seen[p] = 1;
     queue.push(p);
   }
+  const visit = (p: number, u: number, v: number): void => {
+    const q = v * R + u;
+    if (u < 0 || v < 0 || u >= R || v >= R || seen[q]) return;
+    seen[q] = 1;
+    for (let c = 0; c < 3; c++) out[c * N + q] = out[c * N + p]!;
+    queue.push(q);
+  };
   for (let i = 0; i < queue.length; i++) {
     const p = queue[i]!, x = p % R, y = (p - x) / R;
-    for (const [dx, dy] of [[1, 0], [-1, 0], [0, 1], [0, -1]] as const) {
-      const u = x + dx, v = y + dy, q = v * R + u;
-      if (u < 0 || v < 0 || u >= R || v >= R || seen[q]) continue;
-      seen[q] = 1;
-      for (let c = 0; c < 3; c++) out[c * N + q] = out[c * N + p]!;
-      queue.push(q);
-    }
+    // right, left, down, up (the order decides which paint a cell equidistant from two takes)
+    visit(p, x + 1, y); visit(p, x - 1, y); visit(p, x, y + 1); visit(p, x, y - 1);
   }
   return out;
 }

@@ -13,7 +13,7 @@ import { DEFAULT_ESTIMATE_OPTIONS, type EstimateOptions } from './estimate-step.
 import { warpPlanes } from './sample.js';
 import type { ChangeField } from './types.js';
 
-export function refitColour(source: Float32Array, target: Float32Array, change: ChangeField, options: Partial<EstimateOptions> = {}): ChangeField {
+export function refitColour(source: Float32Array, target: Float32Array, change: Pick<ChangeField, 'size' | 'flowX' | 'flowY'>, options: Partial<EstimateOptions> = {}): ChangeField {
   const o = { ...DEFAULT_ESTIMATE_OPTIONS, ...options };
   const R = change.size, n = R * R;
   if (source.length !== 3 * n || target.length !== 3 * n) {

@@ -9,7 +9,7 @@
  * or a band of rows), so an AbortSignal fired from a Worker message is seen; after an abort it
  * rejects with the signal's reason (an AbortError) and reports no further progress.
  */
-import { composeChange, identityChange } from './compose-change.js';
+import { composeFlow, identityChange } from './compose-change.js';
 import { DEFAULT_ESTIMATE_OPTIONS, estimateStep, type EstimateOptions } from './estimate-step.js';
 import { checkMapping, type FrameMapping } from './frame-mapping.js';
 import { DEFAULT_FULL_RES_OPTIONS, midField, midGrid, type FullResOptions } from './full-res-field.js';
@@ -204,8 +204,9 @@ export async function prepareTransferAsync(input: TransferInput, options: Transf
   for (let k = 0; k < K; k++) {
     await checkpoint(signal);
     const step = steps ? steps[k] : estimateStep(unit[k], unit[k + 1], R, estimate);
-    // flows compose by warping; the colour model is refitted 0→k+1 on the composed flow
-    total = refitColour(unit[0], unit[k + 1], composeChange(total, step), estimate);
+    // flows compose by warping; the colour model is refitted 0→k+1 on the composed flow (so only
+    // the flows are composed: composeChange's colour models would be replaced here)
+    total = refitColour(unit[0], unit[k + 1], composeFlow(total, step), estimate);
     changes.push(total);
     onEstimate?.(k + 1);
   }

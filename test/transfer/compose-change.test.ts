@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { applyChange } from '../../engine/transfer/apply-change.js';
-import { composeChange, identityChange } from '../../engine/transfer/compose-change.js';
+import { composeChange, composeFlow, identityChange } from '../../engine/transfer/compose-change.js';
 import { estimateStep } from '../../engine/transfer/estimate-step.js';
 import { refitColour } from '../../engine/transfer/refit-colour.js';
 import { bulge, interiorRmse, meanEpe, renderFrame, sinusoidTexture, type Warp } from './synthetic.js';
@@ -28,7 +28,11 @@ describe('composeChange', () => {
       const step = estimateStep(frames[k]!, frames[k + 1]!, R);
       raw = composeChange(raw, step);
       // as transferEditAsync does: compose the flow, refit the colour model 0→k+1 on it
-      total = refitColour(frames[0]!, frames[k + 1]!, composeChange(total, step));
+      const composed = composeChange(total, step), flow = composeFlow(total, step);
+      // composeFlow is composeChange's flow, to the bit (the refit replaces the colour models)
+      expect(Buffer.from(flow.flowX.buffer).equals(Buffer.from(composed.flowX.buffer))).toBe(true);
+      expect(Buffer.from(flow.flowY.buffer).equals(Buffer.from(composed.flowY.buffer))).toBe(true);
+      total = refitColour(frames[0]!, frames[k + 1]!, flow);
     }
     // plain composition keeps the flow (the colour models drift a little, hence the refit)
     expect(meanEpe(raw.flowX, raw.flowY, R, warpAt(1), 8)).toBeLessThanOrEqual(0.25);

@@ -99,28 +99,41 @@ export function EditCanvas({ state, controller }: { state: PanelState; controlle
     return [Math.round(Math.min(R, Math.max(0, x)) * 100) / 100, Math.round(Math.min(R, Math.max(0, y)) * 100) / 100];
   };
 
+  // The stroke being drawn lives in a ref (what the handlers read: never a render behind) and in
+  // state (what is drawn). It ends when the button comes up, or, when that pointerup never reaches
+  // the panel (released outside it, or the panel moved out from under the pointer), as soon as the
+  // panel hears of the pointer again: the capture lost, a move with no button, the next press.
+  const drawing = useRef<Point[] | null>(null);
+  const setDrawing = (points: Point[] | null) => {
+    drawing.current = points;
+    setDraft(points);
+  };
+  const finish = () => {
+    const points = drawing.current;
+    if (!points) return;
+    setDrawing(null);
+    controller.addStroke(draftStroke(points));
+  };
+
   const onDown = (e: PointerEvent) => {
     if (e.button !== 0) return;
+    finish();
     const p = toFrame(e);
     if (brush.eyedropper) {
       controller.pickColourAt(p[0], p[1]);
       return;
     }
     (e.currentTarget as HTMLElement).setPointerCapture?.(e.pointerId);
-    setDraft([p]);
+    setDrawing([p]);
   };
   const onMove = (e: PointerEvent) => {
-    if (!draft) return;
+    const points = drawing.current;
+    if (!points) return;
+    if (!(e.buttons & 1)) return finish();
     const p = toFrame(e);
-    const last = draft[draft.length - 1];
+    const last = points[points.length - 1];
     if (Math.hypot(p[0] - last[0], p[1] - last[1]) < 0.4) return;
-    setDraft(brush.tool === 'warp' ? [draft[0], p] : [...draft, p]);
-  };
-  const onUp = () => {
-    if (!draft) return;
-    const points = draft;
-    setDraft(null);
-    controller.addStroke(draftStroke(points));
+    setDrawing(brush.tool === 'warp' ? [points[0], p] : [...points, p]);
   };
   const draftStroke = (points: Point[]): PanelStroke => {
     switch (brush.tool) {
@@ -141,6 +154,7 @@ export function EditCanvas({ state, controller }: { state: PanelState; controlle
       data-testid="edit-canvas"
       data-tool={tool}
       data-strokes={edit.strokes.length}
+      data-drawing={String(draft !== null)}
       data-view={modelView ? 'model' : shown.what}
       data-preview-key={!modelView && shown.what === 'preview' ? edit.preview!.key : undefined}
       data-preview-frame={!modelView && shown.what === 'preview' ? edit.preview!.frame : undefined}
@@ -150,8 +164,9 @@ export function EditCanvas({ state, controller }: { state: PanelState; controlle
       tabIndex={0}
       onPointerDown={onDown}
       onPointerMove={onMove}
-      onPointerUp={onUp}
-      onPointerCancel={() => setDraft(null)}
+      onPointerUp={finish}
+      onLostPointerCapture={finish}
+      onPointerCancel={() => setDrawing(null)}
     >
       {modelView
         ? <RgbaCanvas data={canvasImage(edit, R)} size={R} testId="edit-image" />
