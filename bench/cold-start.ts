@@ -24,10 +24,10 @@ async function panelFrame(page: Page): Promise<Frame> {
   throw new Error('no panel frame');
 }
 
-const STEPS = ['panel', 'engine', 'select', 'guess', 'projected', 'firstCandidates', 'finalCandidates', 'preview', 'applied'] as const;
-type Timeline = Record<(typeof STEPS)[number], number> & { backend: string; workers: string };
+export const STEPS = ['panel', 'engine', 'select', 'guess', 'projected', 'firstCandidates', 'finalCandidates', 'preview', 'applied'] as const;
+export type Timeline = Record<(typeof STEPS)[number], number> & { backend: string; workers: string };
 
-async function timelineAsync(url: string, browser: Awaited<ReturnType<typeof launchChromium>>, hosting: 'data' | 'srcdoc'): Promise<Timeline> {
+export async function timelineAsync(url: string, browser: Awaited<ReturnType<typeof launchChromium>>, hosting: 'data' | 'srcdoc'): Promise<Timeline> {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   const t0 = Date.now();
   await page.goto(`${url}?host=${hosting}`);
