@@ -2,14 +2,15 @@
  * Builds against each other on the designer's timeline, interleaved: each build (a dist folder)
  * served side by side, a fresh headless Chromium per run (V8 caches compiled wasm per browser), in
  * the order given, `data` hosting, CPU path. Prints each run, then the medians with the first
- * build as the baseline.
+ * build as the baseline. `--cli N`: then the same projection through the engine in Node (as the
+ * CLI runs it, warm), median of N, for panel-projection-vs-cli under the same load.
  *
  *   npx tsx bench/ab-panel.ts --builds B=/tmp/before,A=dist --order BAABBA
  */
 import { resolve } from 'node:path';
 import { startServer } from '../playground/serve.js';
 import { launchChromium } from '../test/browser/chromium.js';
-import { STEPS, timelineAsync, type Timeline } from './cold-start.js';
+import { cliProjectionMsAsync, STEPS, timelineAsync, type Timeline } from './cold-start.js';
 import { median } from './peer.js';
 
 const arg = (name: string, fallback: string) => {
@@ -50,4 +51,9 @@ for (const k of STEPS) {
   const med = (n: string) => median(runs.get(n)!.map((r) => r[k]));
   const cells = builds.map(([n]) => `${s(med(n))} s (${runs.get(n)!.map((r) => s(r[k])).join(', ')})`);
   console.log(`| ${k} | ${cells.join(' | ')} | ${others.map((o) => (med(o) / med(base!)).toFixed(2)).join(' | ')} |`);
+}
+const cliRuns = Number(arg('cli', '0'));
+if (cliRuns > 0) {
+  const cli = await cliProjectionMsAsync('models/personas64-v2', cliRuns);
+  console.log(`CLI projection (Node, warm, median of ${cliRuns}): ${s(cli)} s; Project → settled over it: ${builds.map(([n]) => `${n} ${(median(runs.get(n)!.map((r) => r.projected)) / cli).toFixed(2)}×`).join(', ')}`);
 }

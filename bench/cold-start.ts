@@ -27,7 +27,8 @@ async function panelFrame(page: Page): Promise<Frame> {
 export const STEPS = ['panel', 'engine', 'select', 'guess', 'projected', 'firstCandidates', 'finalCandidates', 'preview', 'applied'] as const;
 export type Timeline = Record<(typeof STEPS)[number], number> & { backend: string; workers: string };
 
-export async function timelineAsync(url: string, browser: Awaited<ReturnType<typeof launchChromium>>, hosting: 'data' | 'srcdoc'): Promise<Timeline> {
+/** `onPhase` (profiling, bench/trace-phase.ts): called before the stroke's pointer-up and once its first candidates are shown, outside the timings. */
+export async function timelineAsync(url: string, browser: Awaited<ReturnType<typeof launchChromium>>, hosting: 'data' | 'srcdoc', onPhase?: (phase: 'stroke' | 'first-candidates', page: Page) => Promise<void>): Promise<Timeline> {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   const t0 = Date.now();
   await page.goto(`${url}?host=${hosting}`);
@@ -75,10 +76,12 @@ export async function timelineAsync(url: string, browser: Awaited<ReturnType<typ
       obs.observe(document.body, { subtree: true, childList: true, attributes: true });
     });
   });
+  await onPhase?.('stroke', page);
   const tUp = Date.now();
   await page.mouse.up();
   await panel.waitForSelector('[data-testid=candidates]', { timeout: 300_000 });
   const firstCandidates = Date.now() - tUp;
+  await onPhase?.('first-candidates', page);
   await panel.waitForSelector('[data-testid=candidates][data-final=true]', { timeout: 300_000 });
   const finalCandidates = Date.now() - tUp;
   const preview = await panel.evaluate(() => (window as unknown as { previewMs: Promise<number> }).previewMs);
@@ -94,7 +97,7 @@ export async function timelineAsync(url: string, browser: Awaited<ReturnType<typ
 }
 
 /** The same projection (Ada, the pack's defaults) through the engine in Node, warm, as the CLI runs it. */
-async function cliProjectionMsAsync(pack: string, reps: number): Promise<number> {
+export async function cliProjectionMsAsync(pack: string, reps: number): Promise<number> {
   const engine = await Engine.createAsync(fsPackSource(pack), { numThreads: 1 });
   const ada = decodeImage(readFileSync('playground/samples/avatar-ada.png'));
   await engine.warmUpAsync();

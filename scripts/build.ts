@@ -166,12 +166,9 @@ function scriptSafe(js: string): string {
   return js.replace(/<\/(script)/gi, '<\\/$1').replace(/<!--/g, '<\\!--');
 }
 
-export async function buildAll(options: BuildOptions = {}): Promise<BuildReport> {
-  const dist = options.outDir ?? DIST;
-  mkdirSync(join(dist, 'playground'), { recursive: true });
-
-  // The engine worker: a classic-worker IIFE, inlined into the panel as a string.
-  const [worker] = await bundle('ui/worker/engine-worker.ts', {
+/** How ui/worker/engine-worker.ts is bundled (the browser tests bundle it the same way). */
+export function workerBundleOptions(): esbuild.BuildOptions {
+  return {
     target: 'es2022',
     // onnxruntime-web's ESM build reads import.meta.url to locate its files; we hand it the
     // wasm bytes instead, but the expression must still evaluate to a hierarchical URL.
@@ -179,7 +176,15 @@ export async function buildAll(options: BuildOptions = {}): Promise<BuildReport>
     // The engine imports 'onnxruntime-web' (Node resolves it to the Node build); in the worker it
     // gets both browser builds, the plain one for the CPU path and the WebGPU one (ui/worker/ort-builds.ts).
     plugins: [redirect(/^onnxruntime-web$/, join(ROOT, 'ui', 'worker', 'ort-builds.ts'))],
-  });
+  };
+}
+
+export async function buildAll(options: BuildOptions = {}): Promise<BuildReport> {
+  const dist = options.outDir ?? DIST;
+  mkdirSync(join(dist, 'playground'), { recursive: true });
+
+  // The engine worker: a classic-worker IIFE, inlined into the panel as a string.
+  const [worker] = await bundle('ui/worker/engine-worker.ts', workerBundleOptions());
 
   // The panel: JS + CSS inlined into one HTML file. It may host the engine itself (WebGPU only),
   // with onnxruntime-web's WebGPU build and its wasm (the worker hands over those bytes).
