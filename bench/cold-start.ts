@@ -24,10 +24,13 @@ async function panelFrame(page: Page): Promise<Frame> {
   throw new Error('no panel frame');
 }
 
-const STEPS = ['panel', 'engine', 'select', 'guess', 'projected', 'firstCandidates', 'finalCandidates', 'preview', 'applied'] as const;
-type Timeline = Record<(typeof STEPS)[number], number> & { backend: string; workers: string };
+export const STEPS = ['panel', 'engine', 'select', 'guess', 'projected', 'firstCandidates', 'finalCandidates', 'preview', 'applied'] as const;
+export type Timeline = Record<(typeof STEPS)[number], number> & { backend: string; workers: string };
 
-async function timelineAsync(url: string, browser: Awaited<ReturnType<typeof launchChromium>>, hosting: 'data' | 'srcdoc'): Promise<Timeline> {
+/** Where `timelineAsync` calls its `onPhase` (profiling: bench/trace-phase.ts, bench/cpu-phase.ts), outside the timings. */
+export type Phase = 'engine' | 'project' | 'projected' | 'stroke' | 'first-candidates' | 'final-candidates';
+
+export async function timelineAsync(url: string, browser: Awaited<ReturnType<typeof launchChromium>>, hosting: 'data' | 'srcdoc', onPhase?: (phase: Phase, page: Page) => Promise<void>): Promise<Timeline> {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   const t0 = Date.now();
   await page.goto(`${url}?host=${hosting}`);
@@ -35,6 +38,7 @@ async function timelineAsync(url: string, browser: Awaited<ReturnType<typeof lau
   const panelShown = Date.now() - t0;
   await panel.waitForSelector('[data-testid=assets][data-engine=ready]', { timeout: 300_000 });
   const engine = Date.now() - t0;
+  await onPhase?.('engine', page);
   const tSel = Date.now();
   await page.click('.layer[data-name="Ada"]');
   await panel.waitForSelector('[data-testid=project]:not([disabled])', { timeout: 300_000 });
@@ -42,6 +46,7 @@ async function timelineAsync(url: string, browser: Awaited<ReturnType<typeof lau
   const layers = await page.$$eval('.layer', (l) => l.length);
   // Timed in the panel itself, from the click to what is on screen (a MutationObserver), so
   // Playwright's own waits for the button to be clickable do not count.
+  await onPhase?.('project', page);
   const { guess, projected } = await panel.evaluate(() => new Promise<{ guess: number; projected: number }>((resolve) => {
     const t0 = performance.now();
     let guess = 0;
@@ -55,6 +60,7 @@ async function timelineAsync(url: string, browser: Awaited<ReturnType<typeof lau
     obs.observe(document.body, { subtree: true, childList: true, attributes: true });
     (document.querySelector('[data-testid=project]') as HTMLButtonElement).click();
   }));
+  await onPhase?.('projected', page);
   const box = (await panel.locator('[data-testid=edit-canvas]').boundingBox())!;
   const at = (fx: number, fy: number) => [box.x + fx * box.width, box.y + fy * box.height] as const;
   await page.mouse.move(...at(0.36, 0.8));
@@ -75,12 +81,15 @@ async function timelineAsync(url: string, browser: Awaited<ReturnType<typeof lau
       obs.observe(document.body, { subtree: true, childList: true, attributes: true });
     });
   });
+  await onPhase?.('stroke', page);
   const tUp = Date.now();
   await page.mouse.up();
   await panel.waitForSelector('[data-testid=candidates]', { timeout: 300_000 });
   const firstCandidates = Date.now() - tUp;
+  await onPhase?.('first-candidates', page);
   await panel.waitForSelector('[data-testid=candidates][data-final=true]', { timeout: 300_000 });
   const finalCandidates = Date.now() - tUp;
+  await onPhase?.('final-candidates', page);
   const preview = await panel.evaluate(() => (window as unknown as { previewMs: Promise<number> }).previewMs);
   await panel.waitForSelector('[data-testid=apply]:not([disabled])');
   const tApply = Date.now();
@@ -94,7 +103,7 @@ async function timelineAsync(url: string, browser: Awaited<ReturnType<typeof lau
 }
 
 /** The same projection (Ada, the pack's defaults) through the engine in Node, warm, as the CLI runs it. */
-async function cliProjectionMsAsync(pack: string, reps: number): Promise<number> {
+export async function cliProjectionMsAsync(pack: string, reps: number): Promise<number> {
   const engine = await Engine.createAsync(fsPackSource(pack), { numThreads: 1 });
   const ada = decodeImage(readFileSync('playground/samples/avatar-ada.png'));
   await engine.warmUpAsync();

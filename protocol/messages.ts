@@ -17,7 +17,8 @@ export type ScaleMode = 'FILL' | 'FIT' | 'CROP' | 'TILE';
 export interface AssetInfo {
   /** 'ort/<file>.wasm' or 'packs/<packId>/<file>'. */
   name: string;
-  kind: 'ort-wasm' | 'pack-file';
+  /** ort-wasm: the CPU path's onnxruntime-web wasm; ort-wasm-webgpu: the WebGPU build's (needed only with a GPU). */
+  kind: 'ort-wasm' | 'ort-wasm-webgpu' | 'pack-file';
   packId?: string;
   /** Size after decompression. */
   bytes: number;
@@ -136,7 +137,7 @@ function side(v: unknown): v is number {
 function assetInfo(v: unknown, path: string): void {
   check(isPlainObject(v), path, 'must be an object');
   check(isString(v.name, ID) && v.name.length > 0, `${path}.name`, 'must be a short string');
-  check(v.kind === 'ort-wasm' || v.kind === 'pack-file', `${path}.kind`, "must be 'ort-wasm' or 'pack-file'");
+  check(v.kind === 'ort-wasm' || v.kind === 'ort-wasm-webgpu' || v.kind === 'pack-file', `${path}.kind`, "must be 'ort-wasm', 'ort-wasm-webgpu' or 'pack-file'");
   check(v.packId === undefined || isString(v.packId, ID), `${path}.packId`, 'must be a short string');
   check(isInt(v.bytes, 0, 2 ** 31) && isInt(v.gzipBytes, 0, 2 ** 31) && isInt(v.chunks, 0, 1e5), path, 'must have integer bytes, gzipBytes, chunks');
 }

@@ -22,13 +22,16 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import * as esbuild from 'esbuild';
 import type { EmbeddedAsset } from '../plugin/main';
+import { ORT_WASM_FILES, ortWasmAsset } from '../ui/worker/ort-assets';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const DIST = join(ROOT, 'dist');
 const CACHE = join(ROOT, 'node_modules', '.cache', 'manifold-build');
 
 /** The wasm build with both the WebGPU and the wasm execution providers (onnxruntime-web/webgpu). */
-export const ORT_WASM = 'ort-wasm-simd-threaded.asyncify.wasm';
+export const ORT_WASM = ORT_WASM_FILES.gpu;
+/** The plain wasm build (the wasm execution provider only): what the CPU workers run. */
+export const ORT_WASM_CPU = ORT_WASM_FILES.cpu;
 export const UI_HTML_LIMIT = 1.5 * 1024 * 1024;
 
 /**
@@ -110,14 +113,20 @@ export function findPacks(dirs: string[]): Array<{ id: string; dir: string; file
 
 function collectAssets(options: BuildOptions): EmbeddedAsset[] {
   const assets: EmbeddedAsset[] = [];
-  if (!options.noWasm) {
-    const wasm = readFileSync(join(ROOT, 'node_modules', 'onnxruntime-web', 'dist', ORT_WASM));
-    assets.push(embed(`ort/${ORT_WASM}`, 'ort-wasm', wasm));
-  }
+  const ortWasm = (file: string) => readFileSync(join(ROOT, 'node_modules', 'onnxruntime-web', 'dist', file));
+  // Streamed in this order: the CPU path's wasm and the packs first, the WebGPU build's wasm last
+  // (the panel starts a CPU engine without it, and drops it where there is no GPU: ui/host/needed-assets.ts).
+  if (!options.noWasm) assets.push(embed(ortWasmAsset('cpu'), 'ort-wasm', ortWasm(ORT_WASM_CPU)));
   for (const pack of findPacks([join(ROOT, 'models'), ...(options.packDirs ?? [])])) {
     for (const file of pack.files) assets.push(embed(`packs/${pack.id}/${file}`, 'pack-file', readFileSync(join(pack.dir, file)), pack.id));
   }
+  if (!options.noWasm) assets.push(embed(ortWasmAsset('gpu'), 'ort-wasm-webgpu', ortWasm(ORT_WASM)));
   return assets;
+}
+
+/** An esbuild plugin that resolves imports matching `filter` exactly to `file` (esbuild's alias also rewrites subpaths). */
+function redirect(filter: RegExp, file: string): esbuild.Plugin {
+  return { name: 'manifold-redirect', setup: (build) => build.onResolve({ filter }, () => ({ path: file })) };
 }
 
 /** An esbuild plugin that serves `manifold:<name>` imports from strings. */
@@ -157,23 +166,28 @@ function scriptSafe(js: string): string {
   return js.replace(/<\/(script)/gi, '<\\/$1').replace(/<!--/g, '<\\!--');
 }
 
+/** How ui/worker/engine-worker.ts is bundled (the browser tests bundle it the same way). */
+export function workerBundleOptions(): esbuild.BuildOptions {
+  return {
+    target: 'es2022',
+    // onnxruntime-web's ESM build reads import.meta.url to locate its files; we hand it the
+    // wasm bytes instead, but the expression must still evaluate to a hierarchical URL.
+    define: { 'import.meta.url': '"https://manifold.invalid/worker.js"' },
+    // The engine imports 'onnxruntime-web' (Node resolves it to the Node build); in the worker it
+    // gets both browser builds, the plain one for the CPU path and the WebGPU one (ui/worker/ort-builds.ts).
+    plugins: [redirect(/^onnxruntime-web$/, join(ROOT, 'ui', 'worker', 'ort-builds.ts'))],
+  };
+}
+
 export async function buildAll(options: BuildOptions = {}): Promise<BuildReport> {
   const dist = options.outDir ?? DIST;
   mkdirSync(join(dist, 'playground'), { recursive: true });
 
   // The engine worker: a classic-worker IIFE, inlined into the panel as a string.
-  const [worker] = await bundle('ui/worker/engine-worker.ts', {
-    target: 'es2022',
-    // onnxruntime-web's ESM build reads import.meta.url to locate its files; we hand it the
-    // wasm bytes instead, but the expression must still evaluate to a hierarchical URL.
-    define: { 'import.meta.url': '"https://manifold.invalid/worker.js"' },
-    // The engine imports 'onnxruntime-web' (Node resolves it to the Node build); in the browser
-    // the worker needs the build that matches the embedded wasm (ORT_WASM: WebGPU + wasm EPs).
-    alias: { 'onnxruntime-web': 'onnxruntime-web/webgpu' },
-  });
+  const [worker] = await bundle('ui/worker/engine-worker.ts', workerBundleOptions());
 
   // The panel: JS + CSS inlined into one HTML file. It may host the engine itself (WebGPU only),
-  // with the same onnxruntime-web build and the same wasm bytes as the worker.
+  // with onnxruntime-web's WebGPU build and its wasm (the worker hands over those bytes).
   const ui = await bundle('ui/main.tsx', {
     target: 'es2022',
     define: { 'import.meta.url': '"https://manifold.invalid/ui.js"' },

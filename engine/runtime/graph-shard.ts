@@ -15,6 +15,10 @@ export interface PlainTensor {
  * so the shards compute while the engine's own thread runs its part.
  */
 export interface GraphShard {
-  runAsync(graph: GraphName, feeds: Record<string, PlainTensor>): Promise<Record<string, Float32Array>>;
+  /**
+   * `constant`: the inputs that are not split by rows (the same whole tensor in every part and, for
+   * the steps of one change, in every run): a shard may keep them and be sent only what changed.
+   */
+  runAsync(graph: GraphName, feeds: Record<string, PlainTensor>, constant?: readonly string[]): Promise<Record<string, Float32Array>>;
   releaseAsync(): Promise<void>;
 }

@@ -276,7 +276,8 @@ export class PackModel implements RunCounter {
     };
     const starts = counts.map((_, i) => counts.slice(0, i).reduce((a, b) => a + b, 0));
     const shards = this.shards;
-    const remote = counts.slice(1).map((c, i) => shards[i]!.runAsync(g, plainAt(starts[i + 1]!, c)));
+    const constant = Object.keys(feeds).filter((name) => !batched.includes(name));
+    const remote = counts.slice(1).map((c, i) => shards[i]!.runAsync(g, plainAt(starts[i + 1]!, c), constant));
     const mine = plainAt(0, counts[0]!);
     const here = this.runHereAsync(g, Object.fromEntries(Object.entries(mine).map(([k, t]) => [k, new ort.Tensor('float32', t.data, t.dims)])));
     try {

@@ -43,7 +43,8 @@ export interface RuntimeHooks {
   gpuDeviceAsync?(): Promise<GpuDeviceLike | null | undefined>;
 }
 
-let configured: { numThreads: number; hasBinary: boolean } | null = null;
+/** Per `ort.env`: the panel's workers bundle two onnxruntime-web builds, each with its own env (ui/worker/ort-builds.ts). */
+let configured: { env: object; numThreads: number; hasBinary: boolean } | null = null;
 
 /** Sets `ort.env` once; a second call must agree with the first (ORT reads it when the first session starts). */
 export function configureRuntime(options: RuntimeOptions): void {
@@ -51,7 +52,7 @@ export function configureRuntime(options: RuntimeOptions): void {
   if (!Number.isInteger(numThreads) || numThreads < 1 || numThreads > 64) {
     throw new Error(`runtime: numThreads must be an integer in [1, 64], got ${String(options.numThreads)}`);
   }
-  if (configured) {
+  if (configured?.env === ort.env) {
     if (configured.numThreads !== numThreads) {
       throw new Error(`runtime: already started with numThreads ${configured.numThreads}; ORT cannot change it to ${numThreads} in this process`);
     }
@@ -63,7 +64,7 @@ export function configureRuntime(options: RuntimeOptions): void {
   ort.env.logLevel = 'error';
   if (options.wasmBinary) ort.env.wasm.wasmBinary = wholeBuffer(options.wasmBinary);
   if (options.wasmPaths) ort.env.wasm.wasmPaths = options.wasmPaths;
-  configured = { numThreads, hasBinary: options.wasmBinary !== undefined };
+  configured = { env: ort.env, numThreads, hasBinary: options.wasmBinary !== undefined };
 }
 
 /** ORT's loader does `new Uint8Array(wasmBinary)`, which copies a Uint8Array (26.8 MB in every worker)

@@ -3,6 +3,7 @@ import type { GraphShard, PlainTensor } from '../runtime/graph-shard.js';
 import type { EstimateOptions } from '../transfer/estimate-step.js';
 import type { ChangeField } from '../transfer/types.js';
 import type { PortLike, ShardRequest, ShardResponse } from './shard-protocol.js';
+import { SentInputs } from './sent-inputs.js';
 
 type Body = ShardRequest extends infer R ? (R extends ShardRequest ? Omit<R, 'id'> : never) : never;
 
@@ -12,6 +13,8 @@ let nextId = 1;
 /** The engine's side of a shard over a port: `startAsync` sends it the pack, then it runs parts of batches. */
 export class PortShard implements GraphShard {
   private readonly pending = new Map<number, { resolve: (r: ShardResponse) => void; reject: (e: Error) => void }>();
+  /** The constant inputs the shard holds, as sent (each run sends only those that changed). */
+  private readonly sent = new SentInputs();
 
   constructor(private readonly port: PortLike, private readonly onRelease?: () => void) {
     port.addEventListener('message', (e) => {
@@ -42,8 +45,9 @@ export class PortShard implements GraphShard {
     return answer;
   }
 
-  async runAsync(graph: GraphName, feeds: Record<string, PlainTensor>): Promise<Record<string, Float32Array>> {
-    const r = await this.request({ type: 'run', graph, feeds });
+  async runAsync(graph: GraphName, feeds: Record<string, PlainTensor>, constant: readonly string[] = []): Promise<Record<string, Float32Array>> {
+    const plan = this.sent.plan(feeds, constant);
+    const r = await this.request({ type: 'run', graph, feeds: plan.feeds, ...(plan.keep.length ? { keep: plan.keep } : {}), ...(plan.held.length ? { held: plan.held } : {}) });
     if (r.type !== 'ran') throw new Error(`shard: expected outputs, got ${r.type}`);
     return r.outputs;
   }
@@ -62,6 +66,7 @@ export class PortShard implements GraphShard {
   }
 
   async releaseAsync(): Promise<void> {
+    this.sent.clear();
     await this.request({ type: 'dispose' }).catch(() => undefined);
     this.onRelease?.();
   }

@@ -2,6 +2,7 @@ import { loadPackAsync } from '../pack/load-pack.js';
 import { memoryPackSource } from '../pack/pack-source.js';
 import { PackModel } from '../runtime/pack-model.js';
 import { estimateStep } from '../transfer/estimate-step.js';
+import type { PlainTensor } from '../runtime/graph-shard.js';
 import type { PortLike, ShardRequest, ShardResponse } from './shard-protocol.js';
 
 /**
@@ -11,6 +12,8 @@ import type { PortLike, ShardRequest, ShardResponse } from './shard-protocol.js'
  */
 export function installShardHost(port: PortLike): void {
   let model: PackModel | null = null;
+  /** Inputs the engine sent once to be used by later runs (see ShardRequest 'run'). */
+  const held = new Map<string, PlainTensor>();
   let queue: Promise<void> = Promise.resolve();
   const answer = (r: ShardResponse, transfer: Transferable[] = []) => port.postMessage(r, transfer);
   port.addEventListener('message', (e) => {
@@ -21,6 +24,7 @@ export function installShardHost(port: PortLike): void {
         switch (req.type) {
           case 'init': {
             if (model) throw new Error('shard: already initialised');
+            held.clear();
             // The engine checked the pack's hashes already; this copy of its bytes is the same.
             const loaded = await loadPackAsync(memoryPackSource(req.packFiles), { skipHashes: true });
             model = await PackModel.createAsync(loaded, { executionProvider: 'wasm', numThreads: 1, wasmBinary: req.wasmBinary });
@@ -28,7 +32,14 @@ export function installShardHost(port: PortLike): void {
           }
           case 'run': {
             if (!model) throw new Error('shard: not initialised');
-            const outputs = await model.runGraphAsync(req.graph, req.feeds);
+            const feeds = { ...req.feeds };
+            for (const name of req.keep ?? []) held.set(name, feeds[name]!);
+            for (const name of req.held ?? []) {
+              const kept = held.get(name);
+              if (!kept) throw new Error(`shard: the input ${name} was never sent`);
+              feeds[name] = kept;
+            }
+            const outputs = await model.runGraphAsync(req.graph, feeds);
             return answer({ type: 'ran', id: req.id, outputs }, Object.values(outputs).map((o) => o.buffer as ArrayBuffer));
           }
           case 'estimate': {
@@ -38,6 +49,7 @@ export function installShardHost(port: PortLike): void {
           case 'dispose': {
             const m = model;
             model = null;
+            held.clear();
             await m?.releaseAsync();
             return answer({ type: 'ok', id: req.id });
           }

@@ -9,7 +9,12 @@ import type { ChangeField } from '../transfer/types.js';
 
 export type ShardRequest =
   | { type: 'init'; id: number; packFiles: Record<string, Uint8Array>; wasmBinary?: ArrayBuffer | Uint8Array }
-  | { type: 'run'; id: number; graph: GraphName; feeds: Record<string, PlainTensor> }
+  /**
+   * `feeds` sent with this run; `keep`: those of them the shard holds on to for later runs; `held`:
+   * inputs this run takes from what the shard holds (the graph's constant inputs — a stroke's
+   * masks and targets, a projection's target — sent once per change, not with every run).
+   */
+  | { type: 'run'; id: number; graph: GraphName; feeds: Record<string, PlainTensor>; keep?: string[]; held?: string[] }
   | { type: 'dispose'; id: number }
   /** The edit transfer's step fields of some frame pairs (needs no pack). */
   | { type: 'estimate'; id: number; pairs: [Float32Array, Float32Array][]; size: number; options: EstimateOptions };

@@ -148,14 +148,17 @@ describe('panel states', () => {
     // The compute worker says what it says when WebGPU's device is lost: an execution-provider
     // notice on its engine channel (ui/worker/engine-worker.ts). Posted from inside the worker,
     // it reaches the panel the way a real one does.
-    // The compute worker is started first (ui/worker/client.ts); helper workers, one per further
-    // core (issue 14), follow it from the same script.
+    // Helper workers, one per further core (issue 14), run the same script; which one Playwright
+    // lists first is a race (seen both ways), so each posts it: the panel listens only to the
+    // compute worker, and a helper's message reaches no listener.
     const workers = page.workers().filter((w) => w.url().startsWith('blob:'));
     expect(workers.length).toBeGreaterThanOrEqual(1);
-    await workers[0].evaluate(() => (self as unknown as { postMessage(m: unknown): void }).postMessage({
-      ch: 'engine',
-      msg: { type: 'execution-provider', id: 0, executionProvider: 'wasm', previous: 'webgpu', reason: { code: 'device-lost', message: 'Device is lost (test)' } },
-    }));
+    for (const w of workers) {
+      await w.evaluate(() => (self as unknown as { postMessage(m: unknown): void }).postMessage({
+        ch: 'engine',
+        msg: { type: 'execution-provider', id: 0, executionProvider: 'wasm', previous: 'webgpu', reason: { code: 'device-lost', message: 'Device is lost (test)' } },
+      }));
+    }
     const notice = panel.locator('[role=status] [data-testid=notice]');
     await notice.waitFor({ state: 'visible', timeout: 10_000 });
     expect(await notice.textContent()).toBe('The GPU stopped responding; continuing on the CPU (slower).');

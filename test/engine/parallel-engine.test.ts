@@ -23,13 +23,20 @@ let files: Record<string, Uint8Array>;
 let alone: Engine, parallel: Engine;
 let shard: PortShard;
 const runs: string[] = [];
+/** What each 'run' sent the shard: the inputs it carried, kept and took from what the shard holds. */
+const sentRuns: Array<{ feeds: string[]; keep: string[]; held: string[] }> = [];
 
 /** A shard at the other end of a MessageChannel (its host in this thread, as a helper worker would run it). */
 async function channelShard(): Promise<PortShard> {
   const { port1, port2 } = new MessageChannel();
   const asPort = (p: typeof port1): PortLike => ({ postMessage: (m, t) => p.postMessage(m, t as never), addEventListener: (_t, l) => p.on('message', (data) => l({ data })) });
   const hostSide = asPort(port2);
-  installShardHost({ ...hostSide, addEventListener: (t, l) => hostSide.addEventListener(t, (e) => { runs.push((e.data as { type: string }).type); l(e); }) });
+  installShardHost({ ...hostSide, addEventListener: (t, l) => hostSide.addEventListener(t, (e) => {
+    const m = e.data as { type: string; feeds?: Record<string, unknown>; keep?: string[]; held?: string[] };
+    runs.push(m.type);
+    if (m.type === 'run') sentRuns.push({ feeds: Object.keys(m.feeds ?? {}), keep: m.keep ?? [], held: m.held ?? [] });
+    l(e);
+  }) });
   return PortShard.startAsync(asPort(port1), structuredClone(files), undefined, () => { port1.close(); port2.close(); });
 }
 
@@ -107,6 +114,40 @@ describe('an engine with a shard gives the numbers of the engine alone', () => {
     expect(b.bestStart).toBe(a.bestStart);
     expect(Math.abs(b.loss - a.loss)).toBeLessThan(1e-4 * a.loss + 1e-6);
     expect(maxDiff(a.z, b.z)).toBeLessThan(1e-3);
+  });
+
+  it("a stroke's masks and targets go to the shard once; a new stroke sends its own, and the numbers stay the engine alone's", async () => {
+    const L = alone.model.L;
+    const z0 = Float32Array.from({ length: L }, (_, i) => Math.sin(i * 0.7) * 0.4);
+    const first = { kind: 'color' as const, points: [[8, 30], [50, 30]] as [number, number][], width: 10, color: [30, 160, 60] as [number, number, number] };
+    const second = { kind: 'color' as const, points: [[20, 6], [20, 50]] as [number, number][], width: 6, color: [240, 220, 20] as [number, number, number] };
+    const constants = ['z0', 'color_target', 'color_mask', 'edge_target', 'edge_mask', 'weights'];
+    const results = [];
+    let perStroke: Array<typeof sentRuns> = [];
+    for (const e of [alone, parallel]) {
+      await e.startEditingAsync(z0, { candidates: 8, steps: 4, seed: 11, categorySearch: false });
+      const mark = sentRuns.length;
+      const a = await e.edit.setStrokesAsync([first]);
+      const mid = sentRuns.length;
+      const b = await e.edit.setStrokesAsync([first, second]);
+      results.push([a, b]);
+      if (e === parallel) perStroke = [sentRuns.slice(mark, mid), sentRuns.slice(mid)];
+    }
+    for (const runsOfStroke of perStroke) {
+      expect(runsOfStroke.length).toBe(5); // steps 0 … 4, each half on the shard
+      // The first run of a change carries the stroke's inputs (the colour ones changed); the others only z.
+      expect(runsOfStroke[0]!.keep).toEqual(expect.arrayContaining(['color_target', 'color_mask']));
+      for (const r of runsOfStroke.slice(1)) {
+        expect(r.feeds).toEqual(['z']);
+        expect([...r.held].sort()).toEqual([...constants].sort());
+      }
+    }
+    for (const k of [0, 1]) {
+      const [a, b] = [results[0]![k]!, results[1]![k]!];
+      expect(maxDiff(a.loss, b.loss)).toBeLessThan(1e-4 * Math.max(...a.loss));
+      expect(maxDiff(a.z, b.z)).toBeLessThan(1e-4);
+      expect(b.order).toEqual(a.order);
+    }
   });
 
   it('a shard that fails is dropped and the batch runs on the engine alone', async () => {

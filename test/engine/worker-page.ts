@@ -13,6 +13,8 @@ import { launchChromium } from '../browser/chromium.js';
 import { PACK_DIR } from './pack-dir.js';
 
 const ORT_WASM = 'node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.asyncify.wasm';
+/** The plain build (no WebGPU): what the panel's CPU workers run, at /ort-cpu.wasm. */
+const ORT_WASM_CPU = 'node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.wasm';
 export const PACK_FILES = ['pack.json', 'weights.bin', 'generator.onnx', 'encoder.onnx', 'edit_step.onnx', 'project_step.onnx'];
 
 /** Fetches the pack (`packFiles`), the wasm (`wasmBinary`) and a Blob URL of the worker (`url`) inside the page script. */
@@ -32,7 +34,7 @@ export async function startWorkerPageAsync(build: esbuild.BuildOptions): Promise
     alias: { 'onnxruntime-web': 'onnxruntime-web/webgpu' },
     ...build,
   });
-  const files = new Map<string, Uint8Array>([['/worker.js', bundle.outputFiles![0]!.contents], ['/ort.wasm', readFileSync(ORT_WASM)]]);
+  const files = new Map<string, Uint8Array>([['/worker.js', bundle.outputFiles![0]!.contents], ['/ort.wasm', readFileSync(ORT_WASM)], ['/ort-cpu.wasm', readFileSync(ORT_WASM_CPU)]]);
   for (const f of PACK_FILES) files.set('/pack/' + f, readFileSync(join(PACK_DIR, f)));
   const server: Server = createServer((req, res) => {
     if (req.url === '/') { res.setHeader('content-type', 'text/html'); res.end('<!doctype html><title>engine</title>'); return; }

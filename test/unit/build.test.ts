@@ -32,6 +32,10 @@ describe.skipIf(!built)('dist/', () => {
     // Base64 has no '?', so any of these would be syntax the sandbox may not parse.
     expect(code).not.toMatch(/\?\.|\?\?/);
     expect(code).toContain('ort/ort-wasm-simd-threaded.asyncify.wasm');
+    // The CPU path's plain build, streamed first (the WebGPU build's last: the panel may drop it).
+    expect(code.indexOf('"ort/ort-wasm-simd-threaded.wasm"')).toBeGreaterThan(-1);
+    expect(code.indexOf('"ort/ort-wasm-simd-threaded.wasm"')).toBeLessThan(code.indexOf('"packs/'));
+    expect(code.indexOf('"packs/')).toBeLessThan(code.indexOf('"ort/ort-wasm-simd-threaded.asyncify.wasm"'));
   });
 });
 

@@ -34,6 +34,7 @@ function startInflow(): Pick<Inflow, 'writer' | 'output'> {
 export class AssetReceiver {
   private readonly inflows = new Map<string, Inflow>();
   private readonly infos = new Map<string, AssetInfo>();
+  private readonly dropped = new Set<string>();
   readonly done = new Map<string, Uint8Array>();
 
   constructor(assets: ReadonlyArray<AssetInfo>) {
@@ -44,8 +45,23 @@ export class AssetReceiver {
     return this.infos.size;
   }
 
-  /** Adds a chunk; resolves to the asset's bytes when it was the last one, else null. */
+  /** What was announced, in streaming order. */
+  get assets(): AssetInfo[] {
+    return [...this.infos.values()];
+  }
+
+  /** Stops receiving `name` (not needed here): what came of it is let go, what comes is ignored. */
+  drop(name: string): void {
+    if (!this.infos.has(name)) return;
+    this.dropped.add(name);
+    this.done.delete(name);
+    this.inflows.get(name)?.writer.abort().catch(() => undefined);
+    this.inflows.delete(name);
+  }
+
+  /** Adds a chunk; resolves to the asset's bytes when it was the last one, else null (always, once dropped). */
   async addAsync(name: string, index: number, data: string): Promise<Uint8Array | null> {
+    if (this.dropped.has(name)) return null;
     const info = this.infos.get(name);
     if (!info || this.done.has(name)) throw new Error(`asset ${name} was not announced`);
     let inflow = this.inflows.get(name);
@@ -66,8 +82,15 @@ export class AssetReceiver {
       inflow.writer.abort().catch(() => undefined);
       throw new Error(`asset ${name}: ${inflow.gzipBytes} compressed bytes, expected ${info.gzipBytes}`);
     }
-    await inflow.writer.close();
-    const bytes = new Uint8Array(await inflow.output);
+    let bytes: Uint8Array;
+    try {
+      await inflow.writer.close();
+      bytes = new Uint8Array(await inflow.output);
+    } catch (error) {
+      if (this.dropped.has(name)) return null; // dropped while it was decompressed
+      throw error;
+    }
+    if (this.dropped.has(name)) return null;
     if (bytes.length !== info.bytes) throw new Error(`asset ${name}: ${bytes.length} bytes, expected ${info.bytes}`);
     this.done.set(name, bytes);
     return bytes;

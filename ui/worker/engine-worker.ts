@@ -6,6 +6,7 @@
  * channel. None of the panel jobs uses this worker's engine: the transfer gets its frames
  * rendered by the engine wherever it runs. See ./protocol.ts.
  */
+import { Engine } from '../../engine/engine';
 import { EngineHost } from '../../engine/worker/handle-request';
 import type { EngineRequest, EngineResponse } from '../../engine/worker/protocol';
 import { strokePaint, transferEditAsync } from '../../engine/transfer';
@@ -17,6 +18,9 @@ import type { PortLike } from '../../engine/worker/shard-protocol';
 import { rgbaToPlanar } from './planar';
 import { installSha256Fallback } from './sha256-fallback';
 import { packFilesFrom, resolveInit } from './pack-files';
+import { ortWasmAsset } from './ort-assets';
+import { useOrtBuild } from './ort-builds';
+import { chooseOrtBuildAsync } from './choose-ort-build';
 import { PreviewCache } from './preview-cache';
 import type { EncodedImage, PanelRequest, PanelResponse, Rgba, WorkerCapabilities, WorkerInbound, WorkerOutbound } from './protocol';
 
@@ -38,9 +42,16 @@ const asPort = (port: MessagePort): PortLike => ({
 // The engine's own notices (the GPU was lost: it continues on wasm) go to the panel on the engine channel.
 const host = new EngineHost({
   notify: (r, t) => scope.postMessage({ ch: 'engine', msg: r }, t),
-  startShardsAsync: ({ packFiles, wasmBinary }) => Promise.all(shardPorts.map((port) => {
+  // Chosen here, after the host checked that no engine runs: the ORT build switches with it.
+  createEngineAsync: async (source, options) => {
+    const { build, wasmBinary, executionProvider } = await chooseOrtBuildAsync(assets, options.executionProvider);
+    useOrtBuild(build);
+    return Engine.createAsync(source, { ...options, executionProvider, ...(wasmBinary ? { wasmBinary } : {}) });
+  },
+  // The helpers run wasm only: the plain build's bytes.
+  startShardsAsync: ({ packFiles }) => Promise.all(shardPorts.map((port) => {
     port.start();
-    return PortShard.startAsync(asPort(port), packFiles, wasmBinary);
+    return PortShard.startAsync(asPort(port), packFiles, assets.get(ortWasmAsset('cpu')));
   })),
 });
 
@@ -113,7 +124,8 @@ async function handlePanelAsync(req: PanelRequest, post: (r: PanelResponse, t?: 
       return { id: req.id, type: 'roundtrip', ...(await roundTripAsync(req.bytes, req.mime)) };
     case 'pack-files':
       // Copies (structured clone): the worker keeps its own, to host the engine again if need be.
-      return { id: req.id, type: 'pack-files', ...packFilesFrom(assets, req.packId) };
+      // For an engine in the panel's own thread, which runs WebGPU only: the WebGPU build's wasm.
+      return { id: req.id, type: 'pack-files', ...packFilesFrom(assets, req.packId, 'gpu') };
     case 'transfer': {
       const R = req.mapping.resolution;
       if (!Number.isInteger(req.frames) || req.frames < 2 || req.images?.length !== req.frames * R * R * 4) {
@@ -160,6 +172,7 @@ scope.onmessage = (event) => {
     return;
   }
   if (inbound?.ch === 'shard-host') {
+    useOrtBuild('cpu'); // a helper runs wasm only
     installShardHost(asPort(inbound.port));
     inbound.port.start();
     return;
@@ -168,7 +181,8 @@ scope.onmessage = (event) => {
     const postEngine = (r: EngineResponse, t: ArrayBuffer[] = []) => scope.postMessage({ ch: 'engine', msg: r }, t);
     let req: EngineRequest;
     try {
-      req = resolveInit(inbound.msg, (packId) => packFilesFrom(assets, packId));
+      // The wasm bytes are picked again with the ORT build when the engine is made (createEngineAsync).
+      req = resolveInit(inbound.msg, (packId) => packFilesFrom(assets, packId, 'cpu'));
     } catch (error) {
       postEngine({ type: 'error', id: inbound.msg.id, message: error instanceof Error ? error.message : String(error) });
       return;

@@ -4,14 +4,16 @@
  * in the worker and for an engine hosted in the panel's own thread.
  */
 import type { EngineRequest } from '../../engine/worker/protocol';
+import { ortWasmAsset, type OrtBuild } from './ort-assets';
 import type { EngineInitByPack, PackFiles } from './protocol';
 
-export function packFilesFrom(assets: ReadonlyMap<string, Uint8Array>, packId: string): PackFiles {
+/** `build`: whose wasm goes with the files (the plain build's for the CPU path, the WebGPU build's for WebGPU). */
+export function packFilesFrom(assets: ReadonlyMap<string, Uint8Array>, packId: string, build: OrtBuild): PackFiles {
   const prefix = `packs/${packId}/`;
   const packFiles: Record<string, Uint8Array> = {};
   for (const [name, bytes] of assets) if (name.startsWith(prefix)) packFiles[name.slice(prefix.length)] = bytes;
   if (!Object.keys(packFiles).length) throw new Error(`the model pack "${packId}" was not streamed to the panel`);
-  const wasmBinary = [...assets].find(([name]) => name.startsWith('ort/'))?.[1];
+  const wasmBinary = assets.get(ortWasmAsset(build));
   return wasmBinary ? { packFiles, wasmBinary } : { packFiles };
 }
 
