@@ -20,7 +20,7 @@ import { layerFrame } from './layer-frame.js';
 import { areaDownscale } from './area-downscale.js';
 import { insertionCells, insertionPlan, insertRows, type InsertionPlan, type InsertOptions } from './insert-content.js';
 import { DEFAULT_SNAP_OPTIONS, layerTones, snapTones, type SnapOptions } from './snap-tones.js';
-import { alikeTones, chooseShades, DEFAULT_RECOLOUR_OPTIONS, nearestPaint, paintedMove, paintedPieces, paintOnStartPart, partCells, piecesChangedAlike, partColours, recolourRows, recolourScaledRows, startParts, type RecolourOptions, type RecolourPlan } from './recolour.js';
+import { alikeTones, chooseShades, DEFAULT_RECOLOUR_OPTIONS, separatingNear, nearestPaint, paintedMove, paintedPieces, paintOnStartPart, partCells, piecesChangedAlike, partColours, recolourRows, recolourScaledRows, startParts, type RecolourOptions, type RecolourPlan } from './recolour.js';
 import type { ChangeField, RgbaImage, TransferProgress } from './types.js';
 
 export interface TransferInput {
@@ -88,8 +88,9 @@ export interface TransferOptions {
    */
   insert?: Partial<InsertOptions> | false;
   /**
-   * Code-slider edits (no `painted`): each of the layer's flat colours is either changed fully or
-   * not at all, never half (snap-tones.ts). false: off (the carried change as the generator made it).
+   * Code-slider edits (no `painted`, whole: 'strong'): each of the layer's flat colours is either
+   * changed fully or not at all, never half (snap-tones.ts). false: off (the carried change as the
+   * generator made it; whole: 'all' is always carried so).
    */
   snap?: Partial<SnapOptions> | false;
   onProgress?: (p: TransferProgress) => void;
@@ -227,8 +228,12 @@ export async function prepareTransferAsync(input: TransferInput, options: Transf
     if (recolour && input.paintColour) {
       // painted colour known: the part is the layer's pixels of the colours painted over wherever
       // they connect to the paint (recolour.ts), changed by the generator or not
-      const o = { ...DEFAULT_RECOLOUR_OPTIONS, ...options.recolour };
-      const under = partColours(original, mapping, input.painted, o.near, o.minShare);
+      const o0 = { ...DEFAULT_RECOLOUR_OPTIONS, ...options.recolour };
+      const under0 = partColours(original, mapping, input.painted, o0.near, o0.minShare);
+      // a flat colour of the layer closer to the part's than `near` is another part, not the same one drawn noisily
+      const sep = separatingNear(layerTones(original.data, original.width, original.height), under0, o0.near);
+      const o: RecolourOptions = sep.others.length ? { ...o0, near: sep.near, others: sep.others } : o0;
+      const under = o.near < o0.near ? partColours(original, mapping, input.painted, o.near, o.minShare) : under0;
       // only the part under where each stroke starts: paint that runs over other parts is ignored
       const start = input.colourPaths?.length ? startParts(original, mapping, under, input.colourPaths, o.near) : null;
       const painted0 = start ? start.palette : under;
@@ -274,7 +279,7 @@ export async function prepareTransferAsync(input: TransferInput, options: Transf
   }
   // beyond the guided filter's reach of the region, the field is forced to exactly the identity
   const support = region ? regionSupport(region, R, fullRes.guideRadius + 1) : null;
-  const snap = input.painted || options.snap === false || K === 0 ? null : { ...DEFAULT_SNAP_OPTIONS, ...options.snap };
+  const snap = input.painted || input.whole !== 'strong' || options.snap === false || K === 0 ? null : { ...DEFAULT_SNAP_OPTIONS, ...options.snap };
   const tones = snap ? layerTones(original.data, original.width, original.height, snap) : [];
   return { mapping, K, changes, region, plan, support, fullRes, unit, insert, insertions: new Map([[K, last]]), snap: snap && tones.length ? { tones, options: snap } : null };
 }
