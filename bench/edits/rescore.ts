@@ -4,7 +4,7 @@
  * compared with, in a fraction of the time.
  *
  *   BENCH_EDITS_FRAMES=/tmp/frames npm run bench:edits -- --out /tmp/before.json --no-docs
- *   tsx bench/edits/rescore.ts /tmp/frames --out /tmp/after.json [--kinds 'code · Hair style'] [--only 1,3] [--pictures DIR]
+ *   tsx bench/edits/rescore.ts /tmp/frames --out /tmp/after.json [--kinds 'code · Hair style'] [--only 1,3] [--labels '6c4545'] [--pictures DIR] [--options '{"snap":false}']
  *
  * Writes a run in bench/edits.json's format (the pack's name + "-rescored"), to compare with
  * `--against` or to merge with `npm run bench:edits -- --merge`.
@@ -23,17 +23,20 @@ import type { RgbaImage } from '../../engine/transfer/index.js';
 
 const { values: o, positionals } = parseArgs({
   allowPositionals: true,
-  options: { out: { type: 'string' }, kinds: { type: 'string' }, only: { type: 'string' }, pictures: { type: 'string' }, name: { type: 'string', default: 'rescored' } },
+  options: { out: { type: 'string' }, kinds: { type: 'string' }, only: { type: 'string' }, pictures: { type: 'string' }, labels: { type: 'string' }, options: { type: 'string' }, name: { type: 'string', default: 'rescored' } },
 });
 const dir = positionals[0];
 if (!dir || !o.out) throw new Error('usage: tsx bench/edits/rescore.ts <frames dir> --out <run.json> [--kinds PATTERN] [--only 1,3] [--pictures DIR]');
 const kinds = o.kinds ? new RegExp(o.kinds) : null;
+const labels = o.labels ? new RegExp(o.labels) : null;
+// transfer options (e.g. a stage switched off, to picture an edit before and after a change)
+const extra = o.options ? JSON.parse(o.options) as object : {};
 const only = o.only ? new Set(o.only.split(',').map((i) => `bench-${i}`)) : null;
 if (o.pictures) mkdirSync(o.pictures, { recursive: true });
 const layers = new Map<string, RgbaImage>(), rows: EditRow[] = [];
 const t0 = performance.now();
 for (const e of readIndex(dir)) {
-  if ((kinds && !kinds.test(e.kind)) || (only && !only.has(e.seed))) continue;
+  if ((kinds && !kinds.test(e.kind)) || (only && !only.has(e.seed)) || (labels && !labels.test(e.label))) continue;
   const key = `${e.seed}/${e.background}`;
   if (!layers.has(key)) layers.set(key, renderLayer(e.seed, 512, e.background).image);
   const original = layers.get(key)!, S = original.width, R = e.mapping.resolution;
@@ -41,7 +44,7 @@ for (const e of readIndex(dir)) {
   const truth = renderLayer(e.seed, S, e.background, setTo(e.attribute, e.value)).image;
   const part = diffMask(original, truth);
   const t = performance.now();
-  const r = await transfer.transferEditAsync({ frames, original, mapping: e.mapping, ...transfer.strokePaint(e.strokes ?? [], R) }, { pixelRange: e.range });
+  const r = await transfer.transferEditAsync({ frames, original, mapping: e.mapping, ...transfer.strokePaint(e.strokes ?? [], R) }, { pixelRange: e.range, ...extra });
   const transferMs = performance.now() - t;
   const pasted = pasteGenerated(frames[frames.length - 1]!, e.range, original, e.mapping);
   const scores: Record<'ours' | 'untouched' | 'pasted', Scores> = {
