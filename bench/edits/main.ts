@@ -30,6 +30,7 @@ import { runEditAsync } from './run-edit.js';
 import { scoreEdit, type Scores } from './scores.js';
 import { codeSpecs, inferValue, strokeSpecs, type PackCode } from './specs.js';
 import { renderMarkdown, type EditRow, type PackRun } from './report.js';
+import { saveFrames } from './frames-cache.js';
 
 const { values: o } = parseArgs({
   options: {
@@ -92,6 +93,8 @@ for (let i = 0; i < seeds; i++) {
       };
       const partShare = part.reduce((a, v) => a + v, 0) / part.length;
       rows.push({ seed, kind: spec.kind, label: spec.label + (spec.value === null ? ` (truth: #${value})` : ''), partShare, transferMs: Math.round(run.transferMs), ...scores });
+      // the engine's frames of every edit (8-bit, as the worker gets them), to score a changed transfer on them without the generator (rescore.ts)
+      if (process.env.BENCH_EDITS_FRAMES) saveFrames(process.env.BENCH_EDITS_FRAMES, { seed, background, kind: spec.kind, label: rows[rows.length - 1]!.label, attribute: spec.attribute, value, strokes: spec.strokes ?? null, mapping: m }, run.frames, range);
       if (process.env.BENCH_EDITS_ALL_PICTURES) writeFileSync(join(process.env.BENCH_EDITS_ALL_PICTURES, `${seed}-${spec.label.replace(/[^a-z0-9]+/gi, '-')}.png`), pictureRow([original, truth, run.result, pasted]));
       if (!pictured.has(spec.kind)) {
         const file = `${spec.kind.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}.png`;

@@ -14,7 +14,7 @@ import type { EditSpec } from './specs.js';
 
 export const SEQUENCE_FRAMES = 16;
 
-export interface EditRun { result: RgbaImage; z1: Float32Array; last: Float32Array; transferMs: number }
+export interface EditRun { result: RgbaImage; z1: Float32Array; last: Float32Array; transferMs: number; frames: Float32Array[] }
 
 export async function runEditAsync(engine: Engine, z0: Float32Array, original: RgbaImage, mapping: FrameMapping, spec: EditSpec): Promise<EditRun> {
   const L = engine.model.L, R = engine.model.R, n = 3 * R * R, range = engine.pack.pixelRange;
@@ -34,7 +34,7 @@ export async function runEditAsync(engine: Engine, z0: Float32Array, original: R
   const strokes = spec.strokes ?? [];
   const t0 = performance.now();
   const r = await transfer.transferEditAsync({ frames, original, mapping, ...paint(strokes, R) }, { pixelRange: range });
-  return { result: r.final, z1, last: frames[SEQUENCE_FRAMES - 1]!, transferMs: performance.now() - t0 };
+  return { result: r.final, z1, last: frames[SEQUENCE_FRAMES - 1]!, transferMs: performance.now() - t0, frames };
 }
 
 type TransferModule = Pick<typeof current, 'transferEditAsync'> & Partial<Pick<typeof current, 'strokePaint'>>;

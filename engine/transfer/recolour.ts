@@ -35,6 +35,11 @@ export interface RecolourOptions {
    * Infinity: never.
    */
   joinAlike: number;
+  /**
+   * Other flat colours of the layer, closer to the part's than `near` was (separatingNear): a pixel
+   * within `near` of one is that colour, never an edge blend of the part (set by the transfer).
+   */
+  others?: number[][];
 }
 
 /** Region value (bilinear at the pixel) from which a pixel is selected. */
@@ -55,6 +60,24 @@ export function partColours(original: RgbaImage, mapping: FrameMapping, painted:
   });
   const kept = clusters.counts.map((n, k) => ({ n, k })).filter(({ n }) => n >= minShare * total);
   return kept.sort((a, b) => b.n - a.n).map(({ k }) => clusters.mean(k));
+}
+
+/**
+ * The distance within which a layer colour counts as one of the part's `colours`: `near`, or less
+ * where another flat colour of the layer (`tones`, layerTones) lies closer to one of them — half
+ * the way to it, so the two stay apart (bench:edits, bench-2: a shaved head's hair cap drawn
+ * 6.5 levels from the skin; with 12 the skin was the part too, and the whole face was recoloured).
+ * A tone within `same` of a part colour is that colour. At least `min`. Also returns those tones
+ * (RecolourOptions.others: their pixels are not edge blends of the part either).
+ */
+export function separatingNear(tones: readonly number[][], colours: readonly number[][], near: number, same = 4, min = 2): { near: number; others: number[][] } {
+  let out = near;
+  const others: number[][] = [];
+  for (const t of tones) {
+    const d = Math.min(...colours.map((c) => dist(c, t)));
+    if (d >= same && d < 2 * near) { out = Math.min(out, Math.max(min, d / 2)); others.push([...t]); }
+  }
+  return { near: out, others };
 }
 
 /**
@@ -441,6 +464,7 @@ function matte(d: ArrayLike<number>, W: number, H: number, x: number, y: number,
   let ref = palette[0]!, best = Infinity;
   palette.forEach((k, i) => { const e = dist(c, k); if (e < best) { best = e; ref = k; which.k = i; } });
   if (best <= o.near) return 1;
+  if (o.others?.some((t) => dist(c, t) <= o.near)) return 0;
   // the other colour of the blend: the window's pixel farthest from the part colour
   let other: number[] | null = null, far = 0;
   for (let v = Math.max(0, y - o.window); v <= Math.min(H - 1, y + o.window); v++) {

@@ -19,7 +19,8 @@ import { colourAffinity, confineChange, editRegion, regionSupport, strongChangeR
 import { layerFrame } from './layer-frame.js';
 import { areaDownscale } from './area-downscale.js';
 import { insertionCells, insertionPlan, insertRows, type InsertionPlan, type InsertOptions } from './insert-content.js';
-import { alikeTones, chooseShades, DEFAULT_RECOLOUR_OPTIONS, nearestPaint, paintedMove, paintedPieces, paintOnStartPart, partCells, piecesChangedAlike, partColours, recolourRows, recolourScaledRows, startParts, type RecolourOptions, type RecolourPlan } from './recolour.js';
+import { DEFAULT_SNAP_OPTIONS, layerTones, snapTones, type SnapOptions } from './snap-tones.js';
+import { alikeTones, chooseShades, DEFAULT_RECOLOUR_OPTIONS, separatingNear, nearestPaint, paintedMove, paintedPieces, paintOnStartPart, partCells, piecesChangedAlike, partColours, recolourRows, recolourScaledRows, startParts, type RecolourOptions, type RecolourPlan } from './recolour.js';
 import type { ChangeField, RgbaImage, TransferProgress } from './types.js';
 
 export interface TransferInput {
@@ -86,6 +87,12 @@ export interface TransferOptions {
    * content), G(z1)'s content is brought in, crisp (insert-content.ts). false: off.
    */
   insert?: Partial<InsertOptions> | false;
+  /**
+   * Code-slider edits (no `painted`, whole: 'strong'): each of the layer's flat colours is either
+   * changed fully or not at all, never half (snap-tones.ts). false: off (the carried change as the
+   * generator made it; whole: 'all' is always carried so).
+   */
+  snap?: Partial<SnapOptions> | false;
   onProgress?: (p: TransferProgress) => void;
   signal?: AbortSignal;
 }
@@ -162,6 +169,8 @@ export interface PreparedTransfer {
   insert: Partial<InsertOptions> | null;
   /** Frame k → its insertion (null: none needed); the whole edit's is made by prepare. */
   insertions: Map<number, InsertionPlan | null>;
+  /** Code edits: the layer's flat colours, each changed fully or not at all (null: the carried change as is). */
+  snap: { tones: number[][]; options: SnapOptions } | null;
 }
 
 export interface RenderOptions {
@@ -220,8 +229,12 @@ export async function prepareTransferAsync(input: TransferInput, options: Transf
     if (recolour && input.paintColour) {
       // painted colour known: the part is the layer's pixels of the colours painted over wherever
       // they connect to the paint (recolour.ts), changed by the generator or not
-      const o = { ...DEFAULT_RECOLOUR_OPTIONS, ...options.recolour };
-      const under = partColours(original, mapping, input.painted, o.near, o.minShare);
+      const o0 = { ...DEFAULT_RECOLOUR_OPTIONS, ...options.recolour };
+      const under0 = partColours(original, mapping, input.painted, o0.near, o0.minShare);
+      // a flat colour of the layer closer to the part's than `near` is another part, not the same one drawn noisily
+      const sep = separatingNear(layerTones(original.data, original.width, original.height), under0, o0.near);
+      const o: RecolourOptions = sep.others.length ? { ...o0, near: sep.near, others: sep.others } : o0;
+      const under = o.near < o0.near ? partColours(original, mapping, input.painted, o.near, o.minShare) : under0;
       // only the part under where each stroke starts: paint that runs over other parts is ignored
       const start = input.colourPaths?.length ? startParts(original, mapping, under, input.colourPaths, o.near) : null;
       const painted0 = start ? start.palette : under;
@@ -267,7 +280,9 @@ export async function prepareTransferAsync(input: TransferInput, options: Transf
   }
   // beyond the guided filter's reach of the region, the field is forced to exactly the identity
   const support = region ? regionSupport(region, R, fullRes.guideRadius + 1) : null;
-  return { mapping, K, changes, region, plan, support, fullRes, unit, insert, insertions: new Map([[K, last]]) };
+  const snap = input.painted || input.whole !== 'strong' || options.snap === false || K === 0 ? null : { ...DEFAULT_SNAP_OPTIONS, ...options.snap };
+  const tones = snap ? layerTones(original.data, original.width, original.height, snap) : [];
+  return { mapping, K, changes, region, plan, support, fullRes, unit, insert, insertions: new Map([[K, last]]), snap: snap && tones.length ? { tones, options: snap } : null };
 }
 
 /**
@@ -295,7 +310,10 @@ export async function renderTransferAsync(prepared: PreparedTransfer, original: 
     const k = frames[t]!, change = changes[Math.max(0, k - 1)]!;
     const amount = K > 0 ? k / K : 1;
     const insertion = insertionAt(prepared, k, original);
-    const rr = grid ? rowRenderer(source, grid, midField(region ? confineChange(change, region) : change, mapping, grid, fullRes.outside, support)) : null;
+    const planes = grid ? midField(region ? confineChange(change, region) : change, mapping, grid, fullRes.outside, support) : null;
+    const rr = grid ? rowRenderer(source, grid, planes!) : null;
+    // snapping needs the whole carried layer (each tone's changes), and the layer moved without its colour change
+    const snap = rr && prepared.snap ? { moved: rowRenderer(source, grid!, flowOnly(planes!)), rows: new Uint8ClampedArray(W * H * 4) } : null;
     const out = new Uint8ClampedArray(W * H * 4);
     for (let y = 0; y < H; y += band) {
       if (y > 0) await checkpoint(signal);
@@ -303,8 +321,14 @@ export async function renderTransferAsync(prepared: PreparedTransfer, original: 
       if (rr) renderRows(rr, out, y, y1);
       else if (smaller) recolourScaledRows(original, prepared.mapping, plan!, amount, source, out, y, y1);
       else recolourRows(source, mapping, plan!, amount, out, y, y1);
-      if (insertion) insertRows(insertion, mapping, out, W, y, y1);
+      if (snap) renderRows(snap.moved, snap.rows, y, y1);
+      else if (insertion) insertRows(insertion, mapping, out, W, y, y1);
       if (!signal?.aborted) options.onRows?.(t * H + y1, totalRows);
+    }
+    if (snap) {
+      await checkpoint(signal);
+      snapTones(out, snap.rows, W, H, prepared.snap!.tones, prepared.snap!.options);
+      if (insertion) insertRows(insertion, mapping, out, W, 0, H);
     }
     rendered.push({ width: W, height: H, data: out });
   }
@@ -349,6 +373,13 @@ function insertionAt(prepared: PreparedTransfer, k: number, original: RgbaImage)
   if (!insert || k < 1) return null;
   if (!insertions.has(k)) insertions.set(k, insertionFor(unit[0]!, unit[k]!, changes[k - 1]!, original, mapping, insert));
   return insertions.get(k)!;
+}
+
+/** Mid-grid planes with the colour model set to the identity: the flow alone. */
+function flowOnly(planes: Float32Array): Float32Array {
+  const n = planes.length / 14, out = planes.slice();
+  for (let c = 2; c < 14; c++) out.fill(c === 2 || c === 7 || c === 12 ? 1 : 0, c * n, (c + 1) * n);
+  return out;
 }
 
 /** Max over the (2r+1)² cells around each cell. */

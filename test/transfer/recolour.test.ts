@@ -276,3 +276,35 @@ describe('other colours join the part only when the generator made the painted c
     expect(rgb(full, 12 * k, 12 * k)).not.toEqual(FACE);
   });
 });
+
+describe('a part drawn a few levels from its neighbour (a shaved head: the hair cap 6.5 levels from the skin)', () => {
+  const CAP = [180, 145, 139], SKIN = [185, 149, 140], PINK = [255, 223, 191], DARK: [number, number, number] = [156, 124, 120];
+  const inFace = (x: number, y: number): boolean => Math.hypot(x - 32, y - 36) <= 16, inCap = (x: number, y: number): boolean => inFace(x, y) && y < 28;
+  const colourAt = (x: number, y: number): number[] => (inCap(x, y) ? CAP : inFace(x, y) ? SKIN : PINK);
+  const img: RgbaImage = { width: W, height: W, data: new Uint8ClampedArray(W * W * 4) };
+  for (let y = 0; y < W; y++) for (let x = 0; x < W; x++) img.data.set([...colourAt((x + 0.5) / k, (y + 0.5) / k), 255], (y * W + x) * 4);
+  // the generator darkens the cap all the way to the paint, and nothing else
+  const f0 = new Float32Array(3 * N), f1 = new Float32Array(3 * N);
+  for (let y = 0; y < R; y++) for (let x = 0; x < R; x++) {
+    const c0 = colourAt(x + 0.5, y + 0.5), c1 = inCap(x + 0.5, y + 0.5) ? DARK : c0;
+    for (let c = 0; c < 3; c++) { f0[c * N + y * R + x] = c0[c]! / 255; f1[c * N + y * R + x] = c1[c]! / 255; }
+  }
+  const stroke = { kind: 'color' as const, points: [[26, 24], [38, 24]] as [number, number][], width: 4, color: DARK };
+
+  it('a stroke over the cap recolours the cap, and the skin a few levels from it stays byte-identical', async () => {
+    const { final } = await transferEditAsync({ frames: [f0, f1], original: img, mapping: fitMapping(W, W, R), ...strokePaint([stroke], R) }, { pixelRange: [0, 1] });
+    let skin = 0, skinChanged = 0, cap = 0, capOff = 0;
+    for (let y = 0; y < W; y++) for (let x = 0; x < W; x++) {
+      const fx = (x + 0.5) / k, fy = (y + 0.5) / k, q = (y * W + x) * 4;
+      // away from the cap's edge (a layer pixel's share of it is all or nothing here, but keep clear of the line)
+      if (Math.abs(fy - 28) < 0.5) continue;
+      const px = Array.from(final.data.subarray(q, q + 3));
+      if (inCap(fx, fy) && Math.hypot(fx - 32, fy - 36) < 15) { cap++; if (px.some((v, c) => Math.abs(v - DARK[c]!) > 2)) capOff++; }
+      else if (inFace(fx, fy) && !inCap(fx, fy)) { skin++; if (px.some((v, c) => v !== img.data[q + c])) skinChanged++; }
+    }
+    expect(cap).toBeGreaterThan(1000);
+    expect(capOff).toBe(0);
+    expect(skin).toBeGreaterThan(1000);
+    expect(skinChanged).toBe(0);
+  });
+});

@@ -1,0 +1,37 @@
+/**
+ * The engine's frames of each bench:edits edit, saved (BENCH_EDITS_FRAMES=<dir> npm run bench:edits)
+ * so that a change of the transfer can be scored on exactly the same frames without running the
+ * generator again (`tsx bench/edits/rescore.ts <dir>`): the generator is most of a run's time.
+ * One <n>.bin per edit (the frames in 8 bits, as the panel's worker receives them) and index.jsonl.
+ */
+import { appendFileSync, mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Stroke } from '../../engine/brushes/strokes.js';
+import type { FrameMapping } from '../../engine/transfer/index.js';
+import type { Background } from './avatars.js';
+
+export interface CachedEdit {
+  seed: string; background: Background; kind: string; label: string; attribute: string; value: string;
+  strokes: Stroke[] | null; mapping: FrameMapping;
+}
+
+export interface CachedEntry extends CachedEdit { file: string; frames: number; range: [number, number] }
+
+export function saveFrames(dir: string, edit: CachedEdit, frames: Float32Array[], range: readonly [number, number]): void {
+  mkdirSync(dir, { recursive: true });
+  const n = frames[0]!.length, q = new Uint8Array(frames.length * n), k = 255 / (range[1] - range[0]);
+  frames.forEach((f, t) => { for (let i = 0; i < n; i++) q[t * n + i] = Math.min(255, Math.max(0, Math.round((f[i]! - range[0]) * k))); });
+  const index = join(dir, 'index.jsonl');
+  const file = `${existsSync(index) ? readFileSync(index, 'utf8').split('\n').filter(Boolean).length : 0}.bin`;
+  writeFileSync(join(dir, file), q);
+  appendFileSync(index, JSON.stringify({ ...edit, file, frames: frames.length, range: [range[0], range[1]] } satisfies CachedEntry) + '\n');
+}
+
+export function loadFrames(dir: string, e: CachedEntry): Float32Array[] {
+  const q = readFileSync(join(dir, e.file)), n = q.length / e.frames, [lo, hi] = e.range, k = (hi - lo) / 255;
+  return Array.from({ length: e.frames }, (_, t) => { const f = new Float32Array(n); for (let i = 0; i < n; i++) f[i] = lo + q[t * n + i]! * k; return f; });
+}
+
+export function readIndex(dir: string): CachedEntry[] {
+  return readFileSync(join(dir, 'index.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as CachedEntry);
+}

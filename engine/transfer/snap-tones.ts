@@ -1,0 +1,223 @@
+/**
+ * Code edits: each of the layer's flat colours is either changed or not, never half (issue 15,
+ * ghosting). The carried colour model changes a pixel by as much as the 64² generator changed its
+ * window, and the generator often makes a change only part of the way, or only in part of a
+ * shape: hair whose lower half it recoloured 40 % of the way, a mouth half turned into a
+ * moustache, skin darkened a little around new hair. Carried as is, those are blends of the old
+ * and the new colour — a ghost.
+ *
+ * Here the layer's flat colours ("tones": its most common opaque colours) decide: for each tone,
+ * the changes the carried layer made to its pixels are grouped by direction (a tone may become two
+ * things: skin under new hair and skin that darkens), each group's full change is taken from its
+ * strongest quarter, and every pixel of the tone then takes the full change of the group it went
+ * at least half way toward, or none. A flat area so comes out in one colour, old or new, and where
+ * a change stops inside it the line is sharp (the half-way level of the generator's change: a
+ * curve, not a 64² step). An edge pixel between two tones (antialiasing) is recomposed from its
+ * two tones' decisions by its share of each (the matte: its projection on the line between them).
+ * Pixels of no tone and not between two (a gradient) keep the carried colour. Alpha is not changed.
+ */
+
+export interface SnapOptions {
+  /** A pixel within this distance (0–255 RGB, Euclidean) of a tone is that tone. */
+  near: number;
+  /** A colour with at least this share of the layer's opaque pixels is a tone. */
+  minShare: number;
+  /** Changes below this (0–255, Euclidean) are not counted when finding a tone's changes. */
+  minChange: number;
+  /** A pixel takes its group's full change when it went at least this fraction of it. */
+  half: number;
+  /** Window radius (px) searched for an edge pixel's second tone and for its tones' decisions. */
+  window: number;
+  /**
+   * A tone's full change that lands within this fraction of the way from another tone (of the
+   * distance between the two tones) becomes exactly that tone's colour.
+   */
+  landing: number;
+}
+
+export const DEFAULT_SNAP_OPTIONS: Readonly<SnapOptions> = { near: 12, minShare: 0.002, minChange: 20, half: 0.5, window: 2, landing: 0.3 };
+
+/** The layer's tones, 0–255 RGB, most common first. */
+export function layerTones(data: ArrayLike<number>, W: number, H: number, o: SnapOptions = DEFAULT_SNAP_OPTIONS): number[][] {
+  const stride = Math.max(1, Math.floor(Math.sqrt((W * H) / 262144)));
+  const clusters: { sum: number[]; n: number }[] = [];
+  let total = 0;
+  for (let y = stride >> 1; y < H; y += stride) for (let x = stride >> 1; x < W; x += stride) {
+    const p = (y * W + x) * 4;
+    if (data[p + 3]! < 128) continue;
+    total++;
+    const c = [data[p]!, data[p + 1]!, data[p + 2]!];
+    const k = clusters.find((k) => dist(k.sum[0]! / k.n, k.sum[1]! / k.n, k.sum[2]! / k.n, c) <= o.near / 2);
+    if (k) { k.sum[0] += c[0]!; k.sum[1] += c[1]!; k.sum[2] += c[2]!; k.n++; } else if (clusters.length < 4096) clusters.push({ sum: c.slice(), n: 1 });
+  }
+  return clusters.filter((k) => k.n >= o.minShare * total && k.n >= 4).sort((a, b) => b.n - a.n).map((k) => k.sum.map((s) => s / k.n));
+}
+
+/**
+ * Snaps `out` (the carried layer, straight RGBA) in place, given `moved`: the layer moved by the
+ * same flow without the colour model (so out − moved is the colour change of each pixel).
+ */
+export function snapTones(out: Uint8ClampedArray, moved: Uint8ClampedArray, W: number, H: number, tones: number[][], o: SnapOptions = DEFAULT_SNAP_OPTIONS): void {
+  const T = tones.length;
+  if (!T) return;
+  const n = W * H;
+  // each pixel's tone (-1: none), from a 5-bit colour cache
+  const cache = new Map<number, number>();
+  const toneOf = new Int16Array(n).fill(-1);
+  const nearestTone = (r: number, g: number, b: number): number => {
+    let best = -1, bd = Infinity;
+    for (let k = 0; k < T; k++) { const t = tones[k]!, e = (r - t[0]!) ** 2 + (g - t[1]!) ** 2 + (b - t[2]!) ** 2; if (e < bd) { bd = e; best = k; } }
+    return bd <= o.near * o.near ? best : -1;
+  };
+  let changed = false;
+  for (let i = 0; i < n; i++) {
+    const p = 4 * i;
+    if (moved[p + 3] === 0) continue;
+    if (out[p] !== moved[p] || out[p + 1] !== moved[p + 1] || out[p + 2] !== moved[p + 2]) changed = true;
+    const r = moved[p]!, g = moved[p + 1]!, b = moved[p + 2]!, key = r | (g << 8) | (b << 16);
+    let k = cache.get(key);
+    if (k === undefined) { k = nearestTone(r, g, b); cache.set(key, k); }
+    toneOf[i] = k;
+  }
+  if (!changed) return;
+  // each tone's groups of changes (direction clusters) and their full change
+  const stride = Math.max(1, Math.floor(Math.sqrt(n / 262144)));
+  const samples: number[][][] = tones.map(() => []);
+  for (let y = stride >> 1; y < H; y += stride) for (let x = stride >> 1; x < W; x += stride) {
+    const i = y * W + x, k = toneOf[i]!;
+    if (k < 0) continue;
+    const p = 4 * i, d = [out[p]! - moved[p]!, out[p + 1]! - moved[p + 1]!, out[p + 2]! - moved[p + 2]!];
+    if (Math.hypot(d[0]!, d[1]!, d[2]!) >= o.minChange) samples[k]!.push(d);
+  }
+  // a change that lands near another of the layer's tones is that tone (lips that became 60 % skin become skin)
+  const groups = samples.map((s, k) => fullChanges(s).map((D) => toTone(tones, k, D, o.landing)));
+  // tone pixels: the full change of the group they went half way toward, or none
+  const decision = new Int8Array(n).fill(-1);
+  const snapped = new Uint8ClampedArray(out);
+  for (let i = 0; i < n; i++) {
+    const k = toneOf[i]!;
+    if (k < 0) continue;
+    const p = 4 * i, c = pick(groups[k]!, out[p]! - moved[p]!, out[p + 1]! - moved[p + 1]!, out[p + 2]! - moved[p + 2]!, o.half);
+    decision[i] = c;
+    const D = c >= 0 ? groups[k]![c]! : ZERO;
+    snapped[p] = moved[p]! + D[0]!; snapped[p + 1] = moved[p + 1]! + D[1]!; snapped[p + 2] = moved[p + 2]! + D[2]!;
+  }
+  // edge pixels: between two tones, each part of the pixel follows its tone's decision nearby
+  for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) {
+    const i = y * W + x, p = 4 * i;
+    if (toneOf[i]! >= 0 || moved[p + 3] === 0) continue;
+    const s = [moved[p]!, moved[p + 1]!, moved[p + 2]!];
+    const edge = matte(moved, toneOf, W, H, x, y, s, tones, o);
+    if (!edge) continue;
+    const Di = decided(decision, toneOf, groups, W, H, x, y, edge.i, o.window), Dj = decided(decision, toneOf, groups, W, H, x, y, edge.j, o.window);
+    if (!Di || !Dj) continue;
+    for (let c = 0; c < 3; c++) snapped[p + c] = s[c]! + edge.a * Di[c]! + (1 - edge.a) * Dj[c]!;
+  }
+  out.set(snapped);
+}
+
+const ZERO = [0, 0, 0];
+
+/** D, or the change from tone k to the tone it lands near (within `landing` of the distance between them). */
+function toTone(tones: number[][], k: number, D: number[], landing: number): number[] {
+  const from = tones[k]!, to = [0, 1, 2].map((c) => from[c]! + D[c]!);
+  let best = D, bd = Infinity;
+  tones.forEach((t, j) => {
+    if (j === k) return;
+    const e = dist(to[0]!, to[1]!, to[2]!, t);
+    if (e <= landing * dist(from[0]!, from[1]!, from[2]!, t) && e < bd) { bd = e; best = [0, 1, 2].map((c) => t[c]! - from[c]!); }
+  });
+  return best;
+}
+
+/** Index of the group whose direction the change d follows most closely, when d went at least `half` of its full change; -1: none. */
+function pick(groups: number[][], d0: number, d1: number, d2: number, half: number): number {
+  let best = -1, bc = -Infinity;
+  for (let c = 0; c < groups.length; c++) {
+    const D = groups[c]!, cos = (d0 * D[0]! + d1 * D[1]! + d2 * D[2]!) / (Math.hypot(D[0]!, D[1]!, D[2]!) || 1);
+    if (cos > bc) { bc = cos; best = c; }
+  }
+  if (best < 0) return -1;
+  const D = groups[best]!, a = (d0 * D[0]! + d1 * D[1]! + d2 * D[2]!) / (D[0]! ** 2 + D[1]! ** 2 + D[2]! ** 2);
+  return a >= half ? best : -1;
+}
+
+/**
+ * The full changes of one tone's changed pixels: their changes grouped by direction (up to three
+ * groups at least 30° apart, each 10 % of the samples at least), each group's full change the mean
+ * of its strongest tenth (the generator takes a part all the way in some cells, part of it in others).
+ */
+function fullChanges(samples: number[][]): number[][] {
+  if (samples.length < 8) return [];
+  const unit = samples.map((d) => { const l = Math.hypot(d[0]!, d[1]!, d[2]!) || 1; return [d[0]! / l, d[1]! / l, d[2]! / l]; });
+  const cosOf = (a: number[], b: number[]): number => a[0]! * b[0]! + a[1]! * b[1]! + a[2]! * b[2]!;
+  let centres = [unit[0]!];
+  // farthest-first seeds, then k-means on the directions
+  for (let k = 1; k < 3; k++) {
+    let worst = 2, wi = 0;
+    unit.forEach((u, i) => { const c = Math.max(...centres.map((d) => cosOf(d, u))); if (c < worst) { worst = c; wi = i; } });
+    if (worst > Math.cos(Math.PI / 6)) break;
+    centres.push(unit[wi]!);
+  }
+  let assign = new Int32Array(unit.length);
+  for (let it = 0; it < 8; it++) {
+    assign = new Int32Array(unit.map((u) => { let b = 0, bc = -2; centres.forEach((c, k) => { const e = cosOf(c, u); if (e > bc) { bc = e; b = k; } }); return b; }));
+    centres = centres.map((c, k) => {
+      const m = [0, 0, 0];
+      unit.forEach((u, i) => { if (assign[i] === k) { m[0] += u[0]!; m[1] += u[1]!; m[2] += u[2]!; } });
+      const l = Math.hypot(m[0]!, m[1]!, m[2]!);
+      return l ? m.map((v) => v / l) : c;
+    });
+  }
+  const out: number[][] = [];
+  centres.forEach((c, k) => {
+    const mine = samples.filter((_, i) => assign[i] === k);
+    if (mine.length < Math.max(8, 0.1 * samples.length)) return;
+    const along = mine.map((d) => cosOf(d, c)).sort((a, b) => b - a);
+    const cut = along[Math.max(0, Math.floor(mine.length / 10) - 1)]!;
+    const top = mine.filter((d) => cosOf(d, c) >= cut);
+    out.push([0, 1, 2].map((ch) => top.reduce((a, d) => a + d[ch]!, 0) / top.length));
+  });
+  return out;
+}
+
+/**
+ * An edge pixel s as a blend of two tones: i the nearest tone, j the tone of the window's pixel
+ * farthest from it; a = s's share of tone i. null when s is not on the line between them.
+ */
+function matte(moved: Uint8ClampedArray, toneOf: Int16Array, W: number, H: number, x: number, y: number, s: number[], tones: number[][], o: SnapOptions): { i: number; j: number; a: number } | null {
+  let i = -1, bi = Infinity;
+  for (let k = 0; k < tones.length; k++) { const e = dist(tones[k]![0]!, tones[k]![1]!, tones[k]![2]!, s); if (e < bi) { bi = e; i = k; } }
+  const ti = tones[i]!;
+  let j = -1, far = 0;
+  for (let v = Math.max(0, y - o.window); v <= Math.min(H - 1, y + o.window); v++) for (let u = Math.max(0, x - o.window); u <= Math.min(W - 1, x + o.window); u++) {
+    const k = toneOf[v * W + u]!;
+    if (k < 0 || k === i) continue;
+    const e = dist(ti[0]!, ti[1]!, ti[2]!, tones[k]!);
+    if (e > far) { far = e; j = k; }
+  }
+  if (j < 0) return null;
+  const tj = tones[j]!;
+  let dot = 0, len2 = 0, off = 0;
+  for (let c = 0; c < 3; c++) { dot += (s[c]! - tj[c]!) * (ti[c]! - tj[c]!); len2 += (ti[c]! - tj[c]!) ** 2; }
+  const a = Math.min(1, Math.max(0, dot / len2));
+  for (let c = 0; c < 3; c++) off += (s[c]! - tj[c]! - a * (ti[c]! - tj[c]!)) ** 2;
+  return Math.sqrt(off) <= o.near ? { i, j, a } : null;
+}
+
+/** The full change decided for tone k at the nearest pixel of that tone in the window (null: none there). */
+function decided(decision: Int8Array, toneOf: Int16Array, groups: number[][][], W: number, H: number, x: number, y: number, k: number, r: number): number[] | null {
+  let best = -2, bd = Infinity;
+  for (let v = Math.max(0, y - r); v <= Math.min(H - 1, y + r); v++) for (let u = Math.max(0, x - r); u <= Math.min(W - 1, x + r); u++) {
+    const i = v * W + u;
+    if (toneOf[i] !== k) continue;
+    const e = (u - x) ** 2 + (v - y) ** 2;
+    if (e < bd) { bd = e; best = decision[i]!; }
+  }
+  if (best === -2) return null;
+  return best >= 0 ? groups[k]![best]! : ZERO;
+}
+
+function dist(r: number, g: number, b: number, c: ArrayLike<number>): number {
+  return Math.hypot(r - c[0]!, g - c[1]!, b - c[2]!);
+}
