@@ -312,8 +312,11 @@ export async function renderTransferAsync(prepared: PreparedTransfer, original: 
     const insertion = insertionAt(prepared, k, original);
     const planes = grid ? midField(region ? confineChange(change, region) : change, mapping, grid, fullRes.outside, support) : null;
     const rr = grid ? rowRenderer(source, grid, planes!) : null;
-    // snapping needs the whole carried layer (each tone's changes), and the layer moved without its colour change
-    const snap = rr && prepared.snap ? { moved: rowRenderer(source, grid!, flowOnly(planes!)), rows: new Uint8ClampedArray(W * H * 4) } : null;
+    // snapping needs the whole carried layer (each tone's changes), and the layer moved without its colour change.
+    // Only the whole edit (k = K) is snapped: a sequence's in-between frames are meant to be in between, and a
+    // half-way tone snapped at the preview's size can land on the other side of the half-way mark than at
+    // full size (the canvas would not show what Apply writes).
+    const snap = rr && prepared.snap && k === K ? { moved: rowRenderer(source, grid!, flowOnly(planes!)), rows: new Uint8ClampedArray(W * H * 4) } : null;
     const out = new Uint8ClampedArray(W * H * 4);
     for (let y = 0; y < H; y += band) {
       if (y > 0) await checkpoint(signal);

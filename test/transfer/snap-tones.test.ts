@@ -56,6 +56,10 @@ describe('code edits: a flat colour is changed fully or not at all (snap-tones)'
     expect(most!.isNew).toBeGreaterThan(0.99);
     expect(little!.isOld).toBeGreaterThan(0.99);
     for (const s of [all, most, little]) expect(s!.ghost).toBe(0);
+    // a sequence's in-between frame is left as carried (snapping is for the whole edit only)
+    const frames3 = [frame(false), frame(false).map((v, i) => (v + frame(true)[i]!) / 2), frame(true)];
+    const mid = async (snap: boolean): Promise<RgbaImage> => (await transferEditAsync({ frames: frames3, original, mapping, painted: null, whole: 'strong' }, { pixelRange: [0, 1], insert: false, allFrames: true, ...(snap ? {} : { snap: false }) })).frames![0]!;
+    expect(Array.from((await mid(true)).data)).toEqual(Array.from((await mid(false)).data));
     // the background, which the generator left alone, is exactly as it was
     for (const [x, y] of [[10, 10], [500, 500], [256, 100], [256, 400]] as const) {
       const p = (y * S + x) * 4;
