@@ -1,0 +1,58 @@
+"""Does Q read what the judge reads? Per value of the given codes: Q's accuracy on held-out real renders,
+then, on G's samples with that value, how often Q and the judge read it back. The check behind
+models/README.md's session-6 change (Q read 100 % of G's stubble as stubble, the judge 33 %).
+
+    /usr/bin/python3 models/train/q_vs_judge.py --run models/runs/personas64-v2 --heldout data/avatars-v2-heldout8k
+"""
+import argparse
+import os
+import sys
+
+import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from attributes import PERSONAS_CODES, categorical, label_tensors  # noqa: E402
+from data import AvatarSet  # noqa: E402
+from judge import load_judge  # noqa: E402
+from train_semisup import load_trained  # noqa: E402
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--run", default="models/runs/personas64-v2")
+    p.add_argument("--heldout", default="data/avatars-v2-heldout8k", help="a data set with a held-out split (real renders)")
+    p.add_argument("--judge", default="models/runs/judge-v2/judge.pt")
+    p.add_argument("--codes", default="Hair style,Facial hair,Nose")
+    p.add_argument("--per-value", type=int, default=128)
+    args = p.parse_args(argv)
+    torch.set_num_threads(1)
+    T = load_trained(args.run)
+    D, G, lay = T["D"], T["G"], T["layout"]
+    cats = categorical(PERSONAS_CODES)
+    names = [c.name for c in cats]
+    J, jspecs = load_judge(args.judge)
+    jnames = [s.name for s in jspecs]
+    held = AvatarSet(args.heldout, "heldout")
+    y, _ = label_tensors(held.table, PERSONAS_CODES)
+    with torch.no_grad():
+        q_real = torch.cat([D(held.batch(torch.arange(i, min(i + 500, len(held)))))[1] for i in range(0, len(held), 500)])
+    gen = torch.Generator().manual_seed(7)
+    print("code | value | n real | Q on real | Q on G | judge on G")
+    for name in args.codes.split(","):
+        i = names.index(name.strip())
+        k, o = lay.categorical[i], sum(lay.categorical[:i])
+        for v in range(k):
+            m = y[:, i] == v
+            q_acc = float((q_real[m, o:o + k].argmax(1) == v).float().mean()) if m.any() else float("nan")
+            z, _, _ = T["sampler"](args.per_value, gen, "cpu")
+            z[:, lay.noise + o:lay.noise + o + k] = 0
+            z[:, lay.noise + o + v] = 1
+            with torch.no_grad():
+                x = G(z)
+                qg = float((D(x)[1][:, o:o + k].argmax(1) == v).float().mean())
+                jg = float((J(x)[0][jnames.index(cats[i].name)].argmax(1) == v).float().mean())
+            print(f"{cats[i].name} | {cats[i].labels[v]} | {int(m.sum())} | {q_acc:.3f} | {qg:.3f} | {jg:.3f}")
+
+
+if __name__ == "__main__":
+    main()
