@@ -79,7 +79,7 @@ def parse_args(argv=None):
                    help="G's term on the independent Q ramps in over its first this many thousand images, while it learns")
     p.add_argument("--flat", type=float, default=None,
                    help="(default 10) weight of the flatness term: G pays for small neighbour differences (below "
-                        "--flat-levels) beyond what the real batch has (speckle). Added at 903 kimg (session 6); 0: off")
+                        "--flat-levels) beyond what the real batch has (speckle). Added at 932 kimg (session 6); 0: off")
     p.add_argument("--flat-levels", type=float, default=16.0, help="differences up to this many 0-255 levels count as speckle")
     p.add_argument("--uniform-codes", type=float, default=0.5,
                    help="per code, the chance a sample's value is drawn uniformly rather than from a real image's labels (rare values get trained)")
@@ -152,8 +152,8 @@ def translate(x, gen, frac=0.125):
 
 def speckle(x, levels):
     """Mean neighbour difference (max over RGB), each clamped at `levels` 0-255 levels, in [-1, 1] units.
-    The avatars are flat colour: 99 % of real neighbour pairs differ by 0 or by more than 16 levels, while
-    at 858 kimg 76 % of G's differed by 1-16 (speckle), which hid stubble and a bald head's highlight from
+    The avatars are flat colour: 96 % of real neighbour pairs differ by 0 or by more than 16 levels, while
+    at 858 kimg 76-79 % of G's differed by 1-16 (speckle), which hid stubble and a bald head's highlight from
     the judge. Clamping leaves real edges (large differences) out of the gradient. x [B, 3, H, W] -> scalar."""
     t = levels / 127.5
     dx = (x[:, :, :, 1:] - x[:, :, :, :-1]).abs().amax(1).clamp(max=t)
@@ -258,9 +258,9 @@ def main(argv=None):
         rng = ck["extra"]["rng"]
         gen.set_state(rng["gen"]); torch.set_rng_state(rng["torch"])
         state.setdefault("q2_images", 0)
-        for opt, lr in ((opt_g, args.lr_g), (opt_d, args.lr_d), (opt_q2, args.lr_q2)):
+        for opt, lr in ((opt_g, args.lr_g), (opt_d, args.lr_d), (opt_q2, args.lr_q2)):   # the command line wins over the state
             if opt is None:
-                continue   # the command line wins over the state
+                continue
             for group in opt.param_groups:
                 group["lr"] = lr
         print(f"[train] resumed {path} at step {state['step']} ({state['images'] / 1000:.1f} kimg, {state['seconds'] / 60:.0f} min)", flush=True)
