@@ -15,7 +15,7 @@ import { fsPackSource } from '../engine/node/fs-pack-source.js';
 import { decodeImage } from '../cli/image-io.js';
 import { median } from './peer.js';
 
-async function panelFrame(page: Page): Promise<Frame> {
+export async function panelFrame(page: Page): Promise<Frame> {
   for (let i = 0; i < 600; i++) {
     const frame = page.frames().find((f) => f !== page.mainFrame() && !f.isDetached());
     if (frame && (await frame.$('#app').catch(() => null))) return frame;
@@ -29,6 +29,38 @@ export type Timeline = Record<(typeof STEPS)[number], number> & { backend: strin
 
 /** Where `timelineAsync` calls its `onPhase` (profiling: bench/trace-phase.ts, bench/cpu-phase.ts), outside the timings. */
 export type Phase = 'engine' | 'project' | 'projected' | 'stroke' | 'first-candidates' | 'final-candidates';
+
+/** A stroke across the canvas's lower part (the shirt), left pressed: the caller lifts the pointer. */
+export async function pressStrokeAsync(page: Page, panel: Frame): Promise<void> {
+  const box = (await panel.locator('[data-testid=edit-canvas]').boundingBox())!;
+  const at = (fx: number, fy: number) => [box.x + fx * box.width, box.y + fy * box.height] as const;
+  await page.mouse.move(...at(0.36, 0.8));
+  await page.mouse.down();
+  await page.mouse.move(...at(0.64, 0.8), { steps: 6 });
+}
+
+/** Candidates settled → the preview up to date on the canvas, timed in the panel (a MutationObserver);
+ * arm it before the pointer is lifted, read it with previewMsAsync. */
+export async function armPreviewTimerAsync(panel: Frame): Promise<void> {
+  await panel.evaluate(() => {
+    (window as unknown as { previewMs: Promise<number> }).previewMs = new Promise<number>((resolve) => {
+      let settled = 0;
+      // (no named functions in here: the bundler's name helper does not exist in the page)
+      const obs = new MutationObserver(() => {
+        if (!settled && document.querySelector('[data-testid=candidates][data-final=true]')) settled = performance.now();
+        if (settled && document.querySelector('[data-testid=edit-canvas][data-view=preview][data-updating=false]')) {
+          obs.disconnect();
+          resolve(performance.now() - settled);
+        }
+      });
+      obs.observe(document.body, { subtree: true, childList: true, attributes: true });
+    });
+  });
+}
+
+export function previewMsAsync(panel: Frame): Promise<number> {
+  return panel.evaluate(() => (window as unknown as { previewMs: Promise<number> }).previewMs);
+}
 
 export async function timelineAsync(url: string, browser: Awaited<ReturnType<typeof launchChromium>>, hosting: 'data' | 'srcdoc', onPhase?: (phase: Phase, page: Page) => Promise<void>): Promise<Timeline> {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
@@ -61,26 +93,8 @@ export async function timelineAsync(url: string, browser: Awaited<ReturnType<typ
     (document.querySelector('[data-testid=project]') as HTMLButtonElement).click();
   }));
   await onPhase?.('projected', page);
-  const box = (await panel.locator('[data-testid=edit-canvas]').boundingBox())!;
-  const at = (fx: number, fy: number) => [box.x + fx * box.width, box.y + fy * box.height] as const;
-  await page.mouse.move(...at(0.36, 0.8));
-  await page.mouse.down();
-  await page.mouse.move(...at(0.64, 0.8), { steps: 6 });
-  // Candidates settled → the preview up to date on the canvas, timed in the panel (a MutationObserver).
-  await panel.evaluate(() => {
-    (window as unknown as { previewMs: Promise<number> }).previewMs = new Promise<number>((resolve) => {
-      let settled = 0;
-      // (no named functions in here: the bundler's name helper does not exist in the page)
-      const obs = new MutationObserver(() => {
-        if (!settled && document.querySelector('[data-testid=candidates][data-final=true]')) settled = performance.now();
-        if (settled && document.querySelector('[data-testid=edit-canvas][data-view=preview][data-updating=false]')) {
-          obs.disconnect();
-          resolve(performance.now() - settled);
-        }
-      });
-      obs.observe(document.body, { subtree: true, childList: true, attributes: true });
-    });
-  });
+  await pressStrokeAsync(page, panel);
+  await armPreviewTimerAsync(panel);
   await onPhase?.('stroke', page);
   const tUp = Date.now();
   await page.mouse.up();
@@ -90,7 +104,7 @@ export async function timelineAsync(url: string, browser: Awaited<ReturnType<typ
   await panel.waitForSelector('[data-testid=candidates][data-final=true]', { timeout: 300_000 });
   const finalCandidates = Date.now() - tUp;
   await onPhase?.('final-candidates', page);
-  const preview = await panel.evaluate(() => (window as unknown as { previewMs: Promise<number> }).previewMs);
+  const preview = await previewMsAsync(panel);
   await panel.waitForSelector('[data-testid=apply]:not([disabled])');
   const tApply = Date.now();
   await panel.click('[data-testid=apply]');

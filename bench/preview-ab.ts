@@ -8,19 +8,10 @@
  *
  *   npx tsx bench/preview-ab.ts 8 /tmp/before /tmp/after
  */
-import type { Frame, Page } from 'playwright-core';
 import { startServer } from '../playground/serve.js';
 import { launchChromium } from '../test/browser/chromium.js';
+import { armPreviewTimerAsync, panelFrame, pressStrokeAsync, previewMsAsync } from './cold-start.js';
 import { median } from './peer.js';
-
-async function panelFrame(page: Page): Promise<Frame> {
-  for (let i = 0; i < 600; i++) {
-    const frame = page.frames().find((f) => f !== page.mainFrame() && !f.isDetached());
-    if (frame && (await frame.$('#app').catch(() => null))) return frame;
-    await page.waitForTimeout(50);
-  }
-  throw new Error('no panel frame');
-}
 
 async function settledToPreviewMs(url: string, browser: Awaited<ReturnType<typeof launchChromium>>): Promise<number> {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
@@ -31,26 +22,10 @@ async function settledToPreviewMs(url: string, browser: Awaited<ReturnType<typeo
     await page.click('.layer[data-name="Ada"]');
     await panel.click('[data-testid=project]:not([disabled])', { timeout: 300_000 });
     await panel.waitForSelector('[data-testid=edit-canvas]', { timeout: 300_000 });
-    const box = (await panel.locator('[data-testid=edit-canvas]').boundingBox())!;
-    const at = (fx: number, fy: number) => [box.x + fx * box.width, box.y + fy * box.height] as const;
-    await page.mouse.move(...at(0.36, 0.8));
-    await page.mouse.down();
-    await page.mouse.move(...at(0.64, 0.8), { steps: 6 });
-    await panel.evaluate(() => {
-      (window as unknown as { previewMs: Promise<number> }).previewMs = new Promise<number>((resolve) => {
-        let settled = 0;
-        const obs = new MutationObserver(() => {
-          if (!settled && document.querySelector('[data-testid=candidates][data-final=true]')) settled = performance.now();
-          if (settled && document.querySelector('[data-testid=edit-canvas][data-view=preview][data-updating=false]')) {
-            obs.disconnect();
-            resolve(performance.now() - settled);
-          }
-        });
-        obs.observe(document.body, { subtree: true, childList: true, attributes: true });
-      });
-    });
+    await pressStrokeAsync(page, panel);
+    await armPreviewTimerAsync(panel);
     await page.mouse.up();
-    return await panel.evaluate(() => (window as unknown as { previewMs: Promise<number> }).previewMs);
+    return await previewMsAsync(panel);
   } finally {
     await page.close();
   }

@@ -1,17 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ColourClusters, nearAny, within } from '../../engine/transfer/colour-clusters.js';
-
-/** A small deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from './synthetic.js';
 
 describe('colour distances for the recolour plan', () => {
   it('decides exactly as Math.hypot against the radius, on the radius itself too', () => {
