@@ -18,17 +18,26 @@ beforeAll(async () => {
 afterAll(() => stopEnv(env));
 
 type Img = { width: number; height: number; data: number[] };
+type Preview = Img & { key: string };
 
-/** The preview on the canvas, once it is up to date (its pixels as drawn). */
-async function shownPreview(panel: Frame, frame?: number): Promise<Img> {
-  await panel.waitForFunction((f) => {
+/**
+ * The preview on the canvas, once it is up to date (its pixels as drawn). `notKey`: a preview
+ * already seen, which does not count. The panel draws once per animation frame (ui/main.tsx), so
+ * right after an input the DOM can still say "final, up to date" about the edit before it: the
+ * race that failed CI once (code change 26/255, the stroke's preview against the code's layer).
+ */
+async function shownPreview(panel: Frame, want: { frame?: number; notKey?: string } = {}): Promise<Preview> {
+  await panel.waitForFunction(({ frame, notKey }) => {
     const c = document.querySelector('[data-testid=edit-canvas]');
-    return c?.getAttribute('data-view') === 'preview' && c.getAttribute('data-updating') === 'false' && (f === null || c.getAttribute('data-preview-frame') === String(f));
-  }, frame ?? null, { timeout: 120_000 });
+    return c?.getAttribute('data-view') === 'preview' && c.getAttribute('data-updating') === 'false'
+      && (frame === null || c.getAttribute('data-preview-frame') === String(frame))
+      && (notKey === null || c.getAttribute('data-preview-key') !== notKey);
+  }, { frame: want.frame ?? null, notKey: want.notKey ?? null }, { timeout: 120_000 });
   return panel.evaluate(() => {
     const canvas = document.querySelector('[data-testid=layer-image]') as HTMLCanvasElement;
     const { width, height } = canvas;
-    return { width, height, data: Array.from(canvas.getContext('2d')!.getImageData(0, 0, width, height).data) };
+    const key = document.querySelector('[data-testid=edit-canvas]')!.getAttribute('data-preview-key')!;
+    return { width, height, key, data: Array.from(canvas.getContext('2d')!.getImageData(0, 0, width, height).data) };
   });
 }
 
@@ -95,10 +104,11 @@ describe(`the canvas previews what Apply writes (pack ${hasRealPack ? REAL_PACK 
     await panel.click('[data-testid=model-view]');
     await panel.waitForSelector('[data-testid=edit-canvas]:not([data-view=model])');
 
-    // 2. a code change
+    // 2. a code change (the preview on show before it does not count)
+    const beforeCode = await shownPreview(panel);
     await panel.locator('[data-testid=code-slider]').first().fill(String(await panel.locator('[data-testid=code-slider]').first().getAttribute('max')));
     await panel.waitForSelector('[data-testid=candidates][data-final=true]', { timeout: 180_000 });
-    const codePreview = await shownPreview(panel);
+    const codePreview = await shownPreview(panel, { notKey: beforeCode.key });
     const code = await applyAndRead(page, panel);
     const e2 = rmse(codePreview, scaled(code.pixels, codePreview));
     console.log(`code change: RMSE ${e2.toFixed(3)}/255`);
@@ -109,7 +119,7 @@ describe(`the canvas previews what Apply writes (pack ${hasRealPack ? REAL_PACK 
     await backToAda(page, panel, ada.id);
     await panel.waitForSelector('[data-testid=sequence][data-ready=true]', { timeout: 120_000 });
     await panel.locator('[data-testid=frame]').fill('5');
-    const framePreview = await shownPreview(panel, 5);
+    const framePreview = await shownPreview(panel, { frame: 5 });
     await panel.selectOption('[data-testid=variant]', 'sequence');
     const strip = await applyAndRead(page, panel);
     const w = ada.width, frame5: Img = { width: w, height: ada.height, data: [] };
