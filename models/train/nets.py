@@ -242,6 +242,38 @@ class IndependentQ(nn.Module):
         return self.head(self.trunk(x))
 
 
+class TextureD(nn.Module):
+    """A small patch critic on the image and its high-pass view: does each ~12 px patch have the
+    texture of a flat-colour render (exactly flat regions, edges one or two pixels wide)?
+
+    D sees whole avatars through four stride-2 blocks and judges shapes; speckle of a few levels and
+    soft edges barely move its score, and at 1089 kimg 65 % of G's neighbour pairs still differed by
+    1-16 levels against 3.7 % of the renders'. A bald head's highlight and a small nose are a few
+    crisp pixels that such texture hides, so the judge reads them as a buzz cut and a medium nose.
+    This critic is local (no stride before its second layer) and also sees tanh(gain * (x - blur(x))):
+    spectral norm keeps a critic 1-Lipschitz, so a few levels of speckle (0.02 in [-1, 1]) can barely
+    move its output; the saturating high-pass lifts them to the scale of an edge (at gain 32, 2 levels
+    read 0.3, an edge 1). A first try with a plain x4 high-pass stayed at chance (hinge loss 1.9-2.0
+    over 15 kimg). Not conditioned, not exported: training only.
+
+    image [B, 3, H, W] -> patch logits [B, 1, H/2, W/2].
+    """
+
+    def __init__(self, width: int = 32, gain: float = 32.0):
+        super().__init__()
+        sn = nn.utils.spectral_norm
+        self.gain = gain
+        self.net = nn.Sequential(
+            sn(nn.Conv2d(6, width, 3, 1, 1)), nn.LeakyReLU(0.2, True),
+            sn(nn.Conv2d(width, width * 2, 4, 2, 1)), nn.LeakyReLU(0.2, True),
+            sn(nn.Conv2d(width * 2, width * 2, 3, 1, 1)), nn.LeakyReLU(0.2, True),
+            sn(nn.Conv2d(width * 2, 1, 3, 1, 1)))
+
+    def forward(self, x):
+        blur = F.avg_pool2d(F.pad(x, (1, 1, 1, 1), mode="replicate"), 3, 1)
+        return self.net(torch.cat([x, torch.tanh(self.gain * (x - blur))], 1))
+
+
 def conv_blocks(trunk: nn.Sequential):
     """(conv, bn or None) per block of a D trunk, in order: what export folds into plain convolutions."""
     mods = list(trunk)

@@ -45,7 +45,7 @@ import compact_state  # noqa: E402
 from attributes import PERSONAS_CODES, balance_weights, categorical, continuous, label_tensors  # noqa: E402
 from data import AvatarSet  # noqa: E402
 from grid import save_grid  # noqa: E402
-from nets import CondDiscriminator, Generator, IndependentQ, LatentLayout, standing_stats, weights_init  # noqa: E402
+from nets import CondDiscriminator, Generator, IndependentQ, LatentLayout, TextureD, standing_stats, weights_init  # noqa: E402
 
 STATE = "state.pt.xz"
 
@@ -81,6 +81,12 @@ def parse_args(argv=None):
                    help="(default 10) weight of the flatness term: G pays for small neighbour differences (below "
                         "--flat-levels) beyond what the real batch has (speckle). Added at 932 kimg (session 6); 0: off")
     p.add_argument("--flat-levels", type=float, default=16.0, help="differences up to this many 0-255 levels count as speckle")
+    p.add_argument("--texture", type=float, default=None,
+                   help="(default 0.5) weight of G's term on the texture critic (nets.TextureD: ~12 px patches of the image and "
+                        "its high-pass view, hinge loss), relative to D's; 0: off. Added at 1120 kimg (session 7)")
+    p.add_argument("--lr-texture", type=float, default=2e-4, help="the texture critic's Adam learning rate")
+    p.add_argument("--texture-ramp-kimg", type=float, default=30.0,
+                   help="G's term on the texture critic ramps in over the critic's first this many thousand images")
     p.add_argument("--uniform-codes", type=float, default=0.5,
                    help="per code, the chance a sample's value is drawn uniformly rather than from a real image's labels (rare values get trained)")
     p.add_argument("--code-weights", default=None,
@@ -193,7 +199,7 @@ RECIPE = ("ngf", "ndf", "noise", "free_continuous", "loss", "norm", "projection"
 # The schedule: a resumed run goes on with the values it last used unless the command line names
 # new ones (so `npm run train` on a fresh clone continues the run as it was going); a new run starts
 # from these defaults.
-SCHEDULE = dict(lr_g=2e-4, lr_d=2e-4, ema_kimg=10.0, q_fake=1.0, q2=1.0, flat=10.0,
+SCHEDULE = dict(lr_g=2e-4, lr_d=2e-4, ema_kimg=10.0, q_fake=1.0, q2=1.0, flat=10.0, texture=0.5,
                 code_weights="Facial hair=4,Nose=3,Mouth=2,Eyes and glasses=2,Hair style=2", balance="Facial hair")
 
 
@@ -242,9 +248,11 @@ def main(argv=None):
     G_ema = copy.deepcopy(G).eval().requires_grad_(False)
     Q2 = IndependentQ(layout, args.ndf).to(device) if args.q2 > 0 else None
     opt_q2 = torch.optim.Adam(Q2.parameters(), args.lr_q2, betas=(0.9, 0.999)) if Q2 else None
+    T = TextureD(args.ndf).to(device) if args.texture > 0 else None
+    opt_t = torch.optim.Adam(T.parameters(), args.lr_texture, betas=(args.beta1, 0.999)) if T else None
     opt_g = torch.optim.Adam(G.parameters(), args.lr_g, betas=(args.beta1, 0.999))
     opt_d = torch.optim.Adam(D.parameters(), args.lr_d, betas=(args.beta1, 0.999))
-    state = dict(step=0, images=0, seconds=0.0, q2_images=0)
+    state = dict(step=0, images=0, seconds=0.0, q2_images=0, texture_images=0)
     torch.manual_seed(args.seed)
     gen = torch.Generator().manual_seed(args.seed * 1000)
 
@@ -255,10 +263,15 @@ def main(argv=None):
         state = ck["extra"]["state"]
         if Q2 is not None and "Q2" in ck["nets"]:
             Q2.load_state_dict(ck["nets"]["Q2"][0]); opt_q2.load_state_dict(ck["nets"]["Q2"][1])
+        if T is not None and "texture" in ck["nets"]:
+            T.load_state_dict(ck["nets"]["texture"][0]); opt_t.load_state_dict(ck["nets"]["texture"][1])
         rng = ck["extra"]["rng"]
         gen.set_state(rng["gen"]); torch.set_rng_state(rng["torch"])
         state.setdefault("q2_images", 0)
-        for opt, lr in ((opt_g, args.lr_g), (opt_d, args.lr_d), (opt_q2, args.lr_q2)):   # the command line wins over the state
+        if T is not None and "texture" not in ck["nets"]:
+            state["texture_images"] = 0   # a critic new to this run ramps in from now
+        state.setdefault("texture_images", 0)
+        for opt, lr in ((opt_g, args.lr_g), (opt_d, args.lr_d), (opt_q2, args.lr_q2), (opt_t, args.lr_texture)):   # the command line wins over the state
             if opt is None:
                 continue
             for group in opt.param_groups:
@@ -276,7 +289,8 @@ def main(argv=None):
     def save():
         extra = dict(state=state, rng=dict(gen=gen.get_state(), torch=torch.get_rng_state()), layout=layout.to_dict(),
                      args=vars(args), supervisedContinuous=n_sup)
-        n = compact_state.save(path, G, G_ema, D, opt_g, opt_d, extra, dict(Q2=(Q2, opt_q2)) if Q2 else None)
+        nets = dict(Q2=(Q2, opt_q2), texture=(T, opt_t))
+        n = compact_state.save(path, G, G_ema, D, opt_g, opt_d, extra, {k: v for k, v in nets.items() if v[0] is not None})
         print(f"[train] saved {path} ({n / 1e6:.2f} MB)", flush=True)
 
     def sample_grid():
@@ -287,7 +301,7 @@ def main(argv=None):
 
     logged = [state["step"]]
 
-    def log_record(loss_d, loss_g, sup_cat, sup_cont, g_cat, g_cont, acc_real, acc_fake, fake, q2, flat):
+    def log_record(loss_d, loss_g, sup_cat, sup_cont, g_cat, g_cont, acc_real, acc_fake, fake, q2, flat, texture):
         logged[0] = state["step"]
         rate = (state["images"] - images0) / max(time.time() - t_start, 1e-6)
         rec = dict(step=state["step"], kimg=state["images"] / 1000, minutes=state["seconds"] / 60, img_s=rate,
@@ -300,6 +314,8 @@ def main(argv=None):
         if q2:
             rec.update(q2_weight=q2["weight"], q2_acc_real=float(np.mean(q2["real"])), q2_acc_fake=float(np.mean(q2["fake"])),
                        q2_acc_fake_per_code=[round(a, 3) for a in q2["fake"]])
+        if texture:
+            rec.update(texture_weight=texture[0], loss_texture_d=texture[1], loss_texture_g=texture[2])
         print("[train] " + " ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}" for k, v in rec.items()), flush=True)
         with open(os.path.join(args.run, "log.jsonl"), "a") as f:
             f.write(json.dumps(dict(kind="train", **rec)) + "\n")
@@ -364,6 +380,20 @@ def main(argv=None):
             Q2.requires_grad_(True)
             total_g = total_g + args.lambda_mi * w2 * g2
             q2 = dict(weight=w2, real=acc2_real, fake=acc2_fake)
+        texture = None
+        if T is not None:
+            # The texture critic: real patches against G's (detached), then G is asked to make its patches pass.
+            loss_t = d_loss(T(real), T(fake.detach()))
+            opt_t.zero_grad(set_to_none=True)
+            loss_t.backward()
+            opt_t.step()
+            state["texture_images"] += args.batch
+            wt = args.texture * min(1.0, state["texture_images"] / max(args.texture_ramp_kimg * 1000, 1.0))
+            T.requires_grad_(False)   # G's gradient only
+            g_t = g_adv(T(fake))
+            T.requires_grad_(True)
+            total_g = total_g + wt * g_t
+            texture = (wt, loss_t.item(), g_t.item())
         opt_g.zero_grad(set_to_none=True)
         total_g.backward()
         opt_g.step()
@@ -378,7 +408,7 @@ def main(argv=None):
                 pe.lerp_(p, 1 - beta)
 
         now = time.time()
-        last = (loss_d, loss_g, sup_cat, sup_cont, g_cat, g_cont, acc_real, acc_fake, fake, q2, flat)
+        last = (loss_d, loss_g, sup_cat, sup_cont, g_cat, g_cont, acc_real, acc_fake, fake, q2, flat, texture)
         if now - t_log > 60 or state["step"] == 1:
             log_record(*last)
             t_log = now

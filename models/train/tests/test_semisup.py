@@ -86,6 +86,8 @@ class TestSemisupPipeline(unittest.TestCase):
             st = compact_state.load(os.path.join(rdir, "state.pt.xz"))   # the independent Q trained on, across the resume
             self.assertIn("Q2", st["nets"])
             self.assertEqual(st["extra"]["state"]["q2_images"], 8)
+            self.assertIn("texture", st["nets"])   # and the texture critic
+            self.assertEqual(st["extra"]["state"]["texture_images"], 8)
             run(os.path.join(HERE, "judge.py"), "--data", data, "--out", jdir, "--epochs", "0.2", "--batch", "8", "--width", "8", "--threads", "1")
             run(os.path.join(HERE, "judge_metrics.py"), "--run", rdir, "--judge", os.path.join(jdir, "judge.pt"), "--data", data,
                 "--per-value", "2", "--samples", "16", "--nn-train", "8", "--log", "--threads", "1")
@@ -148,6 +150,21 @@ class TestSemisupPipeline(unittest.TestCase):
         big = flat.clone().requires_grad_()
         ts.speckle(big, 16).backward()
         self.assertEqual(big.grad.abs().max().item(), 0.0)
+
+    def test_texture_critic_learns_flat_from_speckled(self):
+        from nets import TextureD
+        torch.manual_seed(0)
+        T = TextureD(8)
+        flat = torch.zeros(8, 3, 16, 16)
+        flat[:, :, :, 8:] = 0.6                                   # flat colour with one hard edge
+        speckled = flat + (torch.rand(8, 3, 16, 16) - 0.5) * (12 / 127.5)   # +-6 levels: speckle
+        self.assertEqual(tuple(T(flat).shape), (8, 1, 8, 8))
+        opt = torch.optim.Adam(T.parameters(), 2e-3, betas=(0.5, 0.999))
+        for _ in range(60):
+            loss = torch.relu(1 - T(flat)).mean() + torch.relu(1 + T(speckled)).mean()
+            opt.zero_grad(); loss.backward(); opt.step()
+        with torch.no_grad():
+            self.assertGreater(T(flat).mean().item() - T(speckled).mean().item(), 1.0)
 
     def test_resumed_run_keeps_its_schedule_unless_told(self):
         import train_semisup as ts
