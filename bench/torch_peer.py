@@ -28,7 +28,7 @@ class ResearcherGenerator(torch.nn.Module):
     """The folded generator as nets.Generator writes it, every layer a conv_transpose2d (the first
     on the 1×1 latent): the autograd peer. graphs.FoldedGenerator runs the first layer as a
     matrix product for onnxruntime's sake, which makes PyTorch faster too; the peer is the code a
-    researcher would write, so it keeps the ConvTranspose (BENCHMARKS.md, "edit step on wasm")."""
+    researcher would write, so it keeps the ConvTranspose (BENCHMARKS.md, "Issue 14, session 7")."""
 
     def __init__(self, G):
         super().__init__()

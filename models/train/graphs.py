@@ -44,7 +44,7 @@ class FoldedGenerator(nn.Module):
         # First layer: a ConvTranspose on the 1x1 latent, i.e. a matrix product with the weight
         # flattened to [L, C0·16], written as MatMul forward and backward on one initializer: as
         # a ConvTranspose / Conv onnxruntime runs it as B matrix-vector products (BENCHMARKS.md,
-        # "The edit step on wasm: what was tried").
+        # "Issue 14, session 7": the step takes 1.2-1.3x less CPU on wasm).
         self.w1 = nn.Parameter(ws[0].flatten(1), requires_grad=False)     # [L, C0·16]
         self.b1 = nn.Parameter(bs[0].view(-1, 1, 1), requires_grad=False)   # [C0, 1, 1]
         self.ws = nn.ParameterList([nn.Parameter(w, requires_grad=False) for w in ws[1:]])
@@ -63,7 +63,7 @@ class FoldedGenerator(nn.Module):
 
     def forward(self, z):                                       # z [B, L]
         acts = []
-        C0 = self.b1.shape[0]
+        C0 = self.b1.shape[0]   # view(B, …), not view(-1, …): the exporter then keeps the image's H, W static
         h = torch.relu(torch.matmul(z, self.w1).view(z.shape[0], C0, 4, 4) + self.b1)   # [B, C0, 4, 4]
         acts.append(h)
         n = len(self.ws)
