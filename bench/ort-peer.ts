@@ -2,7 +2,7 @@
  * One ONNX Runtime configuration for `npm run bench`, in its own process (the wasm thread
  * count is fixed per process). JSON lines on stdin/stdout, like bench/torch_peer.py:
  *   {"cmd":"init","pack":"models/personas64"}  -> {"ok":true,"version":"1.30.0"}
- *   {"cmd":"step","batch":8}                     -> {"ms":12.3}
+ *   {"cmd":"step","batch":8}                     -> {"ms":12.3,"cpuMs":11.9}
  * argv: web|node <threads>
  */
 import { readFileSync } from 'node:fs';
@@ -67,10 +67,11 @@ async function main(): Promise<void> {
         out = { ok: true, version: ort.env.versions?.common ?? 'unknown', threads };
       } else if (msg.cmd === 'step') {
         const f = feedsFor(msg.batch!);
-        const t0 = performance.now();
+        const t0 = performance.now(), c0 = process.cpuUsage();
         const o = await session!.run(f);
         (o.grad.data as Float32Array)[0];
-        out = { ms: performance.now() - t0 };
+        const c = process.cpuUsage(c0);
+        out = { ms: performance.now() - t0, cpuMs: (c.user + c.system) / 1000 };   // CPU: what a step costs on a shared machine
       } else if (msg.cmd === 'quit') {
         break;
       } else {
