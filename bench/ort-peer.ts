@@ -2,12 +2,13 @@
  * One ONNX Runtime configuration for `npm run bench`, in its own process (the wasm thread
  * count is fixed per process). JSON lines on stdin/stdout, like bench/torch_peer.py:
  *   {"cmd":"init","pack":"models/personas64"}  -> {"ok":true,"version":"1.30.0"}
- *   {"cmd":"step","batch":8}                     -> {"ms":12.3}
+ *   {"cmd":"step","batch":8}                     -> {"ms":12.3,"cpuMs":11.9}
  * argv: web|node <threads>
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { halfToFloatBytes } from '../engine/pack/half-float.js';
 
 type Ort = typeof import('onnxruntime-web');
 const [flavour, threadsArg] = process.argv.slice(2);
@@ -20,7 +21,7 @@ async function loadOrt(): Promise<Ort> {
   return ort;
 }
 
-interface Pack { resolution: number; latent: { size: number }; weights: { file: string }; graphs: { editStep: { file: string } } }
+interface Pack { resolution: number; latent: { size: number }; weights: { file: string; storage?: string }; graphs: { editStep: { file: string } } }
 
 async function main(): Promise<void> {
   const ort = await loadOrt();
@@ -56,19 +57,21 @@ async function main(): Promise<void> {
         const opts: import('onnxruntime-web').InferenceSession.SessionOptions = flavour === 'node'
           ? { executionProviders: ['cpu'], intraOpNumThreads: threads, interOpNumThreads: 1 }
           : { executionProviders: ['wasm'] };
-        // onnxruntime-node reads weights.bin next to the graph itself; the web build takes bytes.
-        session = flavour === 'node'
-          ? await ort.InferenceSession.create(join(msg.pack!, pack.graphs.editStep.file), opts)
-          : await ort.InferenceSession.create(readFileSync(join(msg.pack!, pack.graphs.editStep.file)), {
-            ...opts, externalData: [{ path: pack.weights.file, data: readFileSync(join(msg.pack!, pack.weights.file)) }],
-          });
+        // The weights as the engine gives them (engine/pack/load-pack.ts): a float16 file widened to
+        // the float32 layout the graphs' offsets index; read raw, they are garbage (and denormal-laden).
+        const raw = readFileSync(join(msg.pack!, pack.weights.file));
+        const weights = pack.weights.storage === 'float16' ? halfToFloatBytes(raw) : raw;
+        session = await ort.InferenceSession.create(readFileSync(join(msg.pack!, pack.graphs.editStep.file)), {
+          ...opts, externalData: [{ path: pack.weights.file, data: weights }],
+        });
         out = { ok: true, version: ort.env.versions?.common ?? 'unknown', threads };
       } else if (msg.cmd === 'step') {
         const f = feedsFor(msg.batch!);
-        const t0 = performance.now();
+        const t0 = performance.now(), c0 = process.cpuUsage();
         const o = await session!.run(f);
         (o.grad.data as Float32Array)[0];
-        out = { ms: performance.now() - t0 };
+        const c = process.cpuUsage(c0);
+        out = { ms: performance.now() - t0, cpuMs: (c.user + c.system) / 1000 };   // CPU: what a step costs on a shared machine
       } else if (msg.cmd === 'quit') {
         break;
       } else {

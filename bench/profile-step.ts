@@ -9,6 +9,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { halfToFloatBytes } from '../engine/pack/half-float.js';
 
 interface KernelEvent { cat: string; name: string; ts: number; dur: number; args: { op_name?: string } }
 export interface StepProfile { batch: number; runs: number; kernelMs: number; byOp: Record<string, number>; byPart: Record<string, number> }
@@ -49,7 +50,7 @@ async function childAsync(packDir: string, B: number): Promise<void> {
   const pack = JSON.parse(readFileSync(join(packDir, 'pack.json'), 'utf8'));
   const session = await ort.InferenceSession.create(readFileSync(join(packDir, pack.graphs.editStep.file)), {
     executionProviders: ['wasm'], graphOptimizationLevel: 'all', enableProfiling: true,
-    externalData: [{ path: pack.weights.file, data: readFileSync(join(packDir, pack.weights.file)) }],
+    externalData: [{ path: pack.weights.file, data: pack.weights.storage === 'float16' ? halfToFloatBytes(readFileSync(join(packDir, pack.weights.file))) : readFileSync(join(packDir, pack.weights.file)) }],
   });
   const L = pack.latent.size, R = pack.resolution;
   const T = (d: Float32Array, dims: number[]) => new ort.Tensor('float32', d, dims);

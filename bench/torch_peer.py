@@ -5,7 +5,7 @@ matrix-multiply peak microbenchmark and a FLOP count of the graph.
 Speaks JSON lines on stdin/stdout so the TypeScript harness can interleave it with the
 other runtimes, one step at a time:
   {"cmd": "init", "pack": "models/personas64", "threads": 1}   -> {"ok": true, "flops": {...}}
-  {"cmd": "step", "mode": "autograd"|"explicit", "batch": 8}    -> {"ms": 12.3}
+  {"cmd": "step", "mode": "autograd"|"explicit", "batch": 8}    -> {"ms": 12.3, "cpuMs": 12.1}
   {"cmd": "matmul", "n": 1024, "threads": 1, "reps": 5}          -> {"gflops": 95.1}
 Weights are read from the pack's ONNX initializers (G.*, hog.*), so no checkpoint is needed.
 """
@@ -14,25 +14,39 @@ import os
 import sys
 import time
 
-import onnx
 import torch
-from onnx import numpy_helper
+import torch.nn.functional as F
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "models", "train"))
 from graphs import HOG, EditStep, FoldedGenerator, reference_edit_loss  # noqa: E402
+from pack_weights import load_graph, pack_json  # noqa: E402
 
 state = {}
 
 
-def load_initializers(path):
-    m = onnx.load(path)   # resolves weights.bin next to it
-    return m, {t.name: torch.from_numpy(numpy_helper.to_array(t).copy()) for t in m.graph.initializer}
+class ResearcherGenerator(torch.nn.Module):
+    """The folded generator as nets.Generator writes it, every layer a conv_transpose2d (the first
+    on the 1×1 latent): the autograd peer. graphs.FoldedGenerator runs the first layer as a
+    matrix product for onnxruntime's sake, which makes PyTorch faster too; the peer is the code a
+    researcher would write, so it keeps the ConvTranspose (BENCHMARKS.md, "Issue 14, session 7")."""
+
+    def __init__(self, G):
+        super().__init__()
+        self.G = G
+
+    def forward(self, z):
+        G, C0 = self.G, self.G.b1.shape[0]
+        h = torch.relu(F.conv_transpose2d(z[:, :, None, None], G.w1.view(-1, C0, 4, 4), G.b1.flatten()))
+        for i in range(len(G.ws)):
+            a = F.conv_transpose2d(h, G.ws[i], G.bs[i], stride=2, padding=1)
+            h = torch.tanh(a) if i == len(G.ws) - 1 else torch.relu(a)
+        return h, None
 
 
 def build(pack_dir):
-    with open(os.path.join(pack_dir, "pack.json")) as f:
-        pack = json.load(f)
-    model, w = load_initializers(os.path.join(pack_dir, pack["graphs"]["editStep"]["file"]))
+    pack = pack_json(pack_dir)
+    # widened as the engine does: a float16 pack read by onnx.load gives garbage (denormal-laden) weights
+    model, w = load_graph(pack_dir, "editStep", pack)
     G = FoldedGenerator.from_tensors(w["G.w1"], w["G.b1"],
                                      [w[f"G.ws.{i}"] for i in range(4)], [w[f"G.bs.{i}"] for i in range(4)])
     hog = HOG(pack["hog"]["orientations"], pack["hog"]["cellStride"])
@@ -56,12 +70,22 @@ def count_flops(pack, G, hog, batch):
         total[0] += 2 * x.numel() * w.shape[1] * w.shape[2] * w.shape[3]
         return conv_t(x, w, *a, **k)
 
-    graphs.F.conv2d, graphs.F.conv_transpose2d = c2, ct
+    matmul, linear = graphs.torch.matmul, graphs.F.linear
+
+    def mm(a, b):
+        total[0] += 2 * a.numel() * b.shape[-1]
+        return matmul(a, b)
+
+    def lin(x, w, *a):
+        total[0] += 2 * x.numel() * w.shape[0]
+        return linear(x, w, *a)
+
+    graphs.F.conv2d, graphs.F.conv_transpose2d, graphs.torch.matmul, graphs.F.linear = c2, ct, mm, lin
     try:
         with torch.no_grad():
             EditStep(G, hog)(*inputs(pack, batch))
     finally:
-        graphs.F.conv2d, graphs.F.conv_transpose2d = conv2d, conv_t
+        graphs.F.conv2d, graphs.F.conv_transpose2d, graphs.torch.matmul, graphs.F.linear = conv2d, conv_t, matmul, linear
     return total[0]
 
 
@@ -83,16 +107,16 @@ def step(mode, batch):
     if key not in state["feeds"]:
         state["feeds"][key] = inputs(pack, batch)
     z, z0, ct, cm, et, em, w = state["feeds"][key]
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     if mode == "autograd":
         zz = z.clone().requires_grad_(True)
-        loss = reference_edit_loss(G, hog, zz, z0, ct, cm, et, em, w)
+        loss = reference_edit_loss(state["researcher"], hog, zz, z0, ct, cm, et, em, w)
         grad, = torch.autograd.grad(loss.sum(), zz)
     else:
         with torch.no_grad():
             loss, grad, _, _ = state["edit"](z, z0, ct, cm, et, em, w)
     float(grad.sum())   # materialise
-    return (time.perf_counter() - t0) * 1000
+    return (time.perf_counter() - t0) * 1000, (time.process_time() - c0) * 1000
 
 
 def matmul(n, threads, reps):
@@ -116,11 +140,12 @@ def main():
             if msg["cmd"] == "init":
                 torch.set_num_threads(msg.get("threads", 1))
                 pack, model, G, hog = build(msg["pack"])
-                state.update(pack=pack, G=G, hog=hog, edit=EditStep(G, hog).eval(), feeds={})
+                state.update(pack=pack, G=G, hog=hog, edit=EditStep(G, hog).eval(), researcher=ResearcherGenerator(G).eval(), feeds={})
                 flops = {str(b): count_flops(pack, G, hog, b) for b in msg.get("batches", [1, 8, 16, 64])}
                 out = dict(ok=True, torch=torch.__version__, threads=torch.get_num_threads(), flops=flops)
             elif msg["cmd"] == "step":
-                out = dict(ms=step(msg["mode"], msg["batch"]))
+                ms, cpu = step(msg["mode"], msg["batch"])
+                out = dict(ms=ms, cpuMs=cpu)   # CPU: what a step costs on a shared machine
             elif msg["cmd"] == "matmul":
                 out = dict(gflops=matmul(msg.get("n", 1024), msg.get("threads", 1), msg.get("reps", 5)))
             elif msg["cmd"] == "quit":

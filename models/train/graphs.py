@@ -41,11 +41,12 @@ class FoldedGenerator(nn.Module):
                 b = conv.bias.detach()
             ws.append(w.detach().clone())
             bs.append(b.detach().clone())
-        # First layer: a ConvTranspose on the 1x1 latent; its adjoint is a Conv with the same
-        # weight, so forward and backward share one initializer (a MatMul would make the
-        # exporter store a transposed copy).
-        self.w1 = nn.Parameter(ws[0], requires_grad=False)     # [L, C0, 4, 4]
-        self.b1 = nn.Parameter(bs[0], requires_grad=False)
+        # First layer: a ConvTranspose on the 1x1 latent, i.e. a matrix product with the weight
+        # flattened to [L, C0·16], written as MatMul forward and backward on one initializer: as
+        # a ConvTranspose / Conv onnxruntime runs it as B matrix-vector products (BENCHMARKS.md,
+        # "Issue 14, session 7": the step takes 1.2-1.3x less CPU on wasm).
+        self.w1 = nn.Parameter(ws[0].flatten(1), requires_grad=False)     # [L, C0·16]
+        self.b1 = nn.Parameter(bs[0].view(-1, 1, 1), requires_grad=False)   # [C0, 1, 1]
         self.ws = nn.ParameterList([nn.Parameter(w, requires_grad=False) for w in ws[1:]])
         self.bs = nn.ParameterList([nn.Parameter(b, requires_grad=False) for b in bs[1:]])
 
@@ -54,15 +55,16 @@ class FoldedGenerator(nn.Module):
         """Rebuild from exported (already folded) tensors, e.g. a pack's ONNX initializers."""
         g = cls.__new__(cls)
         nn.Module.__init__(g)
-        g.w1 = nn.Parameter(w1.float(), requires_grad=False)
-        g.b1 = nn.Parameter(b1.float(), requires_grad=False)
+        g.w1 = nn.Parameter(w1.float().flatten(1), requires_grad=False)   # packs before 2026-12-02 hold [L, C0, 4, 4]
+        g.b1 = nn.Parameter(b1.float().reshape(-1, 1, 1), requires_grad=False)
         g.ws = nn.ParameterList([nn.Parameter(w.float(), requires_grad=False) for w in ws])
         g.bs = nn.ParameterList([nn.Parameter(b.float(), requires_grad=False) for b in bs])
         return g
 
     def forward(self, z):                                       # z [B, L]
         acts = []
-        h = torch.relu(F.conv_transpose2d(z[:, :, None, None], self.w1, self.b1))   # [B, C0, 4, 4]
+        C0 = self.b1.shape[0]   # view(B, …), not view(-1, …): the exporter then keeps the image's H, W static
+        h = torch.relu(torch.matmul(z, self.w1).view(z.shape[0], C0, 4, 4) + self.b1)   # [B, C0, 4, 4]
         acts.append(h)
         n = len(self.ws)
         for i in range(n):
@@ -79,7 +81,9 @@ class FoldedGenerator(nn.Module):
         for i in range(n - 1, -1, -1):
             dh = F.conv2d(da, self.ws[i], stride=2, padding=1)  # adjoint of conv_transpose2d
             da = torch.where(acts[i] > 0, dh, torch.zeros_like(dh))   # ReLU mask
-        return F.conv2d(da, self.w1).flatten(1)                 # [B, L]: adjoint of the first layer
+        # [B, L]: adjoint of the first layer, as (w1 · daᵀ)ᵀ so the graph transposes the small
+        # activation, not the weight (the exporter would fold a transposed copy of w1 into the pack)
+        return torch.matmul(self.w1, da.flatten(1).t()).t()
 
 
 class FoldedTrunk(nn.Module):
@@ -100,6 +104,15 @@ class FoldedTrunk(nn.Module):
             ws.append(w.detach().clone()); bs.append(b.detach().clone())
         self.ws = nn.ParameterList([nn.Parameter(w, requires_grad=False) for w in ws])
         self.bs = nn.ParameterList([nn.Parameter(b, requires_grad=False) for b in bs])
+
+    @classmethod
+    def from_tensors(cls, ws, bs):
+        """Rebuild from exported (already folded) tensors, e.g. a pack's ONNX initializers."""
+        t = cls.__new__(cls)
+        nn.Module.__init__(t)
+        t.ws = nn.ParameterList([nn.Parameter(w.float(), requires_grad=False) for w in ws])
+        t.bs = nn.ParameterList([nn.Parameter(b.float(), requires_grad=False) for b in bs])
+        return t
 
     def forward(self, x):
         acts = []

@@ -21,9 +21,7 @@ import sys
 import time
 
 import numpy as np
-import onnx
 import torch
-from onnx import numpy_helper
 from scipy import linalg
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -44,14 +42,12 @@ def load_pack(pack_dir):
     """A generator from an exported pack's ONNX (BatchNorm folded) -> (G, plain uniform sampler, layout)."""
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     from graphs import FoldedGenerator
-    with open(os.path.join(pack_dir, "pack.json")) as f:
-        pack = json.load(f)
-    m = onnx.load(os.path.join(pack_dir, pack["graphs"]["generator"]["file"]), load_external_data=False)
-    onnx.load_external_data_for_model(m, pack_dir)
-    inits = {t.name: torch.from_numpy(numpy_helper.to_array(t).copy()) for t in m.graph.initializer}
-    convs = [n for n in m.graph.node if n.op_type == "ConvTranspose"]
-    ws = [inits[n.input[1]] for n in convs]
-    bs = [inits[n.input[2]] if len(n.input) > 2 else torch.zeros(ws[i].shape[1]) for i, n in enumerate(convs)]
+    from pack_weights import load_graph, pack_json
+    pack = pack_json(pack_dir)
+    _, inits = load_graph(pack_dir, "generator", pack)   # widens float16 packs, as the engine does
+    n = sum(1 for k in inits if k.startswith("G.ws."))
+    ws = [inits["G.w1"]] + [inits[f"G.ws.{i}"] for i in range(n)]
+    bs = [inits["G.b1"]] + [inits[f"G.bs.{i}"] for i in range(n)]
     lat = pack["latent"]
     cats = [c["size"] for c in lat["codes"] if c["kind"] == "categorical"]
     conts = sum(1 for c in lat["codes"] if c["kind"] == "continuous")

@@ -42,6 +42,22 @@ class TestGraphs(unittest.TestCase):
         x = torch.rand(2, 3, 64, 64, dtype=torch.float64) * 2 - 1
         self.assertLess(rel_err(self.Fn(x)[0], self.D.features(x, 3)), 1e-10)
 
+    def test_first_layer_matmul_is_conv_transpose(self):
+        # the first layer is a MatMul on the flattened weight: the same as conv_transpose2d on the 1x1 latent,
+        # and from_tensors takes a pack's weight in either shape (packs before 2026-12-02 hold [L, C0, 4, 4])
+        g = torch.Generator().manual_seed(5)
+        L, C0 = 11, 6
+        w = torch.randn(L, C0, 4, 4, generator=g, dtype=torch.float64)
+        b = torch.randn(C0, generator=g, dtype=torch.float64)
+        z = torch.randn(3, L, generator=g, dtype=torch.float64)
+        ref = torch.relu(torch.nn.functional.conv_transpose2d(z[:, :, None, None], w, b))
+        for w_in, b_in in ((w, b), (w.flatten(1), b.view(-1, 1, 1))):
+            G = FoldedGenerator.from_tensors(w_in, b_in, [], [])     # float32, as a pack holds it
+            self.assertLess(rel_err(G(z.float())[0].double(), ref), 1e-6)
+        da = torch.randn(3, C0, 4, 4, generator=g, dtype=torch.float64)
+        adj = torch.nn.functional.conv2d(da, w).flatten(1)      # the Conv the graph used to hold
+        self.assertLess(rel_err(torch.matmul(G.w1, da.float().flatten(1).t()).t().double(), adj), 1e-6)
+
     def test_edit_gradient(self):
         g = torch.Generator().manual_seed(3)
         B, L = 5, self.lay.size
