@@ -113,12 +113,22 @@ describe('panel states', () => {
     // A continuous code: the slider moves and the candidates follow.
     const slider = panel.locator('[data-testid=code-slider]').first();
     if (await slider.count()) {
-      const step = await panel.getAttribute('[data-testid=candidates]', 'data-step');
+      const before = await slider.inputValue();
+      // The panel draws once per animation frame: right after the keys the grid can still show the old,
+      // settled batch. Note when it goes live (a new batch optimising), then wait for that one to settle.
+      await panel.evaluate(() => {
+        const w = window as unknown as { sawLive: boolean };
+        w.sawLive = false;
+        new MutationObserver(() => {
+          if (document.querySelector('[data-testid=candidates].live')) w.sawLive = true;
+        }).observe(document.body, { subtree: true, attributes: true, childList: true });
+      });
       await slider.focus();
       for (let i = 0; i < 5; i++) await page.keyboard.press('ArrowRight');
-      await panel.waitForSelector('[data-testid=candidates][data-final=true]', { timeout: 180_000 });
+      expect(await slider.inputValue()).not.toBe(before);
+      await panel.waitForFunction(() => (window as unknown as { sawLive: boolean }).sawLive
+        && document.querySelector('[data-testid=candidates][data-final=true]:not(.live)') !== null, null, { timeout: 180_000 });
       expect(await panel.locator('[data-testid=candidates]').count()).toBe(1);
-      expect(step).not.toBeNull();
     }
     // The candidates are one tab stop; the arrow keys move through the grid (4 columns).
     const options = panel.locator('[data-testid=candidate]');
