@@ -45,12 +45,14 @@ export interface SmallInsertOptions {
   toneNear: number;
   /** A tone is recoloured as a whole when its cells changed by this on average, over at least this many cells (recolouredToneCells). */
   recoloured: readonly [number, number];
+  /** An edit that recoloured tones covering this many cells as a whole is a recolour edit: no small shapes. */
+  recolouredArea: number;
   /** Cells the layer covers less than this (before or after) are left to insert-content.ts's clear/background logic. */
   minCoverage: number;
 }
 
 export const DEFAULT_SMALL_INSERT_OPTIONS: Readonly<SmallInsertOptions> = {
-  miss: 0.2, unexplained: 0.5, link: 2, evidence: 0.8, maxSeeds: 48, grow: [0.1, 2], alike: [0.1, 0.8], toneNear: 0.08, recoloured: [0.15, 8], minCoverage: 0.5,
+  miss: 0.2, unexplained: 0.5, link: 2, evidence: 0.8, maxSeeds: 48, grow: [0.1, 2], alike: [0.1, 0.8], toneNear: 0.08, recoloured: [0.15, 8], recolouredArea: 64, minCoverage: 0.5,
 };
 
 /**

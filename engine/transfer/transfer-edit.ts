@@ -405,9 +405,10 @@ async function smallInsertion(prepared: PreparedTransfer, original: RgbaImage, b
   // only where G(z1) rearranges the layer's own colours, and not on a tone the edit recoloured
   const tones = prepared.snap?.tones ?? layerTones(original.data, original.width, original.height);
   const allowed = onLayerTones(unit[K]!, tones, R, opts.toneNear), recoloured = recolouredToneCells(before, after, tones, opts);
-  // a recolour edit (a tone changed as a whole) is left to snap-tones.ts: bench:edits measured the
-  // hair colour rows 11 → 35 RMSE with small shapes drawn where the generator's neck and hair end were noisy
-  if (recoloured.some((v) => v > 0)) return base;
+  // a recolour edit (a large tone changed as a whole: hair, skin, clothing) is left to snap-tones.ts:
+  // bench:edits measured the hair colour rows 11 → 35 RMSE with small shapes drawn where the
+  // generator's neck and hair ends were noisy. An eye edit may recolour the small eye tone whole.
+  if (recoloured.reduce((a, v) => a + v, 0) >= opts.recolouredArea) return base;
   const found = smallInsertionCells(miss, change, R, opts, allowed);
   if (!found) return null;
   // two cells all round: the smoothed mask reaches half-way into the outer one, and the shape's
