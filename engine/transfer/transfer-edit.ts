@@ -295,7 +295,9 @@ export async function prepareTransferAsync(input: TransferInput, options: Transf
   const prepared: PreparedTransfer = { mapping, K, changes, ...place(last), plan, fullRes, unit, insert, insertions: new Map([[K, last]]), snap: snap && tones.length ? { tones, options: snap } : null };
   // 3c. code edits: small new shapes the flow seems to explain at 64² but the layer does not show
   // (small-insertions.ts), judged on the edit as it comes out, rendered small
-  if (insert && options.smallInsert !== false) {
+  // (only with whole: 'strong', what the panel, the CLI and bench:edits use: it needs the layer's
+  // tones, which snap has found; finding them on a textured layer took ~2 min in preview-scale.test.ts)
+  if (insert && prepared.snap && options.smallInsert !== false) {
     await checkpoint(signal);
     const small = await smallInsertion(prepared, original, last, insert, options.smallInsert || {});
     if (small) Object.assign(prepared, place(small), { insertions: new Map([[K, small]]) });
@@ -403,7 +405,8 @@ async function smallInsertion(prepared: PreparedTransfer, original: RgbaImage, b
   const opts = { ...DEFAULT_SMALL_INSERT_OPTIONS, ...o }, before = layerFrame(scaled, small), after = layerFrame(out!, small);
   const { miss, change } = outcomeMisses(before, after, unit[0]!, unit[K]!, opts);
   // only where G(z1) rearranges the layer's own colours, and not on a tone the edit recoloured
-  const tones = prepared.snap?.tones ?? layerTones(original.data, original.width, original.height);
+  // the 16 most common (a textured layer has hundreds, and onLayerTones tries every pair)
+  const tones = prepared.snap!.tones.slice(0, 16);
   const allowed = onLayerTones(unit[K]!, tones, R, opts.toneNear), recoloured = recolouredToneCells(before, after, tones, opts);
   // a recolour edit (a large tone changed as a whole: hair, skin, clothing) is left to snap-tones.ts:
   // bench:edits measured the hair colour rows 11 → 35 RMSE with small shapes drawn where the
