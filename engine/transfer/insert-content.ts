@@ -145,9 +145,11 @@ function misses(first: Float32Array, last: Float32Array, change: ChangeField): {
 /**
  * The palette and labels of the content to insert in `cells`: first, last = G(z0), G(z1) [3, R, R]
  * in [0, 1], change = the flow's total change between them.
+ * fine: [R·R] the cells of small new shapes (small-insertions.ts), drawn wholly from G(z1): no
+ * old content there (the old eye must go even where the colour model explains its change at 64²).
  * Returns null when the cells hold no content to insert.
  */
-export function insertionPlan(first: Float32Array, last: Float32Array, change: ChangeField, cells: Float32Array, original: RgbaImage, mapping: FrameMapping, options: Partial<InsertOptions> = {}): InsertionPlan | null {
+export function insertionPlan(first: Float32Array, last: Float32Array, change: ChangeField, cells: Float32Array, original: RgbaImage, mapping: FrameMapping, options: Partial<InsertOptions> = {}, fine?: Uint8Array | null): InsertionPlan | null {
   const o = { ...DEFAULT_INSERT_OPTIONS, ...options };
   const R = mapping.resolution, N = R * R;
   const inside: number[] = [];
@@ -173,7 +175,7 @@ export function insertionPlan(first: Float32Array, last: Float32Array, change: C
   const K = centres.length, onehot = new Float32Array((K + 1) * N);
   for (let p = 0; p < N; p++) {
     let best = K, bd = Infinity;
-    if (r3[p]! >= o.keepBelow || d3[p]! >= o.keepChange) {
+    if (fine?.[p] || r3[p]! >= o.keepBelow || d3[p]! >= o.keepChange) {
       for (let k = 0; k < K; k++) {
         const d = (last[p]! - centres[k]![0]!) ** 2 + (last[N + p]! - centres[k]![1]!) ** 2 + (last[2 * N + p]! - centres[k]![2]!) ** 2;
         if (d < bd) { bd = d; best = k; }
@@ -183,6 +185,12 @@ export function insertionPlan(first: Float32Array, last: Float32Array, change: C
   }
   const labels = new Float32Array((K + 1) * N);
   for (let k = 0; k <= K; k++) labels.set(mean3(onehot.subarray(k * N, (k + 1) * N), R), k * N);
+  // a small shape's cells are not smoothed — a 1-cell eye would vanish in a 3×3
+  // mean — but split between the two palette colours G(z1) blends there, by how far along it is:
+  // G's antialiased edge says where within the cell the edge lies, and upsampled, the larger share
+  // draws it there
+  const pure = fine ? pureCentres(centres) : [];
+  if (fine) for (let p = 0; p < N; p++) if (fine[p]) softLabel(last, N, p, centres, pure, labels);
   const carried = new Float32Array(N);
   for (let y = 1; y < R - 1; y++) for (let x = 1; x < R - 1; x++) {
     const p = y * R + x;
@@ -241,7 +249,44 @@ function rowTouched(mask: Float32Array, R: number, v: number): boolean {
   return false;
 }
 
-function dilate1(cells: Float32Array, R: number): Float32Array {
+/** The centres that are not a blend of two others (G's antialiased edge, clustered: a muddy colour no flat art has). */
+function pureCentres(centres: number[][]): number[] {
+  const K = centres.length, out: number[] = [];
+  for (let k = 0; k < K; k++) {
+    let blend = false;
+    for (let a = 0; a < K && !blend; a++) for (let b = a + 1; b < K && !blend; b++) {
+      if (a === k || b === k) continue;
+      const { t, d } = toSegment(centres[k]!, centres[a]!, centres[b]!);
+      if (t > 0.15 && t < 0.85 && d < 0.06 * 0.06) blend = true;
+    }
+    if (!blend) out.push(k);
+  }
+  return out;
+}
+
+/** Where c projects on the segment A→B (t, clamped to [0, 1]) and its squared distance from it. */
+function toSegment(c: readonly number[], A: readonly number[], B: readonly number[]): { t: number; d: number } {
+  const ab = [B[0]! - A[0]!, B[1]! - A[1]!, B[2]! - A[2]!];
+  const L = ab[0]! ** 2 + ab[1]! ** 2 + ab[2]! ** 2;
+  const t = L > 0 ? Math.min(1, Math.max(0, ((c[0]! - A[0]!) * ab[0]! + (c[1]! - A[1]!) * ab[1]! + (c[2]! - A[2]!) * ab[2]!) / L)) : 0;
+  return { t, d: [0, 1, 2].reduce((s, i) => s + (c[i]! - A[i]! - t * ab[i]!) ** 2, 0) };
+}
+
+/** labels[·, p] = the shares of the two pure centres whose segment passes nearest G(z1)'s colour at p. */
+function softLabel(last: Float32Array, N: number, p: number, centres: number[][], pure: number[], labels: Float32Array): void {
+  const c = [last[p]!, last[N + p]!, last[2 * N + p]!], K = centres.length;
+  let best = [0, 0, 0], bd = Infinity; // a, b, t
+  for (const a of pure) for (const b of pure) {
+    if (b < a) continue;
+    const { t, d } = toSegment(c, centres[a]!, centres[b]!);
+    if (d < bd) { bd = d; best = [a, b, t]; }
+  }
+  for (let k = 0; k <= K; k++) labels[k * N + p] = 0;
+  labels[best[0]! * N + p] += 1 - best[2]!;
+  labels[best[1]! * N + p] += best[2]!;
+}
+
+export function dilate1(cells: Float32Array, R: number): Float32Array {
   const out = new Float32Array(R * R);
   for (let y = 0; y < R; y++) for (let x = 0; x < R; x++) {
     if (!cells[y * R + x]) continue;

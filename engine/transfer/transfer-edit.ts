@@ -18,7 +18,8 @@ import { renderRows, rowRenderer } from './render-rows.js';
 import { colourAffinity, confineChange, editRegion, regionSupport, strongChangeRegion, type RegionOptions } from './edit-region.js';
 import { layerFrame } from './layer-frame.js';
 import { areaDownscale } from './area-downscale.js';
-import { insertionCells, insertionPlan, insertRows, type InsertionPlan, type InsertOptions } from './insert-content.js';
+import { dilate1, insertionCells, insertionPlan, insertRows, type InsertionPlan, type InsertOptions } from './insert-content.js';
+import { DEFAULT_SMALL_INSERT_OPTIONS, onLayerTones, outcomeMisses, recolouredToneCells, smallInsertionCells, type SmallInsertOptions } from './small-insertions.js';
 import { DEFAULT_SNAP_OPTIONS, layerTones, snapTones, type SnapOptions } from './snap-tones.js';
 import { alikeTones, chooseShades, DEFAULT_RECOLOUR_OPTIONS, separatingNear, nearestPaint, paintedMove, paintedPieces, paintOnStartPart, partCells, piecesChangedAlike, partColours, recolourRows, recolourScaledRows, startParts, type RecolourOptions, type RecolourPlan } from './recolour.js';
 import type { ChangeField, RgbaImage, TransferProgress } from './types.js';
@@ -87,6 +88,11 @@ export interface TransferOptions {
    * content), G(z1)'s content is brought in, crisp (insert-content.ts). false: off.
    */
   insert?: Partial<InsertOptions> | false;
+  /**
+   * Code-slider edits, with `insert`: small new shapes (an eye, a mouth) the carried edit leaves
+   * out are inserted too (small-insertions.ts). false: off.
+   */
+  smallInsert?: Partial<SmallInsertOptions> | false;
   /**
    * Code-slider edits (no `painted`, whole: 'strong'): each of the layer's flat colours is either
    * changed fully or not at all, never half (snap-tones.ts). false: off (the carried change as the
@@ -272,17 +278,31 @@ export async function prepareTransferAsync(input: TransferInput, options: Transf
   // sets the region; a sequence frame's own insertion is made when that frame is rendered.
   const insert = input.painted || options.insert === false || K === 0 ? null : (options.insert || {});
   const last = insert ? insertionFor(unit[0]!, unit[K]!, changes[K - 1]!, original, mapping, insert) : null;
-  const ring = last ? dilateCells(last.cells, R, 2) : null;
-  if (!input.painted && input.whole === 'strong') region = strongChangeRegion(unit[0], unit[K], R, options.strongChange ?? STRONG_CHANGE, undefined, ring, options.strongRelative ?? STRONG_RELATIVE);
-  if (last && ring) {
-    region = region ? region.slice() : new Float32Array(R * R).fill(1);
-    for (let p = 0; p < R * R; p++) if (ring[p]! > 0) region[p] = last.carried[p]! > 0 ? 1 : 0;
-  }
-  // beyond the guided filter's reach of the region, the field is forced to exactly the identity
-  const support = region ? regionSupport(region, R, fullRes.guideRadius + 1) : null;
+  const strokeRegion = region;
+  const place = (ins: InsertionPlan | null): { region: Float32Array | null; support: Float32Array | null } => {
+    const ring = ins ? dilateCells(ins.cells, R, 2) : null;
+    let reg = strokeRegion;
+    if (!input.painted && input.whole === 'strong') reg = strongChangeRegion(unit[0], unit[K], R, options.strongChange ?? STRONG_CHANGE, undefined, ring, options.strongRelative ?? STRONG_RELATIVE);
+    if (ins && ring) {
+      reg = reg ? reg.slice() : new Float32Array(R * R).fill(1);
+      for (let p = 0; p < R * R; p++) if (ring[p]! > 0) reg[p] = ins.carried[p]! > 0 ? 1 : 0;
+    }
+    // beyond the guided filter's reach of the region, the field is forced to exactly the identity
+    return { region: reg, support: reg ? regionSupport(reg, R, fullRes.guideRadius + 1) : null };
+  };
   const snap = input.painted || input.whole !== 'strong' || options.snap === false || K === 0 ? null : { ...DEFAULT_SNAP_OPTIONS, ...options.snap };
   const tones = snap ? layerTones(original.data, original.width, original.height, snap) : [];
-  return { mapping, K, changes, region, plan, support, fullRes, unit, insert, insertions: new Map([[K, last]]), snap: snap && tones.length ? { tones, options: snap } : null };
+  const prepared: PreparedTransfer = { mapping, K, changes, ...place(last), plan, fullRes, unit, insert, insertions: new Map([[K, last]]), snap: snap && tones.length ? { tones, options: snap } : null };
+  // 3c. code edits: small new shapes the flow seems to explain at 64² but the layer does not show
+  // (small-insertions.ts), judged on the edit as it comes out, rendered small
+  // (only with whole: 'strong', what the panel, the CLI and bench:edits use: it needs the layer's
+  // tones, which snap has found; finding them on a textured layer took ~2 min in preview-scale.test.ts)
+  if (insert && prepared.snap && options.smallInsert !== false) {
+    await checkpoint(signal);
+    const small = await smallInsertion(prepared, original, last, insert, options.smallInsert || {});
+    if (small) Object.assign(prepared, place(small), { insertions: new Map([[K, small]]) });
+  }
+  return prepared;
 }
 
 /**
@@ -368,6 +388,38 @@ async function checkpoint(signal: AbortSignal | undefined): Promise<void> {
 function insertionFor(first: Float32Array, last: Float32Array, change: ChangeField, original: RgbaImage, mapping: FrameMapping, o: Partial<InsertOptions>): InsertionPlan | null {
   const cells = insertionCells(first, last, change, o);
   return cells ? insertionPlan(first, last, change, cells, original, mapping, o) : null;
+}
+
+/**
+ * The whole edit's insertion with the small shapes it misses added (null: none missed). Renders the
+ * prepared edit at ~4 layer px a frame cell (a quarter of a 512² layer's pixels) and compares it, at
+ * frame resolution, with the generator's change.
+ */
+async function smallInsertion(prepared: PreparedTransfer, original: RgbaImage, base: InsertionPlan | null, insert: Partial<InsertOptions>, o: Partial<SmallInsertOptions>): Promise<InsertionPlan | null> {
+  const { K, mapping, unit, changes } = prepared, R = mapping.resolution, N = R * R;
+  const f = Math.max(1, Math.floor(1 / mapping.scale / 4));
+  const size = { width: Math.max(1, Math.round(original.width / f)), height: Math.max(1, Math.round(original.height / f)) };
+  const scaled = f > 1 ? areaDownscale(original, size.width, size.height) : original;
+  const [out] = await renderTransferAsync(prepared, original, [K], f > 1 ? { outputSize: size, scaled } : {});
+  const small = { ...mapping, scale: mapping.scale * (original.width / scaled.width) };
+  const opts = { ...DEFAULT_SMALL_INSERT_OPTIONS, ...o }, before = layerFrame(scaled, small), after = layerFrame(out!, small);
+  const { miss, change } = outcomeMisses(before, after, unit[0]!, unit[K]!, opts);
+  // only where G(z1) rearranges the layer's own colours, and not on a tone the edit recoloured
+  // the 16 most common (a textured layer has hundreds, and onLayerTones tries every pair)
+  const tones = prepared.snap!.tones.slice(0, 16);
+  const allowed = onLayerTones(unit[K]!, tones, R, opts.toneNear), recoloured = recolouredToneCells(before, after, tones, opts);
+  // a recolour edit (a large tone changed as a whole: hair, skin, clothing) is left to snap-tones.ts:
+  // bench:edits measured the hair colour rows 11 → 35 RMSE with small shapes drawn where the
+  // generator's neck and hair ends were noisy. An eye edit may recolour the small eye tone whole.
+  if (recoloured.reduce((a, v) => a + v, 0) >= opts.recolouredArea) return base;
+  const found = smallInsertionCells(miss, change, R, opts, allowed);
+  if (!found) return null;
+  // two cells all round: the smoothed mask reaches half-way into the outer one, and the shape's
+  // edge (and the old shape's, a thin line blurred to a faint change) must lie inside; these cells are drawn
+  // wholly from G(z1), also inside a larger insertion (there its old content is what the outcome missed)
+  const grown = dilate1(dilate1(found, R), R), cells = base ? base.cells.slice() : new Float32Array(N), fine = new Uint8Array(N);
+  for (let p = 0; p < N; p++) if (grown[p]! > 0) { fine[p] = 1; cells[p] = 1; }
+  return insertionPlan(unit[0]!, unit[K]!, changes[K - 1]!, cells, original, mapping, insert, fine) ?? base;
 }
 
 /** Frame k's insertion (the change 0→k), made once per prepared transfer. */
