@@ -19,7 +19,6 @@ from attributes import PERSONAS_CODES, categorical, label_tensors  # noqa: E402
 from data import AvatarSet  # noqa: E402
 from judge import load_judge  # noqa: E402
 from nets import IndependentQ  # noqa: E402
-import compact_state  # noqa: E402
 from train_semisup import load_trained  # noqa: E402
 
 
@@ -34,7 +33,7 @@ def main(argv=None):
     torch.set_num_threads(1)
     T = load_trained(args.run)
     D, G, lay = T["D"], T["G"], T["layout"]
-    nets = compact_state.load(os.path.join(args.run, "state.pt.xz"))["nets"]
+    nets = T["nets"]
     Q2 = None
     if "Q2" in nets:
         Q2 = IndependentQ(lay, T["args"].ndf)

@@ -83,7 +83,7 @@ def parse_args(argv=None):
     p.add_argument("--flat-levels", type=float, default=16.0, help="differences up to this many 0-255 levels count as speckle")
     p.add_argument("--texture", type=float, default=None,
                    help="(default 0.5) weight of G's term on the texture critic (nets.TextureD: ~12 px patches of the image and "
-                        "its high-pass view, hinge loss), relative to D's; 0: off. Added at 1120 kimg (session 7)")
+                        "its high-pass view, hinge loss), relative to D's; 0: off. Added at 1100 kimg, its high-pass as now from 1115 (session 7)")
     p.add_argument("--lr-texture", type=float, default=2e-4, help="the texture critic's Adam learning rate")
     p.add_argument("--texture-ramp-kimg", type=float, default=30.0,
                    help="G's term on the texture critic ramps in over the critic's first this many thousand images")
@@ -268,9 +268,8 @@ def main(argv=None):
         rng = ck["extra"]["rng"]
         gen.set_state(rng["gen"]); torch.set_rng_state(rng["torch"])
         state.setdefault("q2_images", 0)
-        if T is not None and "texture" not in ck["nets"]:
+        if "texture" not in ck["nets"]:
             state["texture_images"] = 0   # a critic new to this run ramps in from now
-        state.setdefault("texture_images", 0)
         for opt, lr in ((opt_g, args.lr_g), (opt_d, args.lr_d), (opt_q2, args.lr_q2), (opt_t, args.lr_texture)):   # the command line wins over the state
             if opt is None:
                 continue
@@ -430,7 +429,7 @@ def main(argv=None):
 def load_trained(run, data_dir=None):
     """A v2 run's networks for the later stages (encoder, metrics, export):
     -> dict(layout, G (the EMA generator, eval, standing statistics), D (eval), sampler, n_sup,
-    cat_labels / cont_labels of the training set, args, state)."""
+    cat_labels / cont_labels of the training set, args, state, nets: the other networks' state dicts, as compact_state.load gives them)."""
     ck = compact_state.load(os.path.join(run, STATE))
     ex = ck["extra"]
     lay = LatentLayout(**ex["layout"])
@@ -447,7 +446,7 @@ def load_trained(run, data_dir=None):
     D = CondDiscriminator(lay, args.ndf, args.norm, bool(args.projection), n_sup)
     D.load_state_dict(ck["D"])
     return dict(layout=lay, G=G.eval().requires_grad_(False), D=D.eval().requires_grad_(False), sampler=sampler, n_sup=n_sup,
-                cat_labels=cat_labels, cont_labels=cont_labels, args=args, state=ex["state"])
+                cat_labels=cat_labels, cont_labels=cont_labels, args=args, state=ex["state"], nets=ck["nets"])
 
 
 def pack_codes(layout, n_sup):
