@@ -98,6 +98,22 @@ def label_tensors(table: List[dict], specs: List[CodeSpec]):
     return torch.tensor(cats, dtype=torch.long), torch.tensor(conts, dtype=torch.float32).reshape(len(table), -1)
 
 
+def visible_mask(cat_idx, codes):
+    """1 where a categorical code's value can be seen in the image, 0 where another attribute hides it
+    (hair colour on a bald head or under a cap): there the label says nothing about the pixels, so
+    neither Q's cross-entropy nor D's projection should use it, and G must not be asked to show it.
+    cat_idx [B, n_cat] long (code order of `categorical(codes)`) -> [B, n_cat] float."""
+    cats = categorical(codes)
+    attrs = [c.attribute for c in cats]
+    vis = torch.ones(cat_idx.shape, dtype=torch.float32, device=cat_idx.device)
+    for i, s in enumerate(cats):
+        if s.hidden_by:
+            j = attrs.index(s.hidden_by[0])
+            hidden = torch.tensor([cats[j].values.index(v) for v in s.hidden_by[1]], device=cat_idx.device)
+            vis[:, i] = (~torch.isin(cat_idx[:, j], hidden)).float()
+    return vis
+
+
 def balance_weights(cat_labels, spec, codes):
     """One sampling weight per training image: the product over the named codes of 1/sqrt(frequency of the
     image's value), so a value on 1.7 % of the images is drawn ~7× as often as one on 90 %. [N] float."""

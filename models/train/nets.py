@@ -195,13 +195,15 @@ class CondDiscriminator(nn.Module):
             nn.Linear(192, sum(layout.categorical) + layout.continuous),
         )
 
-    def forward(self, x, cat_idx=None, cont=None):
+    def forward(self, x, cat_idx=None, cont=None, visible=None):
+        """`visible` [B, n_cat] (attributes.visible_mask): a code's projection term counts only where its value shows."""
         h = self.trunk(x)                                                    # [B, 8ndf, 4, 4]
         d = self.d_head(torch.cat([h, minibatch_std(h)], 1)).flatten()       # [B]
         if self.projection and cat_idx is not None:
             phi = h.sum([2, 3])                                              # [B, 8ndf]
             for i, emb in enumerate(self.embeds):
-                d = d + (emb(cat_idx[:, i]) * phi).sum(1)
+                term = (emb(cat_idx[:, i]) * phi).sum(1)
+                d = d + (term if visible is None else term * visible[:, i])
             if self.cont_embed is not None and cont is not None:
                 d = d + (self.cont_embed(cont) * phi).sum(1)
         q = self.q_head(h)                                                   # [B, K + C]

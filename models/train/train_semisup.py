@@ -42,7 +42,7 @@ import torch.nn.functional as F  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import compact_state  # noqa: E402
-from attributes import PERSONAS_CODES, balance_weights, categorical, continuous, label_tensors  # noqa: E402
+from attributes import PERSONAS_CODES, balance_weights, categorical, continuous, label_tensors, visible_mask  # noqa: E402
 from data import AvatarSet  # noqa: E402
 from grid import save_grid  # noqa: E402
 from nets import CondDiscriminator, Generator, IndependentQ, LatentLayout, TextureD, standing_stats, weights_init  # noqa: E402
@@ -95,6 +95,10 @@ def parse_args(argv=None):
     p.add_argument("--balance", default=None,
                    help="(default \"Facial hair\") categorical codes whose rare values are oversampled (weight 1/sqrt(frequency)), in the real "
                         "images D and Q see and in the code rows G draws alike; a beard is on 10%% of the renders")
+    p.add_argument("--mask-hidden", type=int, default=None,
+                   help="(default 1) a code whose value another attribute hides (hair colour on a bald head, under a cap) "
+                        "is left out of Q's terms and D's projection there: otherwise G is asked to show it, and tints a bald scalp "
+                        "in the hair colour (the judge then reads a buzz cut)")
     p.add_argument("--ema-kimg", type=float, default=None, help="(default 10) half-life of the generator's weight average, thousands of images")
     p.add_argument("--minutes", type=float, default=60.0, help="stop after this much wall time in this invocation")
     p.add_argument("--kimg", type=float, default=1e9, help="stop after this many thousand images in total")
@@ -179,15 +183,23 @@ def code_weights(spec, codes):
     return [w[n] for n in names]
 
 
-def q_losses(q_cat, q_cont, idx, cont, layout, n_sup, weights=None):
+def q_losses(q_cat, q_cont, idx, cont, layout, n_sup, weights=None, visible=None):
     """Cross-entropy per categorical code (weighted mean over codes), Gaussian NLL (sigma 1) for continuous
-    codes. -> (categorical term, continuous term, per-code accuracy list)."""
+    codes. `visible` [B, n_cat]: each code's cross-entropy and accuracy over the rows where it shows
+    (attributes.visible_mask). -> (categorical term, continuous term, per-code accuracy list)."""
     weights = weights or [1.0] * len(layout.categorical)
     ce, o, accs = 0.0, 0, []
     for i, k in enumerate(layout.categorical):
         logits = q_cat[:, o : o + k]
-        ce = ce + weights[i] * F.cross_entropy(logits, idx[:, i])
-        accs.append((logits.argmax(1) == idx[:, i]).float().mean().item())
+        hit = (logits.argmax(1) == idx[:, i]).float()
+        if visible is None:
+            ce = ce + weights[i] * F.cross_entropy(logits, idx[:, i])
+            accs.append(hit.mean().item())
+        else:
+            m = visible[:, i]
+            n = m.sum().clamp(min=1.0)
+            ce = ce + weights[i] * (F.cross_entropy(logits, idx[:, i], reduction="none") * m).sum() / n
+            accs.append(((hit * m).sum() / n).item())
         o += k
     ce = ce / len(layout.categorical)
     nll = 0.5 * ((q_cont - cont) ** 2).sum(1).mean()
@@ -199,8 +211,10 @@ RECIPE = ("ngf", "ndf", "noise", "free_continuous", "loss", "norm", "projection"
 # The schedule: a resumed run goes on with the values it last used unless the command line names
 # new ones (so `npm run train` on a fresh clone continues the run as it was going); a new run starts
 # from these defaults.
-SCHEDULE = dict(lr_g=2e-4, lr_d=2e-4, ema_kimg=10.0, q_fake=1.0, q2=1.0, flat=10.0, texture=0.5,
+SCHEDULE = dict(lr_g=2e-4, lr_d=2e-4, ema_kimg=10.0, q_fake=1.0, q2=1.0, flat=10.0, texture=0.5, mask_hidden=1,
                 code_weights="Facial hair=4,Nose=3,Mouth=2,Eyes and glasses=2,Hair style=2", balance="Facial hair")
+# What a run saved before an option existed used, where that is not today's default.
+LEGACY = dict(mask_hidden=0, texture=0.0)
 
 
 def resolve_schedule(args, saved):
@@ -209,9 +223,9 @@ def resolve_schedule(args, saved):
     for k, default in SCHEDULE.items():
         if getattr(args, k) is not None:
             continue
-        value = saved.get(k, default) if saved else default
-        # Runs saved before a schedule option existed used what is now its default.
-        setattr(args, k, default if value is None else value)
+        before = LEGACY.get(k, default)   # a run saved before the option existed
+        value = saved.get(k, before) if saved else default
+        setattr(args, k, before if value is None else value)
         if saved:
             print(f"[train] --{k.replace('_', '-')} {getattr(args, k)} (as the run last used)", flush=True)
 
@@ -344,18 +358,19 @@ def main(argv=None):
 
         # D and Q: real vs fake (conditioned on the codes), Q supervised on the real labels and
         # recovering the codes of the (detached) samples.
-        d_r, qc_r, qn_r = D(aug(real), r_cat, r_cont)
-        d_f, qc_f, qn_f = D(aug(fake.detach()), f_cat, f_cont[:, :n_sup])
-        sup_cat, sup_cont, acc_real = q_losses(qc_r, qn_r[:, :n_sup], r_cat, r_cont, layout, n_sup, weights)
-        mi_cat, mi_cont, _ = q_losses(qc_f, qn_f, f_cat, f_cont, layout, n_sup, weights)
+        r_vis, f_vis = (visible_mask(r_cat, PERSONAS_CODES), visible_mask(f_cat, PERSONAS_CODES)) if args.mask_hidden else (None, None)
+        d_r, qc_r, qn_r = D(aug(real), r_cat, r_cont, r_vis)
+        d_f, qc_f, qn_f = D(aug(fake.detach()), f_cat, f_cont[:, :n_sup], f_vis)
+        sup_cat, sup_cont, acc_real = q_losses(qc_r, qn_r[:, :n_sup], r_cat, r_cont, layout, n_sup, weights, r_vis)
+        mi_cat, mi_cont, _ = q_losses(qc_f, qn_f, f_cat, f_cont, layout, n_sup, weights, f_vis)
         loss_d = d_loss(d_r, d_f)
         opt_d.zero_grad(set_to_none=True)
         (loss_d + args.lambda_sup * (sup_cat + sup_cont) + args.lambda_mi * (args.q_fake * mi_cat + mi_cont)).backward()
         opt_d.step()
 
         # G: fool D under the same codes, and make the codes readable by Q.
-        d_f, qc_f, qn_f = D(aug(fake), f_cat, f_cont[:, :n_sup])
-        g_cat, g_cont, acc_fake = q_losses(qc_f, qn_f, f_cat, f_cont, layout, n_sup, weights)
+        d_f, qc_f, qn_f = D(aug(fake), f_cat, f_cont[:, :n_sup], f_vis)
+        g_cat, g_cont, acc_fake = q_losses(qc_f, qn_f, f_cat, f_cont, layout, n_sup, weights, f_vis)
         loss_g = g_adv(d_f)
         total_g = loss_g + args.lambda_mi * (g_cat + g_cont)
         flat = None
@@ -368,14 +383,14 @@ def main(argv=None):
         if Q2 is not None:
             # The independent Q learns the codes from real images, then G is also asked to make them readable by it.
             z_cat = torch.zeros(args.batch, 0, device=device)
-            sup2, _, acc2_real = q_losses(Q2(shift(real)), z_cat, r_cat, z_cat, layout, 0, weights)
+            sup2, _, acc2_real = q_losses(Q2(shift(real)), z_cat, r_cat, z_cat, layout, 0, weights, r_vis)
             opt_q2.zero_grad(set_to_none=True)
             (args.lambda_sup * sup2).backward()
             opt_q2.step()
             state["q2_images"] += args.batch
             w2 = args.q2 * min(1.0, state["q2_images"] / max(args.q2_ramp_kimg * 1000, 1.0))
             Q2.requires_grad_(False)   # G's gradient only
-            g2, _, acc2_fake = q_losses(Q2(shift(fake)), z_cat, f_cat, z_cat, layout, 0, weights)
+            g2, _, acc2_fake = q_losses(Q2(shift(fake)), z_cat, f_cat, z_cat, layout, 0, weights, f_vis)
             Q2.requires_grad_(True)
             total_g = total_g + args.lambda_mi * w2 * g2
             q2 = dict(weight=w2, real=acc2_real, fake=acc2_fake)

@@ -177,6 +177,45 @@ class TestSemisupPipeline(unittest.TestCase):
         ts.resolve_schedule(resumed, saved)
         self.assertEqual((resumed.lr_g, resumed.lr_d, resumed.ema_kimg, resumed.balance, resumed.q_fake),
                          (1e-4, 5e-5, 20.0, "", 1.0))
+        # an option whose default differs from what older runs did: they go on as they were
+        del saved["mask_hidden"]
+        older = ts.parse_args([])
+        ts.resolve_schedule(older, saved)
+        self.assertEqual((fresh.mask_hidden, older.mask_hidden), (1, 0))
+
+    def test_hidden_attributes_leave_q_and_the_projection(self):
+        """Hair colour on a bald head (or under a cap) is not in the pixels: its label must not reach Q's
+        loss or D's projection, so G is not asked to tint a bald scalp in the hair colour."""
+        import train_semisup as ts
+        from attributes import categorical, visible_mask
+        from nets import CondDiscriminator, LatentLayout
+        cats = categorical(PERSONAS_CODES)
+        hair, colour = [c.name for c in cats].index("Hair style"), [c.name for c in cats].index("Hair colour")
+        idx = torch.zeros(4, len(cats), dtype=torch.long)
+        idx[:, hair] = torch.tensor([cats[hair].values.index(v) for v in ("bald", "long", "cap", "curly")])
+        vis = visible_mask(idx, PERSONAS_CODES)
+        self.assertEqual(vis[:, colour].tolist(), [0.0, 1.0, 0.0, 1.0])
+        self.assertEqual(vis[:, hair].tolist(), [1.0] * 4)
+        # Q's cross-entropy: the hidden rows' hair-colour logits change nothing
+        layout = LatentLayout(8, [len(c.values) for c in cats], 1)
+        torch.manual_seed(0)
+        q = torch.randn(4, sum(layout.categorical), requires_grad=True)
+        ce, _, _ = ts.q_losses(q, torch.zeros(4, 0), idx, torch.zeros(4, 0), layout, 0, None, vis)
+        ce.backward()
+        o = sum(layout.categorical[:colour])
+        g = q.grad[:, o:o + layout.categorical[colour]].abs().sum(1)
+        self.assertEqual((g[0].item(), g[2].item()), (0.0, 0.0))
+        self.assertGreater(min(g[1].item(), g[3].item()), 0.0)
+        # D's projection: another hair colour on the bald row gives the same score, on the long-haired row not
+        D = CondDiscriminator(layout, ndf=8, supervised_cont=1).eval()
+        x = torch.randn(4, 3, 64, 64)
+        other = idx.clone()
+        other[:, colour] = 3
+        with torch.no_grad():
+            a, _, _ = D(x, idx, torch.zeros(4, 1), vis)
+            b, _, _ = D(x, other, torch.zeros(4, 1), visible_mask(other, PERSONAS_CODES))
+        self.assertAlmostEqual(a[0].item(), b[0].item(), places=5)
+        self.assertNotAlmostEqual(a[1].item(), b[1].item(), places=5)
 
     def test_labels_follow_the_attributes(self):
         table = [dict(attrs={s.attribute: s.values[-1] for s in PERSONAS_CODES})]
