@@ -153,6 +153,27 @@ describe('panel controller with the engine in process', () => {
     expect(store.get().edit?.candidates?.final).toBe(true);
   }, 120_000);
 
+  it('a code moved while an edit streams stays where it was put: the old batch’s late answers do not move it back', async () => {
+    // The slider's value is the store's code; a streaming batch's answers carry the codes it started from.
+    let moved = false;
+    const seen: number[] = [];
+    const unsubscribe = store.subscribe((s) => {
+      if (moved) seen.push(s.edit?.codes['Code 1'] ?? NaN);
+      else if (s.edit?.optimising && s.edit.candidates && !s.edit.candidates.final) {
+        moved = true;
+        queueMicrotask(() => controller.setCode('Code 1', { set: 0.3 }));
+      }
+    });
+    controller.addStroke({ kind: 'color', points: [[20, 40], [44, 40]], width: 6, color: [0, 0, 255] });
+    await until(store, (st) => moved && Math.abs((st.edit?.codes['Code 1'] ?? 0) - 0.3) < 1e-6 && !!st.edit?.candidates?.final && !st.edit.optimising, 'candidates after the code');
+    unsubscribe();
+    const from = seen.findIndex((v) => Math.abs(v - 0.3) < 1e-6);
+    expect(from).toBeGreaterThanOrEqual(0);
+    expect(seen.slice(from).filter((v) => Math.abs(v - 0.3) >= 1e-6)).toEqual([]);
+    controller.undo(); // the tests after this one expect the colour stroke and the warp only
+    await until(store, (st) => st.edit?.strokes.length === 2 && !!st.edit.candidates?.final && !st.edit.optimising, 'candidates after the undo');
+  }, 120_000);
+
   it('picks a candidate, makes its sequence, and applies it as a layer with a valid edit record', async () => {
     const c = store.get().edit!.candidates!;
     const pick = c.order[Math.min(1, c.order.length - 1)];

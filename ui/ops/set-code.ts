@@ -9,6 +9,9 @@ export function createCodeSetter(ctx: Pick<EditIntentContext, 'store' | 'edits'>
   let codeTimer: ReturnType<typeof setTimeout> | undefined;
   return (name, change) => {
     const value = 'set' in change ? change.set : change.category;
+    // The batch in flight started from the old codes, and its answers carry them: drop it now, not when the
+    // throttled request below goes out, or its late answers move the slider back under the designer's hand.
+    ctx.edits.cancel();
     store.dispatch({ type: 'code', name, value });
     // A new batch around the moved z0: the canvas follows its best candidate, not an old index.
     store.dispatch({ type: 'new-batch' });
