@@ -77,6 +77,11 @@ def parse_args(argv=None):
     p.add_argument("--lr-q2", type=float, default=4e-4, help="the independent Q's Adam learning rate (a plain classifier: faster than D's)")
     p.add_argument("--q2-ramp-kimg", type=float, default=100.0,
                    help="G's term on the independent Q ramps in over its first this many thousand images, while it learns")
+    p.add_argument("--q2-cont", type=float, default=None,
+                   help="(default 4) weight of the supervised continuous codes (skin tone) on the independent Q: it regresses them "
+                        "from real images and G is asked to make them readable by it; 0: off. Added at 1806 kimg (session 10)")
+    p.add_argument("--q2-cont-ramp-kimg", type=float, default=20.0,
+                   help="G's term on the independent Q's continuous head ramps in over the head's first this many thousand images")
     p.add_argument("--flat", type=float, default=None,
                    help="(default 10) weight of the flatness term: G pays for small neighbour differences (below "
                         "--flat-levels) beyond what the real batch has (speckle). Added at 932 kimg (session 6); 0: off")
@@ -211,10 +216,10 @@ RECIPE = ("ngf", "ndf", "noise", "free_continuous", "loss", "norm", "projection"
 # The schedule: a resumed run goes on with the values it last used unless the command line names
 # new ones (so `npm run train` on a fresh clone continues the run as it was going); a new run starts
 # from these defaults.
-SCHEDULE = dict(lr_g=2e-4, lr_d=2e-4, ema_kimg=10.0, q_fake=1.0, q2=1.0, flat=10.0, texture=0.5, mask_hidden=1,
+SCHEDULE = dict(lr_g=2e-4, lr_d=2e-4, ema_kimg=10.0, q_fake=1.0, q2=1.0, q2_cont=4.0, flat=10.0, texture=0.5, mask_hidden=1,
                 code_weights="Facial hair=4,Nose=3,Mouth=2,Eyes and glasses=2,Hair style=2", balance="Facial hair")
 # What a run saved before an option existed used, where that is not today's default.
-LEGACY = dict(mask_hidden=0, texture=0.0)
+LEGACY = dict(mask_hidden=0, texture=0.0, q2_cont=0.0)
 
 
 def resolve_schedule(args, saved):
@@ -260,13 +265,15 @@ def main(argv=None):
     G.apply(weights_init)
     D.apply(weights_init)
     G_ema = copy.deepcopy(G).eval().requires_grad_(False)
-    Q2 = IndependentQ(layout, args.ndf).to(device) if args.q2 > 0 else None
-    opt_q2 = torch.optim.Adam(Q2.parameters(), args.lr_q2, betas=(0.9, 0.999)) if Q2 else None
+    Q2 = IndependentQ(layout, args.ndf, n_sup if args.q2_cont > 0 else 0).to(device) if args.q2 > 0 else None
+    q2_cont_params = list(Q2.cont.parameters()) if Q2 is not None and Q2.cont is not None else []
+    # The continuous head is the optimiser's second group, added after loading a state saved before it existed.
+    opt_q2 = torch.optim.Adam([p for n, p in Q2.named_parameters() if not n.startswith("cont.")], args.lr_q2, betas=(0.9, 0.999)) if Q2 else None
     T = TextureD(args.ndf).to(device) if args.texture > 0 else None
     opt_t = torch.optim.Adam(T.parameters(), args.lr_texture, betas=(args.beta1, 0.999)) if T else None
     opt_g = torch.optim.Adam(G.parameters(), args.lr_g, betas=(args.beta1, 0.999))
     opt_d = torch.optim.Adam(D.parameters(), args.lr_d, betas=(args.beta1, 0.999))
-    state = dict(step=0, images=0, seconds=0.0, q2_images=0, texture_images=0)
+    state = dict(step=0, images=0, seconds=0.0, q2_images=0, texture_images=0, q2_cont_images=0)
     torch.manual_seed(args.seed)
     gen = torch.Generator().manual_seed(args.seed * 1000)
 
@@ -276,12 +283,24 @@ def main(argv=None):
         opt_g.load_state_dict(ck["opt_g"]); opt_d.load_state_dict(ck["opt_d"])
         state = ck["extra"]["state"]
         if Q2 is not None and "Q2" in ck["nets"]:
-            Q2.load_state_dict(ck["nets"]["Q2"][0]); opt_q2.load_state_dict(ck["nets"]["Q2"][1])
+            q2w, q2o = ck["nets"]["Q2"]
+            had_cont = any(k.startswith("cont.") for k in q2w)
+            if Q2.cont is None and had_cont:   # the run had the continuous head; this invocation turns it off
+                q2w = {k: v for k, v in q2w.items() if not k.startswith("cont.")}
+                keep = set(q2o["param_groups"][0]["params"])
+                q2o = dict(state={k: v for k, v in q2o["state"].items() if k in keep}, param_groups=q2o["param_groups"][:1])
+            Q2.load_state_dict(q2w, strict=Q2.cont is None or had_cont)
+            if q2_cont_params and len(q2o["param_groups"]) == 2:
+                opt_q2.add_param_group(dict(params=q2_cont_params))
+            opt_q2.load_state_dict(q2o)
+            if not had_cont:
+                state["q2_cont_images"] = 0   # a head new to this run ramps in from now
         if T is not None and "texture" in ck["nets"]:
             T.load_state_dict(ck["nets"]["texture"][0]); opt_t.load_state_dict(ck["nets"]["texture"][1])
         rng = ck["extra"]["rng"]
         gen.set_state(rng["gen"]); torch.set_rng_state(rng["torch"])
         state.setdefault("q2_images", 0)
+        state.setdefault("q2_cont_images", 0)
         if "texture" not in ck["nets"]:
             state["texture_images"] = 0   # a critic new to this run ramps in from now
         for opt, lr in ((opt_g, args.lr_g), (opt_d, args.lr_d), (opt_q2, args.lr_q2), (opt_t, args.lr_texture)):   # the command line wins over the state
@@ -290,6 +309,8 @@ def main(argv=None):
             for group in opt.param_groups:
                 group["lr"] = lr
         print(f"[train] resumed {path} at step {state['step']} ({state['images'] / 1000:.1f} kimg, {state['seconds'] / 60:.0f} min)", flush=True)
+    if q2_cont_params and len(opt_q2.param_groups) == 1:
+        opt_q2.add_param_group(dict(params=q2_cont_params, lr=args.lr_q2))
     row_weights = balance_weights(cat_labels, args.balance, PERSONAS_CODES) if args.balance else None
     sample = CodeSampler(layout, cat_labels, cont_labels, n_sup, args.uniform_codes, row_weights)
     fixed = CodeSampler(layout, cat_labels, cont_labels, n_sup, 0.0)(64, torch.Generator().manual_seed(1234), device)[0]
@@ -327,6 +348,8 @@ def main(argv=None):
         if q2:
             rec.update(q2_weight=q2["weight"], q2_acc_real=float(np.mean(q2["real"])), q2_acc_fake=float(np.mean(q2["fake"])),
                        q2_acc_fake_per_code=[round(a, 3) for a in q2["fake"]])
+            if "cont_weight" in q2:   # Gaussian NLL (sigma 1) of skin tone on real and G's images, in [-1, 1] units
+                rec.update(q2_cont_weight=q2["cont_weight"], q2_cont_real=q2["cont_real"], q2_cont_fake=q2["cont_fake"])
         if texture:
             rec.update(texture_weight=texture[0], loss_texture_d=texture[1], loss_texture_g=texture[2])
         print("[train] " + " ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}" for k, v in rec.items()), flush=True)
@@ -382,18 +405,26 @@ def main(argv=None):
         q2 = None
         if Q2 is not None:
             # The independent Q learns the codes from real images, then G is also asked to make them readable by it.
-            z_cat = torch.zeros(args.batch, 0, device=device)
-            sup2, _, acc2_real = q_losses(Q2(shift(real)), z_cat, r_cat, z_cat, layout, 0, weights, r_vis)
+            nc = n_sup if Q2.cont is not None else 0       # continuous codes the independent Q regresses
+            k_cat = sum(layout.categorical)
+            wc = 0.0
+            if nc:
+                state["q2_cont_images"] += args.batch
+                wc = args.q2_cont * min(1.0, state["q2_cont_images"] / max(args.q2_cont_ramp_kimg * 1000, 1.0))
+            o2 = Q2(shift(real), detach_cont=True)
+            sup2, sup2_cont, acc2_real = q_losses(o2[:, :k_cat], o2[:, k_cat:], r_cat, r_cont[:, :nc], layout, nc, weights, r_vis)
             opt_q2.zero_grad(set_to_none=True)
-            (args.lambda_sup * sup2).backward()
+            (args.lambda_sup * (sup2 + sup2_cont)).backward()   # the head alone learns from it (detached)
             opt_q2.step()
             state["q2_images"] += args.batch
             w2 = args.q2 * min(1.0, state["q2_images"] / max(args.q2_ramp_kimg * 1000, 1.0))
             Q2.requires_grad_(False)   # G's gradient only
-            g2, _, acc2_fake = q_losses(Q2(shift(fake)), z_cat, f_cat, z_cat, layout, 0, weights, f_vis)
+            o2 = Q2(shift(fake))
+            g2, g2_cont, acc2_fake = q_losses(o2[:, :k_cat], o2[:, k_cat:], f_cat, f_cont[:, :nc], layout, nc, weights, f_vis)
             Q2.requires_grad_(True)
-            total_g = total_g + args.lambda_mi * w2 * g2
-            q2 = dict(weight=w2, real=acc2_real, fake=acc2_fake)
+            total_g = total_g + args.lambda_mi * w2 * (g2 + wc * g2_cont)
+            q2 = dict(weight=w2, real=acc2_real, fake=acc2_fake, cont_weight=wc,
+                      cont_real=float(sup2_cont), cont_fake=float(g2_cont)) if nc else dict(weight=w2, real=acc2_real, fake=acc2_fake)
         texture = None
         if T is not None:
             # The texture critic: real patches against G's (detached), then G is asked to make its patches pass.

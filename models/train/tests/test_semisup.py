@@ -166,6 +166,42 @@ class TestSemisupPipeline(unittest.TestCase):
         with torch.no_grad():
             self.assertGreater(T(flat).mean().item() - T(speckled).mean().item(), 1.0)
 
+    def test_independent_q_continuous_head_joins_a_run_saved_without_it(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            data, rdir = os.path.join(tmp, "data"), os.path.join(tmp, "run")
+            synthetic(data, np.random.default_rng(1))
+            common = ["--data", data, "--run", rdir, "--ngf", "8", "--ndf", "8", "--noise", "6", "--batch", "4", "--threads", "1"]
+            state = lambda: compact_state.load(os.path.join(rdir, "state.pt.xz"))   # noqa: E731
+            run(os.path.join(HERE, "train_semisup.py"), "--kimg", "0.004", "--q2-cont", "0", *common)
+            self.assertFalse(any(k.startswith("cont.") for k in state()["nets"]["Q2"][0]))
+            run(os.path.join(HERE, "train_semisup.py"), "--kimg", "0.012", "--q2-cont", "4", *common)   # the head joins: two steps
+            st = state()
+            self.assertEqual(tuple(st["nets"]["Q2"][0]["cont.3.weight"].shape), (1, 128))   # one supervised continuous code
+            self.assertEqual(len(st["nets"]["Q2"][1]["param_groups"]), 2)
+            self.assertEqual(st["extra"]["state"]["q2_cont_images"], 8)
+            self.assertEqual(st["extra"]["args"]["q2_cont"], 4.0)
+            with open(os.path.join(rdir, "log.jsonl")) as f:
+                last = json.loads(f.read().strip().splitlines()[-1])
+            self.assertGreater(last["q2_cont_weight"], 0)
+            self.assertIn("q2_cont_real", last)
+            run(os.path.join(HERE, "train_semisup.py"), "--kimg", "0.016", *common)   # resumes with the head, as last used
+            self.assertEqual(state()["extra"]["state"]["q2_cont_images"], 12)
+            run(os.path.join(HERE, "train_semisup.py"), "--kimg", "0.020", "--q2-cont", "0", *common)   # and can drop it again
+            self.assertFalse(any(k.startswith("cont.") for k in state()["nets"]["Q2"][0]))
+            self.assertEqual(state()["extra"]["state"]["step"], 5)
+
+    def test_independent_q_continuous_head_leaves_the_trunk_to_the_categories(self):
+        lay = LatentLayout(8, [3, 4], 2)
+        Q2 = IndependentQ(lay, 8, n_cont=1)
+        x = torch.rand(4, 3, 64, 64, requires_grad=True)
+        Q2(x, detach_cont=True)[:, 7:].square().sum().backward()   # Q2's own update on the skin-tone column
+        zero = lambda g: g is None or g.abs().sum().item() == 0   # noqa: E731  (the slice sends zeros through the other columns)
+        self.assertTrue(all(zero(p.grad) for p in Q2.trunk.parameters()))
+        self.assertFalse(any(zero(p.grad) for p in Q2.cont.parameters()))
+        self.assertTrue(zero(x.grad))
+        Q2(x)[:, 7:].square().sum().backward()   # G's pass: the gradient reaches the image through the trunk
+        self.assertGreater(x.grad.abs().sum().item(), 0)
+
     def test_resumed_run_keeps_its_schedule_unless_told(self):
         import train_semisup as ts
         fresh = ts.parse_args([])
@@ -182,6 +218,10 @@ class TestSemisupPipeline(unittest.TestCase):
         older = ts.parse_args([])
         ts.resolve_schedule(older, saved)
         self.assertEqual((fresh.mask_hidden, older.mask_hidden), (1, 0))
+        del saved["q2_cont"]   # nor does a run saved before the independent Q read skin tone
+        oldest = ts.parse_args([])
+        ts.resolve_schedule(oldest, saved)
+        self.assertEqual((fresh.q2_cont, oldest.q2_cont), (4.0, 0.0))
 
     def test_hidden_attributes_leave_q_and_the_projection(self):
         """Hair colour on a bald head (or under a cap) is not in the pixels: its label must not reach Q's
