@@ -97,6 +97,12 @@ class TestSemisupPipeline(unittest.TestCase):
             self.assertEqual(sorted(m["control"]), sorted(s.name for s in PERSONAS_CODES))
             self.assertIn("fd", m)
             self.assertTrue(0 <= m["speckleSample"] <= 1 and 0 <= m["speckleHeldout"] <= 1)
+            quick = subprocess.run([sys.executable, os.path.join(HERE, "judge_metrics.py"), "--run", rdir, "--judge", os.path.join(jdir, "judge.pt"),
+                                    "--data", data, "--per-value", "2", "--codes", "Skin tone,Nose", "--threads", "1"],
+                                   check=True, capture_output=True, text=True)   # one code's control, quickly, while a run trains
+            q = json.loads(quick.stdout.strip().splitlines()[-1])
+            self.assertEqual(sorted(q["control"]), ["Nose", "Skin tone"])
+            self.assertNotIn("fd", q)
             run(os.path.join(HERE, "train_encoder.py"), "--data", data, "--run", rdir, "--steps", "1", "--batch", "4", "--real-batch", "2")
             ev = os.path.join(out, "evidence")
             run(os.path.join(HERE, "evidence_semisup.py"), "--run", rdir, "--data", data, "--out", ev, "--judge", os.path.join(jdir, "judge.pt"),
