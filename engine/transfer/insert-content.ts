@@ -147,9 +147,12 @@ function misses(first: Float32Array, last: Float32Array, change: ChangeField): {
  * in [0, 1], change = the flow's total change between them.
  * fine: [R·R] the cells of small new shapes (small-insertions.ts), drawn wholly from G(z1): no
  * old content there (the old eye must go even where the colour model explains its change at 64²).
+ * drawn: [R·R] the cells of large new content (large-insertions.ts), also drawn wholly from G(z1),
+ * smoothed as the rest, and only in G's pure colours: a cluster that is a blend of two others
+ * (G's soft edge between new hair and skin) would be a ghost of both.
  * Returns null when the cells hold no content to insert.
  */
-export function insertionPlan(first: Float32Array, last: Float32Array, change: ChangeField, cells: Float32Array, original: RgbaImage, mapping: FrameMapping, options: Partial<InsertOptions> = {}, fine?: Uint8Array | null): InsertionPlan | null {
+export function insertionPlan(first: Float32Array, last: Float32Array, change: ChangeField, cells: Float32Array, original: RgbaImage, mapping: FrameMapping, options: Partial<InsertOptions> = {}, fine?: Uint8Array | null, drawn?: Uint8Array | null): InsertionPlan | null {
   const o = { ...DEFAULT_INSERT_OPTIONS, ...options };
   const R = mapping.resolution, N = R * R;
   const inside: number[] = [];
@@ -173,10 +176,11 @@ export function insertionPlan(first: Float32Array, last: Float32Array, change: C
   // boundaries are curves
   const { r3, d3 } = misses(first, last, change);
   const K = centres.length, onehot = new Float32Array((K + 1) * N);
+  const pureDrawn = drawn ? pureCentres(centres) : [];
   for (let p = 0; p < N; p++) {
     let best = K, bd = Infinity;
-    if (fine?.[p] || r3[p]! >= o.keepBelow || d3[p]! >= o.keepChange) {
-      for (let k = 0; k < K; k++) {
+    if (fine?.[p] || drawn?.[p] || r3[p]! >= o.keepBelow || d3[p]! >= o.keepChange) {
+      for (const k of drawn?.[p] && !fine?.[p] && pureDrawn.length ? pureDrawn : centres.keys()) {
         const d = (last[p]! - centres[k]![0]!) ** 2 + (last[N + p]! - centres[k]![1]!) ** 2 + (last[2 * N + p]! - centres[k]![2]!) ** 2;
         if (d < bd) { bd = d; best = k; }
       }
