@@ -19,6 +19,7 @@
  * Alpha: inside the insertion, 1 for content and 0 for "clear"; everywhere else the carried layer's.
  */
 import { applyColourModel } from './colour-model.js';
+import { layerFrame } from './layer-frame.js';
 import type { FrameMapping } from './frame-mapping.js';
 import { sampleClamped, warpPlanes } from './sample.js';
 import type { ChangeField, RgbaImage } from './types.js';
@@ -164,6 +165,10 @@ export function insertionPlan(first: Float32Array, last: Float32Array, change: C
   const bgCells: number[] = [];
   for (let p = 0; p < N; p++) if (clearCells[p] && !cells[p]) bgCells.push(p);
   const bg = bgCells.length >= 8 ? medianColour(last, N, bgCells) : null;
+  // drawn cells take only colours that are no blend of two others, among G's centres, the layer's
+  // own colours and its background (G's soft edge of new hair over the shirt clusters to a lavender
+  // that is neither: a ghost); the ends of such a blend join the palette
+  const pureDrawn = drawn ? pureEnds(centres, [...layerColours.slice(0, 8), ...(bg ? [bg] : [])]) : [];
   const palette: [number, number, number, number][] = centres.map((c) => {
     if (bg && dist3(c, bg) <= o.clearNear) return [0, 0, 0, 0];
     let best: number[] | null = null, bd = o.near;
@@ -174,9 +179,13 @@ export function insertionPlan(first: Float32Array, last: Float32Array, change: C
   // each cell's nearest centre, or old content where the flow explains G(z1) there (the face around
   // new glasses, recoloured by the edit), as K + 1 indicator planes, smoothed so the upsampled
   // boundaries are curves
+  // a colour of the layer that G paints as its background nearly everywhere is recoloured (hair
+  // turned white on a transparent layer), not removed: there the clear colour is drawn opaque
+  const opaque = bg ? recolouredToBackground(original, mapping, layerColours, last, bg, o) : null;
+  const clearAt = palette.findIndex((c) => c[3] === 0);
+  if (opaque && clearAt >= 0) { centres.push(centres[clearAt]!.slice()); palette.push([...centres[clearAt]!.map((v) => Math.round(255 * v)), 255] as [number, number, number, number]); }
   const { r3, d3 } = misses(first, last, change);
   const K = centres.length, onehot = new Float32Array((K + 1) * N);
-  const pureDrawn = drawn ? pureCentres(centres) : [];
   for (let p = 0; p < N; p++) {
     let best = K, bd = Infinity;
     if (fine?.[p] || drawn?.[p] || r3[p]! >= o.keepBelow || d3[p]! >= o.keepChange) {
@@ -185,6 +194,7 @@ export function insertionPlan(first: Float32Array, last: Float32Array, change: C
         if (d < bd) { bd = d; best = k; }
       }
     }
+    if (best === clearAt && opaque?.[p]) best = K - 1;
     onehot[best * N + p] = 1;
   }
   const labels = new Float32Array((K + 1) * N);
@@ -204,6 +214,29 @@ export function insertionPlan(first: Float32Array, last: Float32Array, change: C
     if (all) carried[p] = 1;
   }
   return { R, cells, carried, mask: mean3(cells, R), palette, labels };
+}
+
+/**
+ * Cells [R·R] (1) of the layer colours that G(z1) paints in its background colour `bg` in ≥ 70 % of
+ * their opaque cells (≥ 8 of them), or null when none is. A cut removes part of the hair (the rest
+ * stays hair); a recolour to white turns all of it into G's background colour, but stays opaque.
+ */
+function recolouredToBackground(original: RgbaImage, mapping: FrameMapping, colours: number[][], last: Float32Array, bg: readonly number[], o: InsertOptions): Uint8Array | null {
+  const R = mapping.resolution, N = R * R, lf = layerFrame(original, mapping), tone = new Int32Array(N).fill(-1);
+  const count = new Float64Array(colours.length), toBg = new Float64Array(colours.length);
+  for (let p = 0; p < N; p++) {
+    if (lf.coverage[p]! < 0.9) continue;
+    const c = [lf.colour[p]!, lf.colour[N + p]!, lf.colour[2 * N + p]!];
+    let best = -1, bd = o.near;
+    colours.forEach((l, k) => { const d = dist3(c, l); if (d <= bd) { bd = d; best = k; } });
+    if (best < 0) continue;
+    tone[p] = best; count[best]++;
+    if (dist3([last[p]!, last[N + p]!, last[2 * N + p]!], bg) <= o.clearNear) toBg[best]++;
+  }
+  const out = new Uint8Array(N);
+  let any = false;
+  for (let p = 0; p < N; p++) { const k = tone[p]!; if (k >= 0 && count[k]! >= 8 && toBg[k]! >= 0.7 * count[k]!) { out[p] = 1; any = true; } }
+  return any ? out : null;
 }
 
 /**
@@ -251,6 +284,26 @@ export function insertRows(plan: InsertionPlan, mapping: FrameMapping, out: Uint
 function rowTouched(mask: Float32Array, R: number, v: number): boolean {
   for (let j = Math.max(0, v - 1); j <= Math.min(R - 1, v + 2); j++) for (let i = 0; i < R; i++) if (mask[j * R + i]! > 0) return true;
   return false;
+}
+
+/**
+ * The indices of the centres that are no blend of two other centres or `also` colours (the layer's,
+ * its background); `centres` is extended in place by the `also` colours such blends are of.
+ */
+function pureEnds(centres: number[][], also: readonly number[][]): number[] {
+  const K = centres.length, ends = [...centres, ...also.filter((c) => centres.every((k) => dist3(k, c) > 0.08))];
+  const pure: number[] = [], used = new Set<number>();
+  for (let k = 0; k < K; k++) {
+    let blend = -1;
+    for (let a = 0; a < ends.length && blend < 0; a++) for (let b = a + 1; b < ends.length && blend < 0; b++) {
+      if (a === k || b === k) continue;
+      const { t, d } = toSegment(centres[k]!, ends[a]!, ends[b]!);
+      if (t > 0.15 && t < 0.85 && d < 0.06 * 0.06) { blend = a; if (a >= K) used.add(a); if (b >= K) used.add(b); }
+    }
+    if (blend < 0) pure.push(k);
+  }
+  for (const e of [...used].sort((a, b) => a - b)) { pure.push(centres.length); centres.push(ends[e]!.slice()); }
+  return pure;
 }
 
 /** The centres that are not a blend of two others (G's antialiased edge, clustered: a muddy colour no flat art has). */
