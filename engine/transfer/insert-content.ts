@@ -176,27 +176,45 @@ export function insertionPlan(first: Float32Array, last: Float32Array, change: C
     const v = best ?? c;
     return [Math.round(255 * v[0]!), Math.round(255 * v[1]!), Math.round(255 * v[2]!), 255];
   });
+  // where G paints its background colour over content that cannot have been removed, the clear
+  // colour is drawn opaque (white new content: a white beard, hair turned white)
+  const clearAt = palette.findIndex((c) => c[3] === 0);
+  const kept = bg && clearAt >= 0 ? keptOpaque(original, mapping, layerColours, last, bg, o) : null;
+  if (kept) { centres.push(centres[clearAt]!.slice()); palette.push([...centres[clearAt]!.map((v) => Math.round(255 * v)), 255] as [number, number, number, number]); }
   // each cell's nearest centre, or old content where the flow explains G(z1) there (the face around
   // new glasses, recoloured by the edit), as K + 1 indicator planes, smoothed so the upsampled
   // boundaries are curves
-  // a colour of the layer that G paints as its background nearly everywhere is recoloured (hair
-  // turned white on a transparent layer), not removed: there the clear colour is drawn opaque
-  const opaque = bg ? recolouredToBackground(original, mapping, layerColours, last, bg, o) : null;
-  const clearAt = palette.findIndex((c) => c[3] === 0);
-  if (opaque && clearAt >= 0) { centres.push(centres[clearAt]!.slice()); palette.push([...centres[clearAt]!.map((v) => Math.round(255 * v)), 255] as [number, number, number, number]); }
   const { r3, d3 } = misses(first, last, change);
-  const K = centres.length, onehot = new Float32Array((K + 1) * N);
-  for (let p = 0; p < N; p++) {
+  const K = centres.length, onehot = new Float32Array((K + 1) * N), label = new Int32Array(N);
+  const nearest = (p: number, ks: Iterable<number>, skip = -1): number => {
     let best = K, bd = Infinity;
-    if (fine?.[p] || drawn?.[p] || r3[p]! >= o.keepBelow || d3[p]! >= o.keepChange) {
-      for (const k of drawn?.[p] && !fine?.[p] && pureDrawn.length ? pureDrawn : centres.keys()) {
-        const d = (last[p]! - centres[k]![0]!) ** 2 + (last[N + p]! - centres[k]![1]!) ** 2 + (last[2 * N + p]! - centres[k]![2]!) ** 2;
-        if (d < bd) { bd = d; best = k; }
+    for (const k of ks) {
+      if (k === skip || (kept && k === K - 1)) continue;
+      const d = (last[p]! - centres[k]![0]!) ** 2 + (last[N + p]! - centres[k]![1]!) ** 2 + (last[2 * N + p]! - centres[k]![2]!) ** 2;
+      if (d < bd) { bd = d; best = k; }
+    }
+    return best;
+  };
+  const candidates = (p: number): Iterable<number> => (drawn?.[p] && !fine?.[p] && pureDrawn.length ? pureDrawn : centres.keys());
+  for (let p = 0; p < N; p++) label[p] = fine?.[p] || drawn?.[p] || r3[p]! >= o.keepBelow || d3[p]! >= o.keepChange ? nearest(p, candidates(p)) : K;
+  if (kept) {
+    // clear only where it opens onto the layer's clear surroundings (a shorter cut); clear cells
+    // enclosed by content (eye whites, a pale cheek G blurred toward white) are content: white
+    // where G painted its background colour, else the nearest other colour
+    const open = new Uint8Array(N), queue: number[] = [];
+    for (let p = 0; p < N; p++) if (label[p] === clearAt && kept.clear[p]) { open[p] = 1; queue.push(p); }
+    for (let i = 0; i < queue.length; i++) {
+      const p = queue[i]!, x = p % R, y = (p - x) / R;
+      for (const q of [x > 0 ? p - 1 : -1, x < R - 1 ? p + 1 : -1, y > 0 ? p - R : -1, y < R - 1 ? p + R : -1]) {
+        if (q >= 0 && label[q] === clearAt && !open[q]) { open[q] = 1; queue.push(q); }
       }
     }
-    if (best === clearAt && opaque?.[p]) best = K - 1;
-    onehot[best * N + p] = 1;
+    for (let p = 0; p < N; p++) {
+      if (label[p] !== clearAt || (open[p] && !kept.recoloured[p])) continue;
+      label[p] = dist3([last[p]!, last[N + p]!, last[2 * N + p]!], bg!) <= o.clearNear ? K - 1 : nearest(p, candidates(p), clearAt);
+    }
   }
+  for (let p = 0; p < N; p++) onehot[label[p]! * N + p] = 1;
   const labels = new Float32Array((K + 1) * N);
   for (let k = 0; k <= K; k++) labels.set(mean3(onehot.subarray(k * N, (k + 1) * N), R), k * N);
   // a small shape's cells are not smoothed — a 1-cell eye would vanish in a 3×3
@@ -217,14 +235,18 @@ export function insertionPlan(first: Float32Array, last: Float32Array, change: C
 }
 
 /**
- * Cells [R·R] (1) of the layer colours that G(z1) paints in its background colour `bg` in ≥ 70 % of
- * their opaque cells (≥ 8 of them), or null when none is. A cut removes part of the hair (the rest
- * stays hair); a recolour to white turns all of it into G's background colour, but stays opaque.
+ * For a transparent layer whose background G paints in `bg`: `clear`, the cells [R·R] that are
+ * clear in the layer or next to one (4-connected); `recoloured`, the cells of a layer colour G
+ * paints in its background colour in ≥ 70 % of its opaque cells (≥ 8 of them): a cut removes part
+ * of the hair (the rest stays hair), a recolour to white all of it, and it stays opaque.
  */
-function recolouredToBackground(original: RgbaImage, mapping: FrameMapping, colours: number[][], last: Float32Array, bg: readonly number[], o: InsertOptions): Uint8Array | null {
+function keptOpaque(original: RgbaImage, mapping: FrameMapping, colours: number[][], last: Float32Array, bg: readonly number[], o: InsertOptions): { clear: Uint8Array; recoloured: Uint8Array } {
   const R = mapping.resolution, N = R * R, lf = layerFrame(original, mapping), tone = new Int32Array(N).fill(-1);
   const count = new Float64Array(colours.length), toBg = new Float64Array(colours.length);
-  for (let p = 0; p < N; p++) {
+  const clear = new Uint8Array(N), recoloured = new Uint8Array(N);
+  for (let y = 0; y < R; y++) for (let x = 0; x < R; x++) {
+    const p = y * R + x;
+    for (const q of [p, x > 0 ? p - 1 : -1, x < R - 1 ? p + 1 : -1, y > 0 ? p - R : -1, y < R - 1 ? p + R : -1]) if (q >= 0 && lf.coverage[q]! < 0.5) clear[p] = 1;
     if (lf.coverage[p]! < 0.9) continue;
     const c = [lf.colour[p]!, lf.colour[N + p]!, lf.colour[2 * N + p]!];
     let best = -1, bd = o.near;
@@ -233,10 +255,8 @@ function recolouredToBackground(original: RgbaImage, mapping: FrameMapping, colo
     tone[p] = best; count[best]++;
     if (dist3([last[p]!, last[N + p]!, last[2 * N + p]!], bg) <= o.clearNear) toBg[best]++;
   }
-  const out = new Uint8Array(N);
-  let any = false;
-  for (let p = 0; p < N; p++) { const k = tone[p]!; if (k >= 0 && count[k]! >= 8 && toBg[k]! >= 0.7 * count[k]!) { out[p] = 1; any = true; } }
-  return any ? out : null;
+  for (let p = 0; p < N; p++) { const k = tone[p]!; if (k >= 0 && count[k]! >= 8 && toBg[k]! >= 0.7 * count[k]!) recoloured[p] = 1; }
+  return { clear, recoloured };
 }
 
 /**
