@@ -18,7 +18,11 @@
 import type { LayerFrame } from './layer-frame.js';
 
 export interface LargeInsertOptions {
-  /** A cell is a seed when the outcome misses the generator's change by at least this (max over channels, [0, 1])… */
+  /**
+   * A cell is a seed when the outcome misses the generator's change by at least this (max over
+   * channels, [0, 1])… (0.2 caught a crisp edge a quarter cell from G's blurred one, on a disc
+   * the carried edit had drawn right; bench:edits hair style opaque 33.9 → 32.9 with it and link 2)
+   */
   miss: number;
   /** …by at least this fraction of the generator's change… */
   unexplained: number;
@@ -26,7 +30,9 @@ export interface LargeInsertOptions {
   minChange: number;
   /** A change we made the generator's way at least this fraction of its length is ours, not a miss. */
   made: number;
-  /** Groups (8-connected) of fewer seeds are left to small-insertions.ts. */
+  /** Seeds at most this many cells apart are one group (1: 8-connected; a new edge blurred at 64² leaves gaps)… */
+  link: number;
+  /** …and groups of fewer seeds are left to small-insertions.ts. */
   minSeeds: number;
   /** The groups grow over cells the generator changed by `grow[0]` that we also missed by half `miss`, at most `grow[1]` cells away. */
   grow: readonly [number, number];
@@ -35,7 +41,7 @@ export interface LargeInsertOptions {
 }
 
 export const DEFAULT_LARGE_INSERT_OPTIONS: Readonly<LargeInsertOptions> = {
-  miss: 0.25, unexplained: 0.5, minChange: 0.2, made: 0.5, minSeeds: 16, grow: [0.15, 2], minCoverage: 0.5,
+  miss: 0.25, unexplained: 0.5, minChange: 0.2, made: 0.5, link: 1, minSeeds: 16, grow: [0.15, 2], minCoverage: 0.5,
 };
 
 /**
@@ -98,7 +104,7 @@ export function largeInsertionCells(miss: Float32Array, change: Float32Array, R:
     seen[s] = 1;
     for (let i = 0; i < comp.length; i++) {
       const p = comp[i]!, x = p % R, y = (p - x) / R;
-      for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) {
+      for (let dy = -o.link; dy <= o.link; dy++) for (let dx = -o.link; dx <= o.link; dx++) {
         const u = x + dx, v = y + dy, q = v * R + u;
         if (u >= 0 && v >= 0 && u < R && v < R && seed[q] && !seen[q]) { seen[q] = 1; comp.push(q); }
       }

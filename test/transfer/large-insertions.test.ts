@@ -96,6 +96,7 @@ describe('large insertions (code edits)', () => {
     const input = { frames: [frame(BG, null), frame(BG, 0)], original, mapping, painted: null, whole: 'strong' as const };
     const on = await prepareTransferAsync(input, { pixelRange: [0, 1], ...NO_RESIDUAL });
     const off = await prepareTransferAsync(input, { pixelRange: [0, 1], ...NO_RESIDUAL, largeInsert: false });
+    if (process.env.DEBUG_LARGE) { const c = on.insertions.get(on.K)?.cells; if (c) for (let y = 0; y < R; y++) { let l = ''; for (let x = 0; x < R; x++) l += c[y * R + x] ? 'X' : '.'; if (l.includes('X')) console.log(y, l); } }
     expect(on.insertions.get(on.K) ?? null).toEqual(off.insertions.get(off.K) ?? null);
   });
 
