@@ -168,7 +168,7 @@ export function insertionPlan(first: Float32Array, last: Float32Array, change: C
   // drawn cells take only colours that are no blend of two others, among G's centres, the layer's
   // own colours and its background (G's soft edge of new hair over the shirt clusters to a lavender
   // that is neither: a ghost); the ends of such a blend join the palette
-  const pureDrawn = drawn ? pureEnds(centres, [...layerColours.slice(0, 8), ...(bg ? [bg] : [])]) : [];
+  const pureDrawn = drawn ? pureEnds(centres, [...layerColours.slice(0, 8), ...(bg ? [bg] : [])], (c) => layerColours.some((l) => dist3(c, l) <= o.near)) : [];
   const palette: [number, number, number, number][] = centres.map((c) => {
     if (bg && dist3(c, bg) <= o.clearNear) return [0, 0, 0, 0];
     let best: number[] | null = null, bd = o.near;
@@ -195,13 +195,32 @@ export function insertionPlan(first: Float32Array, last: Float32Array, change: C
     }
     return best;
   };
-  const candidates = (p: number): Iterable<number> => (drawn?.[p] && !fine?.[p] && pureDrawn.length ? pureDrawn : centres.keys());
+  // (the cells round a large insertion too: G's soft edge is there)
+  const candidates = (p: number): Iterable<number> => (drawn && !fine?.[p] && pureDrawn.length ? pureDrawn : centres.keys());
   for (let p = 0; p < N; p++) label[p] = fine?.[p] || drawn?.[p] || r3[p]! >= o.keepBelow || d3[p]! >= o.keepChange ? nearest(p, candidates(p)) : K;
+  if (drawn && pureDrawn.length > 1) {
+    // a colour G shows only along edges (no cell of it with all 8 neighbours alike: its soft edge
+    // between new content and skin, near a layer colour like the ears' brown) is not drawn: it
+    // would ring the new shape
+    const solid = new Set<number>();
+    for (let y = 1; y < R - 1; y++) for (let x = 1; x < R - 1; x++) {
+      const p = y * R + x, k = label[p]!;
+      let all = k < K;
+      for (let dy = -1; dy <= 1 && all; dy++) for (let dx = -1; dx <= 1 && all; dx++) if (label[p + dy * R + dx] !== k) all = false;
+      if (all) solid.add(k);
+    }
+    const kept2 = pureDrawn.filter((k) => solid.has(k));
+    if (kept2.length && kept2.length < pureDrawn.length) {
+      pureDrawn.splice(0, pureDrawn.length, ...kept2);
+      for (let p = 0; p < N; p++) if (label[p]! < K && !fine?.[p]) label[p] = nearest(p, pureDrawn);
+    }
+  }
+  const open = new Uint8Array(N);
   if (kept) {
     // clear only where it opens onto the layer's clear surroundings (a shorter cut); clear cells
     // enclosed by content (eye whites, a pale cheek G blurred toward white) are content: white
     // where G painted its background colour, else the nearest other colour
-    const open = new Uint8Array(N), queue: number[] = [];
+    const queue: number[] = [];
     for (let p = 0; p < N; p++) if (label[p] === clearAt && kept.clear[p]) { open[p] = 1; queue.push(p); }
     for (let i = 0; i < queue.length; i++) {
       const p = queue[i]!, x = p % R, y = (p - x) / R;
@@ -221,8 +240,9 @@ export function insertionPlan(first: Float32Array, last: Float32Array, change: C
   // mean — but split between the two palette colours G(z1) blends there, by how far along it is:
   // G's antialiased edge says where within the cell the edge lies, and upsampled, the larger share
   // draws it there
-  const pure = fine ? pureCentres(centres) : [];
-  if (fine) for (let p = 0; p < N; p++) if (fine[p]) softLabel(last, N, p, centres, pure, labels);
+  // (never clear where the clear label would be enclosed, as above: a small shape's white, e.g. teeth)
+  const pure = fine ? pureCentres(centres) : [], pureOpaque = pure.filter((k) => k !== clearAt);
+  if (fine) for (let p = 0; p < N; p++) if (fine[p]) softLabel(last, N, p, centres, kept && pureOpaque.length && (kept.recoloured[p] || !(open[p] || kept.clear[p])) ? pureOpaque : pure, labels);
   const carried = new Float32Array(N);
   for (let y = 1; y < R - 1; y++) for (let x = 1; x < R - 1; x++) {
     const p = y * R + x;
@@ -308,12 +328,15 @@ function rowTouched(mask: Float32Array, R: number, v: number): boolean {
 
 /**
  * The indices of the centres that are no blend of two other centres or `also` colours (the layer's,
- * its background); `centres` is extended in place by the `also` colours such blends are of.
+ * its background), or are `own` colours; `centres` is extended in place by the `also` colours such
+ * blends are of.
  */
-function pureEnds(centres: number[][], also: readonly number[][]): number[] {
+function pureEnds(centres: number[][], also: readonly number[][], own: (c: readonly number[]) => boolean): number[] {
   const K = centres.length, ends = [...centres, ...also.filter((c) => centres.every((k) => dist3(k, c) > 0.08))];
   const pure: number[] = [], used = new Set<number>();
   for (let k = 0; k < K; k++) {
+    // one of the layer's own colours is no blend, wherever it lies (flat palettes are often nearly collinear: skin between brown and white)
+    if (own(centres[k]!)) { pure.push(k); continue; }
     let blend = -1;
     for (let a = 0; a < ends.length && blend < 0; a++) for (let b = a + 1; b < ends.length && blend < 0; b++) {
       if (a === k || b === k) continue;
