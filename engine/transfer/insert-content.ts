@@ -195,26 +195,8 @@ export function insertionPlan(first: Float32Array, last: Float32Array, change: C
     }
     return best;
   };
-  // (the cells round a large insertion too: G's soft edge is there)
-  const candidates = (p: number): Iterable<number> => (drawn && !fine?.[p] && pureDrawn.length ? pureDrawn : centres.keys());
+  const candidates = (p: number): Iterable<number> => (drawn?.[p] && !fine?.[p] && pureDrawn.length ? pureDrawn : centres.keys());
   for (let p = 0; p < N; p++) label[p] = fine?.[p] || drawn?.[p] || r3[p]! >= o.keepBelow || d3[p]! >= o.keepChange ? nearest(p, candidates(p)) : K;
-  if (drawn && pureDrawn.length > 1) {
-    // a colour G shows only along edges (no cell of it with all 8 neighbours alike: its soft edge
-    // between new content and skin, near a layer colour like the ears' brown) is not drawn: it
-    // would ring the new shape
-    const solid = new Set<number>();
-    for (let y = 1; y < R - 1; y++) for (let x = 1; x < R - 1; x++) {
-      const p = y * R + x, k = label[p]!;
-      let all = k < K;
-      for (let dy = -1; dy <= 1 && all; dy++) for (let dx = -1; dx <= 1 && all; dx++) if (label[p + dy * R + dx] !== k) all = false;
-      if (all) solid.add(k);
-    }
-    const kept2 = pureDrawn.filter((k) => solid.has(k));
-    if (kept2.length && kept2.length < pureDrawn.length) {
-      pureDrawn.splice(0, pureDrawn.length, ...kept2);
-      for (let p = 0; p < N; p++) if (label[p]! < K && !fine?.[p]) label[p] = nearest(p, pureDrawn);
-    }
-  }
   const open = new Uint8Array(N);
   if (kept) {
     // clear only where it opens onto the layer's clear surroundings (a shorter cut); clear cells
