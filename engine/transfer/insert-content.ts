@@ -19,6 +19,7 @@
  * Alpha: inside the insertion, 1 for content and 0 for "clear"; everywhere else the carried layer's.
  */
 import { applyColourModel } from './colour-model.js';
+import { layerFrame } from './layer-frame.js';
 import type { FrameMapping } from './frame-mapping.js';
 import { sampleClamped, warpPlanes } from './sample.js';
 import type { ChangeField, RgbaImage } from './types.js';
@@ -147,9 +148,12 @@ function misses(first: Float32Array, last: Float32Array, change: ChangeField): {
  * in [0, 1], change = the flow's total change between them.
  * fine: [R·R] the cells of small new shapes (small-insertions.ts), drawn wholly from G(z1): no
  * old content there (the old eye must go even where the colour model explains its change at 64²).
+ * drawn: [R·R] the cells of large new content (large-insertions.ts), also drawn wholly from G(z1),
+ * smoothed as the rest, and only in G's pure colours: a cluster that is a blend of two others
+ * (G's soft edge between new hair and skin) would be a ghost of both.
  * Returns null when the cells hold no content to insert.
  */
-export function insertionPlan(first: Float32Array, last: Float32Array, change: ChangeField, cells: Float32Array, original: RgbaImage, mapping: FrameMapping, options: Partial<InsertOptions> = {}, fine?: Uint8Array | null): InsertionPlan | null {
+export function insertionPlan(first: Float32Array, last: Float32Array, change: ChangeField, cells: Float32Array, original: RgbaImage, mapping: FrameMapping, options: Partial<InsertOptions> = {}, fine?: Uint8Array | null, drawn?: Uint8Array | null): InsertionPlan | null {
   const o = { ...DEFAULT_INSERT_OPTIONS, ...options };
   const R = mapping.resolution, N = R * R;
   const inside: number[] = [];
@@ -161,6 +165,10 @@ export function insertionPlan(first: Float32Array, last: Float32Array, change: C
   const bgCells: number[] = [];
   for (let p = 0; p < N; p++) if (clearCells[p] && !cells[p]) bgCells.push(p);
   const bg = bgCells.length >= 8 ? medianColour(last, N, bgCells) : null;
+  // drawn cells take only colours that are no blend of two others, among G's centres, the layer's
+  // own colours and its background (G's soft edge of new hair over the shirt clusters to a lavender
+  // that is neither: a ghost); the ends of such a blend join the palette
+  const pureDrawn = drawn ? pureEnds(centres, [...layerColours.slice(0, 8), ...(bg ? [bg] : [])], (c) => layerColours.some((l) => dist3(c, l) <= o.near)) : [];
   const palette: [number, number, number, number][] = centres.map((c) => {
     if (bg && dist3(c, bg) <= o.clearNear) return [0, 0, 0, 0];
     let best: number[] | null = null, bd = o.near;
@@ -168,29 +176,55 @@ export function insertionPlan(first: Float32Array, last: Float32Array, change: C
     const v = best ?? c;
     return [Math.round(255 * v[0]!), Math.round(255 * v[1]!), Math.round(255 * v[2]!), 255];
   });
+  // where G paints its background colour over content that cannot have been removed, the clear
+  // colour is drawn opaque (white new content: a white beard, hair turned white)
+  const clearAt = palette.findIndex((c) => c[3] === 0);
+  const kept = bg && clearAt >= 0 ? keptOpaque(original, mapping, layerColours, last, bg, o) : null;
+  if (kept) { centres.push(centres[clearAt]!.slice()); palette.push([...centres[clearAt]!.map((v) => Math.round(255 * v)), 255] as [number, number, number, number]); }
   // each cell's nearest centre, or old content where the flow explains G(z1) there (the face around
   // new glasses, recoloured by the edit), as K + 1 indicator planes, smoothed so the upsampled
   // boundaries are curves
   const { r3, d3 } = misses(first, last, change);
-  const K = centres.length, onehot = new Float32Array((K + 1) * N);
-  for (let p = 0; p < N; p++) {
+  const K = centres.length, onehot = new Float32Array((K + 1) * N), label = new Int32Array(N);
+  const nearest = (p: number, ks: Iterable<number>, skip = -1): number => {
     let best = K, bd = Infinity;
-    if (fine?.[p] || r3[p]! >= o.keepBelow || d3[p]! >= o.keepChange) {
-      for (let k = 0; k < K; k++) {
-        const d = (last[p]! - centres[k]![0]!) ** 2 + (last[N + p]! - centres[k]![1]!) ** 2 + (last[2 * N + p]! - centres[k]![2]!) ** 2;
-        if (d < bd) { bd = d; best = k; }
+    for (const k of ks) {
+      if (k === skip || (kept && k === K - 1)) continue;
+      const d = (last[p]! - centres[k]![0]!) ** 2 + (last[N + p]! - centres[k]![1]!) ** 2 + (last[2 * N + p]! - centres[k]![2]!) ** 2;
+      if (d < bd) { bd = d; best = k; }
+    }
+    return best;
+  };
+  const candidates = (p: number): Iterable<number> => (drawn?.[p] && !fine?.[p] && pureDrawn.length ? pureDrawn : centres.keys());
+  for (let p = 0; p < N; p++) label[p] = fine?.[p] || drawn?.[p] || r3[p]! >= o.keepBelow || d3[p]! >= o.keepChange ? nearest(p, candidates(p)) : K;
+  const open = new Uint8Array(N);
+  if (kept) {
+    // clear only where it opens onto the layer's clear surroundings (a shorter cut); clear cells
+    // enclosed by content (eye whites, a pale cheek G blurred toward white) are content: white
+    // where G painted its background colour, else the nearest other colour
+    const queue: number[] = [];
+    for (let p = 0; p < N; p++) if (label[p] === clearAt && kept.clear[p]) { open[p] = 1; queue.push(p); }
+    for (let i = 0; i < queue.length; i++) {
+      const p = queue[i]!, x = p % R, y = (p - x) / R;
+      for (const q of [x > 0 ? p - 1 : -1, x < R - 1 ? p + 1 : -1, y > 0 ? p - R : -1, y < R - 1 ? p + R : -1]) {
+        if (q >= 0 && label[q] === clearAt && !open[q]) { open[q] = 1; queue.push(q); }
       }
     }
-    onehot[best * N + p] = 1;
+    for (let p = 0; p < N; p++) {
+      if (label[p] !== clearAt || (open[p] && !kept.recoloured[p])) continue;
+      label[p] = dist3([last[p]!, last[N + p]!, last[2 * N + p]!], bg!) <= o.clearNear ? K - 1 : nearest(p, candidates(p), clearAt);
+    }
   }
+  for (let p = 0; p < N; p++) onehot[label[p]! * N + p] = 1;
   const labels = new Float32Array((K + 1) * N);
   for (let k = 0; k <= K; k++) labels.set(mean3(onehot.subarray(k * N, (k + 1) * N), R), k * N);
   // a small shape's cells are not smoothed — a 1-cell eye would vanish in a 3×3
   // mean — but split between the two palette colours G(z1) blends there, by how far along it is:
   // G's antialiased edge says where within the cell the edge lies, and upsampled, the larger share
   // draws it there
-  const pure = fine ? pureCentres(centres) : [];
-  if (fine) for (let p = 0; p < N; p++) if (fine[p]) softLabel(last, N, p, centres, pure, labels);
+  // (never clear where the clear label would be enclosed, as above: a small shape's white, e.g. teeth)
+  const pure = fine ? pureCentres(centres) : [], pureOpaque = pure.filter((k) => k !== clearAt);
+  if (fine) for (let p = 0; p < N; p++) if (fine[p]) softLabel(last, N, p, centres, kept && pureOpaque.length && (kept.recoloured[p] || !(open[p] || kept.clear[p])) ? pureOpaque : pure, labels);
   const carried = new Float32Array(N);
   for (let y = 1; y < R - 1; y++) for (let x = 1; x < R - 1; x++) {
     const p = y * R + x;
@@ -200,6 +234,31 @@ export function insertionPlan(first: Float32Array, last: Float32Array, change: C
     if (all) carried[p] = 1;
   }
   return { R, cells, carried, mask: mean3(cells, R), palette, labels };
+}
+
+/**
+ * For a transparent layer whose background G paints in `bg`: `clear`, the cells [R·R] that are
+ * clear in the layer or next to one (4-connected); `recoloured`, the cells of a layer colour G
+ * paints in its background colour in ≥ 70 % of its opaque cells (≥ 8 of them): a cut removes part
+ * of the hair (the rest stays hair), a recolour to white all of it, and it stays opaque.
+ */
+function keptOpaque(original: RgbaImage, mapping: FrameMapping, colours: number[][], last: Float32Array, bg: readonly number[], o: InsertOptions): { clear: Uint8Array; recoloured: Uint8Array } {
+  const R = mapping.resolution, N = R * R, lf = layerFrame(original, mapping), tone = new Int32Array(N).fill(-1);
+  const count = new Float64Array(colours.length), toBg = new Float64Array(colours.length);
+  const clear = new Uint8Array(N), recoloured = new Uint8Array(N);
+  for (let y = 0; y < R; y++) for (let x = 0; x < R; x++) {
+    const p = y * R + x;
+    for (const q of [p, x > 0 ? p - 1 : -1, x < R - 1 ? p + 1 : -1, y > 0 ? p - R : -1, y < R - 1 ? p + R : -1]) if (q >= 0 && lf.coverage[q]! < 0.5) clear[p] = 1;
+    if (lf.coverage[p]! < 0.9) continue;
+    const c = [lf.colour[p]!, lf.colour[N + p]!, lf.colour[2 * N + p]!];
+    let best = -1, bd = o.near;
+    colours.forEach((l, k) => { const d = dist3(c, l); if (d <= bd) { bd = d; best = k; } });
+    if (best < 0) continue;
+    tone[p] = best; count[best]++;
+    if (dist3([last[p]!, last[N + p]!, last[2 * N + p]!], bg) <= o.clearNear) toBg[best]++;
+  }
+  for (let p = 0; p < N; p++) { const k = tone[p]!; if (k >= 0 && count[k]! >= 8 && toBg[k]! >= 0.7 * count[k]!) recoloured[p] = 1; }
+  return { clear, recoloured };
 }
 
 /**
@@ -247,6 +306,29 @@ export function insertRows(plan: InsertionPlan, mapping: FrameMapping, out: Uint
 function rowTouched(mask: Float32Array, R: number, v: number): boolean {
   for (let j = Math.max(0, v - 1); j <= Math.min(R - 1, v + 2); j++) for (let i = 0; i < R; i++) if (mask[j * R + i]! > 0) return true;
   return false;
+}
+
+/**
+ * The indices of the centres that are no blend of two other centres or `also` colours (the layer's,
+ * its background), or are `own` colours; `centres` is extended in place by the `also` colours such
+ * blends are of.
+ */
+function pureEnds(centres: number[][], also: readonly number[][], own: (c: readonly number[]) => boolean): number[] {
+  const K = centres.length, ends = [...centres, ...also.filter((c) => centres.every((k) => dist3(k, c) > 0.08))];
+  const pure: number[] = [], used = new Set<number>();
+  for (let k = 0; k < K; k++) {
+    // one of the layer's own colours is no blend, wherever it lies (flat palettes are often nearly collinear: skin between brown and white)
+    if (own(centres[k]!)) { pure.push(k); continue; }
+    let blend = -1;
+    for (let a = 0; a < ends.length && blend < 0; a++) for (let b = a + 1; b < ends.length && blend < 0; b++) {
+      if (a === k || b === k) continue;
+      const { t, d } = toSegment(centres[k]!, ends[a]!, ends[b]!);
+      if (t > 0.15 && t < 0.85 && d < 0.06 * 0.06) { blend = a; if (a >= K) used.add(a); if (b >= K) used.add(b); }
+    }
+    if (blend < 0) pure.push(k);
+  }
+  for (const e of [...used].sort((a, b) => a - b)) { pure.push(centres.length); centres.push(ends[e]!.slice()); }
+  return pure;
 }
 
 /** The centres that are not a blend of two others (G's antialiased edge, clustered: a muddy colour no flat art has). */

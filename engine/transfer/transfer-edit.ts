@@ -19,6 +19,7 @@ import { colourAffinity, confineChange, editRegion, regionSupport, strongChangeR
 import { layerFrame } from './layer-frame.js';
 import { areaDownscale } from './area-downscale.js';
 import { dilate1, insertionCells, insertionPlan, insertRows, type InsertionPlan, type InsertOptions } from './insert-content.js';
+import { clearColour, compositedMisses, DEFAULT_LARGE_INSERT_OPTIONS, largeInsertionCells, type LargeInsertOptions } from './large-insertions.js';
 import { DEFAULT_SMALL_INSERT_OPTIONS, onLayerTones, outcomeMisses, recolouredToneCells, smallInsertionCells, type SmallInsertOptions } from './small-insertions.js';
 import { DEFAULT_SNAP_OPTIONS, layerTones, snapTones, type SnapOptions } from './snap-tones.js';
 import { alikeTones, chooseShades, DEFAULT_RECOLOUR_OPTIONS, separatingNear, nearestPaint, paintedMove, paintedPieces, paintOnStartPart, partCells, piecesChangedAlike, partColours, recolourRows, recolourScaledRows, startParts, type RecolourOptions, type RecolourPlan } from './recolour.js';
@@ -93,6 +94,11 @@ export interface TransferOptions {
    * out are inserted too (small-insertions.ts). false: off.
    */
   smallInsert?: Partial<SmallInsertOptions> | false;
+  /**
+   * Code edits, with `insert`: large new content the carried edit leaves out (hair on a bald head,
+   * the old hair's ends left by a shorter cut) is drawn from G(z1) too (large-insertions.ts). false: off.
+   */
+  largeInsert?: Partial<LargeInsertOptions> | false;
   /**
    * Code-slider edits (no `painted`, whole: 'strong'): each of the layer's flat colours is either
    * changed fully or not at all, never half (snap-tones.ts). false: off (the carried change as the
@@ -297,10 +303,12 @@ export async function prepareTransferAsync(input: TransferInput, options: Transf
   // (small-insertions.ts), judged on the edit as it comes out, rendered small
   // (only with whole: 'strong', what the panel, the CLI and bench:edits use: it needs the layer's
   // tones, which snap has found; finding them on a textured layer took ~2 min in preview-scale.test.ts)
-  if (insert && prepared.snap && options.smallInsert !== false) {
+  if (insert && prepared.snap && (options.smallInsert !== false || options.largeInsert !== false)) {
     await checkpoint(signal);
-    const small = await smallInsertion(prepared, original, last, insert, options.smallInsert || {});
-    if (small) Object.assign(prepared, place(small), { insertions: new Map([[K, small]]) });
+    const found = await outcomeInsertion(prepared, original, last, insert, options.smallInsert ?? {}, options.largeInsert ?? {});
+    // the field stays as carried around a large insertion (only its cells are redrawn): the carried
+    // change next to it (old hair snapped away) must not be undone
+    if (found) Object.assign(prepared, place({ ...found.plan, cells: found.fieldCells }), { insertions: new Map([[K, found.plan]]) });
   }
   return prepared;
 }
@@ -391,35 +399,55 @@ function insertionFor(first: Float32Array, last: Float32Array, change: ChangeFie
 }
 
 /**
- * The whole edit's insertion with the small shapes it misses added (null: none missed). Renders the
- * prepared edit at ~4 layer px a frame cell (a quarter of a 512² layer's pixels) and compares it, at
- * frame resolution, with the generator's change.
+ * The whole edit's insertion with the large and small new content it misses added (null: none
+ * missed). Renders the prepared edit at ~4 layer px a frame cell (a quarter of a 512² layer's
+ * pixels) and compares it, at frame resolution, with the generator's change.
  */
-async function smallInsertion(prepared: PreparedTransfer, original: RgbaImage, base: InsertionPlan | null, insert: Partial<InsertOptions>, o: Partial<SmallInsertOptions>): Promise<InsertionPlan | null> {
+async function outcomeInsertion(prepared: PreparedTransfer, original: RgbaImage, base: InsertionPlan | null, insert: Partial<InsertOptions>, so: Partial<SmallInsertOptions> | false, lo: Partial<LargeInsertOptions> | false): Promise<{ plan: InsertionPlan; fieldCells: Float32Array } | null> {
   const { K, mapping, unit, changes } = prepared, R = mapping.resolution, N = R * R;
   const f = Math.max(1, Math.floor(1 / mapping.scale / 4));
   const size = { width: Math.max(1, Math.round(original.width / f)), height: Math.max(1, Math.round(original.height / f)) };
   const scaled = f > 1 ? areaDownscale(original, size.width, size.height) : original;
   const [out] = await renderTransferAsync(prepared, original, [K], f > 1 ? { outputSize: size, scaled } : {});
   const small = { ...mapping, scale: mapping.scale * (original.width / scaled.width) };
-  const opts = { ...DEFAULT_SMALL_INSERT_OPTIONS, ...o }, before = layerFrame(scaled, small), after = layerFrame(out!, small);
-  const { miss, change } = outcomeMisses(before, after, unit[0]!, unit[K]!, opts);
-  // only where G(z1) rearranges the layer's own colours, and not on a tone the edit recoloured
-  // the 16 most common (a textured layer has hundreds, and onLayerTones tries every pair)
-  const tones = prepared.snap!.tones.slice(0, 16);
-  const allowed = onLayerTones(unit[K]!, tones, R, opts.toneNear), recoloured = recolouredToneCells(before, after, tones, opts);
-  // a recolour edit (a large tone changed as a whole: hair, skin, clothing) is left to snap-tones.ts:
-  // bench:edits measured the hair colour rows 11 → 35 RMSE with small shapes drawn where the
-  // generator's neck and hair ends were noisy. An eye edit may recolour the small eye tone whole.
-  if (recoloured.reduce((a, v) => a + v, 0) >= opts.recolouredArea) return base;
-  const found = smallInsertionCells(miss, change, R, opts, allowed);
-  if (!found) return null;
-  // two cells all round: the smoothed mask reaches half-way into the outer one, and the shape's
-  // edge (and the old shape's, a thin line blurred to a faint change) must lie inside; these cells are drawn
-  // wholly from G(z1), also inside a larger insertion (there its old content is what the outcome missed)
-  const grown = dilate1(dilate1(found, R), R), cells = base ? base.cells.slice() : new Float32Array(N), fine = new Uint8Array(N);
-  for (let p = 0; p < N; p++) if (grown[p]! > 0) { fine[p] = 1; cells[p] = 1; }
-  return insertionPlan(unit[0]!, unit[K]!, changes[K - 1]!, cells, original, mapping, insert, fine) ?? base;
+  const before = layerFrame(scaled, small), after = layerFrame(out!, small);
+  // large: groups of missed new content in any colour, judged with the layer over G's background colour
+  let drawn: Uint8Array | null = null;
+  if (lo !== false) {
+    const opts = { ...DEFAULT_LARGE_INSERT_OPTIONS, ...lo };
+    const { miss, change } = compositedMisses(before, after, unit[0]!, unit[K]!, clearColour(before, unit[0]!), opts);
+    const found = largeInsertionCells(miss, change, R, opts);
+    if (found) { drawn = new Uint8Array(N); for (let p = 0; p < N; p++) if (found[p]! > 0) drawn[p] = 1; }
+  }
+  // small: shapes of a few cells in the layer's own tones
+  let fine: Uint8Array | null = null;
+  if (so !== false) {
+    const opts = { ...DEFAULT_SMALL_INSERT_OPTIONS, ...so };
+    const { miss, change } = outcomeMisses(before, after, unit[0]!, unit[K]!, opts);
+    // only where G(z1) rearranges the layer's own colours, and not on a tone the edit recoloured
+    // the 16 most common (a textured layer has hundreds, and onLayerTones tries every pair)
+    const tones = prepared.snap!.tones.slice(0, 16);
+    const allowed = onLayerTones(unit[K]!, tones, R, opts.toneNear), recoloured = recolouredToneCells(before, after, tones, opts);
+    // a recolour edit (a large tone changed as a whole: hair, skin, clothing) is left to snap-tones.ts:
+    // bench:edits measured the hair colour rows 11 → 35 RMSE with small shapes drawn where the
+    // generator's neck and hair ends were noisy. An eye edit may recolour the small eye tone whole.
+    const found = recoloured.reduce((a, v) => a + v, 0) >= opts.recolouredArea ? null : smallInsertionCells(miss, change, R, opts, allowed);
+    // two cells all round: the smoothed mask reaches half-way into the outer one, and the shape's
+    // edge (and the old shape's, a thin line blurred to a faint change) must lie inside; these cells are drawn
+    // wholly from G(z1), also inside a larger insertion (there its old content is what the outcome missed)
+    if (found) { const grown = dilate1(dilate1(found, R), R); fine = new Uint8Array(N); for (let p = 0; p < N; p++) if (grown[p]! > 0) fine[p] = 1; }
+  }
+  if (!drawn && !fine) return null;
+  // a large group takes one cell more all round (as insert-content.ts's): the new shape's edge lies
+  // inside the insertion, where that outer cell keeps the old content wherever the flow explains G(z1)
+  const cells = base ? base.cells.slice() : new Float32Array(N);
+  if (drawn) { const ring = dilate1(Float32Array.from(drawn), R); for (let p = 0; p < N; p++) if (ring[p]! > 0) cells[p] = 1; }
+  if (fine) for (let p = 0; p < N; p++) if (fine[p]) cells[p] = 1;
+  // the cells whose surroundings keep the layer unmoved (place): the insertion's as before, not a large group's
+  const fieldCells = base ? base.cells.slice() : new Float32Array(N);
+  if (fine) for (let p = 0; p < N; p++) if (fine[p]) fieldCells[p] = 1;
+  const plan = insertionPlan(unit[0]!, unit[K]!, changes[K - 1]!, cells, original, mapping, insert, fine, drawn);
+  return plan ? { plan, fieldCells } : base ? { plan: base, fieldCells: base.cells } : null;
 }
 
 /** Frame k's insertion (the change 0→k), made once per prepared transfer. */

@@ -1,0 +1,146 @@
+import { describe, expect, it } from 'vitest';
+import { identityChange } from '../../engine/transfer/compose-change.js';
+import { fitMapping } from '../../engine/transfer/frame-mapping.js';
+import { insertionPlan, insertRows } from '../../engine/transfer/insert-content.js';
+import { clearColour, compositedMisses, largeInsertionCells } from '../../engine/transfer/large-insertions.js';
+import { layerFrame } from '../../engine/transfer/layer-frame.js';
+import { prepareTransferAsync, transferEditAsync, type TransferOptions } from '../../engine/transfer/transfer-edit.js';
+import type { RgbaImage } from '../../engine/transfer/types.js';
+
+// A layer with a square (the old content) on an opaque background or clear; G(z1) grows a disc
+// beside it (new hair where there was none). insert-content.ts would find the disc by the flow's
+// residual; its seeds are switched off here (`insert.residual` out of reach) so that what these
+// tests see is the large stage alone, judging the carried outcome: the case where the window-wide
+// colour model "explains" new content at 64² and the layer does not show it.
+const R = 64, S = 512, K = S / R;
+const BG = [0.8, 0.82, 0.95], WHITE = [1, 1, 1], SQUARE = [0.85, 0.35, 0.3], DISC = [0.25, 0.2, 0.45];
+const SQ = { x0: 8, y0: 40, x1: 24, y1: 56 }, DC = { x: 40, y: 22, r: 10 };
+const NO_RESIDUAL: TransferOptions = { insert: { residual: 2 } };
+
+function cover(inside: (x: number, y: number) => boolean, x: number, y: number, unit: number): number {
+  let n = 0;
+  for (let j = 0; j < 4; j++) for (let i = 0; i < 4; i++) if (inside((x + (i + 0.5) / 4) * unit, (y + (j + 0.5) / 4) * unit)) n++;
+  return n / 16;
+}
+const inSquare = (x: number, y: number): boolean => x >= SQ.x0 && x < SQ.x1 && y >= SQ.y0 && y < SQ.y1;
+const inDisc = (dx: number) => (x: number, y: number): boolean => (x - DC.x - dx) ** 2 + (y - DC.y) ** 2 < DC.r ** 2;
+
+/** A 64² frame on `bg` (G paints a transparent layer's background white): the square, and the disc shifted by `disc` frame px (null: none). */
+function frame(bg: number[], disc: number | null, square = SQUARE): Float32Array {
+  const f = new Float32Array(3 * R * R);
+  for (let y = 0; y < R; y++) for (let x = 0; x < R; x++) {
+    const s = cover(inSquare, x, y, 1), d = disc === null ? 0 : cover(inDisc(disc), x, y, 1);
+    for (let c = 0; c < 3; c++) f[c * R * R + y * R + x] = (1 - d) * ((1 - s) * bg[c]! + s * square[c]!) + d * DISC[c]!;
+  }
+  return f;
+}
+
+/** The layer: a crisp 512² render (the background opaque or clear), the disc where asked. */
+function layer(clear: boolean, disc: number | null = null): RgbaImage {
+  const data = new Uint8ClampedArray(S * S * 4);
+  for (let y = 0; y < S; y++) for (let x = 0; x < S; x++) {
+    const s = cover(inSquare, x, y, 1 / K), d = disc === null ? 0 : cover(inDisc(disc), x, y, 1 / K), p = (y * S + x) * 4;
+    const fg = [0, 1, 2].map((c) => (d * DISC[c]! + (1 - d) * s * SQUARE[c]!) / Math.max(1e-6, d + (1 - d) * s));
+    if (clear) data.set([...fg.map((v) => Math.round(255 * v)), Math.round(255 * (d + (1 - d) * s))], p);
+    else data.set([...[0, 1, 2].map((c) => Math.round(255 * (d * DISC[c]! + (1 - d) * ((1 - s) * BG[c]! + s * SQUARE[c]!)))), 255], p);
+  }
+  return { width: S, height: S, data };
+}
+
+const px = (img: RgbaImage, x: number, y: number): number[] => Array.from(img.data.subarray((y * S + x) * 4, (y * S + x) * 4 + 4));
+const near = (a: number[], b: number[], tol: number): boolean => a.every((v, i) => Math.abs(v - b[i]!) <= tol);
+const premult = (p: number[]): number[] => [...p.slice(0, 3).map((v) => Math.round((v * p[3]!) / 255)), p[3]!];
+const rgb = (c: number[]): number[] => c.map((v) => Math.round(255 * v));
+
+async function grow(clear: boolean, options: TransferOptions = {}): Promise<{ original: RgbaImage; final: RgbaImage }> {
+  const original = layer(clear), bg = clear ? WHITE : BG;
+  const { final } = await transferEditAsync({ frames: [frame(bg, null), frame(bg, 0)], original, mapping: fitMapping(S, S, R), painted: null, whole: 'strong' }, { pixelRange: [0, 1], ...NO_RESIDUAL, ...options });
+  return { original, final };
+}
+
+describe('large insertions (code edits)', () => {
+  for (const clear of [false, true]) {
+    it(`brings a large new shape into a ${clear ? 'transparent' : 'opaque'} layer: sharp, in its colour, ${clear ? 'opaque over a clear background that stays clear' : 'the rest untouched'}`, async () => {
+      const { original, final } = await grow(clear);
+      const cx = DC.x * K, cy = DC.y * K, r = DC.r * K, disc = [...rgb(DISC), 255];
+      let inside = 0, wrong = 0, outside = 0, moved = 0, ring = 0, between = 0;
+      for (let y = 0; y < S; y++) for (let x = 0; x < S; x++) {
+        const d = Math.hypot(x + 0.5 - cx, y + 0.5 - cy), p = px(final, x, y), o = px(original, x, y);
+        if (d < r - K) { inside++; if (!near(p, disc, 4)) wrong++; }
+        if (d > r + 3 * K) { outside++; if (!near(premult(p), premult(o), 0)) moved++; }
+        if (d >= r - K && d <= r + K) {
+          ring++;
+          const isBg = clear ? p[3]! <= 4 : near(p, [...rgb(BG), 255], 4);
+          if (!near(p, disc, 4) && !isBg) between++;
+        }
+      }
+      expect(wrong / inside).toBeLessThan(0.002);
+      expect(moved).toBe(0);
+      // sharp: at most a ~1.5 px antialiased band round the circumference (2πr ≈ 503 px)
+      expect(between).toBeLessThan(1.5 * 2 * Math.PI * r);
+      expect(between / ring).toBeLessThan(0.12);
+      if (clear) {
+        expect(px(final, cx, cy)[3]).toBe(255);
+        for (const [dx, dy] of [[1, 0], [-1, 0], [0, -1], [0.7071, 0.7071]] as const) expect(px(final, Math.floor(cx + dx * (r + 2 * K)), Math.floor(cy + dy * (r + 2 * K)))[3]).toBe(0);
+      }
+    });
+  }
+
+  it('without the large stage (and insert-content.ts\'s seeds off) the disc is missing from the transparent layer: the flow cannot carry content onto clear pixels', async () => {
+    const { final } = await grow(true, { largeInsert: false });
+    expect(px(final, DC.x * K, DC.y * K)[3]).toBe(0);
+  });
+
+  it('on the opaque layer, where the carried edit already draws the disc (a flat background recoloured), redraws nothing', async () => {
+    const original = layer(false), mapping = fitMapping(S, S, R);
+    const input = { frames: [frame(BG, null), frame(BG, 0)], original, mapping, painted: null, whole: 'strong' as const };
+    const on = await prepareTransferAsync(input, { pixelRange: [0, 1], ...NO_RESIDUAL });
+    const off = await prepareTransferAsync(input, { pixelRange: [0, 1], ...NO_RESIDUAL, largeInsert: false });
+    if (process.env.DEBUG_LARGE) { const c = on.insertions.get(on.K)?.cells; if (c) for (let y = 0; y < R; y++) { let l = ''; for (let x = 0; x < R; x++) l += c[y * R + x] ? 'X' : '.'; if (l.includes('X')) console.log(y, l); } }
+    expect(on.insertions.get(on.K) ?? null).toEqual(off.insertions.get(off.K) ?? null);
+  });
+
+  it('draws nothing for a change the flow carries (the disc shifted by 1.5 frame px)', async () => {
+    const original = layer(false, 0), mapping = fitMapping(S, S, R);
+    const input = { frames: [frame(BG, 0), frame(BG, 1.5)], original, mapping, painted: null, whole: 'strong' as const };
+    const on = await prepareTransferAsync(input, { pixelRange: [0, 1], ...NO_RESIDUAL });
+    const off = await prepareTransferAsync(input, { pixelRange: [0, 1], ...NO_RESIDUAL, largeInsert: false });
+    expect(on.insertions.get(on.K) ?? null).toEqual(off.insertions.get(off.K) ?? null);
+    // and the outcome, judged directly, has no large group: the layer moved with G
+    const { final } = await transferEditAsync(input, { pixelRange: [0, 1], ...NO_RESIDUAL });
+    const { miss, change } = compositedMisses(layerFrame(original, mapping), layerFrame(final, mapping), frame(BG, 0), frame(BG, 1.5), null);
+    expect(largeInsertionCells(miss, change, R)).toBeNull();
+  });
+
+  it('on a transparent layer, judges the layer over G\'s background colour: new content over clear cells is missed', () => {
+    const original = layer(true), mapping = fitMapping(S, S, R), before = layerFrame(original, mapping);
+    const bg = clearColour(before, frame(WHITE, null));
+    expect(bg).not.toBeNull();
+    expect(near(bg!, WHITE, 0.01)).toBe(true);
+    expect(clearColour(layerFrame(layer(false), mapping), frame(BG, null))).toBeNull();
+    // the carried edit left the layer as it was; G drew the disc over clear cells
+    const { miss, change } = compositedMisses(before, before, frame(WHITE, null), frame(WHITE, 0), bg);
+    const cells = largeInsertionCells(miss, change, R);
+    expect(cells).not.toBeNull();
+    expect(cells![DC.y * R + DC.x]).toBe(1);
+    expect(cells![(SQ.y0 + 8) * R + SQ.x0 + 8]).toBe(0);
+    // without G's background colour the clear cells are not judged at all
+    expect(largeInsertionCells(...Object.values(compositedMisses(before, before, frame(WHITE, null), frame(WHITE, 0), null)) as [Float32Array, Float32Array], R)).toBeNull();
+  });
+
+  it('keeps a part opaque when G paints all of it in its background colour (a recolour to white, not a removal)', () => {
+    const original = layer(true), mapping = fitMapping(S, S, R);
+    const first = frame(WHITE, null), last = frame(WHITE, null, WHITE);
+    const cells = new Float32Array(R * R), drawn = new Uint8Array(R * R);
+    for (let y = SQ.y0 - 1; y <= SQ.y1; y++) for (let x = SQ.x0 - 1; x <= SQ.x1; x++) { cells[y * R + x] = 1; if (inSquare(x + 0.5, y + 0.5)) drawn[y * R + x] = 1; }
+    const plan = insertionPlan(first, last, identityChange(R), cells, original, mapping, {}, null, drawn)!;
+    const out = new Uint8ClampedArray(original.data);
+    insertRows(plan, mapping, out, S, 0, S);
+    const mid = ((SQ.y0 + 8) * K * S + (SQ.x0 + 8) * K) * 4;
+    expect(out[mid + 3]).toBe(255);
+    expect(near(Array.from(out.subarray(mid, mid + 3)), rgb(WHITE), 4)).toBe(true);
+    // the clear background around it stays clear
+    const off = ((SQ.y0 - 6) * K * S + (SQ.x0 + 8) * K) * 4;
+    expect(out[off + 3]).toBe(0);
+  });
+});
