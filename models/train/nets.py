@@ -225,7 +225,7 @@ class IndependentQ(nn.Module):
     whatever G taught D's trunk to answer. G must also convince this one: a classifier with other
     features (GroupNorm, no spectral norm, no minibatch channel), reading randomly shifted images, which
     a cue G invents for D's trunk does not fool as easily. Categorical codes, and with `n_cont` the
-    supervised continuous ones (skin tone) from its own small head: added at 1806 kimg, when the judge
+    supervised continuous ones (skin tone) from its own small head: added at 1812.8 kimg, when the judge
     found the darkest skin-tone setting drawn as a mid-brown that D's Q still read as darkest.
 
     image [B, 3, 64, 64] -> [categorical logits | continuous estimates] [B, sum(cat) + n_cont].

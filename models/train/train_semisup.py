@@ -79,7 +79,7 @@ def parse_args(argv=None):
                    help="G's term on the independent Q ramps in over its first this many thousand images, while it learns")
     p.add_argument("--q2-cont", type=float, default=None,
                    help="(default 4) weight of the supervised continuous codes (skin tone) on the independent Q: it regresses them "
-                        "from real images and G is asked to make them readable by it; 0: off. Added at 1806 kimg (session 10)")
+                        "from real images and G is asked to make them readable by it; 0: off. Added at 1812.8 kimg (session 10)")
     p.add_argument("--q2-cont-ramp-kimg", type=float, default=20.0,
                    help="G's term on the independent Q's continuous head ramps in over the head's first this many thousand images")
     p.add_argument("--flat", type=float, default=None,
