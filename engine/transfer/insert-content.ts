@@ -402,7 +402,7 @@ function largeGroups(cells: number[], R: number, min: number): number[] {
  * on average — the middle of a new shape, which the colour model explains as a recolour of what
  * was there — and any of ≤ maxHole cells; an unchanged hole (a face framed by new hair) stays.
  */
-function fillHoles(cells: Float32Array, change: Float32Array, R: number, maxHole: number, strong: number): Float32Array {
+export function fillHoles(cells: Float32Array, change: Float32Array, R: number, maxHole: number, strong: number): Float32Array {
   const N = R * R, seen = new Uint8Array(N);
   for (let s = 0; s < N; s++) {
     if (cells[s] || seen[s]) continue;

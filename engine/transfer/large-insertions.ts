@@ -16,6 +16,7 @@
  * background colour clear (alpha 0), no blends of two colours.
  */
 import type { LayerFrame } from './layer-frame.js';
+import { fillHoles } from './insert-content.js';
 
 export interface LargeInsertOptions {
   /**
@@ -128,25 +129,6 @@ export function largeInsertionCells(miss: Float32Array, change: Float32Array, R:
       queue.push(q);
     }
   }
-  return fillEnclosed(cells, R);
-}
-
-/** Enclosed holes (4-connected, not touching the border) of at most 4 cells filled: a speck G left inside new hair. */
-function fillEnclosed(cells: Float32Array, R: number): Float32Array {
-  const N = R * R, seen = new Uint8Array(N);
-  for (let s = 0; s < N; s++) {
-    if (cells[s] || seen[s]) continue;
-    const comp = [s];
-    seen[s] = 1;
-    let border = false;
-    for (let i = 0; i < comp.length; i++) {
-      const p = comp[i]!, x = p % R, y = (p - x) / R;
-      if (x === 0 || y === 0 || x === R - 1 || y === R - 1) border = true;
-      for (const q of [x > 0 ? p - 1 : -1, x < R - 1 ? p + 1 : -1, y > 0 ? p - R : -1, y < R - 1 ? p + R : -1]) {
-        if (q >= 0 && !cells[q] && !seen[q]) { seen[q] = 1; comp.push(q); }
-      }
-    }
-    if (!border && comp.length <= 4) for (const p of comp) cells[p] = 1;
-  }
-  return cells;
+  // enclosed holes of at most 4 cells filled, whatever their change: a speck G left inside new hair
+  return fillHoles(cells, change, R, 4, Infinity);
 }
