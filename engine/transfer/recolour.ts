@@ -259,17 +259,26 @@ export function alikeTones(original: RgbaImage, mapping: FrameMapping, palette: 
  * The shade each of the part's tones follows (palette[0], the main one: 'shift', its offset is
  * the edit). Chosen by the generator: of the candidates, the one whose change of the tone (t_k −
  * c_k, scaled by how far the generator moved the main colour toward t) is nearest to the change
- * G made in the cells of that tone. A tone with too few cells of its own keeps 'shift'.
+ * G made in the cells of that tone, inside the part (bench:edits, bench-5's pigtails painted
+ * near-white: read on the thin ends too, 'multiply' won and the ends came out grey, 24.1 → 7.7/255
+ * in the part). A tone with fewer than 3 such cells of its own keeps 'shift'.
  */
 export function chooseShades(original: RgbaImage, mapping: FrameMapping, palette: number[][], t: readonly number[], first: Float32Array, last: Float32Array, near: number): Shade[] {
   const R = mapping.resolution, N = R * R;
   const tones = palette.map((c) => partCells(original, mapping, [c], near));
+  // the part's interior: a cell whose 4 neighbours are the part too. At 64² the generator blends a
+  // thin piece (a pigtail's end) with what is beside it, so its change there says little of the tone's
+  const inPart = (q: number): boolean => tones.some((o) => o[q]! >= 0.5);
+  const interior = (q: number): boolean => {
+    const x = q % R, y = (q - x) / R;
+    return x > 0 && y > 0 && x < R - 1 && y < R - 1 && inPart(q - 1) && inPart(q + 1) && inPart(q - R) && inPart(q + R);
+  };
   const changeOf = (k: number): number[] | null => {
     const d = [0, 0, 0];
     let n = 0;
     for (let q = 0; q < N; q++) {
       // cells of this tone and of no other of the part's (partCells counts a quarter full as full)
-      if (tones[k]![q]! < 1 || tones.some((o, j) => j !== k && o[q]! >= 0.5)) continue;
+      if (tones[k]![q]! < 1 || tones.some((o, j) => j !== k && o[q]! >= 0.5) || !interior(q)) continue;
       for (let c = 0; c < 3; c++) d[c] += 255 * (last[c * N + q]! - first[c * N + q]!);
       n++;
     }

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { fitMapping } from '../../engine/transfer/frame-mapping.js';
 import { strongChangeRegion } from '../../engine/transfer/edit-region.js';
 import { strokePaint } from '../../engine/transfer/stroke-paint.js';
+import { chooseShades, shadeChannel } from '../../engine/transfer/recolour.js';
 import { prepareTransferAsync, renderTransferAsync, transferEditAsync } from '../../engine/transfer/transfer-edit.js';
 import type { RgbaImage } from '../../engine/transfer/types.js';
 
@@ -306,5 +307,47 @@ describe('a part drawn a few levels from its neighbour (a shaved head: the hair 
     expect(capOff).toBe(0);
     expect(skin).toBeGreaterThan(1000);
     expect(skinChanged).toBe(0);
+  });
+});
+
+describe('chooseShades reads the generator where a tone is whole, not on thin pieces it blends with their surroundings', () => {
+  // A hair part drawn as DiceBear draws it: the main tone (under the stroke start) is the base colour
+  // under a light overlay, the darker tone is the base. Painted near-white, the base becomes the
+  // 'screen' of the paint. The generator draws that in the base's thick block, but at 64² its thin
+  // strips (a pigtail's end, 1 cell wide) come out darker, blended with the background.
+  const TOP = [68, 55, 89], BASE = [54, 44, 71], T = [222, 225, 245], BGC = [209, 212, 249];
+  const screen = BASE.map((c, i) => shadeChannel('screen', c, TOP[i]!, T[i]!));
+  const multiply = BASE.map((c, i) => shadeChannel('multiply', c, TOP[i]!, T[i]!));
+  const toneAt = (x: number, y: number, strips: boolean, block: boolean): 'top' | 'block' | 'strip' | null => {
+    if (x >= 10 && x < 40 && y >= 10 && y < 30) return 'top';
+    if (block && x >= 10 && x < 40 && y >= 30 && y < 36) return 'block';
+    if (strips && x >= 44 && x < 60 && x % 2 === 0 && y >= 10 && y < 40) return 'strip';
+    return null;
+  };
+  const setup = (block: boolean): { img: RgbaImage; first: Float32Array; last: Float32Array } => {
+    const img: RgbaImage = { width: W, height: W, data: new Uint8ClampedArray(W * W * 4) };
+    for (let y = 0; y < W; y++) for (let x = 0; x < W; x++) {
+      const t = toneAt(Math.floor(x / k), Math.floor(y / k), true, block);
+      img.data.set([...(t === 'top' ? TOP : t ? BASE : BGC), 255], (y * W + x) * 4);
+    }
+    const first = new Float32Array(3 * N), last = new Float32Array(3 * N);
+    for (let y = 0; y < R; y++) for (let x = 0; x < R; x++) {
+      const t = toneAt(x, y, true, block), p = y * R + x;
+      for (let c = 0; c < 3; c++) {
+        first[c * N + p] = (t === 'top' ? TOP : t ? BASE : BGC)[c]! / 255;
+        last[c * N + p] = (t === 'top' ? T : t === 'block' ? screen : t === 'strip' ? multiply : BGC)[c]! / 255;
+      }
+    }
+    return { img, first, last };
+  };
+
+  it('the base follows the paint as its thick block shows (screen), though its thin strips are more of its cells', () => {
+    const { img, first, last } = setup(true);
+    expect(chooseShades(img, fitMapping(W, W, R), [TOP, BASE], T, first, last, 12)).toEqual(['shift', 'screen']);
+  });
+
+  it('with only thin strips there is nothing whole to read: the base keeps the plain offset (shift)', () => {
+    const { img, first, last } = setup(false);
+    expect(chooseShades(img, fitMapping(W, W, R), [TOP, BASE], T, first, last, 12)).toEqual(['shift', 'shift']);
   });
 });
