@@ -14,6 +14,10 @@
  * from over a clear background both count as missed. The cells found are drawn wholly from G(z1)
  * (insert-content.ts `insertionPlan` with `drawn`): flat colours snapped to the layer's, G's
  * background colour clear (alpha 0), no blends of two colours.
+ *
+ * The outcome can also look right cell by cell and still be the wrong shape: the flow shrinks a
+ * curly outline into the bob's place. `movedShapeCells` finds where G moved the layer's own tones
+ * (hair became background beside hair, background became hair) and those cells are drawn from G(z1) too.
  */
 import type { LayerFrame } from './layer-frame.js';
 import { fillHoles } from './insert-content.js';
@@ -39,10 +43,17 @@ export interface LargeInsertOptions {
   grow: readonly [number, number];
   /** Cells the layer covers less than this are composited over G's background colour (null: left out, an opaque layer's letterbox). */
   minCoverage: number;
+  /** movedShapes: a colour within this of a tone ([0, 1], Euclidean) is that tone… */
+  toneNear: number;
+  /** …G(z1) gives a cell a tone the layer shows at most this many cells away… */
+  reach: number;
+  /** …in a group of at least this many such cells: a shape of the layer moved, redrawn whole. */
+  minMoved: number;
 }
 
 export const DEFAULT_LARGE_INSERT_OPTIONS: Readonly<LargeInsertOptions> = {
   miss: 0.25, unexplained: 0.5, minChange: 0.2, made: 0.5, link: 1, minSeeds: 16, grow: [0.15, 2], minCoverage: 0.5,
+  toneNear: 0.1, reach: 3, minMoved: 48,
 };
 
 /**
@@ -131,4 +142,76 @@ export function largeInsertionCells(miss: Float32Array, change: Float32Array, R:
   }
   // enclosed holes of at most 4 cells filled, whatever their change: a speck G left inside new hair
   return fillHoles(cells, change, R, 4, Infinity);
+}
+
+/**
+ * Cells [R·R] (0/1) where the generator moved a shape of the layer rather than recoloured it: G(z1)
+ * paints the cell in one of the layer's tones (or, on a transparent layer, its background `bg`) that
+ * the layer shows within `reach` cells but not in this cell — hair turned background as a curly cut
+ * becomes a bob, background turned hair as pigtails grow — in groups of at least `minMoved` cells.
+ * The carried edit can bend the old shape toward the new place (a curly outline shrunk, not a bob's
+ * straight edge), which the outcome's misses do not see; a recolour (a new colour, in place) and a
+ * small shape (a mouth) are left to the other stages. `tones` in [0, 1].
+ */
+export function movedShapeCells(before: LayerFrame, last: Float32Array, change: Float32Array, tones: readonly (readonly number[])[], bg: readonly number[] | null, R: number, options: Partial<LargeInsertOptions> = {}): Float32Array | null {
+  const o = { ...DEFAULT_LARGE_INSERT_OPTIONS, ...options }, N = R * R;
+  // on a transparent layer G's background colour is a tone too (old hair's place seen as clear) but
+  // never a new one: where G paints it, insert-content.ts cannot tell a cut from hair turned white
+  // (both its background colour), and drawn cells turned opaque white (bench:edits, bench-1 mohawk)
+  const all = bg ? [...tones, bg] : tones, clear = bg ? tones.length : -1;
+  const nearest = (c: readonly number[]): number => {
+    let best = -1, bd = o.toneNear;
+    all.forEach((t, k) => { const d = Math.hypot(c[0]! - t[0]!, c[1]! - t[1]!, c[2]! - t[2]!); if (d <= bd) { bd = d; best = k; } });
+    return best;
+  };
+  // the layer's tone in each cell (composited over G's background on a transparent layer; -1: an edge, or not covered)
+  const layerTone = new Int32Array(N).fill(-1);
+  for (let p = 0; p < N; p++) {
+    const a = before.coverage[p]!;
+    if (!bg && a < o.minCoverage) continue;
+    layerTone[p] = nearest([0, 1, 2].map((c) => (bg ? a * before.colour[c * N + p]! + (1 - a) * bg[c]! : before.colour[c * N + p]!)));
+  }
+  const seed = new Uint8Array(N);
+  for (let p = 0; p < N; p++) {
+    if (change[p]! < o.minChange || layerTone[p]! < 0) continue;
+    const k = nearest([last[p]!, last[N + p]!, last[2 * N + p]!]);
+    if (k < 0 || k === layerTone[p] || k === clear) continue;
+    const x = p % R, y = (p - x) / R;
+    let near = false;
+    for (let v = Math.max(0, y - o.reach); v <= Math.min(R - 1, y + o.reach) && !near; v++) for (let u = Math.max(0, x - o.reach); u <= Math.min(R - 1, x + o.reach); u++) if (layerTone[v * R + u] === k) { near = true; break; }
+    if (near) seed[p] = 1;
+  }
+  const cells = new Float32Array(N), seen = new Uint8Array(N);
+  let any = false;
+  for (let s = 0; s < N; s++) {
+    if (!seed[s] || seen[s]) continue;
+    const comp = [s];
+    seen[s] = 1;
+    for (let i = 0; i < comp.length; i++) {
+      const p = comp[i]!, x = p % R, y = (p - x) / R;
+      for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) {
+        const u = x + dx, v = y + dy, q = v * R + u;
+        if (u >= 0 && v >= 0 && u < R && v < R && seed[q] && !seen[q]) { seen[q] = 1; comp.push(q); }
+      }
+    }
+    if (comp.length < o.minMoved) continue;
+    for (const p of comp) cells[p] = 1;
+    any = true;
+  }
+  if (!any) return null;
+  // the rest of the moved shape: the cells around it that G changed (its edge, blurred at 64²)
+  const queue: number[] = [], dist = new Int32Array(N).fill(-1);
+  for (let p = 0; p < N; p++) if (cells[p]) { queue.push(p); dist[p] = 0; }
+  for (let i = 0; i < queue.length; i++) {
+    const p = queue[i]!, x = p % R, y = (p - x) / R;
+    if (dist[p]! >= o.grow[1]) continue;
+    for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) {
+      const u = x + dx, v = y + dy, q = v * R + u;
+      if (u < 0 || v < 0 || u >= R || v >= R || dist[q]! >= 0 || change[q]! < o.grow[0]) continue;
+      dist[q] = dist[p]! + 1;
+      cells[q] = 1;
+      queue.push(q);
+    }
+  }
+  return cells;
 }

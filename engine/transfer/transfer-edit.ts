@@ -19,7 +19,7 @@ import { colourAffinity, confineChange, editRegion, regionSupport, strongChangeR
 import { layerFrame } from './layer-frame.js';
 import { areaDownscale } from './area-downscale.js';
 import { dilate1, insertionCells, insertionPlan, insertRows, type InsertionPlan, type InsertOptions } from './insert-content.js';
-import { clearColour, compositedMisses, DEFAULT_LARGE_INSERT_OPTIONS, largeInsertionCells, type LargeInsertOptions } from './large-insertions.js';
+import { clearColour, compositedMisses, DEFAULT_LARGE_INSERT_OPTIONS, largeInsertionCells, movedShapeCells, type LargeInsertOptions } from './large-insertions.js';
 import { DEFAULT_SMALL_INSERT_OPTIONS, onLayerTones, outcomeMisses, recolouredToneCells, smallInsertionCells, type SmallInsertOptions } from './small-insertions.js';
 import { DEFAULT_SNAP_OPTIONS, layerTones, snapTones, type SnapOptions } from './snap-tones.js';
 import { alikeTones, chooseShades, DEFAULT_RECOLOUR_OPTIONS, separatingNear, nearestPaint, paintedMove, paintedPieces, paintOnStartPart, partCells, piecesChangedAlike, partColours, recolourRows, recolourScaledRows, startParts, type RecolourOptions, type RecolourPlan } from './recolour.js';
@@ -415,9 +415,13 @@ async function outcomeInsertion(prepared: PreparedTransfer, original: RgbaImage,
   let drawn: Uint8Array | null = null;
   if (lo !== false) {
     const opts = { ...DEFAULT_LARGE_INSERT_OPTIONS, ...lo };
-    const { miss, change } = compositedMisses(before, after, unit[0]!, unit[K]!, clearColour(before, unit[0]!), opts);
+    const bg = clearColour(before, unit[0]!);
+    const { miss, change } = compositedMisses(before, after, unit[0]!, unit[K]!, bg, opts);
     const found = largeInsertionCells(miss, change, R, opts);
-    if (found) { drawn = new Uint8Array(N); for (let p = 0; p < N; p++) if (found[p]! > 0) drawn[p] = 1; }
+    // and shapes of the layer G moved, which the carried edit bends toward their new place (a curly
+    // outline shrunk where G draws a bob's straight edge) instead of drawing them there
+    const moved = movedShapeCells(before, unit[K]!, change, prepared.snap!.tones.map((t) => t.map((v) => v / 255)), bg, R, opts);
+    if (found || moved) { drawn = new Uint8Array(N); for (let p = 0; p < N; p++) if (found?.[p]! > 0 || moved?.[p]! > 0) drawn[p] = 1; }
   }
   // small: shapes of a few cells in the layer's own tones
   let fine: Uint8Array | null = null;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { identityChange } from '../../engine/transfer/compose-change.js';
 import { fitMapping } from '../../engine/transfer/frame-mapping.js';
 import { insertionPlan, insertRows } from '../../engine/transfer/insert-content.js';
-import { clearColour, compositedMisses, largeInsertionCells } from '../../engine/transfer/large-insertions.js';
+import { clearColour, compositedMisses, largeInsertionCells, movedShapeCells } from '../../engine/transfer/large-insertions.js';
 import { layerFrame } from '../../engine/transfer/layer-frame.js';
 import { prepareTransferAsync, transferEditAsync, type TransferOptions } from '../../engine/transfer/transfer-edit.js';
 import type { RgbaImage } from '../../engine/transfer/types.js';
@@ -142,5 +142,55 @@ describe('large insertions (code edits)', () => {
     // the clear background around it stays clear
     const off = ((SQ.y0 - 6) * K * S + (SQ.x0 + 8) * K) * 4;
     expect(out[off + 3]).toBe(0);
+  });
+});
+
+describe('movedShapeCells: a shape of the layer the generator moved, not recoloured', () => {
+  // the layer at frame resolution: a HAIR disc of radius 12 on BG (or clear); G(z1) as asked
+  const HAIR = [0.25, 0.2, 0.45], NEW = [0.9, 0.5, 0.1], N = R * R, C = { x: 32, y: 32 };
+  const inR = (p: number, r: number): boolean => { const x = p % R, y = (p - x) / R; return (x + 0.5 - C.x) ** 2 + (y + 0.5 - C.y) ** 2 < r * r; };
+  const before = (clear: boolean): { colour: Float32Array; coverage: Float32Array } => {
+    const colour = new Float32Array(3 * N), coverage = new Float32Array(N);
+    for (let p = 0; p < N; p++) {
+      const on = inR(p, 12);
+      coverage[p] = clear && !on ? 0 : 1;
+      for (let c = 0; c < 3; c++) colour[c * N + p] = on ? HAIR[c]! : clear ? 0 : BG[c]!;
+    }
+    return { colour, coverage };
+  };
+  const g = (bg: number[], r: number, inside = HAIR): Float32Array => {
+    const f = new Float32Array(3 * N);
+    for (let p = 0; p < N; p++) for (let c = 0; c < 3; c++) f[c * N + p] = inR(p, r) ? inside[c]! : bg[c]!;
+    return f;
+  };
+  const changeOf = (first: Float32Array, last: Float32Array): Float32Array => {
+    const ch = new Float32Array(N);
+    for (let p = 0; p < N; p++) for (let c = 0; c < 3; c++) ch[p] = Math.max(ch[p]!, Math.abs(last[c * N + p]! - first[c * N + p]!));
+    return ch;
+  };
+  const run = (clear: boolean, r1: number, inside = HAIR, r0 = 12): Float32Array | null => {
+    const bg = clear ? WHITE : BG, first = g(bg, r0), last = g(bg, r1, inside);
+    return movedShapeCells(before(clear), last, changeOf(first, last), clear ? [HAIR] : [BG, HAIR], clear ? WHITE : null, R);
+  };
+
+  it('hair cut shorter on an opaque layer: the ring G turned background is drawn whole, the hair it kept is not', () => {
+    const cells = run(false, 7)!;
+    expect(cells).not.toBeNull();
+    const ring = Array.from({ length: N }, (_, p) => p).filter((p) => inR(p, 11.5) && !inR(p, 7.5));
+    expect(ring.every((p) => cells[p] === 1)).toBe(true);
+    expect(cells[C.y * R + C.x], 'the kept centre').toBe(0);
+    expect(cells[2 * R + 2], 'far background').toBe(0);
+  });
+
+  it('hair grown on a transparent layer (clear → the layer\'s hair tone beside it) is drawn', () => {
+    const cells = run(true, 17)!;
+    expect(cells).not.toBeNull();
+    expect(cells[C.y * R + C.x + 15]).toBe(1);
+  });
+
+  it('a recolour (a colour the layer does not have), a small change and a cut into a transparent layer\'s clear are left to the other stages', () => {
+    expect(run(false, 12, NEW), 'recolour in place').toBeNull();
+    expect(run(false, 3, HAIR, 4), 'a mouth-sized change').toBeNull();
+    expect(run(true, 7), 'G paints its background colour: a cut and hair turned white look alike').toBeNull();
   });
 });
