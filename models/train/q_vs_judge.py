@@ -36,8 +36,9 @@ def main(argv=None):
     nets = T["nets"]
     Q2 = None
     if "Q2" in nets:
-        Q2 = IndependentQ(lay, T["args"].ndf)
-        Q2.load_state_dict(nets["Q2"][0])
+        sd = nets["Q2"][0]   # a run with --q2-cont saved its continuous head too (its estimates follow the logits)
+        Q2 = IndependentQ(lay, T["args"].ndf, sd["cont.3.weight"].shape[0] if "cont.3.weight" in sd else 0)
+        Q2.load_state_dict(sd)
         Q2.eval()
     cats = categorical(PERSONAS_CODES)
     names = [c.name for c in cats]
@@ -48,7 +49,7 @@ def main(argv=None):
     with torch.no_grad():
         q_real = torch.cat([D(held.batch(torch.arange(i, min(i + 500, len(held)))))[1] for i in range(0, len(held), 500)])
     gen = torch.Generator().manual_seed(7)
-    print("code | value | n real | Q on real | Q on G | Q2 on G | judge on G | judge on real: clean / noise 8 / blur")
+    print("code | value | n real | Q on real | Q on G | Q2 on G | judge on G | the judge's commonest misreading | judge on real: clean / noise 8 / blur")
     jcode = lambda x, i: J(x.clamp(-1, 1))[0][jnames.index(cats[i].name)].argmax(1)   # noqa: E731
     for name in args.codes.split(","):
         i = names.index(name.strip())
@@ -63,14 +64,18 @@ def main(argv=None):
                 x = G(z)
                 qg = float((D(x)[1][:, o:o + k].argmax(1) == v).float().mean())
                 q2g = f"{float((Q2(x)[:, o:o + k].argmax(1) == v).float().mean()):.3f}" if Q2 is not None else "-"
-                jg = float((jcode(x, i) == v).float().mean())
+                jv = jcode(x, i)
+                jg = float((jv == v).float().mean())
+                wrong = jv[jv != v]
+                misread = f"{cats[i].labels[int(wrong.mode().values)]} {float((jv == wrong.mode().values).float().mean()):.2f}" if len(wrong) else "-"
+
                 real = held.batch(torch.nonzero(m).flatten()[:args.per_value]) if m.any() else None
                 jr = "-"
                 if real is not None:
                     noisy = real + torch.randn(real.shape, generator=gen) * 8 / 127.5
                     blur = F.avg_pool2d(F.pad(real, (1, 1, 1, 1), mode="replicate"), 3, 1)
                     jr = " / ".join(f"{float((jcode(r, i) == v).float().mean()):.3f}" for r in (real, noisy, blur))
-            print(f"{cats[i].name} | {cats[i].labels[v]} | {int(m.sum())} | {q_acc:.3f} | {qg:.3f} | {q2g} | {jg:.3f} | {jr}")
+            print(f"{cats[i].name} | {cats[i].labels[v]} | {int(m.sum())} | {q_acc:.3f} | {qg:.3f} | {q2g} | {jg:.3f} | {misread} | {jr}")
 
 
 if __name__ == "__main__":

@@ -103,6 +103,12 @@ class TestSemisupPipeline(unittest.TestCase):
             q = json.loads(quick.stdout.strip().splitlines()[-1])
             self.assertEqual(sorted(q["control"]), ["Nose", "Skin tone"])
             self.assertNotIn("fd", q)
+            # both Qs and the judge on G's samples, per value (a run whose independent Q has the skin-tone head loads)
+            qj = subprocess.run([sys.executable, os.path.join(HERE, "q_vs_judge.py"), "--run", rdir, "--heldout", data,
+                                 "--judge", os.path.join(jdir, "judge.pt"), "--codes", "Nose", "--per-value", "2"],
+                                check=True, capture_output=True, text=True).stdout.strip().splitlines()
+            self.assertIn("commonest misreading", qj[0])
+            self.assertEqual([r.split(" | ")[1] for r in qj[1:]], next(c for c in PERSONAS_CODES if c.name == "Nose").labels)
             run(os.path.join(HERE, "train_encoder.py"), "--data", data, "--run", rdir, "--steps", "1", "--batch", "4", "--real-batch", "2")
             ev = os.path.join(out, "evidence")
             run(os.path.join(HERE, "evidence_semisup.py"), "--run", rdir, "--data", data, "--out", ev, "--judge", os.path.join(jdir, "judge.pt"),
