@@ -269,16 +269,17 @@ export function chooseShades(original: RgbaImage, mapping: FrameMapping, palette
   // the part's interior: a cell whose 4 neighbours are the part too. At 64² the generator blends a
   // thin piece (a pigtail's end) with what is beside it, so its change there says little of the tone's
   const inPart = (q: number): boolean => tones.some((o) => o[q]! >= 0.5);
-  const interior = (q: number): boolean => {
-    const x = q % R, y = (q - x) / R;
-    return x > 0 && y > 0 && x < R - 1 && y < R - 1 && inPart(q - 1) && inPart(q + 1) && inPart(q - R) && inPart(q + R);
-  };
+  const interior = new Uint8Array(N);
+  for (let y = 1; y < R - 1; y++) for (let x = 1; x < R - 1; x++) {
+    const q = y * R + x;
+    interior[q] = inPart(q - 1) && inPart(q + 1) && inPart(q - R) && inPart(q + R) ? 1 : 0;
+  }
   const changeOf = (k: number): number[] | null => {
     const d = [0, 0, 0];
     let n = 0;
     for (let q = 0; q < N; q++) {
       // cells of this tone and of no other of the part's (partCells counts a quarter full as full)
-      if (tones[k]![q]! < 1 || tones.some((o, j) => j !== k && o[q]! >= 0.5) || !interior(q)) continue;
+      if (tones[k]![q]! < 1 || tones.some((o, j) => j !== k && o[q]! >= 0.5) || !interior[q]) continue;
       for (let c = 0; c < 3; c++) d[c] += 255 * (last[c * N + q]! - first[c * N + q]!);
       n++;
     }

@@ -67,8 +67,8 @@ def main(argv=None):
                 jv = jcode(x, i)
                 jg = float((jv == v).float().mean())
                 wrong = jv[jv != v]
-                misread = f"{cats[i].labels[int(wrong.mode().values)]} {float((jv == wrong.mode().values).float().mean()):.2f}" if len(wrong) else "-"
-
+                w = int(wrong.mode().values) if len(wrong) else -1
+                misread = f"{cats[i].labels[w]} {float((jv == w).float().mean()):.2f}" if w >= 0 else "-"
                 real = held.batch(torch.nonzero(m).flatten()[:args.per_value]) if m.any() else None
                 jr = "-"
                 if real is not None:
