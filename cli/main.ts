@@ -9,6 +9,7 @@ import { Engine } from '../engine/engine.js';
 import { fsPackSource } from '../engine/node/fs-pack-source.js';
 import { contactSheet, planarToRgba, type Fit } from '../engine/image/frame.js';
 import type { CodeChange } from '../engine/latent/codes.js';
+import type { LatentLayout } from '../engine/latent/latent-layout.js';
 import type { Stroke } from '../engine/brushes/strokes.js';
 import { rasterizeStrokes } from '../engine/brushes/rasterize.js';
 import { readImageAsync, writePngAsync } from './image-io.js';
@@ -48,7 +49,9 @@ pixels 0..R with --frame-coords):
   --warp FX,FY,TX,TY,RADIUS            move the disc at F of the projection to T
   --erase X,Y,RADIUS                   remove constraints painted before it there
   --code NAME=VALUE                    set an InfoGAN code first (continuous: a number; categorical:
-                                       a label, a raw value or an index); the result is z0 for the strokes
+                                       a label, a raw value or an index); the result is z0 for the strokes.
+                                       A code another one hides (hair colour on a bald head) takes the
+                                       pack's shownAs value when it appears, unless --code names it too
 
 Edit options:
   --candidates B        candidates optimised at once, 1..64 (default: the pack's, 8)
@@ -96,6 +99,15 @@ function codeChange(engine: Engine, spec: string): CodeChange {
     return { code: name, category: byLabel >= 0 ? byLabel : byValue >= 0 ? byValue : Number(value) };
   }
   return { code: name, set: Number(value) };
+}
+
+/**
+ * Codes that hide another go first (Hair style hides Hair colour on a bald head): showing the hair
+ * sets its colour to the pack's `shownAs`, and a colour named on the same command line must win.
+ */
+export function hidersFirst(changes: CodeChange[], layout: Pick<LatentLayout, 'categorical'>): CodeChange[] {
+  const hiders = new Set(layout.categorical.flatMap((c) => (c.hiddenBy ? [c.hiddenBy.code] : [])));
+  return [...changes.filter((c) => hiders.has(c.code)), ...changes.filter((c) => !hiders.has(c.code))];
 }
 
 export async function runCli(argv: string[], out: Out = { log: (s) => process.stdout.write(s + '\n'), err: (s) => process.stderr.write(s + '\n') }): Promise<number> {
@@ -173,7 +185,7 @@ export async function runCli(argv: string[], out: Out = { log: (s) => process.st
       }
       // edit
       if (o['project-out']) await writePngAsync(o['project-out'], { width: R, height: R, data: planarToRgba(await engine.renderAsync(engine.edit.latent), R, range) });
-      for (const spec of o.code ?? []) await engine.setCodeAsync(codeChange(engine, spec));
+      for (const change of hidersFirst((o.code ?? []).map((spec) => codeChange(engine, spec)), engine.layout)) await engine.setCodeAsync(change);
       const strokes: Stroke[] = strokesFromFlags({ color: o.color, colorLine: o['color-line'], sketchLine: o['sketch-line'], warp: o.warp, erase: o.erase }, proj.mapping, !!o['frame-coords']);
       if (o.sketch) strokes.push(sketchFromImage(await readImageAsync(o.sketch), img, R, fit));
       const t1 = performance.now();

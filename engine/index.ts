@@ -20,7 +20,7 @@ export {
 } from './runtime/runtime.js';
 
 export { latentLayout, clipToBox, snapCategorical, categoryOf, setCategory, type LatentLayout } from './latent/latent-layout.js';
-export { applyCodeChange, readCodes, type CodeChange } from './latent/codes.js';
+export { applyCodeChange, hiddenCodes, readCodes, type CodeChange } from './latent/codes.js';
 export { createRng, type Rng } from './latent/prng.js';
 
 export { toFrame, frameMapping, sourceToFrame, frameToSource, planarToRgba, contactSheet, type RgbaImage, type Frame, type FrameMapping, type Fit } from './image/frame.js';

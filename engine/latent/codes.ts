@@ -1,5 +1,6 @@
 import type { LatentLayout } from './latent-layout.js';
 import { categoryOf, setCategory } from './latent-layout.js';
+import type { LatentCode } from '../pack/pack-types.js';
 
 /** A change to one InfoGAN code of a latent (the sliders and pickers of the panel). */
 export type CodeChange =
@@ -15,7 +16,24 @@ export function readCodes(z: Float32Array, layout: LatentLayout): Record<string,
   return out;
 }
 
-/** Returns a copy of the single latent `z` with `change` applied. Throws on an unknown code or a wrong kind of change. */
+/**
+ * The codes that `values` (readCodes) leave undrawn, each with the code that hides it: hair colour
+ * while the hair style is bald, a cap or a beanie (the pack's `hiddenBy`).
+ */
+export function hiddenCodes(values: Record<string, number>, codes: readonly LatentCode[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const c of codes) {
+    if (c.kind === 'categorical' && c.hiddenBy && c.hiddenBy.categories.includes(values[c.hiddenBy.code]!)) out.set(c.name, c.hiddenBy.code);
+  }
+  return out;
+}
+
+/**
+ * Returns a copy of the single latent `z` with `change` applied. Throws on an unknown code or a wrong kind of change.
+ * A categorical change that makes a hidden code shown also sets that code to its `shownAs`: on a bald
+ * head a projection leaves the hair colour arbitrary (nothing shows it), and the styles came out in
+ * whatever it was — mostly white, barely visible on light skin.
+ */
 export function applyCodeChange(z: Float32Array, layout: LatentLayout, change: CodeChange): Float32Array {
   const out = Float32Array.from(z);
   const cont = layout.continuous.find((c) => c.name === change.code);
@@ -35,7 +53,12 @@ export function applyCodeChange(z: Float32Array, layout: LatentLayout, change: C
     if (!('category' in change)) throw new Error(`code: "${cat.name}" is categorical; use category, not set/shift`);
     const k = change.category;
     if (!Number.isInteger(k) || k < 0 || k >= cat.size) throw new Error(`code: category for "${cat.name}" must be an integer in [0, ${cat.size - 1}], got ${k}`);
+    const before = categoryOf(z, cat, 0, layout.size);
     setCategory(out, cat, k, 0, layout.size);
+    for (const d of layout.categorical) {
+      const hides = d.hiddenBy?.code === cat.name ? d.hiddenBy.categories : null;
+      if (hides && d.shownAs !== undefined && hides.includes(before) && !hides.includes(k)) setCategory(out, d, d.shownAs, 0, layout.size);
+    }
   }
   return out;
 }

@@ -31,6 +31,14 @@ export interface CategoricalCode {
   values?: string[];
   /** The attribute the code controls ("hair"); optional. */
   attribute?: string;
+  /**
+   * Categories of another categorical code under which this one is not drawn (hair colour on a bald
+   * head or under a cap); optional. While hidden, the code's value says nothing about the image (a
+   * projection leaves it arbitrary), so the panel shows it as not in use.
+   */
+  hiddenBy?: { code: string; categories: number[] };
+  /** The category this code takes when a change of `hiddenBy.code` makes it shown (the hair grown on a bald head). */
+  shownAs?: number;
 }
 
 export interface ContinuousCode {

@@ -1,6 +1,6 @@
 import { PackError } from './pack-error.js';
 import { graphContract, formatShape } from './graph-contract.js';
-import { GRAPH_NAMES, type Dim, type GraphSpec, type LatentCode, type Pack, type TensorSpec } from './pack-types.js';
+import { GRAPH_NAMES, type CategoricalCode, type Dim, type GraphSpec, type LatentCode, type Pack, type TensorSpec } from './pack-types.js';
 
 type Obj = Record<string, unknown>;
 
@@ -81,6 +81,7 @@ export function validatePack(json: unknown): Pack {
         }
         code.values.forEach((v, j) => str(v, `${f}.values[${j}]`));
       }
+      if (code.shownAs !== undefined) num(code.shownAs, `${f}.shownAs`, 0, size - 1, { int: true });
       slices.push({ name: f, from: off, to: off + size });
     } else if (code.kind === 'continuous') {
       range(code.range, `${f}.range`);
@@ -88,6 +89,18 @@ export function validatePack(json: unknown): Pack {
     } else {
       throw new PackError(`${f}.kind`, `must be "categorical" or "continuous", got ${describe(code.kind)}`);
     }
+  });
+  // hiddenBy names another categorical code and categories it has (checked once every code is known).
+  lat.codes.forEach((c: unknown, i) => {
+    const code = c as Partial<CategoricalCode> & Obj, f = `latent.codes[${i}].hiddenBy`;
+    if (code.hiddenBy === undefined) return;
+    if (code.kind !== 'categorical') throw new PackError(f, 'is only for categorical codes');
+    const by = obj(code.hiddenBy, f) as Partial<CategoricalCode['hiddenBy'] & object>;
+    const name = str(by.code, `${f}.code`);
+    const other = (lat.codes as LatentCode[]).find((o) => o.name === name);
+    if (!other || other.kind !== 'categorical' || other.name === code.name) throw new PackError(`${f}.code`, `must name another categorical code of this pack, got "${name}"`);
+    if (!Array.isArray(by.categories) || !by.categories.length) throw new PackError(`${f}.categories`, `must be a non-empty array of "${name}"'s category indices, got ${describe(by.categories)}`);
+    by.categories.forEach((k, j) => num(k, `${f}.categories[${j}]`, 0, other.size - 1, { int: true }));
   });
   // The slices must tile [0, L) exactly: every latent dim belongs to exactly one of noise/codes.
   slices.sort((a, b) => a.from - b.from);

@@ -22,6 +22,7 @@ class CodeSpec:
     labels: List[str]    # display labels, same order
     missing: str = ""    # value used when the attribute is absent from a render (e.g. no facial hair)
     hidden_by: tuple = ()   # (attribute, values) under which this attribute cannot be seen (hair colour under a cap)
+    shown_as: str = ""   # the value it takes when a code change makes it seen (pack.json `shownAs`): hair grown on a bald head
 
 
 PERSONAS_CODES: List[CodeSpec] = [
@@ -35,7 +36,10 @@ PERSONAS_CODES: List[CodeSpec] = [
     CodeSpec("Hair colour", "hairColor", "categorical",
              ["#362c47", "#6c4545", "#e15c66", "#e16381", "#f27d65", "#f29c65", "#dee1f5"],
              ["Dark violet", "Brown", "Red", "Pink", "Coral", "Ginger", "White"],
-             hidden_by=("hair", ("bald", "cap", "beanie"))),
+             # A bald head's projection leaves its hair colour arbitrary, and styles grown there came out in it:
+             # mostly white, barely there on light skin (session 11's evidence pictures). Brown shows on every
+             # skin tone and background.
+             hidden_by=("hair", ("bald", "cap", "beanie")), shown_as="#6c4545"),
     CodeSpec("Skin tone", "skinColor", "continuous",
              ["#eeb4a4", "#e7a391", "#e5a07e", "#d78774", "#b16a5b", "#92594b", "#623d36"],
              ["Lightest", "Light", "Light warm", "Medium", "Medium dark", "Dark", "Darkest"]),

@@ -89,6 +89,10 @@ def parse_args(argv=None):
     p.add_argument("--texture", type=float, default=None,
                    help="(default 0.5) weight of G's term on the texture critic (nets.TextureD: ~12 px patches of the image and "
                         "its high-pass view, hinge loss), relative to D's; 0: off. Added at 1100 kimg, its high-pass as now from 1115 (session 7)")
+    p.add_argument("--texture-codes", default=None,
+                   help="(default \"Hair style\") categorical codes the texture critic is conditioned on, per patch (a projection term): "
+                        "it then judges whether a patch has the texture of the value asked for (a curly bun's curls, a fade's gradient), "
+                        "not only of some render. Added at 1975.9 kimg (session 12); \"\": unconditioned")
     p.add_argument("--lr-texture", type=float, default=2e-4, help="the texture critic's Adam learning rate")
     p.add_argument("--texture-ramp-kimg", type=float, default=30.0,
                    help="G's term on the texture critic ramps in over the critic's first this many thousand images")
@@ -188,6 +192,17 @@ def code_weights(spec, codes):
     return [w[n] for n in names]
 
 
+def code_columns(spec, codes):
+    """"Hair style,Mouth" -> the columns of those codes among `categorical(codes)`, in that order."""
+    names = [c.name for c in categorical(codes)]
+    cols = []
+    for name in filter(None, (x.strip() for x in spec.split(","))):
+        if name not in names:
+            raise SystemExit(f"--texture-codes: no categorical code named {name!r} (codes: {', '.join(names)})")
+        cols.append(names.index(name))
+    return cols
+
+
 def q_losses(q_cat, q_cont, idx, cont, layout, n_sup, weights=None, visible=None):
     """Cross-entropy per categorical code (weighted mean over codes), Gaussian NLL (sigma 1) for continuous
     codes. `visible` [B, n_cat]: each code's cross-entropy and accuracy over the rows where it shows
@@ -216,10 +231,10 @@ RECIPE = ("ngf", "ndf", "noise", "free_continuous", "loss", "norm", "projection"
 # The schedule: a resumed run goes on with the values it last used unless the command line names
 # new ones (so `npm run train` on a fresh clone continues the run as it was going); a new run starts
 # from these defaults.
-SCHEDULE = dict(lr_g=2e-4, lr_d=2e-4, ema_kimg=10.0, q_fake=1.0, q2=1.0, q2_cont=4.0, flat=10.0, texture=0.5, mask_hidden=1,
+SCHEDULE = dict(lr_g=2e-4, lr_d=2e-4, ema_kimg=10.0, q_fake=1.0, q2=1.0, q2_cont=4.0, flat=10.0, texture=0.5, texture_codes="Hair style", mask_hidden=1,
                 code_weights="Facial hair=4,Nose=3,Mouth=2,Eyes and glasses=2,Hair style=2", balance="Facial hair")
 # What a run saved before an option existed used, where that is not today's default.
-LEGACY = dict(mask_hidden=0, texture=0.0, q2_cont=0.0)
+LEGACY = dict(mask_hidden=0, texture=0.0, q2_cont=0.0, texture_codes="")
 
 
 def resolve_schedule(args, saved):
@@ -269,8 +284,11 @@ def main(argv=None):
     q2_cont_params = list(Q2.cont.parameters()) if Q2 is not None and Q2.cont is not None else []
     # The continuous head is the optimiser's second group, added after loading a state saved before it existed.
     opt_q2 = torch.optim.Adam([p for n, p in Q2.named_parameters() if not n.startswith("cont.")], args.lr_q2, betas=(0.9, 0.999)) if Q2 else None
-    T = TextureD(args.ndf).to(device) if args.texture > 0 else None
-    opt_t = torch.optim.Adam(T.parameters(), args.lr_texture, betas=(args.beta1, 0.999)) if T else None
+    t_cols = code_columns(args.texture_codes, PERSONAS_CODES)
+    T = TextureD(args.ndf, cond_values=[layout.categorical[c] for c in t_cols]).to(device) if args.texture > 0 else None
+    # The conditioning embeddings are the optimiser's second group, added after loading a state saved before they existed.
+    t_embeds = list(T.embeds.parameters()) if T is not None else []
+    opt_t = torch.optim.Adam(T.net.parameters(), args.lr_texture, betas=(args.beta1, 0.999)) if T else None
     opt_g = torch.optim.Adam(G.parameters(), args.lr_g, betas=(args.beta1, 0.999))
     opt_d = torch.optim.Adam(D.parameters(), args.lr_d, betas=(args.beta1, 0.999))
     state = dict(step=0, images=0, seconds=0.0, q2_images=0, texture_images=0, q2_cont_images=0)
@@ -296,7 +314,17 @@ def main(argv=None):
             if not had_cont:
                 state["q2_cont_images"] = 0   # a head new to this run ramps in from now
         if T is not None and "texture" in ck["nets"]:
-            T.load_state_dict(ck["nets"]["texture"][0]); opt_t.load_state_dict(ck["nets"]["texture"][1])
+            tw, to = ck["nets"]["texture"]
+            saved_embeds = {k: v for k, v in tw.items() if k.startswith("embeds.")}
+            if {k: tuple(v.shape) for k, v in saved_embeds.items()} != {k: tuple(v.shape) for k, v in T.state_dict().items() if k.startswith("embeds.")}:
+                if saved_embeds:   # conditioned on other codes before: their embeddings start afresh
+                    print(f"[train] the texture critic's conditioning changed to {args.texture_codes!r}: its embeddings start at zero", flush=True)
+                tw = {k: v for k, v in tw.items() if not k.startswith("embeds.")}
+                to = dict(state={k: v for k, v in to["state"].items() if k in set(to["param_groups"][0]["params"])}, param_groups=to["param_groups"][:1])
+            T.load_state_dict(tw, strict=False)
+            if t_embeds and len(to["param_groups"]) == 2:
+                opt_t.add_param_group(dict(params=t_embeds))
+            opt_t.load_state_dict(to)
         rng = ck["extra"]["rng"]
         gen.set_state(rng["gen"]); torch.set_rng_state(rng["torch"])
         state.setdefault("q2_images", 0)
@@ -311,6 +339,8 @@ def main(argv=None):
         print(f"[train] resumed {path} at step {state['step']} ({state['images'] / 1000:.1f} kimg, {state['seconds'] / 60:.0f} min)", flush=True)
     if q2_cont_params and len(opt_q2.param_groups) == 1:
         opt_q2.add_param_group(dict(params=q2_cont_params, lr=args.lr_q2))
+    if t_embeds and len(opt_t.param_groups) == 1:
+        opt_t.add_param_group(dict(params=t_embeds, lr=args.lr_texture))
     row_weights = balance_weights(cat_labels, args.balance, PERSONAS_CODES) if args.balance else None
     sample = CodeSampler(layout, cat_labels, cont_labels, n_sup, args.uniform_codes, row_weights)
     fixed = CodeSampler(layout, cat_labels, cont_labels, n_sup, 0.0)(64, torch.Generator().manual_seed(1234), device)[0]
@@ -428,14 +458,17 @@ def main(argv=None):
         texture = None
         if T is not None:
             # The texture critic: real patches against G's (detached), then G is asked to make its patches pass.
-            loss_t = d_loss(T(real), T(fake.detach()))
+            # Conditioned (--texture-codes): real patches under their labels, G's under the codes it was asked for.
+            t_r = (r_cat[:, t_cols], r_vis[:, t_cols] if r_vis is not None else None)
+            t_f = (f_cat[:, t_cols], f_vis[:, t_cols] if f_vis is not None else None)
+            loss_t = d_loss(T(real, *t_r), T(fake.detach(), *t_f))
             opt_t.zero_grad(set_to_none=True)
             loss_t.backward()
             opt_t.step()
             state["texture_images"] += args.batch
             wt = args.texture * min(1.0, state["texture_images"] / max(args.texture_ramp_kimg * 1000, 1.0))
             T.requires_grad_(False)   # G's gradient only
-            g_t = g_adv(T(fake))
+            g_t = g_adv(T(fake, *t_f))
             T.requires_grad_(True)
             total_g = total_g + wt * g_t
             texture = (wt, loss_t.item(), g_t.item())
@@ -499,9 +532,15 @@ def pack_codes(layout, n_sup):
     """pack.json's latent.codes for a v2 layout: the named codes with their attribute, DiceBear values
     and display labels, then the unsupervised continuous codes."""
     codes, o = [], layout.noise
+    by_attribute = {s.attribute: s for s in categorical(PERSONAS_CODES)}
     for s in categorical(PERSONAS_CODES):
         codes.append(dict(name=s.name, kind="categorical", offset=o, size=len(s.values), labels=s.labels,
                           values=s.values, attribute=s.attribute))
+        if s.hidden_by:   # the engine's applyCodeChange: a code change that makes this one seen sets it to shownAs
+            hider = by_attribute[s.hidden_by[0]]
+            codes[-1]["hiddenBy"] = dict(code=hider.name, categories=[hider.values.index(v) for v in s.hidden_by[1]])
+            if s.shown_as:
+                codes[-1]["shownAs"] = s.values.index(s.shown_as)
         o += len(s.values)
     for s in continuous(PERSONAS_CODES):
         codes.append(dict(name=s.name, kind="continuous", offset=o, range=[-1, 1], attribute=s.attribute,

@@ -2,9 +2,10 @@ import { mkdtempSync, readdirSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../../cli/main.js';
+import { hidersFirst, runCli } from '../../cli/main.js';
 import { readImageAsync, writePngAsync } from '../../cli/image-io.js';
 import { PACK_DIR } from './pack-dir.js';
+import type { CategoricalCode } from '../../engine/pack/pack-types.js';
 
 function capture() {
   const lines: string[] = [], errs: string[] = [];
@@ -56,6 +57,16 @@ describe('manifold CLI', () => {
     const c = capture();
     expect(await runCli(['project', input, '--pack', pack, '--iterations', '2', '-o', join(dir, 'p.png'), '--latent-out', join(dir, 'z.json')], c.out)).toBe(0);
     expect(c.lines.some((l) => l.startsWith('pixelError:'))).toBe(true);
+  });
+
+  it('--code: a code that hides another is set first, so a colour named with a new hair style is the one drawn', () => {
+    const categorical: CategoricalCode[] = [
+      { name: 'Hair style', kind: 'categorical', offset: 0, size: 3, labels: ['Bald', 'Long', 'Cap'] },
+      { name: 'Hair colour', kind: 'categorical', offset: 3, size: 2, labels: ['White', 'Red'], hiddenBy: { code: 'Hair style', categories: [0, 2] }, shownAs: 0 },
+    ];
+    const changes = [{ code: 'Hair colour', category: 1 }, { code: 'Skin', set: 1 }, { code: 'Hair style', category: 1 }];
+    expect(hidersFirst(changes, { categorical }).map((c) => c.code)).toEqual(['Hair style', 'Hair colour', 'Skin']);
+    expect(hidersFirst(changes, { categorical: [] })).toEqual(changes);
   });
 
   it('a --code edit carries the code change: the frames run from the projection to the coded latent', async () => {

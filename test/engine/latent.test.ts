@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { interpolateLatents } from '../../engine/ops/interpolate.js';
 import { latentLayout, snapCategorical, clipToBox, topCategories } from '../../engine/latent/latent-layout.js';
-import { applyCodeChange, readCodes } from '../../engine/latent/codes.js';
+import { applyCodeChange, hiddenCodes, readCodes } from '../../engine/latent/codes.js';
 import { validatePack } from '../../engine/pack/validate-pack.js';
+import type { Pack } from '../../engine/pack/pack-types.js';
 import { testPackSource } from './pack-dir.js';
 
 const pack = validatePack(JSON.parse(new TextDecoder().decode(await testPackSource()('pack.json'))));
@@ -71,5 +72,48 @@ describe('applyCodeChange', () => {
     expect(() => applyCodeChange(latent(0, 0), layout, { code: 'Nope', set: 1 })).toThrow('code: unknown code "Nope"');
     expect(() => applyCodeChange(latent(0, 0), layout, { code: cat.name, set: 1 })).toThrow('is categorical; use category');
     expect(() => applyCodeChange(latent(0, 0), layout, { code: cat.name, category: 3 })).toThrow('must be an integer in [0, 2], got 3');
+  });
+});
+
+describe('a code another one hides (hair colour on a bald head)', () => {
+  // Hair style (0 bald, 1 long, 2 cap) hides Hair colour (0 white, 1 brown, 2 red) when bald or a cap.
+  const hairPack = {
+    ...pack,
+    latent: {
+      size: L, noise: { offset: 0, size: L - 6, range: [-1, 1] },   // the test pack's graphs take L
+      codes: [
+        { name: 'Hair style', kind: 'categorical', offset: L - 6, size: 3, labels: ['Bald', 'Long', 'Cap'] },
+        { name: 'Hair colour', kind: 'categorical', offset: L - 3, size: 3, labels: ['White', 'Brown', 'Red'], hiddenBy: { code: 'Hair style', categories: [0, 2] }, shownAs: 1 },
+      ],
+    },
+  } as Pack;
+  const lay = latentLayout(hairPack);
+  const at = (noise: number, style: number, colour: number) => Float32Array.from({ length: L }, (_, i) => (i < L - 6 ? noise : i === L - 6 + style || i === L - 3 + colour ? 1 : 0));
+  const bald = at(0.1, 0, 0);   // bald, the projection's arbitrary white
+  it('says which codes are hidden, and by what', () => {
+    expect([...hiddenCodes(readCodes(bald, lay), hairPack.latent.codes)]).toEqual([['Hair colour', 'Hair style']]);
+    expect(hiddenCodes({ 'Hair style': 1, 'Hair colour': 0 }, hairPack.latent.codes).size).toBe(0);
+  });
+  it('hair grown on a bald head takes the pack\'s shownAs; a colour set afterwards wins; nothing else moves', () => {
+    const long = applyCodeChange(bald, lay, { code: 'Hair style', category: 1 });
+    expect(readCodes(long, lay)).toEqual({ 'Hair style': 1, 'Hair colour': 1 });
+    expect(Array.from(long.subarray(0, L - 6))).toEqual(Array.from(bald.subarray(0, L - 6)));
+    expect(readCodes(applyCodeChange(long, lay, { code: 'Hair colour', category: 2 }), lay)['Hair colour']).toBe(2);
+  });
+  it('a style change between shown styles, or to another hiding one, keeps the colour', () => {
+    const red = at(0, 1, 2);   // long, red
+    const cap = applyCodeChange(red, lay, { code: 'Hair style', category: 2 });
+    expect(readCodes(cap, lay)['Hair colour']).toBe(2);
+    expect(readCodes(applyCodeChange(cap, lay, { code: 'Hair style', category: 0 }), lay)['Hair colour']).toBe(2);   // cap → bald: still hidden
+    expect(readCodes(applyCodeChange(bald, lay, { code: 'Hair style', category: 2 }), lay)['Hair colour']).toBe(0);
+  });
+  it('the pack must name another categorical code and categories it has', () => {
+    const bad = (hiddenBy: unknown, shownAs: unknown = 1) => () => validatePack({ ...hairPack, latent: { ...hairPack.latent, codes: [hairPack.latent.codes[0], { ...hairPack.latent.codes[1], hiddenBy, shownAs }] } });
+    expect(bad({ code: 'Hair style', categories: [0, 2] })).not.toThrow();
+    expect(bad({ code: 'Hair', categories: [0] })).toThrow('latent.codes[1].hiddenBy.code: must name another categorical code of this pack, got "Hair"');
+    expect(bad({ code: 'Hair colour', categories: [0] })).toThrow('must name another categorical code');
+    expect(bad({ code: 'Hair style', categories: [3] })).toThrow('latent.codes[1].hiddenBy.categories[0]');
+    expect(bad({ code: 'Hair style', categories: [] })).toThrow('must be a non-empty array');
+    expect(bad({ code: 'Hair style', categories: [0] }, 3)).toThrow('latent.codes[1].shownAs');
   });
 });

@@ -8,7 +8,7 @@ import type { PackSummary } from '../../engine/worker/protocol';
 import { appliedText, willApplyText } from '../../ui/components/app';
 import { BrushBar, ToolTip, TOOLS } from '../../ui/components/brush-bar';
 import { CandidatesGrid } from '../../ui/components/candidates';
-import { CODES_WITH_STROKES, CodeControls } from '../../ui/components/codes';
+import { CODES_WITH_STROKES, CodeControls, hiddenText } from '../../ui/components/codes';
 import { canvasCaption } from '../../ui/components/edit-canvas';
 import { progressText, projectEstimate, SourceCard } from '../../ui/components/source-card';
 import type { Controller } from '../../ui/controller';
@@ -143,6 +143,24 @@ describe('6. attributes show the pack’s display labels', () => {
     const chips = nodes(CodeControls({ state: s, controller })).filter((n) => n.props.class === 'chip');
     expect(chips.map(text)).toEqual(['Short combover', 'Bob with bangs']);
     expect(chips.map((c) => c.props.title)).toEqual(['shortComboverChops', 'bobBangs']);
+  });
+
+  it('a code another hides (hair colour on a bald head) is shown as not drawn, its chips off until the other changes', () => {
+    const hairPack: PackSummary = {
+      ...pack,
+      latent: { ...pack.latent, codes: [{ name: 'Hair style', kind: 'categorical', offset: 2, size: 2, labels: ['Bald', 'Long'] }, { name: 'Hair colour', kind: 'categorical', offset: 4, size: 2, labels: ['White', 'Brown'], hiddenBy: { code: 'Hair style', categories: [0] }, shownAs: 1 }] },
+    };
+    const at = (style: number) => reduce(projectedState(), { type: 'candidates', candidates: candidates(2, [0, 1]), codes: { 'Hair style': style, 'Hair colour': 0 } });
+    const bald = reduce(at(0), { type: 'engine-ready', pack: hairPack, backend: 'wasm' });
+    const tree = CodeControls({ state: bald, controller });
+    expect(text(byTestId(tree, 'code-hidden'))).toBe(hiddenText('Hair style', 'Bald'));
+    expect(text(byTestId(tree, 'code-hidden'))).toBe('Not drawn while Hair style is Bald: choose another Hair style first.');
+    const colour = nodes(tree).filter((n) => n.props.class === 'chip').slice(2);
+    expect(colour.map((c) => [c.props.disabled, c.props['aria-checked']])).toEqual([[true, false], [true, false]]);
+    const long = reduce(at(1), { type: 'engine-ready', pack: hairPack, backend: 'wasm' });
+    const shown = CodeControls({ state: long, controller });
+    expect(byTestId(shown, 'code-hidden')).toBeUndefined();
+    expect(nodes(shown).filter((n) => n.props.class === 'chip').slice(2).map((c) => [c.props.disabled, c.props['aria-checked']])).toEqual([[false, true], [false, false]]);
   });
 });
 

@@ -1,6 +1,7 @@
 /** The pack's InfoGAN codes, named as the pack names them: sliders (continuous), chips (categorical). */
 import type { PanelState } from '../state/store';
 import type { Controller } from '../controller';
+import { hiddenCodes } from '../../engine/latent/codes';
 
 /** How codes and strokes combine (issue 16): a code moves z0, then the strokes are satisfied again from there. */
 export const CODES_WITH_STROKES = 'Your strokes still apply after an attribute change: the candidates keep them, so where they disagree the strokes win.';
@@ -9,6 +10,8 @@ export function CodeControls({ state, controller }: { state: PanelState; control
   const pack = state.engine.pack;
   const edit = state.edit!;
   if (!pack || !pack.latent.codes.length) return null;
+  // A code another one hides (hair colour on a bald head) is not drawn: its chips wait for the other.
+  const hidden = hiddenCodes(edit.codes, pack.latent.codes);
   return (
     <section aria-label="Attributes" data-testid="codes">
       <div class="section-title">Attributes <span class="hint">learned by the model</span></div>
@@ -27,12 +30,16 @@ export function CodeControls({ state, controller }: { state: PanelState; control
             </div>
           );
         }
+        const by = hidden.get(code.name);
+        const byCode = by !== undefined ? pack.latent.codes.find((c) => c.name === by) : undefined;
+        const byLabel = byCode?.kind === 'categorical' ? byCode.labels[edit.codes[by!]!] : undefined;
         return (
           <div key={code.name} class="code-cat">
             <div class="muted" id={`code-${code.offset}`} title={code.attribute ? `${code.name} (${code.attribute})` : code.name}>{code.name}</div>
-            <div class="chips" role="radiogroup" aria-labelledby={`code-${code.offset}`} data-testid="code-chips" data-code={code.name}>
+            {by !== undefined && <p class="muted hint hint-line" data-testid="code-hidden">{hiddenText(by, byLabel)}</p>}
+            <div class="chips" role="radiogroup" aria-labelledby={`code-${code.offset}`} aria-disabled={by !== undefined} data-testid="code-chips" data-code={code.name}>
               {code.labels.map((label, k) => (
-                <button key={k} class="chip" role="radio" aria-checked={value === k} title={code.values?.[k]} onClick={() => controller.setCode(code.name, { category: k })}>
+                <button key={k} class="chip" role="radio" aria-checked={by === undefined && value === k} disabled={by !== undefined} title={code.values?.[k]} onClick={() => controller.setCode(code.name, { category: k })}>
                   {label}
                 </button>
               ))}
@@ -42,4 +49,9 @@ export function CodeControls({ state, controller }: { state: PanelState; control
       })}
     </section>
   );
+}
+
+/** Why a hidden code's chips are off, and what brings them back. */
+export function hiddenText(by: string, byLabel: string | undefined): string {
+  return `Not drawn while ${by} is ${byLabel ?? 'this value'}: choose another ${by} first.`;
 }

@@ -131,6 +131,9 @@ class TestSemisupPipeline(unittest.TestCase):
             self.assertEqual((hair["attribute"], hair["values"][0], hair["labels"][0]), ("hair", "bald", "Bald"))
             self.assertEqual(len(hair["labels"]), hair["size"])
             self.assertEqual(codes["Skin tone"]["kind"], "continuous")
+            # hair colour is not drawn on a bald head, under a cap or a beanie; hair grown there is brown
+            self.assertEqual(codes["Hair colour"]["hiddenBy"], dict(code="Hair style", categories=[0, 18, 19]))
+            self.assertEqual(codes["Hair colour"]["values"][codes["Hair colour"]["shownAs"]], "#6c4545")
             self.assertEqual(pack["latent"]["size"], sum(c.get("size", 1) for c in pack["latent"]["codes"]) + pack["latent"]["noise"]["size"])
 
     def test_code_weights_and_balanced_rows(self):
@@ -177,6 +180,50 @@ class TestSemisupPipeline(unittest.TestCase):
             opt.zero_grad(); loss.backward(); opt.step()
         with torch.no_grad():
             self.assertGreater(T(flat).mean().item() - T(speckled).mean().item(), 1.0)
+
+    def test_conditioned_texture_critic_tells_which_texture_was_asked_for(self):
+        from nets import TextureD
+        torch.manual_seed(0)
+        T = TextureD(8, cond_values=[2])
+        flat = torch.zeros(8, 3, 16, 16)
+        flat[:, :, :, 8:] = 0.6
+        speckled = flat + (torch.rand(8, 3, 16, 16) - 0.5) * (12 / 127.5)
+        zero, one = torch.zeros(8, 1, dtype=torch.long), torch.ones(8, 1, dtype=torch.long)
+        plain = TextureD(8)
+        plain.net.load_state_dict(T.net.state_dict())
+        with torch.no_grad():   # zero embeddings: the same critic as without conditioning
+            self.assertTrue(torch.equal(T(speckled, one), plain(speckled)))
+        # Real: value 0 is flat, value 1 speckled; fake: the other texture for each. No unconditioned
+        # critic can tell these apart (each image is as often real as fake); a conditioned one must.
+        opt = torch.optim.Adam(T.parameters(), 2e-3, betas=(0.5, 0.999))
+        for _ in range(150):
+            real = torch.relu(1 - T(flat, zero)).mean() + torch.relu(1 - T(speckled, one)).mean()
+            fake = torch.relu(1 + T(speckled, zero)).mean() + torch.relu(1 + T(flat, one)).mean()
+            opt.zero_grad(); (real + fake).backward(); opt.step()
+        with torch.no_grad():
+            self.assertGreater(T(flat, zero).mean().item() - T(flat, one).mean().item(), 0.5)
+            self.assertGreater(T(speckled, one).mean().item() - T(speckled, zero).mean().item(), 0.5)
+            hidden = torch.zeros(8, 1)   # a value that does not show counts for nothing
+            self.assertTrue(torch.allclose(T(flat, zero, hidden), T(flat, one, hidden)))
+
+    def test_texture_conditioning_joins_a_run_saved_without_it(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            data, rdir = os.path.join(tmp, "data"), os.path.join(tmp, "run")
+            synthetic(data, np.random.default_rng(2))
+            common = ["--data", data, "--run", rdir, "--ngf", "8", "--ndf", "8", "--noise", "6", "--batch", "4", "--threads", "1"]
+            state = lambda: compact_state.load(os.path.join(rdir, "state.pt.xz"))   # noqa: E731
+            run(os.path.join(HERE, "train_semisup.py"), "--kimg", "0.004", "--texture-codes", "", *common)
+            before = state()["nets"]["texture"][0]
+            self.assertFalse(any(k.startswith("embeds.") for k in before))
+            run(os.path.join(HERE, "train_semisup.py"), "--kimg", "0.008", "--texture-codes", "Hair style", *common)
+            st = state()
+            tw, to = st["nets"]["texture"]
+            self.assertEqual(tuple(tw["embeds.0.weight"].shape), (len(PERSONAS_CODES[0].values), 16))   # 20 styles, 2 x ndf
+            self.assertGreater(tw["embeds.0.weight"].abs().max().item(), 0)   # it trained (from zero)
+            self.assertEqual(len(to["param_groups"]), 2)
+            self.assertEqual(st["extra"]["args"]["texture_codes"], "Hair style")
+            run(os.path.join(HERE, "train_semisup.py"), "--kimg", "0.012", *common)   # resumes conditioned, as last used
+            self.assertEqual(compact_state.load(os.path.join(rdir, "state.pt.xz"))["extra"]["state"]["texture_images"], 12)
 
     def test_independent_q_continuous_head_joins_a_run_saved_without_it(self):
         with tempfile.TemporaryDirectory() as tmp:
