@@ -245,8 +245,9 @@ def main(argv=None):
         with open(args.meta) as f:
             meta = json.load(f)
         for k, v in meta.items():
-            if k == "codes":
-                pack["latent"]["codes"] = v
+            if k == "codes":   # the evidence's codes, over the run's own (which may know fields the evidence was written without)
+                own = {c["name"]: c for c in pack["latent"]["codes"]}
+                pack["latent"]["codes"] = [{**own.get(c["name"], {}), **c} for c in v]
             elif k == "defaults":
                 for g, d in v.items():
                     pack["defaults"][g].update(d)

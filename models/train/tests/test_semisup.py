@@ -200,6 +200,7 @@ class TestSemisupPipeline(unittest.TestCase):
             real = torch.relu(1 - T(flat, zero)).mean() + torch.relu(1 - T(speckled, one)).mean()
             fake = torch.relu(1 + T(speckled, zero)).mean() + torch.relu(1 + T(flat, one)).mean()
             opt.zero_grad(); (real + fake).backward(); opt.step()
+        T.eval()   # spectral norm's power iteration would move the weights between calls
         with torch.no_grad():
             self.assertGreater(T(flat, zero).mean().item() - T(flat, one).mean().item(), 0.5)
             self.assertGreater(T(speckled, one).mean().item() - T(speckled, zero).mean().item(), 0.5)
