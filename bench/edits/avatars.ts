@@ -39,6 +39,11 @@ export function setTo(attribute: string, value: string): Overrides {
   return value === NONE ? { [chance]: 0 } : { [attribute]: [value], [chance]: 100 };
 }
 
+/** The overrides of an edit's truth: its attribute set to `value`, and any attributes the edit also shows (EditSpec `also`). */
+export function truthOverrides(attribute: string, value: string, also?: Record<string, string>): Overrides {
+  return Object.entries(also ?? {}).reduce((o, [a, v]) => ({ ...o, ...setTo(a, v) }), setTo(attribute, value));
+}
+
 /** The dataset's value of an optional attribute that is absent (models/train/attributes.py `missing`). */
 export const NONE = 'none';
 

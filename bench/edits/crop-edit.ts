@@ -7,14 +7,14 @@
 import { writeFileSync } from 'node:fs';
 import { encode } from 'fast-png';
 import { loadFrames, readIndex } from './frames-cache.js';
-import { diffMask, renderLayer, setTo } from './avatars.js';
+import { diffMask, renderLayer, truthOverrides } from './avatars.js';
 import { pasteGenerated } from './baselines.js';
 import * as t from '../../engine/transfer/index.js';
 const [dir, seed, kindRe, labelRe, outPng, opts] = process.argv.slice(2);
 for (const e of readIndex(dir!)) {
   if (e.seed !== seed || !new RegExp(kindRe!).test(e.kind) || !new RegExp(labelRe!).test(e.label)) continue;
   const original = renderLayer(e.seed, 512, e.background).image;
-  const truth = renderLayer(e.seed, 512, e.background, setTo(e.attribute, e.value)).image;
+  const truth = renderLayer(e.seed, 512, e.background, truthOverrides(e.attribute, e.value, e.also)).image;
   const frames = loadFrames(dir!, e);
   const r = await t.transferEditAsync({ frames, original, mapping: e.mapping, ...t.strokePaint([], 64) }, { pixelRange: e.range, ...(opts ? JSON.parse(opts) : {}) });
   const pasted = pasteGenerated(frames[frames.length - 1]!, e.range, original, e.mapping);

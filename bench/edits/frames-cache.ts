@@ -12,6 +12,8 @@ import type { Background } from './avatars.js';
 
 export interface CachedEdit {
   seed: string; background: Background; kind: string; label: string; attribute: string; value: string;
+  /** Attributes the truth also sets (EditSpec `also`). */
+  also?: Record<string, string>;
   strokes: Stroke[] | null; mapping: FrameMapping;
 }
 

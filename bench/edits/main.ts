@@ -23,12 +23,13 @@ import { parseArgs } from 'node:util';
 import { Engine } from '../../engine/engine.js';
 import { fsPackSource } from '../../engine/node/fs-pack-source.js';
 import { readCodes } from '../../engine/latent/codes.js';
-import { attributeChoices, diffMask, renderLayer, setTo, type Background } from './avatars.js';
+import type { FrameMapping, RgbaImage } from '../../engine/transfer/index.js';
+import { attributeChoices, diffMask, renderLayer, truthOverrides, type Background } from './avatars.js';
 import { pasteGenerated } from './baselines.js';
 import { pictureRow } from './pictures.js';
 import { runEditAsync } from './run-edit.js';
 import { scoreEdit, type Scores } from './scores.js';
-import { codeSpecs, inferValue, strokeSpecs, type PackCode } from './specs.js';
+import { baldSpecs, codeSpecs, inferValue, strokeSpecs, type EditSpec, type PackCode } from './specs.js';
 import { renderMarkdown, type EditRow, type PackRun } from './report.js';
 import { saveFrames } from './frames-cache.js';
 
@@ -40,6 +41,8 @@ const { values: o } = parseArgs({
     tag: { type: 'string' }, merge: { type: 'string' }, against: { type: 'string' },
     // while iterating: only these seed indices (e.g. "1,3"), only the kinds matching a pattern (e.g. "stroke · hair")
     only: { type: 'string' }, kinds: { type: 'string' },
+    // a bald held-out avatar whose hair-style edits grow hair where there was none ("" leaves it out)
+    bald: { type: 'string', default: 'heldout-69' },
   },
 });
 if (o.merge) {
@@ -80,33 +83,49 @@ for (let i = 0; i < seeds; i++) {
     const specs = [...strokeSpecs(seed, S, background, attrs, m), ...codeSpecs(seed, i, S, background, packJson.latent.codes, readCodes(z0, engine.layout), m, skipped)];
     for (const spec of specs) {
       if (kinds && !kinds.test(spec.kind)) continue;
-      const run = await runEditAsync(engine, z0, original, m, spec);
-      const value = spec.value ?? inferValue(run.last, range, spec.partFrame!, attributeChoices(spec.attribute)!);
-      if (value === null) { skipped.add(`${spec.label} on ${seed}: the part is too small to read a colour from G(z1)`); continue; }
-      const truth = renderLayer(seed, S, background, setTo(spec.attribute, value)).image;
-      const part = diffMask(original, truth);
-      const pasted = pasteGenerated(run.last, range, original, m);
-      const scores: Record<'ours' | 'untouched' | 'pasted', Scores> = {
-        ours: scoreEdit(run.result, truth, original, part),
-        untouched: scoreEdit(original, truth, original, part),
-        pasted: scoreEdit(pasted, truth, original, part),
-      };
-      const partShare = part.reduce((a, v) => a + v, 0) / part.length;
-      rows.push({ seed, kind: spec.kind, label: spec.label + (spec.value === null ? ` (truth: #${value})` : ''), partShare, transferMs: Math.round(run.transferMs), ...scores });
-      // the engine's frames of every edit (8-bit, as the worker gets them), to score a changed transfer on them without the generator (rescore.ts)
-      if (process.env.BENCH_EDITS_FRAMES) saveFrames(process.env.BENCH_EDITS_FRAMES, { seed, background, kind: spec.kind, label: rows[rows.length - 1]!.label, attribute: spec.attribute, value, strokes: spec.strokes ?? null, mapping: m }, run.frames, range);
-      if (process.env.BENCH_EDITS_ALL_PICTURES) writeFileSync(join(process.env.BENCH_EDITS_ALL_PICTURES, `${seed}-${spec.label.replace(/[^a-z0-9]+/gi, '-')}.png`), pictureRow([original, truth, run.result, pasted]));
-      if (!pictured.has(spec.kind)) {
-        const file = `${spec.kind.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}.png`;
-        writeFileSync(join(picturesDir, file), pictureRow([original, truth, run.result, pasted]));
-        pictured.set(spec.kind, `${seed}, ${spec.label}`);
-      }
-      const s = scores.ours;
-      process.stderr.write(`${seed} ${spec.kind} ${spec.label}: in ${s.rmseIn?.toFixed(1) ?? '–'} (untouched ${scores.untouched.rmseIn?.toFixed(1) ?? '–'}, G(z1) ${scores.pasted.rmseIn?.toFixed(1) ?? '–'}) out ${s.rmseOut.toFixed(1)} leak ${s.leakage.toFixed(2)}% ghost ${s.ghost?.toFixed(1) ?? '–'}%\n`);
+      await runOne(seed, background, original, z0, m, spec);
     }
   }
 }
+// hair grown on a bald head: new content the flow cannot carry (§2), a few styles on each background
+for (const background of o.bald ? backgrounds : []) {
+  const seed = o.bald!;
+  const { image: original, attrs } = renderLayer(seed, S, background);
+  if (attrs.hair !== 'bald') throw new Error(`--bald: ${seed} is not bald (its hair is ${attrs.hair})`);
+  const proj = await engine.projectAsync(original, { fit: 'letterbox', seed: 1 });
+  for (const spec of baldSpecs(packJson.latent.codes, readCodes(proj.z, engine.layout), background)) {
+    if (kinds && !kinds.test(spec.kind)) continue;
+    await runOne(seed, background, original, proj.z.slice(), proj.mapping, spec);
+  }
+}
 await engine.releaseAsync();
+
+/** One edit: run through the engine, scored against its truth and the baselines, a row (and its frames, its picture). */
+async function runOne(seed: string, background: Background, original: RgbaImage, z0: Float32Array, m: FrameMapping, spec: EditSpec): Promise<void> {
+  const run = await runEditAsync(engine, z0, original, m, spec);
+  const value = spec.value ?? inferValue(run.last, range, spec.partFrame!, attributeChoices(spec.attribute)!);
+  if (value === null) { skipped.add(`${spec.label} on ${seed}: the part is too small to read a colour from G(z1)`); return; }
+  const truth = renderLayer(seed, S, background, truthOverrides(spec.attribute, value, spec.also)).image;
+  const part = diffMask(original, truth);
+  const pasted = pasteGenerated(run.last, range, original, m);
+  const scores: Record<'ours' | 'untouched' | 'pasted', Scores> = {
+    ours: scoreEdit(run.result, truth, original, part),
+    untouched: scoreEdit(original, truth, original, part),
+    pasted: scoreEdit(pasted, truth, original, part),
+  };
+  const partShare = part.reduce((a, v) => a + v, 0) / part.length;
+  rows.push({ seed, kind: spec.kind, label: spec.label + (spec.value === null ? ` (truth: #${value})` : ''), partShare, transferMs: Math.round(run.transferMs), ...scores });
+  // the engine's frames of every edit (8-bit, as the worker gets them), to score a changed transfer on them without the generator (rescore.ts)
+  if (process.env.BENCH_EDITS_FRAMES) saveFrames(process.env.BENCH_EDITS_FRAMES, { seed, background, kind: spec.kind, label: rows[rows.length - 1]!.label, attribute: spec.attribute, value, ...(spec.also ? { also: spec.also } : {}), strokes: spec.strokes ?? null, mapping: m }, run.frames, range);
+  if (process.env.BENCH_EDITS_ALL_PICTURES) writeFileSync(join(process.env.BENCH_EDITS_ALL_PICTURES, `${seed}-${spec.label.replace(/[^a-z0-9]+/gi, '-')}.png`), pictureRow([original, truth, run.result, pasted]));
+  if (!pictured.has(spec.kind)) {
+    const file = `${spec.kind.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}.png`;
+    writeFileSync(join(picturesDir, file), pictureRow([original, truth, run.result, pasted]));
+    pictured.set(spec.kind, `${seed}, ${spec.label}`);
+  }
+  const s = scores.ours;
+  process.stderr.write(`${seed} ${spec.kind} ${spec.label}: in ${s.rmseIn?.toFixed(1) ?? '–'} (untouched ${scores.untouched.rmseIn?.toFixed(1) ?? '–'}, G(z1) ${scores.pasted.rmseIn?.toFixed(1) ?? '–'}) out ${s.rmseOut.toFixed(1)} leak ${s.leakage.toFixed(2)}% ghost ${s.ghost?.toFixed(1) ?? '–'}%\n`);
+}
 
 const run: PackRun = {
   pack: runId, ...(o.against ? { against: o.against } : {}), date: new Date().toISOString().slice(0, 10), seeds, size: S, backgrounds,

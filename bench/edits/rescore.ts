@@ -12,7 +12,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { diffMask, renderLayer, setTo } from './avatars.js';
+import { diffMask, renderLayer, truthOverrides } from './avatars.js';
 import { pasteGenerated } from './baselines.js';
 import { loadFrames, readIndex } from './frames-cache.js';
 import { pictureRow } from './pictures.js';
@@ -41,7 +41,7 @@ for (const e of readIndex(dir)) {
   if (!layers.has(key)) layers.set(key, renderLayer(e.seed, 512, e.background).image);
   const original = layers.get(key)!, S = original.width, R = e.mapping.resolution;
   const frames = loadFrames(dir, e);
-  const truth = renderLayer(e.seed, S, e.background, setTo(e.attribute, e.value)).image;
+  const truth = renderLayer(e.seed, S, e.background, truthOverrides(e.attribute, e.value, e.also)).image;
   const part = diffMask(original, truth);
   const t = performance.now();
   const r = await transfer.transferEditAsync({ frames, original, mapping: e.mapping, ...transfer.strokePaint(e.strokes ?? [], R) }, { pixelRange: e.range, ...extra });

@@ -19,6 +19,7 @@ import { maskToFrame, strokesFromMask } from './strokes-from-mask.js';
 export interface PackCode {
   name: string; kind: 'categorical' | 'continuous'; labels?: string[]; range?: [number, number];
   attribute?: string; values?: string[]; evidence?: { attribute?: string };
+  hiddenBy?: { code: string; categories: number[] }; shownAs?: number;
 }
 
 export interface EditSpec {
@@ -32,6 +33,8 @@ export interface EditSpec {
   attribute: string;
   /** The value, or null: the palette colour nearest to G(z1) in the part (continuous colour codes). */
   value: string | null;
+  /** Attributes the truth also sets: a code the change makes shown takes the pack's shownAs (hair grown on a bald head is brown). */
+  also?: Record<string, string>;
   /** Frame-resolution coverage of the attribute's part (to infer a value from G(z1)). */
   partFrame?: Float32Array;
 }
@@ -94,7 +97,8 @@ export function codeSpecs(seed: string, seedIndex: number, size: number, backgro
       for (const k of picks) {
         const value = categoryValue(c, k);
         if (!canSet(attribute, value)) { skipped.add(`${c.name} = ${value}: not a value of ${attribute}`); continue; }
-        out.push({ kind: `code · ${c.name} · ${background}`, label: `${c.name} → ${value}`, code: { code: c.name, category: k }, attribute, value });
+        const also = shownCodes(codes, c.name, cur, k);
+        out.push({ kind: `code · ${c.name} · ${background}`, label: `${c.name} → ${value}`, code: { code: c.name, category: k }, attribute, value, ...(also ? { also } : {}) });
       }
     } else if (isColourAttribute(attribute)) {
       const partFrame = maskToFrame(partMask(seed, size, attribute), size, size, m);
@@ -104,6 +108,36 @@ export function codeSpecs(seed: string, seedIndex: number, size: number, backgro
     }
   }
   return out;
+}
+
+/**
+ * Hair-style edits of a bald avatar (its projection's `currentCodes`): `n` styles that show hair,
+ * spread over the code's categories, each with its truth's hair colour the engine gives it.
+ */
+export function baldSpecs(codes: PackCode[], currentCodes: Record<string, number>, background: Background, n = 4): EditSpec[] {
+  const hair = codes.find((c) => c.kind === 'categorical' && codeAttribute(c) === 'hair');
+  if (!hair) return [];
+  const hides = new Set(codes.flatMap((d) => (d.hiddenBy?.code === hair.name ? d.hiddenBy.categories : [])));
+  const shown = hair.labels!.map((_, k) => k).filter((k) => !hides.has(k));
+  const picks = Array.from({ length: Math.min(n, shown.length) }, (_, i) => shown[Math.floor(((i + 0.5) * shown.length) / n)]!);
+  const cur = currentCodes[hair.name] ?? 0;
+  return picks.map((k) => {
+    const value = categoryValue(hair, k), also = shownCodes(codes, hair.name, cur, k);
+    return { kind: `code · ${hair.name} on a bald head · ${background}`, label: `${hair.name} → ${value}`, code: { code: hair.name, category: k }, attribute: 'hair', value, ...(also ? { also } : {}) };
+  });
+}
+
+/**
+ * The attributes a change of `code` from category `from` to `to` shows, at the value the engine
+ * gives them (engine/latent/codes.ts: a code hidden by `code` takes its `shownAs`), or null.
+ */
+export function shownCodes(codes: PackCode[], code: string, from: number, to: number): Record<string, string> | null {
+  const out: Record<string, string> = {};
+  for (const d of codes) {
+    const hides = d.hiddenBy?.code === code ? d.hiddenBy.categories : null, attribute = codeAttribute(d);
+    if (hides && d.shownAs !== undefined && attribute && hides.includes(from) && !hides.includes(to)) out[attribute] = categoryValue(d, d.shownAs);
+  }
+  return Object.keys(out).length ? out : null;
 }
 
 /** The palette value nearest to the mean colour G(z1) shows where the part is (cells fully inside it). */

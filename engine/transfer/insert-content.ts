@@ -168,7 +168,7 @@ export function insertionPlan(first: Float32Array, last: Float32Array, change: C
   // drawn cells take only colours that are no blend of two others, among G's centres, the layer's
   // own colours and its background (G's soft edge of new hair over the shirt clusters to a lavender
   // that is neither: a ghost); the ends of such a blend join the palette
-  const pureDrawn = drawn ? pureEnds(centres, [...layerColours.slice(0, 8), ...(bg ? [bg] : [])], (c) => layerColours.some((l) => dist3(c, l) <= o.near)) : [];
+  const pureDrawn = drawn ? pureEnds(centres, shares(last, N, inside, centres), [...layerColours.slice(0, 8), ...(bg ? [bg] : [])], (c) => layerColours.some((l) => dist3(c, l) <= o.near)) : [];
   const palette: [number, number, number, number][] = centres.map((c) => {
     if (bg && dist3(c, bg) <= o.clearNear) return [0, 0, 0, 0];
     let best: number[] | null = null, bd = o.near;
@@ -311,9 +311,9 @@ function rowTouched(mask: Float32Array, R: number, v: number): boolean {
 /**
  * The indices of the centres that are no blend of two other centres or `also` colours (the layer's,
  * its background), or are `own` colours; `centres` is extended in place by the `also` colours such
- * blends are of.
+ * blends are of. `share`: each centre's share of the cells (a blend's ends are larger than it).
  */
-function pureEnds(centres: number[][], also: readonly number[][], own: (c: readonly number[]) => boolean): number[] {
+export function pureEnds(centres: number[][], share: readonly number[], also: readonly number[][], own: (c: readonly number[]) => boolean): number[] {
   const K = centres.length, ends = [...centres, ...also.filter((c) => centres.every((k) => dist3(k, c) > 0.08))];
   const pure: number[] = [], used = new Set<number>();
   for (let k = 0; k < K; k++) {
@@ -321,7 +321,10 @@ function pureEnds(centres: number[][], also: readonly number[][], own: (c: reado
     if (own(centres[k]!)) { pure.push(k); continue; }
     let blend = -1;
     for (let a = 0; a < ends.length && blend < 0; a++) for (let b = a + 1; b < ends.length && blend < 0; b++) {
-      if (a === k || b === k) continue;
+      // an antialiased edge covers fewer cells than the flat colours it separates: a centre is no
+      // blend of a smaller one (new brown hair, G's bulk of it, lies between its own darker rim and
+      // the sunglasses' violet; taken for a blend, the hair was drawn violet)
+      if (a === k || b === k || (a < K && share[a]! <= share[k]!) || (b < K && share[b]! <= share[k]!)) continue;
       const { t, d } = toSegment(centres[k]!, ends[a]!, ends[b]!);
       if (t > 0.15 && t < 0.85 && d < 0.06 * 0.06) { blend = a; if (a >= K) used.add(a); if (b >= K) used.add(b); }
     }
@@ -445,6 +448,13 @@ function medianColour(f: Float32Array, N: number, cells: number[]): number[] {
     const v = cells.map((p) => f[c * N + p]!).sort((a, b) => a - b);
     return v[v.length >> 1]!;
   });
+}
+
+/** Each centre's share of the cells' colours (nearest centre). */
+function shares(f: Float32Array, N: number, cells: number[], centres: number[][]): number[] {
+  const a = assignNearest(cells.map((p) => [f[p]!, f[N + p]!, f[2 * N + p]!]), centres), out = centres.map(() => 0);
+  for (const k of a) out[k]! += 1 / cells.length;
+  return out;
 }
 
 /** Centres closer than `d` merged (their mean), until none are. */

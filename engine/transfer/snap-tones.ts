@@ -33,9 +33,15 @@ export interface SnapOptions {
    * distance between the two tones) becomes exactly that tone's colour.
    */
   landing: number;
+  /**
+   * …and at most this far from it (0–255): between far-apart tones a fraction of their distance is
+   * a new colour, not a miss (skin turned into new brown hair lands 60 levels from the sunglasses'
+   * dark violet, 0.22 of the way from skin to it; it must stay brown).
+   */
+  landingMax: number;
 }
 
-export const DEFAULT_SNAP_OPTIONS: Readonly<SnapOptions> = { near: 12, minShare: 0.002, minChange: 20, half: 0.5, window: 2, landing: 0.3 };
+export const DEFAULT_SNAP_OPTIONS: Readonly<SnapOptions> = { near: 12, minShare: 0.002, minChange: 20, half: 0.5, window: 2, landing: 0.3, landingMax: 40 };
 
 /** The layer's tones, 0–255 RGB, most common first. */
 export function layerTones(data: ArrayLike<number>, W: number, H: number, o: SnapOptions = DEFAULT_SNAP_OPTIONS): number[][] {
@@ -90,7 +96,7 @@ export function snapTones(out: Uint8ClampedArray, moved: Uint8ClampedArray, W: n
     if (Math.hypot(d[0]!, d[1]!, d[2]!) >= o.minChange) samples[k]!.push(d);
   }
   // a change that lands near another of the layer's tones is that tone (lips that became 60 % skin become skin)
-  const groups = samples.map((s, k) => fullChanges(s).map((D) => toTone(tones, k, D, o.landing)));
+  const groups = samples.map((s, k) => fullChanges(s).map((D) => toTone(tones, k, D, o.landing, o.landingMax)));
   // tone pixels: the full change of the group they went half way toward, or none
   const decision = new Int8Array(n).fill(-1);
   const snapped = new Uint8ClampedArray(out);
@@ -118,14 +124,14 @@ export function snapTones(out: Uint8ClampedArray, moved: Uint8ClampedArray, W: n
 
 const ZERO = [0, 0, 0];
 
-/** D, or the change from tone k to the tone it lands near (within `landing` of the distance between them). */
-function toTone(tones: number[][], k: number, D: number[], landing: number): number[] {
+/** D, or the change from tone k to the tone it lands near (within `landing` of the distance between them, and `max`). */
+function toTone(tones: number[][], k: number, D: number[], landing: number, max: number): number[] {
   const from = tones[k]!, to = [0, 1, 2].map((c) => from[c]! + D[c]!);
   let best = D, bd = Infinity;
   tones.forEach((t, j) => {
     if (j === k) return;
     const e = dist(to[0]!, to[1]!, to[2]!, t);
-    if (e <= landing * dist(from[0]!, from[1]!, from[2]!, t) && e < bd) { bd = e; best = [0, 1, 2].map((c) => t[c]! - from[c]!); }
+    if (e <= Math.min(max, landing * dist(from[0]!, from[1]!, from[2]!, t)) && e < bd) { bd = e; best = [0, 1, 2].map((c) => t[c]! - from[c]!); }
   });
   return best;
 }

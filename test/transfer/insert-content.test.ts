@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { estimateStep } from '../../engine/transfer/estimate-step.js';
 import { fitMapping } from '../../engine/transfer/frame-mapping.js';
-import { insertionCells } from '../../engine/transfer/insert-content.js';
+import { insertionCells, pureEnds } from '../../engine/transfer/insert-content.js';
 import { refitColour } from '../../engine/transfer/refit-colour.js';
 import { transferEditAsync } from '../../engine/transfer/transfer-edit.js';
 import type { RgbaImage } from '../../engine/transfer/types.js';
@@ -109,5 +109,22 @@ describe('insertion of new content (code edits)', () => {
     }
     expect(inDiscCells).toBeGreaterThan(0.95 * Math.PI * (DC.r - 1) ** 2 - 4);
     expect(far).toBe(0);
+  });
+});
+
+describe('drawn colours: which of G(z1)\'s colours are a blend of two others', () => {
+  // G(z1)'s centres on hair grown on a bald head, transparent layer (bench:edits heldout-69 → fade):
+  // skin, new brown hair (the bulk), white (G's background), a light brown and a darker rim, the sunglasses' violet
+  const c255 = [[232, 199, 184], [106, 67, 67], [252, 250, 249], [176, 134, 125], [125, 79, 82], [27, 6, 64]];
+  const layer = [[244, 207, 197], [117, 85, 202], [27, 6, 64], [70, 46, 91], [240, 190, 176]].map((c) => c.map((v) => v / 255));
+  const own = (c: readonly number[]) => layer.some((l) => Math.hypot(c[0]! - l[0]!, c[1]! - l[1]!, c[2]! - l[2]!) <= 0.15);
+  const centres = () => c255.map((c) => c.map((v) => v / 255));
+  it('the bulk of a new colour is pure even where it lies between its own smaller rim and a layer colour', () => {
+    const pure = pureEnds(centres(), [0.3, 0.35, 0.15, 0.08, 0.07, 0.05], layer, own);
+    expect(pure).toContain(1);           // brown: drawn brown
+    expect(pure).not.toContain(4);       // the rim, between brown and the light brown (larger): a blend
+    // the same brown covering fewer cells than its rim (an edge, as the old rule took every centre) is a
+    // blend of the rim and the violet: what drew the fade violet (the test can fail)
+    expect(pureEnds(centres(), [0.3, 0.01, 0.15, 0.08, 0.07, 0.05], layer, own)).not.toContain(1);
   });
 });

@@ -67,3 +67,30 @@ describe('code edits: a flat colour is changed fully or not at all (snap-tones)'
     }
   });
 });
+
+describe('a change that lands near another tone is that tone; a new colour near none stays itself (landing)', () => {
+  const SKIN = [0.94, 0.8, 0.75], VIOLET = [0.21, 0.17, 0.28], BROWN = [0.42, 0.27, 0.27];
+  const skinAt = (x: number, y: number) => x >= 8 && x < 28 && y >= 20 && y < 40, violetAt = (x: number, y: number) => x >= 36 && x < 56 && y >= 26 && y < 34;
+  const colourAt = (x: number, y: number, to: number[] | null) => (skinAt(x, y) ? to ?? SKIN : violetAt(x, y) ? VIOLET : BG);
+  function frameOf(to: number[] | null): Float32Array {
+    const f = new Float32Array(3 * R * R);
+    for (let y = 0; y < R; y++) for (let x = 0; x < R; x++) { const c = colourAt(x + 0.5, y + 0.5, to); for (let k = 0; k < 3; k++) f[k * R * R + y * R + x] = c[k]!; }
+    return f;
+  }
+  const original: RgbaImage = { width: S, height: S, data: new Uint8ClampedArray(S * S * 4) };
+  for (let y = 0; y < S; y++) for (let x = 0; x < S; x++) original.data.set([...colourAt((x + 0.5) / K, (y + 0.5) / K, null).map((v) => Math.round(255 * v)), 255], (y * S + x) * 4);
+  const skinCentre = async (to: number[], snap: object = {}): Promise<number[]> => {
+    const r = await transferEditAsync({ frames: [frameOf(null), frameOf(to)], original, mapping: fitMapping(S, S, R), painted: null, whole: 'strong' }, { pixelRange: [0, 1], insert: false, snap });
+    const p = (30 * K * S + 18 * K) * 4;
+    return Array.from(r.final.data.subarray(p, p + 3));
+  };
+  const near = (px: number[], c: number[], tol: number) => px.every((v, k) => Math.abs(v - 255 * c[k]!) <= tol);
+  it('skin turned brown stays brown, though brown is 0.22 of the way from skin to the violet beside it', async () => {
+    expect(near(await skinCentre(BROWN), BROWN, 8)).toBe(true);
+    // landing by the fraction alone (60 levels from violet is within 0.3 of 270) made it violet: the test can fail
+    expect(near(await skinCentre(BROWN, { landingMax: 1e9 }), VIOLET, 2)).toBe(true);
+  });
+  it('a change that ends within a few levels of another tone is exactly that tone', async () => {
+    expect(near(await skinCentre(VIOLET.map((v) => v + 0.03)), VIOLET, 2)).toBe(true);
+  });
+});
