@@ -21,6 +21,7 @@
  */
 import type { LayerFrame } from './layer-frame.js';
 import { fillHoles } from './insert-content.js';
+import { cellGroups, growOver } from './cell-groups.js';
 
 export interface LargeInsertOptions {
   /**
@@ -108,7 +109,7 @@ export function largeInsertionCells(miss: Float32Array, change: Float32Array, R:
   const o = { ...DEFAULT_LARGE_INSERT_OPTIONS, ...options }, N = R * R;
   const seed = new Uint8Array(N);
   for (let p = 0; p < N; p++) if (miss[p]! >= o.miss && miss[p]! >= o.unexplained * change[p]! && change[p]! >= o.minChange) seed[p] = 1;
-  const cells = largeGroups(seed, R, o.link, o.minSeeds);
+  const cells = cellGroups(seed, R, o.link, (g) => g.length >= o.minSeeds);
   if (!cells) return null;
   // hysteresis: the rest of the new shape, missed less (its edge, blurred at 64²)
   growOver(cells, R, o.grow[1], (q) => change[q]! >= o.grow[0] && miss[q]! >= o.miss / 2);
@@ -153,47 +154,8 @@ export function movedShapeCells(before: LayerFrame, last: Float32Array, change: 
     for (let v = Math.max(0, y - o.reach); v <= Math.min(R - 1, y + o.reach) && !near; v++) for (let u = Math.max(0, x - o.reach); u <= Math.min(R - 1, x + o.reach); u++) if (layerTone[v * R + u] === k) { near = true; break; }
     if (near) seed[p] = 1;
   }
-  const cells = largeGroups(seed, R, 1, o.minMoved);
+  const cells = cellGroups(seed, R, 1, (g) => g.length >= o.minMoved);
   // the rest of the moved shape: the cells around it that G changed (its edge, blurred at 64²)
   if (cells) growOver(cells, R, o.grow[1], (q) => change[q]! >= o.grow[0]);
   return cells;
-}
-
-/** Cells [R·R] (0/1) of the groups of `seed` (seeds at most `link` cells apart join) with at least `min` seeds; null: none. */
-function largeGroups(seed: Uint8Array, R: number, link: number, min: number): Float32Array | null {
-  const N = R * R, cells = new Float32Array(N), seen = new Uint8Array(N);
-  let any = false;
-  for (let s = 0; s < N; s++) {
-    if (!seed[s] || seen[s]) continue;
-    const comp = [s];
-    seen[s] = 1;
-    for (let i = 0; i < comp.length; i++) {
-      const p = comp[i]!, x = p % R, y = (p - x) / R;
-      for (let dy = -link; dy <= link; dy++) for (let dx = -link; dx <= link; dx++) {
-        const u = x + dx, v = y + dy, q = v * R + u;
-        if (u >= 0 && v >= 0 && u < R && v < R && seed[q] && !seen[q]) { seen[q] = 1; comp.push(q); }
-      }
-    }
-    if (comp.length < min) continue;
-    for (const p of comp) cells[p] = 1;
-    any = true;
-  }
-  return any ? cells : null;
-}
-
-/** Grows `cells` in place over the cells `joins` accepts, at most `steps` cells (8-connected) from where they were. */
-function growOver(cells: Float32Array, R: number, steps: number, joins: (q: number) => boolean): void {
-  const N = R * R, queue: number[] = [], dist = new Int32Array(N).fill(-1);
-  for (let p = 0; p < N; p++) if (cells[p]) { queue.push(p); dist[p] = 0; }
-  for (let i = 0; i < queue.length; i++) {
-    const p = queue[i]!, x = p % R, y = (p - x) / R;
-    if (dist[p]! >= steps) continue;
-    for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) {
-      const u = x + dx, v = y + dy, q = v * R + u;
-      if (u < 0 || v < 0 || u >= R || v >= R || dist[q]! >= 0 || !joins(q)) continue;
-      dist[q] = dist[p]! + 1;
-      cells[q] = 1;
-      queue.push(q);
-    }
-  }
 }

@@ -15,6 +15,7 @@
  * edge a frame pixel off) does not.
  */
 import type { LayerFrame } from './layer-frame.js';
+import { cellGroups, growOver } from './cell-groups.js';
 
 export interface SmallInsertOptions {
   /**
@@ -130,40 +131,10 @@ export function smallInsertionCells(miss: Float32Array, change: Float32Array, R:
   const o = { ...DEFAULT_SMALL_INSERT_OPTIONS, ...options }, N = R * R;
   const seed = new Uint8Array(N);
   for (let p = 0; p < N; p++) if ((!allowed || allowed[p]) && miss[p]! >= o.miss && miss[p]! >= o.unexplained * change[p]!) seed[p] = 1;
-  const cells = new Float32Array(N), seen = new Uint8Array(N);
-  let any = false;
-  for (let s = 0; s < N; s++) {
-    if (!seed[s] || seen[s]) continue;
-    const comp = [s];
-    seen[s] = 1;
-    let sum = 0;
-    for (let i = 0; i < comp.length; i++) {
-      const p = comp[i]!, x = p % R, y = (p - x) / R;
-      sum += miss[p]!;
-      for (let dy = -o.link; dy <= o.link; dy++) for (let dx = -o.link; dx <= o.link; dx++) {
-        const u = x + dx, v = y + dy, q = v * R + u;
-        if (u >= 0 && v >= 0 && u < R && v < R && seed[q] && !seen[q]) { seen[q] = 1; comp.push(q); }
-      }
-    }
-    if (sum < o.evidence || comp.length > o.maxSeeds) continue;
-    for (const p of comp) cells[p] = 1;
-    any = true;
-  }
-  if (!any) return null;
+  const cells = cellGroups(seed, R, o.link, (g) => g.reduce((sum, p) => sum + miss[p]!, 0) >= o.evidence && g.length <= o.maxSeeds);
+  if (!cells) return null;
   // grown over the cells near it the generator changed at all: the rest of the old shape (a thin
   // arc of an eye, blurred at 64², changes less than the new shape's cells)
-  const queue: number[] = [], dist = new Int32Array(N).fill(-1);
-  for (let p = 0; p < N; p++) if (cells[p]) { queue.push(p); dist[p] = 0; }
-  for (let i = 0; i < queue.length; i++) {
-    const p = queue[i]!, x = p % R, y = (p - x) / R;
-    if (dist[p]! >= o.grow[1]) continue;
-    for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) {
-      const u = x + dx, v = y + dy, q = v * R + u;
-      if (u < 0 || v < 0 || u >= R || v >= R || dist[q]! >= 0 || change[q]! < o.grow[0]) continue;
-      dist[q] = dist[p]! + 1;
-      cells[q] = 1;
-      queue.push(q);
-    }
-  }
+  growOver(cells, R, o.grow[1], (q) => change[q]! >= o.grow[0]);
   return cells;
 }
