@@ -192,6 +192,25 @@ def code_weights(spec, codes):
     return [w[n] for n in names]
 
 
+def load_with_late_group(net, opt, weights, opt_state, prefix, late):
+    """Loads `net` and its optimiser from a saved state whose parameters under `prefix` (`late`: the
+    optimiser's second group, a part added to the net after a run began: the independent Q's skin-tone
+    head, the texture critic's conditioning) may be absent, or of other shapes: then the part keeps its
+    fresh values. -> (the state had the part, it was loaded)."""
+    saved = {k: tuple(v.shape) for k, v in weights.items() if k.startswith(prefix)}
+    mine = {k: tuple(v.shape) for k, v in net.state_dict().items() if k.startswith(prefix)}
+    if saved != mine:
+        weights = {k: v for k, v in weights.items() if not k.startswith(prefix)}
+        keep = set(opt_state["param_groups"][0]["params"])
+        opt_state = dict(state={k: v for k, v in opt_state["state"].items() if k in keep}, param_groups=opt_state["param_groups"][:1])
+    missing = net.load_state_dict(weights, strict=False).missing_keys
+    assert all(k.startswith(prefix) for k in missing), f"the saved state lacks {missing}"
+    if late and len(opt_state["param_groups"]) == 2:
+        opt.add_param_group(dict(params=late))
+    opt.load_state_dict(opt_state)
+    return bool(saved), bool(saved) and saved == mine
+
+
 def code_columns(spec, codes):
     """"Hair style,Mouth" -> the columns of those codes among `categorical(codes)`, in that order."""
     names = [c.name for c in categorical(codes)]
@@ -301,30 +320,13 @@ def main(argv=None):
         opt_g.load_state_dict(ck["opt_g"]); opt_d.load_state_dict(ck["opt_d"])
         state = ck["extra"]["state"]
         if Q2 is not None and "Q2" in ck["nets"]:
-            q2w, q2o = ck["nets"]["Q2"]
-            had_cont = any(k.startswith("cont.") for k in q2w)
-            if Q2.cont is None and had_cont:   # the run had the continuous head; this invocation turns it off
-                q2w = {k: v for k, v in q2w.items() if not k.startswith("cont.")}
-                keep = set(q2o["param_groups"][0]["params"])
-                q2o = dict(state={k: v for k, v in q2o["state"].items() if k in keep}, param_groups=q2o["param_groups"][:1])
-            Q2.load_state_dict(q2w, strict=Q2.cont is None or had_cont)
-            if q2_cont_params and len(q2o["param_groups"]) == 2:
-                opt_q2.add_param_group(dict(params=q2_cont_params))
-            opt_q2.load_state_dict(q2o)
+            had_cont, _ = load_with_late_group(Q2, opt_q2, *ck["nets"]["Q2"], "cont.", q2_cont_params)
             if not had_cont:
                 state["q2_cont_images"] = 0   # a head new to this run ramps in from now
         if T is not None and "texture" in ck["nets"]:
-            tw, to = ck["nets"]["texture"]
-            saved_embeds = {k: v for k, v in tw.items() if k.startswith("embeds.")}
-            if {k: tuple(v.shape) for k, v in saved_embeds.items()} != {k: tuple(v.shape) for k, v in T.state_dict().items() if k.startswith("embeds.")}:
-                if saved_embeds:   # conditioned on other codes before: their embeddings start afresh
-                    print(f"[train] the texture critic's conditioning changed to {args.texture_codes!r}: its embeddings start at zero", flush=True)
-                tw = {k: v for k, v in tw.items() if not k.startswith("embeds.")}
-                to = dict(state={k: v for k, v in to["state"].items() if k in set(to["param_groups"][0]["params"])}, param_groups=to["param_groups"][:1])
-            T.load_state_dict(tw, strict=False)
-            if t_embeds and len(to["param_groups"]) == 2:
-                opt_t.add_param_group(dict(params=t_embeds))
-            opt_t.load_state_dict(to)
+            had, loaded = load_with_late_group(T, opt_t, *ck["nets"]["texture"], "embeds.", t_embeds)
+            if had and not loaded:   # conditioned on other codes before: their embeddings start afresh
+                print(f"[train] the texture critic's conditioning changed to {args.texture_codes!r}: its embeddings start at zero", flush=True)
         rng = ck["extra"]["rng"]
         gen.set_state(rng["gen"]); torch.set_rng_state(rng["torch"])
         state.setdefault("q2_images", 0)

@@ -34,6 +34,15 @@ def synthetic(folder, rng):
                 f.write(json.dumps(dict(index=i, seed=f"{split}-{i}", attrs=attrs)) + "\n")
 
 
+def tiny_run(tmp, seed):
+    """A tiny v2 run on synthetic data in `tmp`: (train(*args): one invocation of train_semisup.py, state(): the saved state)."""
+    data, rdir = os.path.join(tmp, "data"), os.path.join(tmp, "run")
+    synthetic(data, np.random.default_rng(seed))
+    common = ["--data", data, "--run", rdir, "--ngf", "8", "--ndf", "8", "--noise", "6", "--batch", "4", "--threads", "1"]
+    return (lambda *args: run(os.path.join(HERE, "train_semisup.py"), *args, *common),
+            lambda: compact_state.load(os.path.join(rdir, "state.pt.xz")))
+
+
 class TestCompactState(unittest.TestCase):
     def test_round_trip_keeps_weights_ema_and_adam_within_quantisation(self):
         lay = LatentLayout(8, [3, 4], 2)
@@ -209,32 +218,27 @@ class TestSemisupPipeline(unittest.TestCase):
 
     def test_texture_conditioning_joins_a_run_saved_without_it(self):
         with tempfile.TemporaryDirectory() as tmp:
-            data, rdir = os.path.join(tmp, "data"), os.path.join(tmp, "run")
-            synthetic(data, np.random.default_rng(2))
-            common = ["--data", data, "--run", rdir, "--ngf", "8", "--ndf", "8", "--noise", "6", "--batch", "4", "--threads", "1"]
-            state = lambda: compact_state.load(os.path.join(rdir, "state.pt.xz"))   # noqa: E731
-            run(os.path.join(HERE, "train_semisup.py"), "--kimg", "0.004", "--texture-codes", "", *common)
+            train, state = tiny_run(tmp, 2)
+            train("--kimg", "0.004", "--texture-codes", "")
             before = state()["nets"]["texture"][0]
             self.assertFalse(any(k.startswith("embeds.") for k in before))
-            run(os.path.join(HERE, "train_semisup.py"), "--kimg", "0.008", "--texture-codes", "Hair style", *common)
+            train("--kimg", "0.008", "--texture-codes", "Hair style")
             st = state()
             tw, to = st["nets"]["texture"]
             self.assertEqual(tuple(tw["embeds.0.weight"].shape), (len(PERSONAS_CODES[0].values), 16))   # 20 styles, 2 x ndf
             self.assertGreater(tw["embeds.0.weight"].abs().max().item(), 0)   # it trained (from zero)
             self.assertEqual(len(to["param_groups"]), 2)
             self.assertEqual(st["extra"]["args"]["texture_codes"], "Hair style")
-            run(os.path.join(HERE, "train_semisup.py"), "--kimg", "0.012", *common)   # resumes conditioned, as last used
-            self.assertEqual(compact_state.load(os.path.join(rdir, "state.pt.xz"))["extra"]["state"]["texture_images"], 12)
+            train("--kimg", "0.012")   # resumes conditioned, as last used
+            self.assertEqual(state()["extra"]["state"]["texture_images"], 12)
 
     def test_independent_q_continuous_head_joins_a_run_saved_without_it(self):
         with tempfile.TemporaryDirectory() as tmp:
-            data, rdir = os.path.join(tmp, "data"), os.path.join(tmp, "run")
-            synthetic(data, np.random.default_rng(1))
-            common = ["--data", data, "--run", rdir, "--ngf", "8", "--ndf", "8", "--noise", "6", "--batch", "4", "--threads", "1"]
-            state = lambda: compact_state.load(os.path.join(rdir, "state.pt.xz"))   # noqa: E731
-            run(os.path.join(HERE, "train_semisup.py"), "--kimg", "0.004", "--q2-cont", "0", *common)
+            train, state = tiny_run(tmp, 1)
+            rdir = os.path.join(tmp, "run")
+            train("--kimg", "0.004", "--q2-cont", "0")
             self.assertFalse(any(k.startswith("cont.") for k in state()["nets"]["Q2"][0]))
-            run(os.path.join(HERE, "train_semisup.py"), "--kimg", "0.012", "--q2-cont", "4", *common)   # the head joins: two steps
+            train("--kimg", "0.012", "--q2-cont", "4")   # the head joins: two steps
             st = state()
             self.assertEqual(tuple(st["nets"]["Q2"][0]["cont.3.weight"].shape), (1, 128))   # one supervised continuous code
             self.assertEqual(len(st["nets"]["Q2"][1]["param_groups"]), 2)
@@ -244,9 +248,9 @@ class TestSemisupPipeline(unittest.TestCase):
                 last = json.loads(f.read().strip().splitlines()[-1])
             self.assertGreater(last["q2_cont_weight"], 0)
             self.assertIn("q2_cont_real", last)
-            run(os.path.join(HERE, "train_semisup.py"), "--kimg", "0.016", *common)   # resumes with the head, as last used
+            train("--kimg", "0.016")   # resumes with the head, as last used
             self.assertEqual(state()["extra"]["state"]["q2_cont_images"], 12)
-            run(os.path.join(HERE, "train_semisup.py"), "--kimg", "0.020", "--q2-cont", "0", *common)   # and can drop it again
+            train("--kimg", "0.020", "--q2-cont", "0")   # and can drop it again
             self.assertFalse(any(k.startswith("cont.") for k in state()["nets"]["Q2"][0]))
             self.assertEqual(state()["extra"]["state"]["step"], 5)
 
