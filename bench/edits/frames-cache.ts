@@ -15,6 +15,10 @@ export interface CachedEdit {
   /** Attributes the truth also sets (EditSpec `also`). */
   also?: Record<string, string>;
   strokes: Stroke[] | null; mapping: FrameMapping;
+  /** The transfer's `reshaped` (a shape code moved); absent in frames saved before it existed. */
+  reshaped?: boolean;
+  /** The transfer's `colours` (what the moved colour codes name); absent in frames saved before it existed. */
+  colours?: number[][];
 }
 
 export interface CachedEntry extends CachedEdit { file: string; frames: number; range: [number, number] }

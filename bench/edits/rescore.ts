@@ -9,12 +9,14 @@
  * Writes a run in bench/edits.json's format (the pack's name + "-rescored"), to compare with
  * `--against` or to merge with `npm run bench:edits -- --merge`.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { diffMask, renderLayer, truthOverrides } from './avatars.js';
 import { pasteGenerated } from './baselines.js';
-import { loadFrames, readIndex } from './frames-cache.js';
+import { loadFrames, readIndex, type CachedEntry } from './frames-cache.js';
+import type { Pack } from '../../engine/pack/pack-types.js';
+import { hexColour } from '../../engine/latent/codes.js';
 import { pictureRow } from './pictures.js';
 import { scoreEdit, type Scores } from './scores.js';
 import type { EditRow, PackRun } from './report.js';
@@ -33,6 +35,17 @@ const labels = o.labels ? new RegExp(o.labels) : null;
 const extra = o.options ? JSON.parse(o.options) as object : {};
 const only = o.only ? new Set(o.only.split(',').map((i) => `bench-${i}`)) : null;
 if (o.pictures) mkdirSync(o.pictures, { recursive: true });
+// frames saved before `reshaped` was recorded: a code edit of an attribute whose code the default pack says changes shapes
+const packCodes = (JSON.parse(readFileSync('models/personas64-v2/pack.json', 'utf8')) as Pack).latent.codes;
+const reshapedOf = (e: CachedEntry): boolean => e.reshaped ?? (!e.strokes && packCodes.some((c) => c.attribute === e.attribute && c.changes === 'shape'));
+// …and the colours a colour code's new value names (the edit's value, and what the truth also sets: brown hair grown on a bald head)
+// (the edit's code is named in its kind, "code · Background · opaque": the bench's attribute names differ from the pack's)
+const coloursOf = (e: CachedEntry): number[][] => {
+  if (e.colours || e.strokes) return e.colours ?? [];
+  const own = packCodes.find((c) => c.name === e.kind.split(' · ')[1]);
+  const named = [...(own ? [[own, e.value] as const] : []), ...Object.entries(e.also ?? {}).map(([a, v]) => [packCodes.find((c) => c.attribute === a), v] as const)];
+  return named.flatMap(([c, v]) => { const colour = c?.changes === 'colour' ? hexColour(v) : null; return colour ? [colour] : []; });
+};
 const layers = new Map<string, RgbaImage>(), rows: EditRow[] = [];
 const t0 = performance.now();
 for (const e of readIndex(dir)) {
@@ -44,7 +57,7 @@ for (const e of readIndex(dir)) {
   const truth = renderLayer(e.seed, S, e.background, truthOverrides(e.attribute, e.value, e.also)).image;
   const part = diffMask(original, truth);
   const t = performance.now();
-  const r = await transfer.transferEditAsync({ frames, original, mapping: e.mapping, ...transfer.strokePaint(e.strokes ?? [], R) }, { pixelRange: e.range, ...extra });
+  const r = await transfer.transferEditAsync({ frames, original, mapping: e.mapping, ...transfer.strokePaint(e.strokes ?? [], R), reshaped: reshapedOf(e), colours: coloursOf(e) }, { pixelRange: e.range, ...extra });
   const transferMs = performance.now() - t;
   const pasted = pasteGenerated(frames[frames.length - 1]!, e.range, original, e.mapping);
   const scores: Record<'ours' | 'untouched' | 'pasted', Scores> = {

@@ -6,6 +6,7 @@
  */
 import type { Engine } from '../../engine/engine.js';
 import { interpolateLatents } from '../../engine/ops/interpolate.js';
+import { namedColours, readCodes, reshapes } from '../../engine/latent/codes.js';
 import { paintKind, paintedCoverage } from '../../engine/brushes/rasterize.js';
 import type { Stroke } from '../../engine/brushes/strokes.js';
 import type { FrameMapping, RgbaImage } from '../../engine/transfer/index.js';
@@ -14,7 +15,7 @@ import type { EditSpec } from './specs.js';
 
 export const SEQUENCE_FRAMES = 16;
 
-export interface EditRun { result: RgbaImage; z1: Float32Array; last: Float32Array; transferMs: number; frames: Float32Array[] }
+export interface EditRun { result: RgbaImage; z1: Float32Array; last: Float32Array; transferMs: number; frames: Float32Array[]; reshaped: boolean; colours: number[][] }
 
 export async function runEditAsync(engine: Engine, z0: Float32Array, original: RgbaImage, mapping: FrameMapping, spec: EditSpec): Promise<EditRun> {
   const L = engine.model.L, R = engine.model.R, n = 3 * R * R, range = engine.pack.pixelRange;
@@ -32,9 +33,13 @@ export async function runEditAsync(engine: Engine, z0: Float32Array, original: R
   const images = await engine.renderAsync(latents);
   const frames = Array.from({ length: SEQUENCE_FRAMES }, (_, k) => quantise(images.subarray(k * n, (k + 1) * n), range));
   const strokes = spec.strokes ?? [];
+  // as the panel: a code edit that moves a shape code (the pack's `changes`) is redrawn, not bent
+  // and a colour code's new value is the colour it names
+  const codes0 = readCodes(z0, engine.layout), codes1 = readCodes(z1, engine.layout), packCodes = engine.pack.latent.codes;
+  const reshaped = !spec.strokes && reshapes(codes0, codes1, packCodes), colours = spec.strokes ? [] : namedColours(codes0, codes1, packCodes);
   const t0 = performance.now();
-  const r = await transfer.transferEditAsync({ frames, original, mapping, ...paint(strokes, R) }, { pixelRange: range });
-  return { result: r.final, z1, last: frames[SEQUENCE_FRAMES - 1]!, transferMs: performance.now() - t0, frames };
+  const r = await transfer.transferEditAsync({ frames, original, mapping, ...paint(strokes, R), reshaped, colours }, { pixelRange: range });
+  return { result: r.final, z1, last: frames[SEQUENCE_FRAMES - 1]!, transferMs: performance.now() - t0, frames, reshaped, colours };
 }
 
 type TransferModule = Pick<typeof current, 'transferEditAsync'> & Partial<Pick<typeof current, 'strokePaint'>>;

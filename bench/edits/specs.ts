@@ -5,8 +5,9 @@
  *  - every code the pack names (pack.json: `attribute` and `values`, or, in packs before them,
  *    `evidence.attribute` and labels like "1 · pigtails"): categorical codes to two other values
  *    (which two rotates with the seed), truth = the attribute set to that value; continuous codes
- *    on a colour attribute to both ends of their range, truth = the attribute set to the palette
- *    colour nearest to what G(z1) shows in the part (the value the generator moved to). Codes on a
+ *    on a colour attribute to both ends of their range, truth = the attribute set to the code's
+ *    first or last value (pack `values`), or, for a pack without them, to the palette colour nearest
+ *    to what G(z1) shows in the part (the value the generator moved to). Codes on a
  *    shape attribute without categories have no ground truth and are listed as not scored.
  */
 import type { Stroke } from '../../engine/brushes/strokes.js';
@@ -102,7 +103,10 @@ export function codeSpecs(seed: string, seedIndex: number, size: number, backgro
       }
     } else if (isColourAttribute(attribute)) {
       const partFrame = maskToFrame(partMask(seed, size, attribute), size, size, m);
-      for (const v of c.range!) out.push({ kind: `code · ${c.name} · ${background}`, label: `${c.name} → ${v}`, code: { code: c.name, set: v }, attribute, value: null, partFrame });
+      // a pack whose code names its values (v2's Skin tone: "#eeb4a4" … "#623d36", spread evenly over the range)
+      // means them: each end is its first or last value; without them, the colour G(z1) shows is the best guess
+      const ends = c.values?.length ? [c.values[0]!, c.values[c.values.length - 1]!].map((v) => v.replace(/^#/, '').toLowerCase()) : null;
+      c.range!.forEach((v, i) => out.push({ kind: `code · ${c.name} · ${background}`, label: `${c.name} → ${v}${ends ? ` (${ends[i]})` : ''}`, code: { code: c.name, set: v }, attribute, value: ends ? ends[i]! : null, partFrame }));
     } else {
       skipped.add(`${c.name} (continuous, ${attribute}): a shape attribute has no value to render for a slider position`);
     }

@@ -29,6 +29,50 @@ export function hiddenCodes(values: Record<string, number>, codes: readonly Late
 }
 
 /**
+ * Whether the edit from code values `before` to `after` (readCodes) moves a code that changes shapes
+ * (the pack's `changes: "shape"`: a hair style, a mouth), which the transfer then draws from the
+ * generator instead of bending the layer (TransferInput `reshaped`). A continuous code counts as
+ * moved past 1 % of its range.
+ */
+export function reshapes(before: Record<string, number>, after: Record<string, number>, codes: readonly LatentCode[]): boolean {
+  return codes.some((c) => {
+    if (c.changes !== 'shape' || before[c.name] === undefined || after[c.name] === undefined) return false;
+    const tolerance = c.kind === 'continuous' ? 0.01 * (c.range[1] - c.range[0]) : 0;
+    return Math.abs(after[c.name]! - before[c.name]!) > tolerance;
+  });
+}
+
+/**
+ * The colours (0–255 RGB) the edit from `before` to `after` (readCodes) names: for each colour code
+ * (`changes: "colour"`) that moved and whose `values` are colours ("#f29c65"), its new value's
+ * colour — a continuous code's between its two nearest values. The transfer lands the layer's
+ * matching flat colour exactly on it (TransferInput `colours`): the code's value is what the
+ * designer asked for, the 64² generator's rendering of it is tens of levels off.
+ */
+export function namedColours(before: Record<string, number>, after: Record<string, number>, codes: readonly LatentCode[]): number[][] {
+  const out: number[][] = [];
+  for (const c of codes) {
+    const a = after[c.name], b = before[c.name];
+    if (c.changes !== 'colour' || !c.values?.length || a === undefined || b === undefined) continue;
+    const hex = c.values.map(hexColour);
+    if (hex.some((h) => !h)) continue;
+    if (c.kind === 'categorical') {
+      if (a !== b) out.push(hex[a]!);
+    } else if (Math.abs(a - b) > 0.01 * (c.range[1] - c.range[0])) {
+      const t = Math.min(1, Math.max(0, (a - c.range[0]) / (c.range[1] - c.range[0]))) * (hex.length - 1), i = Math.min(hex.length - 2, Math.floor(t)), f = t - i;
+      out.push(hex[i]!.map((v, ch) => Math.round((1 - f) * v + f * hex[i + 1]![ch]!)));
+    }
+  }
+  return out;
+}
+
+/** "#f29c65" or "f29c65" → [242, 156, 101]; null for anything else. */
+export function hexColour(v: string): number[] | null {
+  const m = /^#?([0-9a-f]{6})$/i.exec(v);
+  return m ? [0, 2, 4].map((i) => parseInt(m[1]!.slice(i, i + 2), 16)) : null;
+}
+
+/**
  * Returns a copy of the single latent `z` with `change` applied. Throws on an unknown code or a wrong kind of change.
  * A categorical change that makes a hidden code shown also sets that code to its `shownAs`: on a bald
  * head a projection leaves the hair colour arbitrary (nothing shows it), and the styles came out in

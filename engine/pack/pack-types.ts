@@ -39,7 +39,16 @@ export interface CategoricalCode {
   hiddenBy?: { code: string; categories: number[] };
   /** The category this code takes when a change of `hiddenBy.code` makes it shown (the hair grown on a bald head). */
   shownAs?: number;
+  changes?: CodeChanges;
 }
+
+/**
+ * What a change of a code redraws: 'shape' (a hair style, a mouth: edges move, new shapes appear)
+ * or 'colour' (a hair colour, a background: the same shapes recoloured). The transfer draws a
+ * shape change from the generator on an opaque layer and keeps a recolour to the layer's own shapes
+ * (TransferInput `reshaped`). Optional; absent counts as 'colour'.
+ */
+export type CodeChanges = 'shape' | 'colour';
 
 export interface ContinuousCode {
   name: string;
@@ -48,6 +57,11 @@ export interface ContinuousCode {
   range: [number, number];
   /** The attribute the code controls ("clothingColor"); optional. */
   attribute?: string;
+  /** The attribute's values along the scale, low to high, spread evenly over `range` ("#eeb4a4" … "#623d36"); optional. */
+  values?: string[];
+  /** What the two ends are called ("Lightest", "Darkest"); optional. */
+  endLabels?: [string, string];
+  changes?: CodeChanges;
 }
 
 export type LatentCode = CategoricalCode | ContinuousCode;

@@ -69,6 +69,9 @@ export function validatePack(json: unknown): Pack {
     names.add(name);
     const off = num(code.offset, `${f}.offset`, 0, L - 1, { int: true });
     if (code.attribute !== undefined) str(code.attribute, `${f}.attribute`);
+    if (code.changes !== undefined && code.changes !== 'shape' && code.changes !== 'colour') {
+      throw new PackError(`${f}.changes`, `must be absent, "shape" or "colour", got ${describe(code.changes)}`);
+    }
     if (code.kind === 'categorical') {
       const size = num(code.size, `${f}.size`, 2, L, { int: true });
       if (!Array.isArray(code.labels) || code.labels.length !== size) {

@@ -50,11 +50,17 @@ export interface LargeInsertOptions {
   reach: number;
   /** …in a group of at least this many such cells: a shape of the layer moved, redrawn whole. */
   minMoved: number;
+  /**
+   * After a shape code's change (TransferInput `reshaped`), on an opaque layer: the cells the
+   * generator changed by at least this are drawn (0.1 ≈ 25 levels, the strong-change threshold;
+   * bench:edits, 1976 kimg frames, opaque rows: 0.07 / 0.1 / 0.15 compared in BENCHMARKS.md).
+   */
+  reshape: number;
 }
 
 export const DEFAULT_LARGE_INSERT_OPTIONS: Readonly<LargeInsertOptions> = {
   miss: 0.25, unexplained: 0.5, minChange: 0.2, made: 0.5, link: 1, minSeeds: 16, grow: [0.15, 2], minCoverage: 0.5,
-  toneNear: 0.1, reach: 3, minMoved: 48,
+  toneNear: 0.1, reach: 3, minMoved: 48, reshape: 0.1,
 };
 
 /**
@@ -158,4 +164,21 @@ export function movedShapeCells(before: LayerFrame, last: Float32Array, change: 
   // the rest of the moved shape: the cells around it that G changed (its edge, blurred at 64²)
   if (cells) growOver(cells, R, o.grow[1], (q) => change[q]! >= o.grow[0]);
   return cells;
+}
+
+/**
+ * Cells [R·R] (0/1) the generator changed by at least `reshape` (its new shape whole, and the old
+ * one's place), enclosed holes of at most 4 cells filled; null when there are none. Used only after
+ * a shape code's change: there the carried edit's field bends the old shape instead of drawing the
+ * new one, while on a recolour (hair colour, a background) every cell also changes and must keep
+ * the layer's own crisp shapes.
+ */
+export function reshapedCells(change: Float32Array, R: number, options: Partial<LargeInsertOptions> = {}): Float32Array | null {
+  // every group, however small: a hair style's small pieces (a strand beside the ear) count (bench:edits,
+  // opaque hair style 21.0 with them, 22.4 keeping only groups of 24 cells or more, which spared the
+  // noses: 22.5 → 21.0)
+  const o = { ...DEFAULT_LARGE_INSERT_OPTIONS, ...options }, N = R * R, cells = new Float32Array(N);
+  let any = false;
+  for (let p = 0; p < N; p++) if (change[p]! >= o.reshape) { cells[p] = 1; any = true; }
+  return any ? fillHoles(cells, change, R, 4, Infinity) : null;
 }

@@ -39,9 +39,13 @@ export interface SnapOptions {
    * dark violet, 0.22 of the way from skin to it; it must stay brown).
    */
   landingMax: number;
+  /** A change landing within this (0–255) of a colour the edit names takes that colour exactly (landOnNamed)… */
+  namedMax: number;
+  /** …and every pixel of that tone that went at least this fraction of the way takes it (`half` for the rest). */
+  namedHalf: number;
 }
 
-export const DEFAULT_SNAP_OPTIONS: Readonly<SnapOptions> = { near: 12, minShare: 0.002, minChange: 20, half: 0.5, window: 2, landing: 0.3, landingMax: 40 };
+export const DEFAULT_SNAP_OPTIONS: Readonly<SnapOptions> = { near: 12, minShare: 0.002, minChange: 20, half: 0.5, window: 2, landing: 0.3, landingMax: 40, namedMax: 80, namedHalf: 0.15 };
 
 /** The layer's tones, 0–255 RGB, most common first. */
 export function layerTones(data: ArrayLike<number>, W: number, H: number, o: SnapOptions = DEFAULT_SNAP_OPTIONS): number[][] {
@@ -63,7 +67,7 @@ export function layerTones(data: ArrayLike<number>, W: number, H: number, o: Sna
  * Snaps `out` (the carried layer, straight RGBA) in place, given `moved`: the layer moved by the
  * same flow without the colour model (so out − moved is the colour change of each pixel).
  */
-export function snapTones(out: Uint8ClampedArray, moved: Uint8ClampedArray, W: number, H: number, tones: number[][], o: SnapOptions = DEFAULT_SNAP_OPTIONS): void {
+export function snapTones(out: Uint8ClampedArray, moved: Uint8ClampedArray, W: number, H: number, tones: number[][], o: SnapOptions = DEFAULT_SNAP_OPTIONS, named: readonly (readonly number[])[] = []): void {
   const T = tones.length;
   if (!T) return;
   const n = W * H;
@@ -97,13 +101,16 @@ export function snapTones(out: Uint8ClampedArray, moved: Uint8ClampedArray, W: n
   }
   // a change that lands near another of the layer's tones is that tone (lips that became 60 % skin become skin)
   const groups = samples.map((s, k) => fullChanges(s).map((D) => toTone(tones, k, D, o.landing, o.landingMax)));
+  // a colour the edit names (the code's value: Hair colour → Ginger, #f29c65) is taken exactly by the change landing nearest it
+  // and, since the code recolours (the same shapes, another colour), every pixel of those tones G moved toward it at all takes it
+  const whole = landOnNamed(groups, tones, named, samples.map((s) => s.length), o.namedMax);
   // tone pixels: the full change of the group they went half way toward, or none
   const decision = new Int8Array(n).fill(-1);
   const snapped = new Uint8ClampedArray(out);
   for (let i = 0; i < n; i++) {
     const k = toneOf[i]!;
     if (k < 0) continue;
-    const p = 4 * i, c = pick(groups[k]!, out[p]! - moved[p]!, out[p + 1]! - moved[p + 1]!, out[p + 2]! - moved[p + 2]!, o.half);
+    const p = 4 * i, c = pick(groups[k]!, out[p]! - moved[p]!, out[p + 1]! - moved[p + 1]!, out[p + 2]! - moved[p + 2]!, whole.has(k) ? o.namedHalf : o.half);
     decision[i] = c;
     const D = c >= 0 ? groups[k]![c]! : ZERO;
     snapped[p] = moved[p]! + D[0]!; snapped[p + 1] = moved[p + 1]! + D[1]!; snapped[p + 2] = moved[p + 2]! + D[2]!;
@@ -123,6 +130,39 @@ export function snapTones(out: Uint8ClampedArray, moved: Uint8ClampedArray, W: n
 }
 
 const ZERO = [0, 0, 0];
+
+/**
+ * For each named colour (0–255), the tone's change (of the tones with the most changed pixels)
+ * that lands nearest it, within `max`, is set to land on it exactly; the other changes of that
+ * direction and length (the same part's shading: a darker skin under the hair) move by the same
+ * correction. The generator's idea of a palette colour is tens of levels off (a darkest skin tone
+ * drawn greyish); the code's value is what the designer asked for. Returns the group each of those
+ * tones takes whole.
+ */
+function landOnNamed(groups: number[][][], tones: number[][], named: readonly (readonly number[])[], counts: number[], max: number): Map<number, number> {
+  const taken = new Set<string>(), whole = new Map<number, number>();
+  for (const c of named) {
+    let k = -1, g = -1, bd = max, bn = 0;
+    for (let t = 0; t < groups.length; t++) for (let h = 0; h < groups[t]!.length; h++) {
+      if (taken.has(`${t}/${h}`)) continue;
+      const E = groups[t]![h]!, e = dist(tones[t]![0]! + E[0]!, tones[t]![1]! + E[1]!, tones[t]![2]! + E[2]!, c);
+      // the nearest landing; of landings about as near, the tone with more changed pixels (the part, not its shading)
+      if (e < bd - 8 || (e <= bd + 8 && k >= 0 && counts[t]! > bn)) { bd = Math.min(bd, e); k = t; g = h; bn = counts[t]!; }
+    }
+    if (k < 0) continue;
+    const D = groups[k]![g]!, fix = [0, 1, 2].map((ch) => c[ch]! - tones[k]![ch]! - D[ch]!);
+    groups[k]![g] = [0, 1, 2].map((ch) => c[ch]! - tones[k]![ch]!);
+    taken.add(`${k}/${g}`); whole.set(k, g);
+    // the same part's other tones, changed alike (within 30° and half to twice the length): corrected alike
+    const len = Math.hypot(D[0]!, D[1]!, D[2]!);
+    groups.forEach((gs, j) => gs.forEach((E, h) => {
+      if (taken.has(`${j}/${h}`)) return;
+      const l = Math.hypot(E[0]!, E[1]!, E[2]!), cos = (E[0]! * D[0]! + E[1]! * D[1]! + E[2]! * D[2]!) / (l * len || 1);
+      if (cos >= Math.cos(Math.PI / 6) && l >= len / 2 && l <= 2 * len) { gs[h] = E.map((v, ch) => v + fix[ch]!); taken.add(`${j}/${h}`); whole.set(j, h); }
+    }));
+  }
+  return whole;
+}
 
 /** D, or the change from tone k to the tone it lands near (within `landing` of the distance between them, and `max`). */
 function toTone(tones: number[][], k: number, D: number[], landing: number, max: number): number[] {

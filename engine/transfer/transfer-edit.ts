@@ -19,7 +19,7 @@ import { colourAffinity, confineChange, editRegion, regionSupport, strongChangeR
 import { layerFrame } from './layer-frame.js';
 import { areaDownscale } from './area-downscale.js';
 import { dilate1, insertionCells, insertionPlan, insertRows, type InsertionPlan, type InsertOptions } from './insert-content.js';
-import { clearColour, compositedMisses, DEFAULT_LARGE_INSERT_OPTIONS, largeInsertionCells, movedShapeCells, type LargeInsertOptions } from './large-insertions.js';
+import { clearColour, compositedMisses, DEFAULT_LARGE_INSERT_OPTIONS, largeInsertionCells, movedShapeCells, reshapedCells, type LargeInsertOptions } from './large-insertions.js';
 import { DEFAULT_SMALL_INSERT_OPTIONS, onLayerTones, outcomeMisses, recolouredToneCells, smallInsertionCells, type SmallInsertOptions } from './small-insertions.js';
 import { DEFAULT_SNAP_OPTIONS, layerTones, snapTones, type SnapOptions } from './snap-tones.js';
 import { alikeTones, chooseShades, DEFAULT_RECOLOUR_OPTIONS, separatingNear, nearestPaint, paintedMove, paintedPieces, paintOnStartPart, partCells, piecesChangedAlike, partColours, recolourRows, recolourScaledRows, startParts, type RecolourOptions, type RecolourPlan } from './recolour.js';
@@ -63,6 +63,21 @@ export interface TransferInput {
    * rest of the layer as it was instead of repainting it with the generator's entangled drift.
    */
   whole?: 'all' | 'strong';
+  /**
+   * With whole 'strong': the edit moved a code that changes shapes (the pack's `changes: "shape"`:
+   * a hair style, a mouth). On an opaque layer every cell the generator changed is then drawn from
+   * G(z1) (large-insertions.ts `reshapedCells`), not only the cells the carried edit misses: the
+   * flow bends the old shape toward the new one (a curly outline shrunk toward a bob, a smile toward
+   * a frown) instead of drawing it. Absent: only a recolour is assumed, and a recolour must not be
+   * redrawn (its colours come from the layer, snap-tones.ts).
+   */
+  reshaped?: boolean;
+  /**
+   * With whole 'strong': the colours (0–255 RGB) the edit's colour codes name (the pack's `values`:
+   * Hair colour → Ginger is #f29c65). A flat colour of the layer whose change lands near one takes it
+   * exactly (snap-tones.ts), as a colour stroke takes its paint.
+   */
+  colours?: readonly (readonly number[])[];
 }
 
 export interface TransferOptions {
@@ -182,7 +197,7 @@ export interface PreparedTransfer {
   /** Frame k → its insertion (null: none needed); the whole edit's is made by prepare. */
   insertions: Map<number, InsertionPlan | null>;
   /** Code edits: the layer's flat colours, each changed fully or not at all (null: the carried change as is). */
-  snap: { tones: number[][]; options: SnapOptions } | null;
+  snap: { tones: number[][]; options: SnapOptions; named: readonly (readonly number[])[] } | null;
 }
 
 export interface RenderOptions {
@@ -298,14 +313,14 @@ export async function prepareTransferAsync(input: TransferInput, options: Transf
   };
   const snap = input.painted || input.whole !== 'strong' || options.snap === false || K === 0 ? null : { ...DEFAULT_SNAP_OPTIONS, ...options.snap };
   const tones = snap ? layerTones(original.data, original.width, original.height, snap) : [];
-  const prepared: PreparedTransfer = { mapping, K, changes, ...place(last), plan, fullRes, unit, insert, insertions: new Map([[K, last]]), snap: snap && tones.length ? { tones, options: snap } : null };
+  const prepared: PreparedTransfer = { mapping, K, changes, ...place(last), plan, fullRes, unit, insert, insertions: new Map([[K, last]]), snap: snap && tones.length ? { tones, options: snap, named: input.colours ?? [] } : null };
   // 3c. code edits: small new shapes the flow seems to explain at 64² but the layer does not show
   // (small-insertions.ts), judged on the edit as it comes out, rendered small
   // (only with whole: 'strong', what the panel, the CLI and bench:edits use: it needs the layer's
   // tones, which snap has found; finding them on a textured layer took ~2 min in preview-scale.test.ts)
   if (insert && prepared.snap && (options.smallInsert !== false || options.largeInsert !== false)) {
     await checkpoint(signal);
-    const found = await outcomeInsertion(prepared, original, last, insert, options.smallInsert ?? {}, options.largeInsert ?? {});
+    const found = await outcomeInsertion(prepared, original, last, insert, options.smallInsert ?? {}, options.largeInsert ?? {}, input.reshaped === true);
     // the field stays as carried around a large insertion (only its cells are redrawn): the carried
     // change next to it (old hair snapped away) must not be undone
     if (found) Object.assign(prepared, place({ ...found.plan, cells: found.fieldCells }), { insertions: new Map([[K, found.plan]]) });
@@ -358,7 +373,7 @@ export async function renderTransferAsync(prepared: PreparedTransfer, original: 
     }
     if (snap) {
       await checkpoint(signal);
-      snapTones(out, snap.rows, W, H, prepared.snap!.tones, prepared.snap!.options);
+      snapTones(out, snap.rows, W, H, prepared.snap!.tones, prepared.snap!.options, prepared.snap!.named);
       if (insertion) insertRows(insertion, mapping, out, W, 0, H);
     }
     rendered.push({ width: W, height: H, data: out });
@@ -403,7 +418,7 @@ function insertionFor(first: Float32Array, last: Float32Array, change: ChangeFie
  * missed). Renders the prepared edit at ~4 layer px a frame cell (a quarter of a 512² layer's
  * pixels) and compares it, at frame resolution, with the generator's change.
  */
-async function outcomeInsertion(prepared: PreparedTransfer, original: RgbaImage, base: InsertionPlan | null, insert: Partial<InsertOptions>, so: Partial<SmallInsertOptions> | false, lo: Partial<LargeInsertOptions> | false): Promise<{ plan: InsertionPlan; fieldCells: Float32Array } | null> {
+async function outcomeInsertion(prepared: PreparedTransfer, original: RgbaImage, base: InsertionPlan | null, insert: Partial<InsertOptions>, so: Partial<SmallInsertOptions> | false, lo: Partial<LargeInsertOptions> | false, reshaped: boolean): Promise<{ plan: InsertionPlan; fieldCells: Float32Array } | null> {
   const { K, mapping, unit, changes } = prepared, R = mapping.resolution, N = R * R;
   const f = Math.max(1, Math.floor(1 / mapping.scale / 4));
   const size = { width: Math.max(1, Math.round(original.width / f)), height: Math.max(1, Math.round(original.height / f)) };
@@ -421,7 +436,11 @@ async function outcomeInsertion(prepared: PreparedTransfer, original: RgbaImage,
     // and shapes of the layer G moved, which the carried edit bends toward their new place (a curly
     // outline shrunk where G draws a bob's straight edge) instead of drawing them there
     const moved = movedShapeCells(before, unit[K]!, change, prepared.snap!.tones.map((t) => t.map((v) => v / 255)), bg, R, opts);
-    if (found || moved) { drawn = new Uint8Array(N); for (let p = 0; p < N; p++) if (found?.[p]! > 0 || moved?.[p]! > 0) drawn[p] = 1; }
+    // and, after a shape code's change on an opaque layer, all that G changed. Not on a transparent one:
+    // there G paints clear as white, and new white content (a white beard) would be drawn clear
+    // (bench:edits, bench-2's beard 165 → 233 RMSE), while a cut needs the clear (pigtails gone)
+    const reshapes = reshaped && !bg ? reshapedCells(change, R, opts) : null;
+    if (found || moved || reshapes) { drawn = new Uint8Array(N); for (let p = 0; p < N; p++) if (found?.[p]! > 0 || moved?.[p]! > 0 || reshapes?.[p]! > 0) drawn[p] = 1; }
   }
   // small: shapes of a few cells in the layer's own tones
   let fine: Uint8Array | null = null;

@@ -23,6 +23,7 @@ class CodeSpec:
     missing: str = ""    # value used when the attribute is absent from a render (e.g. no facial hair)
     hidden_by: tuple = ()   # (attribute, values) under which this attribute cannot be seen (hair colour under a cap)
     shown_as: str = ""   # the value it takes when a code change makes it seen (pack.json `shownAs`): hair grown on a bald head
+    changes: str = "colour"   # what a change of it redraws (pack.json `changes`): "shape" (a hair style, a mouth) or "colour"
 
 
 PERSONAS_CODES: List[CodeSpec] = [
@@ -32,7 +33,8 @@ PERSONAS_CODES: List[CodeSpec] = [
               "bunUndercut", "cap", "beanie"],
              ["Bald", "Balding", "Buzz cut", "Fade", "Mohawk", "Side shave", "Short combover", "Combover with chops",
               "Curly high top", "Curly", "Bob", "Bob with bangs", "Long", "Extra long", "Pigtails", "Curly bun",
-              "Straight bun", "Bun with undercut", "Cap", "Beanie"]),
+              "Straight bun", "Bun with undercut", "Cap", "Beanie"],
+             changes="shape"),
     CodeSpec("Hair colour", "hairColor", "categorical",
              ["#362c47", "#6c4545", "#e15c66", "#e16381", "#f27d65", "#f29c65", "#dee1f5"],
              ["Dark violet", "Brown", "Red", "Pink", "Coral", "Ginger", "White"],
@@ -45,23 +47,28 @@ PERSONAS_CODES: List[CodeSpec] = [
              ["Lightest", "Light", "Light warm", "Medium", "Medium dark", "Dark", "Darkest"]),
     CodeSpec("Eyes and glasses", "eyes", "categorical",
              ["open", "happy", "wink", "sleep", "glasses", "sunglasses"],
-             ["Open", "Happy", "Wink", "Sleepy", "Glasses", "Sunglasses"]),
+             ["Open", "Happy", "Wink", "Sleepy", "Glasses", "Sunglasses"],
+             changes="shape"),
     CodeSpec("Mouth", "mouth", "categorical",
              ["smile", "bigSmile", "smirk", "lips", "frown", "surprise", "pacifier"],
-             ["Smile", "Big smile", "Smirk", "Lips", "Frown", "Surprised", "Pacifier"]),
+             ["Smile", "Big smile", "Smirk", "Lips", "Frown", "Surprised", "Pacifier"],
+             changes="shape"),
     CodeSpec("Facial hair", "facialHair", "categorical",
              ["none", "shadow", "soulPatch", "goatee", "pyramid", "walrus", "beardMustache"],
              ["None", "Stubble", "Soul patch", "Goatee", "Pyramid moustache", "Walrus moustache", "Beard and moustache"],
-             missing="none"),
+             missing="none",
+             changes="shape"),
     CodeSpec("Clothing colour", "clothingColor", "categorical",
              ["#456dff", "#54d7c7", "#7555ca", "#6dbb58", "#e24553", "#f3b63a", "#f55d81"],
              ["Blue", "Turquoise", "Purple", "Green", "Red", "Yellow", "Pink"]),
     CodeSpec("Clothing style", "body", "categorical",
              ["squared", "rounded", "small", "checkered"],
-             ["Square neck", "Round neck", "Small", "Checked"]),
+             ["Square neck", "Round neck", "Small", "Checked"],
+             changes="shape"),
     CodeSpec("Nose", "nose", "categorical",
              ["smallRound", "mediumRound", "wrinkles"],
-             ["Small", "Medium", "Wrinkled"]),
+             ["Small", "Medium", "Wrinkled"],
+             changes="shape"),
     CodeSpec("Background", "primaryBackgroundColor", "categorical",
              ["#b6e3f4", "#c0aede", "#d1d4f9", "#ffd5dc", "#ffdfbf", "#ffffff"],
              ["Sky", "Lilac", "Periwinkle", "Rose", "Peach", "White"]),

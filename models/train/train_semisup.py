@@ -537,7 +537,7 @@ def pack_codes(layout, n_sup):
     by_attribute = {s.attribute: s for s in categorical(PERSONAS_CODES)}
     for s in categorical(PERSONAS_CODES):
         codes.append(dict(name=s.name, kind="categorical", offset=o, size=len(s.values), labels=s.labels,
-                          values=s.values, attribute=s.attribute))
+                          values=s.values, attribute=s.attribute, changes=s.changes))
         if s.hidden_by:   # the engine's applyCodeChange: a code change that makes this one seen sets it to shownAs
             hider = by_attribute[s.hidden_by[0]]
             codes[-1]["hiddenBy"] = dict(code=hider.name, categories=[hider.values.index(v) for v in s.hidden_by[1]])
@@ -546,7 +546,7 @@ def pack_codes(layout, n_sup):
         o += len(s.values)
     for s in continuous(PERSONAS_CODES):
         codes.append(dict(name=s.name, kind="continuous", offset=o, range=[-1, 1], attribute=s.attribute,
-                          values=s.values, endLabels=[s.labels[0], s.labels[-1]]))
+                          values=s.values, endLabels=[s.labels[0], s.labels[-1]], changes=s.changes))
         o += 1
     for i in range(layout.continuous - n_sup):
         codes.append(dict(name=f"Variation {i + 1}", kind="continuous", offset=o, range=[-1, 1]))

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { interpolateLatents } from '../../engine/ops/interpolate.js';
 import { latentLayout, snapCategorical, clipToBox, topCategories } from '../../engine/latent/latent-layout.js';
-import { applyCodeChange, hiddenCodes, readCodes } from '../../engine/latent/codes.js';
+import { applyCodeChange, hiddenCodes, readCodes, reshapes } from '../../engine/latent/codes.js';
 import { validatePack } from '../../engine/pack/validate-pack.js';
-import type { Pack } from '../../engine/pack/pack-types.js';
+import type { LatentCode, Pack } from '../../engine/pack/pack-types.js';
 import { testPackSource } from './pack-dir.js';
 
 const pack = validatePack(JSON.parse(new TextDecoder().decode(await testPackSource()('pack.json'))));
@@ -115,5 +115,31 @@ describe('a code another one hides (hair colour on a bald head)', () => {
     expect(bad({ code: 'Hair style', categories: [3] })).toThrow('latent.codes[1].hiddenBy.categories[0]');
     expect(bad({ code: 'Hair style', categories: [] })).toThrow('must be a non-empty array');
     expect(bad({ code: 'Hair style', categories: [0] }, 3)).toThrow('latent.codes[1].shownAs');
+  });
+});
+
+describe('codes that change shapes (the pack\'s `changes`): what the transfer draws from the generator', () => {
+  const codes = [
+    { name: 'Hair style', kind: 'categorical', offset: 0, size: 3, labels: ['Bald', 'Long', 'Cap'], changes: 'shape' },
+    { name: 'Hair colour', kind: 'categorical', offset: 3, size: 3, labels: ['White', 'Brown', 'Red'], changes: 'colour' },
+    { name: 'Mouth open', kind: 'continuous', offset: 6, range: [-1, 1], changes: 'shape' },
+    { name: 'Variation', kind: 'continuous', offset: 7, range: [-1, 1] },
+  ] as LatentCode[];
+  const z0 = { 'Hair style': 1, 'Hair colour': 2, 'Mouth open': 0.2, Variation: 0 };
+  it('a shape code moved reshapes; a colour code, a code without `changes` or a continuous move within 1 % of its range does not', () => {
+    expect(reshapes(z0, { ...z0, 'Hair style': 0 }, codes)).toBe(true);
+    expect(reshapes(z0, { ...z0, 'Mouth open': 0.5 }, codes)).toBe(true);
+    expect(reshapes(z0, { ...z0, 'Hair colour': 0 }, codes)).toBe(false);
+    expect(reshapes(z0, { ...z0, Variation: 1 }, codes)).toBe(false);
+    expect(reshapes(z0, { ...z0, 'Mouth open': 0.21 }, codes)).toBe(false);
+    expect(reshapes(z0, { ...z0, 'Hair colour': 0, 'Hair style': 2 }, codes)).toBe(true);
+    expect(reshapes(z0, z0, codes)).toBe(false);
+  });
+  it('the validator takes "shape", "colour" or nothing', () => {
+    const withChanges = (changes: unknown) => () => validatePack({ ...pack, latent: { ...pack.latent, codes: pack.latent.codes.map((c, i) => (i === 0 ? { ...c, changes } : c)) } } as Pack);
+    expect(withChanges('shape')).not.toThrow();
+    expect(withChanges('colour')).not.toThrow();
+    expect(withChanges(undefined)).not.toThrow();
+    expect(withChanges('color')).toThrow('latent.codes[0].changes: must be absent, "shape" or "colour", got "color"');
   });
 });

@@ -79,8 +79,8 @@ describe('a change that lands near another tone is that tone; a new colour near 
   }
   const original: RgbaImage = { width: S, height: S, data: new Uint8ClampedArray(S * S * 4) };
   for (let y = 0; y < S; y++) for (let x = 0; x < S; x++) original.data.set([...colourAt((x + 0.5) / K, (y + 0.5) / K, null).map((v) => Math.round(255 * v)), 255], (y * S + x) * 4);
-  const skinCentre = async (to: number[], snap: object = {}): Promise<number[]> => {
-    const r = await transferEditAsync({ frames: [frameOf(null), frameOf(to)], original, mapping: fitMapping(S, S, R), painted: null, whole: 'strong' }, { pixelRange: [0, 1], insert: false, snap });
+  const skinCentre = async (to: number[], snap: object = {}, colours: number[][] = []): Promise<number[]> => {
+    const r = await transferEditAsync({ frames: [frameOf(null), frameOf(to)], original, mapping: fitMapping(S, S, R), painted: null, whole: 'strong', colours }, { pixelRange: [0, 1], insert: false, snap });
     const p = (30 * K * S + 18 * K) * 4;
     return Array.from(r.final.data.subarray(p, p + 3));
   };
@@ -92,5 +92,13 @@ describe('a change that lands near another tone is that tone; a new colour near 
   });
   it('a change that ends within a few levels of another tone is exactly that tone', async () => {
     expect(near(await skinCentre(VIOLET.map((v) => v + 0.03)), VIOLET, 2)).toBe(true);
+  });
+  it('a colour the edit names (the code\'s value) is taken exactly by the change landing near it; a far one is not', async () => {
+    // G draws the darkest skin greyish, 40 levels off the palette's reddish brown the code names
+    const named = [98, 61, 54], greyish = [0.4, 0.3, 0.3];
+    const px = await skinCentre(greyish, {}, [named]);
+    expect(px.every((v, k) => Math.abs(v - named[k]!) <= 1)).toBe(true);
+    expect(near(await skinCentre(greyish), greyish, 8), 'without it, G\'s colour').toBe(true);
+    expect(near(await skinCentre(greyish, {}, [[250, 250, 250]]), greyish, 8), 'a white named 250 levels off').toBe(true);
   });
 });

@@ -59,7 +59,8 @@ function inProcessCompute(): Compute {
         const R = req.mapping.resolution;
         expect(req.images.length).toBe(req.frames * R * R * 4);
         const frames = Array.from({ length: req.frames }, (_, k) => rgbaToPlanar(req.images.subarray(k * R * R * 4, (k + 1) * R * R * 4), R));
-        const r = await transferEditAsync({ frames, original: sourcePixels(), mapping: req.mapping, ...strokePaint(req.strokes, R) }, { allFrames: req.allFrames, onProgress: (p) => options.onProgress?.(p.fraction, p.phase) });
+        expect([req.reshaped, req.colours], 'the panel says whether a shape code moved and what colours the codes name (the tiny pack: none)').toEqual([false, []]);
+        const r = await transferEditAsync({ frames, original: sourcePixels(), mapping: req.mapping, ...strokePaint(req.strokes, R), reshaped: req.reshaped, colours: req.colours }, { allFrames: req.allFrames, onProgress: (p) => options.onProgress?.(p.fraction, p.phase) });
         const png = (img: { width: number; height: number; data: Uint8Array | Uint8ClampedArray }) => ({ bytes: encode({ width: img.width, height: img.height, data: new Uint8Array(img.data), channels: 4, depth: 8 }), width: img.width, height: img.height });
         return { id: 0, type: 'transferred', final: png(r.final), frames: (r.frames ?? []).map(png) };
       }

@@ -199,7 +199,7 @@ describe('the worker’s PreviewCache', () => {
   };
   const request = (key: string, frame: number, maxSide = 24) => ({
     id: 1, type: 'preview' as const, key, sourceKey: 'layer@1', frame, maxSide,
-    prepare: { images: images(), frames: 4, bytes: new Uint8Array([1]), mime: 'image/png', mapping: { resolution: R2, sourceWidth: W2, sourceHeight: W2, scale: R2 / W2, offsetX: 0, offsetY: 0 }, pixelRange: [-1, 1] as [number, number], strokes: [] },
+    prepare: { images: images(), frames: 4, bytes: new Uint8Array([1]), mime: 'image/png', mapping: { resolution: R2, sourceWidth: W2, sourceHeight: W2, scale: R2 / W2, offsetX: 0, offsetY: 0 }, pixelRange: [-1, 1] as [number, number], strokes: [], reshaped: false, colours: [] },
   });
 
   it('decodes the layer once, estimates once per key, and renders frames at the preview size', async () => {

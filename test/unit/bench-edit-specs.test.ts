@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { shownCodes, type PackCode } from '../../bench/edits/specs';
+import { codeSpecs, shownCodes, type PackCode } from '../../bench/edits/specs';
+import { fitMapping } from '../../engine/transfer/frame-mapping';
 import { truthOverrides } from '../../bench/edits/avatars';
 
 describe('bench:edits truth follows what the engine shows', () => {
@@ -16,5 +17,11 @@ describe('bench:edits truth follows what the engine shows', () => {
   it('the truth renders the attribute and what the edit also shows', () => {
     expect(truthOverrides('hair', 'long', { hairColor: '6c4545' })).toEqual({ hair: ['long'], hairColor: ['6c4545'] });
     expect(truthOverrides('hair', 'long')).toEqual({ hair: ['long'] });
+  });
+  it('a continuous colour code\'s ends are its first and last values when the pack names them; else G(z1) is read', () => {
+    const tone = (values?: string[]): PackCode[] => [{ name: 'Skin tone', kind: 'continuous', range: [-1, 1], attribute: 'skinColor', ...(values ? { values } : {}) }];
+    const specs = (values?: string[]) => codeSpecs('bench-0', 0, 64, 'opaque', tone(values), { 'Skin tone': 0 }, fitMapping(64, 64, 64), new Set());
+    expect(specs(['#eeb4a4', '#d78774', '#623d36']).map((e) => [e.label, e.value])).toEqual([['Skin tone → -1 (eeb4a4)', 'eeb4a4'], ['Skin tone → 1 (623d36)', '623d36']]);
+    expect(specs().map((e) => e.value)).toEqual([null, null]);
   });
 });

@@ -12,6 +12,7 @@ import type { ComputeWorker } from '../worker/client';
 import type { RenderedSequence } from './render-sequence';
 import { sequenceFrameName, sequenceFrames } from './sequence-frames';
 import { transferStrokes } from './transfer-strokes';
+import { transferCodes } from './transfer-codes';
 
 export interface ApplyContext {
   store: Store;
@@ -44,7 +45,7 @@ export async function applyEditAsync(ctx: ApplyContext): Promise<void> {
   try {
     const latent0 = edit.restored ? Float32Array.from(edit.restored.latent0) : edit.projection.z;
     const source = { nodeId: edit.nodeId, name: edit.name, ...(edit.imageHash ? { imageHash: edit.imageHash } : {}), ...(edit.revision ? { revision: edit.revision } : {}) };
-    const localStrokes = transferStrokes(edit);
+    const localStrokes = transferStrokes(edit), codes = transferCodes(edit, pack.latent.codes);
     const results: ResultImage[] = [];
     for (let t = 0; t < targets.length; t++) {
       const z = candidateLatent(candidates, targets[t]);
@@ -55,7 +56,7 @@ export async function applyEditAsync(ctx: ApplyContext): Promise<void> {
         ? { latents: shown.latents, images: shown.images.slice() }
         : await ctx.renderSequenceAsync(pack, edit.projection.z, z, frames);
       const r = await ctx.transfer(
-        { type: 'transfer', images: seq.images, frames, bytes: edit.bytes.slice(), mime: edit.mime, mapping: edit.projection.mapping, pixelRange: [-1, 1], allFrames: variant === 'sequence', strokes: localStrokes },
+        { type: 'transfer', images: seq.images, frames, bytes: edit.bytes.slice(), mime: edit.mime, mapping: edit.projection.mapping, pixelRange: [-1, 1], allFrames: variant === 'sequence', strokes: localStrokes, ...codes },
         { transfer: [seq.images.buffer as ArrayBuffer], onProgress: (f) => store.dispatch({ type: 'apply-progress', requestId, fraction: (t + f) / targets.length }) },
       );
       const record = (latent: Float32Array, frame?: number) =>

@@ -7,6 +7,7 @@ import type { ComputeWorker } from '../worker/client';
 import { friendlyError } from '../friendly-error';
 import { createPreviewer, type Previewer } from './previewer';
 import { previewTarget, type PreviewTarget } from './preview-target';
+import { transferCodes } from '../ops/transfer-codes';
 
 /** The preview's longest side by default, px (the panel's canvas is about this wide on a 2× screen). */
 export const PREVIEW_MAX_SIDE = 360;
@@ -15,12 +16,12 @@ export const PREVIEW_MAX_SIDE = 360;
 export function watchPreview(store: Store, request: ComputeWorker['request'], maxSide = PREVIEW_MAX_SIDE): { previewer: Previewer; stop(): void } {
   const previewer = createPreviewer({
     async renderAsync(target: PreviewTarget, signal) {
-      const edit = store.get().edit!;
+      const { edit: e, engine } = store.get(), edit = e!;
       const { sequence } = target;
       const r = await request({
         type: 'preview', key: target.key, sourceKey: target.sourceKey, frame: target.frame, maxSide,
         // A copy of the frames: the sequence stays in the store (Apply reuses it).
-        prepare: { images: sequence.images.slice(), frames: sequence.frames, bytes: edit.bytes, mime: edit.mime, mapping: edit.projection!.mapping, pixelRange: [-1, 1], strokes: target.strokes },
+        prepare: { images: sequence.images.slice(), frames: sequence.frames, bytes: edit.bytes, mime: edit.mime, mapping: edit.projection!.mapping, pixelRange: [-1, 1], strokes: target.strokes, ...transferCodes(edit, engine.pack?.latent.codes ?? []) },
       }, { signal });
       return r.image;
     },

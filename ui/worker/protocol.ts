@@ -52,6 +52,10 @@ export type PanelRequest =
       pixelRange: [number, number]; allFrames: boolean;
       /** The strokes of a stroke edit: the change is confined to the region they painted (none: the whole layer). */
       strokes: Stroke[];
+      /** A code that changes shapes moved (engine/transfer TransferInput `reshaped`). */
+      reshaped: boolean;
+      /** The colours the moved colour codes name, 0–255 RGB (TransferInput `colours`). */
+      colours: number[][];
     }
   /**
    * The preview (issue 17): the transfer of `transfer`, its estimation done once and kept under
@@ -63,7 +67,7 @@ export type PanelRequest =
       id: number; type: 'preview';
       key: string; sourceKey: string;
       /** As `transfer`'s; absent: reuse the estimation kept under `key`. */
-      prepare?: { images: Uint8ClampedArray; frames: number; bytes: Uint8Array; mime: string; mapping: FrameMapping; pixelRange: [number, number]; strokes: Stroke[] };
+      prepare?: { images: Uint8ClampedArray; frames: number; bytes: Uint8Array; mime: string; mapping: FrameMapping; pixelRange: [number, number]; strokes: Stroke[]; reshaped: boolean; colours: number[][] };
       /** Frame k of the sequence, 1 … frames − 1 (the last is the whole edit). */
       frame: number;
       maxSide: number;

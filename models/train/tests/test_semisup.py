@@ -143,6 +143,11 @@ class TestSemisupPipeline(unittest.TestCase):
             # hair colour is not drawn on a bald head, under a cap or a beanie; hair grown there is brown
             self.assertEqual(codes["Hair colour"]["hiddenBy"], dict(code="Hair style", categories=[0, 18, 19]))
             self.assertEqual(codes["Hair colour"]["values"][codes["Hair colour"]["shownAs"]], "#6c4545")
+            # what a change of each redraws (the transfer draws a shape change from G on an opaque layer)
+            self.assertEqual({n: c.get("changes") for n, c in codes.items() if c.get("attribute")},
+                             {"Hair style": "shape", "Hair colour": "colour", "Eyes and glasses": "shape", "Mouth": "shape",
+                              "Facial hair": "shape", "Clothing colour": "colour", "Clothing style": "shape", "Nose": "shape",
+                              "Background": "colour", "Skin tone": "colour"})
             self.assertEqual(pack["latent"]["size"], sum(c.get("size", 1) for c in pack["latent"]["codes"]) + pack["latent"]["noise"]["size"])
 
     def test_code_weights_and_balanced_rows(self):
