@@ -8,8 +8,7 @@ import { parseArgs } from 'node:util';
 import { Engine } from '../engine/engine.js';
 import { fsPackSource } from '../engine/node/fs-pack-source.js';
 import { contactSheet, planarToRgba, type Fit } from '../engine/image/frame.js';
-import { namedColours, readCodes, reshapes, type CodeChange } from '../engine/latent/codes.js';
-import type { LatentCode } from '../engine/pack/pack-types.js';
+import { codeEditHints, readCodes, type CodeChange } from '../engine/latent/codes.js';
 import type { LatentLayout } from '../engine/latent/latent-layout.js';
 import type { Stroke } from '../engine/brushes/strokes.js';
 import { rasterizeStrokes } from '../engine/brushes/rasterize.js';
@@ -100,11 +99,6 @@ function codeChange(engine: Engine, spec: string): CodeChange {
     return { code: name, category: byLabel >= 0 ? byLabel : byValue >= 0 ? byValue : Number(value) };
   }
   return { code: name, set: Number(value) };
-}
-
-/** What the edit from `before` to `after` tells the transfer (as the panel's ui/ops/transfer-codes.ts). */
-function codesFor(before: Record<string, number>, after: Record<string, number>, codes: readonly LatentCode[]): { reshaped: boolean; colours: number[][] } {
-  return { reshaped: reshapes(before, after, codes), colours: namedColours(before, after, codes) };
 }
 
 /**
@@ -231,7 +225,7 @@ export async function runCli(argv: string[], out: Out = { log: (s) => process.st
             // edit is a code edit: no strokes) or --whole-layer
             (o.code ?? []).length ? [] : strokes, !!o['whole-layer'],
             // as in the panel: whether a code that changes shapes moved (its new shapes are drawn), and the colours the colour codes name
-            codesFor(readCodes(z0, engine.layout), readCodes(bestZ, engine.layout), engine.pack.latent.codes));
+            codeEditHints(readCodes(z0, engine.layout), readCodes(bestZ, engine.layout), engine.pack.latent.codes));
           if (!quiet) process.stderr.write('\n');
           await writePngAsync(o['full-res'], full);
           summary.fullRes = o['full-res']; summary.transferMs = Math.round(performance.now() - t2);

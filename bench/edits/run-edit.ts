@@ -6,7 +6,7 @@
  */
 import type { Engine } from '../../engine/engine.js';
 import { interpolateLatents } from '../../engine/ops/interpolate.js';
-import { namedColours, readCodes, reshapes } from '../../engine/latent/codes.js';
+import { codeEditHints, readCodes } from '../../engine/latent/codes.js';
 import { paintKind, paintedCoverage } from '../../engine/brushes/rasterize.js';
 import type { Stroke } from '../../engine/brushes/strokes.js';
 import type { FrameMapping, RgbaImage } from '../../engine/transfer/index.js';
@@ -35,8 +35,7 @@ export async function runEditAsync(engine: Engine, z0: Float32Array, original: R
   const strokes = spec.strokes ?? [];
   // as the panel: a code edit that moves a shape code (the pack's `changes`) is redrawn, not bent
   // and a colour code's new value is the colour it names
-  const codes0 = readCodes(z0, engine.layout), codes1 = readCodes(z1, engine.layout), packCodes = engine.pack.latent.codes;
-  const reshaped = !spec.strokes && reshapes(codes0, codes1, packCodes), colours = spec.strokes ? [] : namedColours(codes0, codes1, packCodes);
+  const { reshaped, colours } = spec.strokes ? { reshaped: false, colours: [] } : codeEditHints(readCodes(z0, engine.layout), readCodes(z1, engine.layout), engine.pack.latent.codes);
   const t0 = performance.now();
   const r = await transfer.transferEditAsync({ frames, original, mapping, ...paint(strokes, R), reshaped, colours }, { pixelRange: range });
   return { result: r.final, z1, last: frames[SEQUENCE_FRAMES - 1]!, transferMs: performance.now() - t0, frames, reshaped, colours };

@@ -35,11 +35,27 @@ export function hiddenCodes(values: Record<string, number>, codes: readonly Late
  * moved past 1 % of its range.
  */
 export function reshapes(before: Record<string, number>, after: Record<string, number>, codes: readonly LatentCode[]): boolean {
-  return codes.some((c) => {
-    if (c.changes !== 'shape' || before[c.name] === undefined || after[c.name] === undefined) return false;
-    const tolerance = c.kind === 'continuous' ? 0.01 * (c.range[1] - c.range[0]) : 0;
-    return Math.abs(after[c.name]! - before[c.name]!) > tolerance;
-  });
+  return codes.some((c) => c.changes === 'shape' && moved(c, before, after));
+}
+
+/** Whether code `c` differs between the two code values (a continuous one by more than 1 % of its range). */
+function moved(c: LatentCode, before: Record<string, number>, after: Record<string, number>): boolean {
+  const a = after[c.name], b = before[c.name];
+  if (a === undefined || b === undefined) return false;
+  return Math.abs(a - b) > (c.kind === 'continuous' ? 0.01 * (c.range[1] - c.range[0]) : 0);
+}
+
+/** What an edit's code changes tell the transfer (TransferInput `reshaped`, `colours`). */
+export interface CodeEditHints {
+  /** A code that changes shapes moved (`reshapes`). */
+  reshaped: boolean;
+  /** The colours the moved colour codes name, 0–255 RGB (`namedColours`). */
+  colours: number[][];
+}
+
+/** The hints for the edit from `before` to `after`: one place for the panel, the CLI and bench:edits. */
+export function codeEditHints(before: Record<string, number>, after: Record<string, number>, codes: readonly LatentCode[]): CodeEditHints {
+  return { reshaped: reshapes(before, after, codes), colours: namedColours(before, after, codes) };
 }
 
 /**
@@ -52,13 +68,11 @@ export function reshapes(before: Record<string, number>, after: Record<string, n
 export function namedColours(before: Record<string, number>, after: Record<string, number>, codes: readonly LatentCode[]): number[][] {
   const out: number[][] = [];
   for (const c of codes) {
-    const a = after[c.name], b = before[c.name];
-    if (c.changes !== 'colour' || !c.values?.length || a === undefined || b === undefined) continue;
-    const hex = c.values.map(hexColour);
+    if (c.changes !== 'colour' || !c.values?.length || !moved(c, before, after)) continue;
+    const hex = c.values.map(hexColour), a = after[c.name]!;
     if (hex.some((h) => !h)) continue;
-    if (c.kind === 'categorical') {
-      if (a !== b) out.push(hex[a]!);
-    } else if (Math.abs(a - b) > 0.01 * (c.range[1] - c.range[0])) {
+    if (c.kind === 'categorical') out.push(hex[a]!);
+    else {
       const t = Math.min(1, Math.max(0, (a - c.range[0]) / (c.range[1] - c.range[0]))) * (hex.length - 1), i = Math.min(hex.length - 2, Math.floor(t)), f = t - i;
       out.push(hex[i]!.map((v, ch) => Math.round((1 - f) * v + f * hex[i + 1]![ch]!)));
     }
