@@ -224,8 +224,9 @@ export async function runCli(argv: string[], out: Out = { log: (s) => process.st
             // a stroke edit stays where it was painted, unless codes moved too (then, as in the panel, the
             // edit is a code edit: no strokes) or --whole-layer
             (o.code ?? []).length ? [] : strokes, !!o['whole-layer'],
-            // as in the panel: whether a code that changes shapes moved (its new shapes are drawn), and the colours the colour codes name
-            codeEditHints(readCodes(z0, engine.layout), readCodes(bestZ, engine.layout), engine.pack.latent.codes));
+            // as in the panel: whether a code that changes shapes moved (its new shapes are drawn), the colours the colour codes
+            // name, and G(z) over two backdrops (a transparent layer's cut told from white content)
+            { ...codeEditHints(readCodes(z0, engine.layout), readCodes(bestZ, engine.layout), engine.pack.latent.codes), backdrops: await engine.backdropsAsync(bestZ) });
           if (!quiet) process.stderr.write('\n');
           await writePngAsync(o['full-res'], full);
           summary.fullRes = o['full-res']; summary.transferMs = Math.round(performance.now() - t2);

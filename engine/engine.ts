@@ -5,6 +5,7 @@ import { PackModel, type ExecutionProviderChange } from './runtime/pack-model.js
 import type { ExecutionProviderReason, RuntimeOptions } from './runtime/runtime.js';
 import type { LatentLayout } from './latent/latent-layout.js';
 import { applyCodeChange, readCodes, type CodeChange } from './latent/codes.js';
+import { backdropLatents } from './latent/backdrops.js';
 import { toFrame, type Fit, type FrameMapping, type RgbaImage } from './image/frame.js';
 import { projectAsync, type ProjectOptions, type ProjectResult } from './ops/project.js';
 import { EditSession, type CandidateUpdate, type EditOptions } from './ops/edit-session.js';
@@ -105,6 +106,18 @@ export class Engine {
   async setCodeAsync(change: CodeChange, signal?: AbortSignal): Promise<CandidateUpdate> {
     const z = applyCodeChange(this.edit.latent, this.layout, change);
     return this.edit.setZ0Async(z, signal);
+  }
+
+  /**
+   * G(z) for one latent z [L] over two of the pack's background colours (the transfer's `backdrops`:
+   * on a transparent layer it tells G's content from its background), or null when the pack names
+   * no background code.
+   */
+  async backdropsAsync(z: Float32Array): Promise<{ frames: [Float32Array, Float32Array]; colours: [number[], number[]] } | null> {
+    const bd = backdropLatents(z, this.layout, this.pack.latent.codes);
+    if (!bd) return null;
+    const images = await this.model.generateAsync(bd.latents), n = images.length / 2;
+    return { frames: [images.slice(0, n), images.slice(n)], colours: bd.colours };
   }
 
   /** G(z) for a batch z [B, L] → [B, 3, R, R]. */

@@ -15,8 +15,8 @@ for (const e of readIndex(dir!)) {
   if (e.seed !== seed || !new RegExp(kindRe!).test(e.kind) || !new RegExp(labelRe!).test(e.label)) continue;
   const original = renderLayer(e.seed, 512, e.background).image;
   const truth = renderLayer(e.seed, 512, e.background, truthOverrides(e.attribute, e.value, e.also)).image;
-  const frames = loadFrames(dir!, e);
-  const r = await t.transferEditAsync({ frames, original, mapping: e.mapping, ...t.strokePaint([], 64) }, { pixelRange: e.range, ...(opts ? JSON.parse(opts) : {}) });
+  const { frames, backdrops } = loadFrames(dir!, e);
+  const r = await t.transferEditAsync({ frames, original, mapping: e.mapping, ...t.strokePaint([], 64), reshaped: e.reshaped === true, colours: e.colours ?? [], backdrops }, { pixelRange: e.range, ...(opts ? JSON.parse(opts) : {}) });
   const pasted = pasteGenerated(frames[frames.length - 1]!, e.range, original, e.mapping);
   const part = diffMask(original, truth);
   let x0 = 512, y0 = 512, x1 = 0, y1 = 0;

@@ -116,7 +116,7 @@ async function runOne(seed: string, background: Background, original: RgbaImage,
   const partShare = part.reduce((a, v) => a + v, 0) / part.length;
   rows.push({ seed, kind: spec.kind, label: spec.label + (spec.value === null ? ` (truth: #${value})` : ''), partShare, transferMs: Math.round(run.transferMs), ...scores });
   // the engine's frames of every edit (8-bit, as the worker gets them), to score a changed transfer on them without the generator (rescore.ts)
-  if (process.env.BENCH_EDITS_FRAMES) saveFrames(process.env.BENCH_EDITS_FRAMES, { seed, background, kind: spec.kind, label: rows[rows.length - 1]!.label, attribute: spec.attribute, value, ...(spec.also ? { also: spec.also } : {}), strokes: spec.strokes ?? null, mapping: m, reshaped: run.reshaped, colours: run.colours }, run.frames, range);
+  if (process.env.BENCH_EDITS_FRAMES) saveFrames(process.env.BENCH_EDITS_FRAMES, { seed, background, kind: spec.kind, label: rows[rows.length - 1]!.label, attribute: spec.attribute, value, ...(spec.also ? { also: spec.also } : {}), strokes: spec.strokes ?? null, mapping: m, reshaped: run.reshaped, colours: run.colours, ...(run.backdrops ? { backdropColours: run.backdrops.colours } : {}) }, run.backdrops ? [...run.frames, ...run.backdrops.frames] : run.frames, range);
   if (process.env.BENCH_EDITS_ALL_PICTURES) writeFileSync(join(process.env.BENCH_EDITS_ALL_PICTURES, `${seed}-${spec.label.replace(/[^a-z0-9]+/gi, '-')}.png`), pictureRow([original, truth, run.result, pasted]));
   if (!pictured.has(spec.kind)) {
     const file = `${spec.kind.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}.png`;

@@ -25,7 +25,7 @@ import type { RgbaImage } from '../../engine/transfer/index.js';
 
 const { values: o, positionals } = parseArgs({
   allowPositionals: true,
-  options: { out: { type: 'string' }, kinds: { type: 'string' }, only: { type: 'string' }, pictures: { type: 'string' }, labels: { type: 'string' }, options: { type: 'string' }, name: { type: 'string', default: 'rescored' } },
+  options: { out: { type: 'string' }, kinds: { type: 'string' }, only: { type: 'string' }, pictures: { type: 'string' }, labels: { type: 'string' }, options: { type: 'string' }, 'no-backdrops': { type: 'boolean' }, name: { type: 'string', default: 'rescored' } },
 });
 const dir = positionals[0];
 if (!dir || !o.out) throw new Error('usage: tsx bench/edits/rescore.ts <frames dir> --out <run.json> [--kinds PATTERN] [--only 1,3] [--pictures DIR]');
@@ -53,11 +53,11 @@ for (const e of readIndex(dir)) {
   const key = `${e.seed}/${e.background}`;
   if (!layers.has(key)) layers.set(key, renderLayer(e.seed, 512, e.background).image);
   const original = layers.get(key)!, S = original.width, R = e.mapping.resolution;
-  const frames = loadFrames(dir, e);
+  const { frames, backdrops } = loadFrames(dir, e);
   const truth = renderLayer(e.seed, S, e.background, truthOverrides(e.attribute, e.value, e.also)).image;
   const part = diffMask(original, truth);
   const t = performance.now();
-  const r = await transfer.transferEditAsync({ frames, original, mapping: e.mapping, ...transfer.strokePaint(e.strokes ?? [], R), reshaped: reshapedOf(e), colours: coloursOf(e) }, { pixelRange: e.range, ...extra });
+  const r = await transfer.transferEditAsync({ frames, original, mapping: e.mapping, ...transfer.strokePaint(e.strokes ?? [], R), reshaped: reshapedOf(e), colours: coloursOf(e), backdrops: o['no-backdrops'] ? null : backdrops }, { pixelRange: e.range, ...extra });
   const transferMs = performance.now() - t;
   const pasted = pasteGenerated(frames[frames.length - 1]!, e.range, original, e.mapping);
   const scores: Record<'ours' | 'untouched' | 'pasted', Scores> = {

@@ -40,6 +40,13 @@ export interface CategoricalCode {
   /** The category this code takes when a change of `hiddenBy.code` makes it shown (the hair grown on a bald head). */
   shownAs?: number;
   changes?: CodeChanges;
+  /**
+   * true on the code that sets the flat colour the generator paints behind the subject, its
+   * `values` being those colours ("#ffffff"); at most one code. The transfer renders G(z1) with two
+   * of them to tell the subject from its background on a transparent layer (engine/latent/backdrops.ts);
+   * optional.
+   */
+  background?: boolean;
 }
 
 /**

@@ -85,6 +85,13 @@ export function validatePack(json: unknown): Pack {
         code.values.forEach((v, j) => str(v, `${f}.values[${j}]`));
       }
       if (code.shownAs !== undefined) num(code.shownAs, `${f}.shownAs`, 0, size - 1, { int: true });
+      if (code.background !== undefined) {
+        if (code.background !== true && code.background !== false) throw new PackError(`${f}.background`, `must be absent, true or false, got ${describe(code.background)}`);
+        // the engine renders G over two of its colours (engine/latent/backdrops.ts)
+        if (code.background && !code.values?.every((v) => /^#[0-9a-f]{6}$/i.test(v))) {
+          throw new PackError(`${f}.values`, 'of the background code must be the background colours, "#rrggbb" each');
+        }
+      }
       slices.push({ name: f, from: off, to: off + size });
     } else if (code.kind === 'continuous') {
       range(code.range, `${f}.range`);
@@ -93,6 +100,7 @@ export function validatePack(json: unknown): Pack {
       throw new PackError(`${f}.kind`, `must be "categorical" or "continuous", got ${describe(code.kind)}`);
     }
   });
+  if ((lat.codes as Partial<CategoricalCode>[]).filter((c) => c.background === true).length > 1) throw new PackError('latent.codes', 'at most one code may be the background code (background: true)');
   // hiddenBy names another categorical code and categories it has (checked once every code is known).
   lat.codes.forEach((c: unknown, i) => {
     const code = c as Partial<CategoricalCode> & Obj, f = `latent.codes[${i}].hiddenBy`;

@@ -23,6 +23,7 @@ import { layerFrame } from './layer-frame.js';
 import type { FrameMapping } from './frame-mapping.js';
 import { sampleClamped, warpPlanes } from './sample.js';
 import type { ChangeField, RgbaImage } from './types.js';
+import type { GeneratorMatte } from './generator-matte.js';
 
 export interface InsertOptions {
   /** A cell is a seed when the prediction misses G(z1) by this much (max over channels, 3×3 mean, [0, 1] colours)… */
@@ -81,6 +82,9 @@ export interface InsertionPlan {
   /** [K + 1, R, R] each palette entry's smoothed share of each cell, then that of old content (the carried layer is kept). */
   labels: Float32Array;
 }
+
+/** G(z1)'s own matte for an insertion on a transparent layer, and whether the edit may cut into the layer (a shape code's change; a recolour may not). */
+export interface MattedInsert { matte: GeneratorMatte; cuts: boolean }
 
 /**
  * Cells [R·R] (0/1) where the change first → last is new content, or null when there are none.
@@ -153,18 +157,21 @@ function misses(first: Float32Array, last: Float32Array, change: ChangeField): {
  * (G's soft edge between new hair and skin) would be a ghost of both.
  * Returns null when the cells hold no content to insert.
  */
-export function insertionPlan(first: Float32Array, last: Float32Array, change: ChangeField, cells: Float32Array, original: RgbaImage, mapping: FrameMapping, options: Partial<InsertOptions> = {}, fine?: Uint8Array | null, drawn?: Uint8Array | null): InsertionPlan | null {
+export function insertionPlan(first: Float32Array, last: Float32Array, change: ChangeField, cells: Float32Array, original: RgbaImage, mapping: FrameMapping, options: Partial<InsertOptions> = {}, fine?: Uint8Array | null, drawn?: Uint8Array | null, matted?: MattedInsert | null): InsertionPlan | null {
   const o = { ...DEFAULT_INSERT_OPTIONS, ...options };
   const R = mapping.resolution, N = R * R;
   const inside: number[] = [];
   for (let p = 0; p < N; p++) if (cells[p]! > 0) inside.push(p);
   if (!inside.length) return null;
-  const centres = mergeClose(kMeans(last, N, inside, o.maxColours, o.minShare), o.merge);
   const { colours: layerColours, clearCells } = layerPalette(original, mapping);
   // the colour G paints where the layer is clear (its idea of a transparent layer's background)
   const bgCells: number[] = [];
   for (let p = 0; p < N; p++) if (clearCells[p] && !cells[p]) bgCells.push(p);
   const bg = bgCells.length >= 8 ? medianColour(last, N, bgCells) : null;
+  // on a transparent layer with G's own matte (generator-matte.ts), clear is where G's avatar is not,
+  // and the content's colours are the avatar's own, not blended with the background colour
+  if (bg && matted) return mattedPlan(first, last, change, cells, inside, layerColours, clearCells, matted, o, R, fine, drawn);
+  const centres = mergeClose(kMeans(last, N, inside, o.maxColours, o.minShare), o.merge);
   // drawn cells take only colours that are no blend of two others, among G's centres, the layer's
   // own colours and its background (G's soft edge of new hair over the shirt clusters to a lavender
   // that is neither: a ghost); the ends of such a blend join the palette
@@ -225,7 +232,28 @@ export function insertionPlan(first: Float32Array, last: Float32Array, change: C
   // (never clear where the clear label would be enclosed, as above: a small shape's white, e.g. teeth)
   const pure = fine ? pureCentres(centres) : [], pureOpaque = pure.filter((k) => k !== clearAt);
   if (fine) for (let p = 0; p < N; p++) if (fine[p]) softLabel(last, N, p, centres, kept && pureOpaque.length && (kept.recoloured[p] || !(open[p] || kept.clear[p])) ? pureOpaque : pure, labels);
-  const carried = new Float32Array(N);
+  return { R, cells, carried: carriedCells(onehot, K, cells, R), mask: mean3(cells, R), palette, labels };
+}
+
+/**
+ * Gives each of `cells` the label of the nearest cell (4-connected, through `cells`) labelled one of
+ * 0 … opaqueCount − 1; cells no such label reaches are old content (`old`).
+ */
+function fillFromNeighbours(label: Int32Array, cells: readonly number[], opaqueCount: number, old: number, R: number): void {
+  const N = R * R, open = new Uint8Array(N), queue: number[] = [];
+  for (const p of cells) { open[p] = 1; label[p] = old; }
+  for (let p = 0; p < N; p++) if (!open[p] && label[p]! < opaqueCount) queue.push(p);
+  for (let i = 0; i < queue.length; i++) {
+    const p = queue[i]!, x = p % R, y = (p - x) / R;
+    for (const q of [x > 0 ? p - 1 : -1, x < R - 1 ? p + 1 : -1, y > 0 ? p - R : -1, y < R - 1 ? p + R : -1]) {
+      if (q >= 0 && open[q]) { open[q] = 0; label[q] = label[p]!; queue.push(q); }
+    }
+  }
+}
+
+/** [R·R] 1 on the cells labelled old content (`onehot` plane K) whose 3×3 neighbourhood lies inside the insertion. */
+function carriedCells(onehot: Float32Array, K: number, cells: Float32Array, R: number): Float32Array {
+  const N = R * R, carried = new Float32Array(N);
   for (let y = 1; y < R - 1; y++) for (let x = 1; x < R - 1; x++) {
     const p = y * R + x;
     if (!onehot[K * N + p]) continue;
@@ -233,7 +261,55 @@ export function insertionPlan(first: Float32Array, last: Float32Array, change: C
     for (let dy = -1; dy <= 1 && all; dy++) for (let dx = -1; dx <= 1 && all; dx++) if (!cells[p + dy * R + dx]) all = false;
     if (all) carried[p] = 1;
   }
-  return { R, cells, carried, mask: mean3(cells, R), palette, labels };
+  return carried;
+}
+
+/**
+ * insertionPlan on a transparent layer with G's own matte (generator-matte.ts): clear wherever G's
+ * avatar covers less than half the cell, and elsewhere the avatar's colours, clustered from its
+ * unblended colour (the matte's), snapped to the layer's. White content stays opaque white and a cut
+ * is clear, with no guessing from the colour alone (the `keptOpaque` rules of the plain path).
+ */
+function mattedPlan(first: Float32Array, last: Float32Array, change: ChangeField, cells: Float32Array, inside: number[], layerColours: number[][], layerClear: Uint8Array, matted: MattedInsert, o: InsertOptions, R: number, fine?: Uint8Array | null, drawn?: Uint8Array | null): InsertionPlan | null {
+  const N = R * R, { alpha, colour: src } = matted.matte;
+  const covered = inside.filter((p) => alpha[p]! >= 0.5);
+  const centres = covered.length ? mergeClose(kMeans(src, N, covered, o.maxColours, o.minShare), o.merge) : [];
+  const own = (c: readonly number[]): boolean => layerColours.some((l) => dist3(c, l) <= o.near);
+  const pureDrawn = drawn && centres.length ? pureEnds(centres, shares(src, N, covered, centres), layerColours.slice(0, 8), own) : [];
+  const palette: [number, number, number, number][] = centres.map((c) => {
+    let best: number[] | null = null, bd = o.near;
+    for (const l of layerColours) { const d = dist3(c, l); if (d <= bd) { bd = d; best = l; } }
+    const v = best ?? c;
+    return [Math.round(255 * v[0]!), Math.round(255 * v[1]!), Math.round(255 * v[2]!), 255];
+  });
+  const opaque = centres.map((_, k) => k), clearAt = centres.length;
+  centres.push([1, 1, 1]); palette.push([0, 0, 0, 0]);
+  const { r3, d3 } = misses(first, last, change);
+  const K = centres.length, onehot = new Float32Array((K + 1) * N);
+  const nearest = (p: number, ks: readonly number[]): number => {
+    let best = K, bd = Infinity;
+    for (const k of ks) {
+      const d = (src[p]! - centres[k]![0]!) ** 2 + (src[N + p]! - centres[k]![1]!) ** 2 + (src[2 * N + p]! - centres[k]![2]!) ** 2;
+      if (d < bd) { bd = d; best = k; }
+    }
+    return best;
+  };
+  const label = new Int32Array(N), pending: number[] = [];
+  for (let p = 0; p < N; p++) {
+    const drawnHere = fine?.[p] || drawn?.[p] || r3[p]! >= o.keepBelow || d3[p]! >= o.keepChange, cut = alpha[p]! < 0.5;
+    // a recolour cuts nothing: where G dropped content the layer has (its entanglement: white hair
+    // asked for, pigtails gone), the content G drew next to it goes on (below)
+    if (drawnHere && cut && !matted.cuts && !layerClear[p]) pending.push(p);
+    label[p] = !drawnHere ? K : cut ? clearAt : nearest(p, drawn?.[p] && !fine?.[p] && pureDrawn.length ? pureDrawn : opaque);
+  }
+  fillFromNeighbours(label, pending, clearAt, K, R);
+  for (let p = 0; p < N; p++) onehot[label[p]! * N + p] = 1;
+  const labels = new Float32Array((K + 1) * N);
+  for (let k = 0; k <= K; k++) labels.set(mean3(onehot.subarray(k * N, (k + 1) * N), R), k * N);
+  // a small shape's cells split between the two pure colours G blends there (as in insertionPlan)
+  const pure = fine ? pureCentres(centres.slice(0, clearAt)) : [];
+  if (fine) for (let p = 0; p < N; p++) if (fine[p] && alpha[p]! >= 0.5 && pure.length) softLabel(src, N, p, centres, pure, labels);
+  return { R, cells, carried: carriedCells(onehot, K, cells, R), mask: mean3(cells, R), palette, labels };
 }
 
 /**

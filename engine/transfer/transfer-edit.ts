@@ -18,12 +18,13 @@ import { renderRows, rowRenderer } from './render-rows.js';
 import { colourAffinity, confineChange, editRegion, regionSupport, strongChangeRegion, type RegionOptions } from './edit-region.js';
 import { layerFrame } from './layer-frame.js';
 import { areaDownscale } from './area-downscale.js';
-import { dilate1, insertionCells, insertionPlan, insertRows, type InsertionPlan, type InsertOptions } from './insert-content.js';
+import { dilate1, insertionCells, insertionPlan, insertRows, type InsertionPlan, type InsertOptions, type MattedInsert } from './insert-content.js';
 import { clearColour, compositedMisses, DEFAULT_LARGE_INSERT_OPTIONS, largeInsertionCells, movedShapeCells, reshapedCells, type LargeInsertOptions } from './large-insertions.js';
 import { DEFAULT_SMALL_INSERT_OPTIONS, onLayerTones, outcomeMisses, recolouredToneCells, smallInsertionCells, type SmallInsertOptions } from './small-insertions.js';
 import { DEFAULT_SNAP_OPTIONS, layerTones, snapTones, type SnapOptions } from './snap-tones.js';
 import { alikeTones, chooseShades, DEFAULT_RECOLOUR_OPTIONS, separatingNear, nearestPaint, paintedMove, paintedPieces, paintOnStartPart, partCells, piecesChangedAlike, partColours, recolourRows, recolourScaledRows, startParts, type RecolourOptions, type RecolourPlan } from './recolour.js';
 import type { ChangeField, RgbaImage, TransferProgress } from './types.js';
+import { generatorMatte, type GeneratorMatte } from './generator-matte.js';
 
 export interface TransferInput {
   /** K+1 generated frames G(z0) … G(z1), each planar [3, R, R] (the generator's NCHW layout). */
@@ -78,6 +79,14 @@ export interface TransferInput {
    * exactly (snap-tones.ts), as a colour stroke takes its paint.
    */
   colours?: readonly (readonly number[])[];
+  /**
+   * Code edits: G(z1) rendered twice more with the pack's background code set to two of its colours
+   * (engine/latent/backdrops.ts), each [3, R, R] in the frames' range, and those colours (0–255 RGB).
+   * On a transparent layer, content G draws from G(z1) is then clear exactly where G's own matte
+   * says its background shows (generator-matte.ts): a cut is clear and new white content stays
+   * opaque, and a shape code's change is drawn there too (as on an opaque layer, `reshaped`).
+   */
+  backdrops?: { frames: readonly [Float32Array, Float32Array]; colours: readonly [readonly number[], readonly number[]] } | null;
 }
 
 export interface TransferOptions {
@@ -224,11 +233,14 @@ export async function prepareTransferAsync(input: TransferInput, options: Transf
 
   // 1. frames to [0, 1]
   const [lo, hi] = pixelRange;
-  const unit = frames.map((f) => {
+  const toUnit = (f: Float32Array): Float32Array => {
     const out = new Float32Array(f.length), k = 1 / (hi - lo);
-    for (let i = 0; i < f.length; i++) out[i] = (f[i] - lo) * k;
+    for (let i = 0; i < f.length; i++) out[i] = (f[i]! - lo) * k;
     return out;
-  });
+  };
+  const unit = frames.map(toUnit);
+  const bd = input.backdrops;
+  const matte = bd && K > 0 ? generatorMatte(toUnit(bd.frames[0]), toUnit(bd.frames[1]), bd.colours[0].map((v) => v / 255), bd.colours[1].map((v) => v / 255)) : null;
 
   // 2. step fields and their composition
   const changes: ChangeField[] = [];
@@ -298,7 +310,7 @@ export async function prepareTransferAsync(input: TransferInput, options: Transf
   // the old content well inside it (insert-content.ts `carried`) it is. The whole edit's insertion
   // sets the region; a sequence frame's own insertion is made when that frame is rendered.
   const insert = input.painted || options.insert === false || K === 0 ? null : (options.insert || {});
-  const last = insert ? insertionFor(unit[0]!, unit[K]!, changes[K - 1]!, original, mapping, insert) : null;
+  const last = insert ? insertionFor(unit[0]!, unit[K]!, changes[K - 1]!, original, mapping, insert, matte && { matte, cuts: input.reshaped === true }) : null;
   const strokeRegion = region;
   const place = (ins: InsertionPlan | null): { region: Float32Array | null; support: Float32Array | null } => {
     const ring = ins ? dilateCells(ins.cells, R, 2) : null;
@@ -320,7 +332,7 @@ export async function prepareTransferAsync(input: TransferInput, options: Transf
   // tones, which snap has found; finding them on a textured layer took ~2 min in preview-scale.test.ts)
   if (insert && prepared.snap && (options.smallInsert !== false || options.largeInsert !== false)) {
     await checkpoint(signal);
-    const found = await outcomeInsertion(prepared, original, last, insert, options.smallInsert ?? {}, options.largeInsert ?? {}, input.reshaped === true);
+    const found = await outcomeInsertion(prepared, original, last, insert, options.smallInsert ?? {}, options.largeInsert ?? {}, input.reshaped === true, matte);
     // the field stays as carried around a large insertion (only its cells are redrawn): the carried
     // change next to it (old hair snapped away) must not be undone
     if (found) Object.assign(prepared, place({ ...found.plan, cells: found.fieldCells }), { insertions: new Map([[K, found.plan]]) });
@@ -408,9 +420,9 @@ async function checkpoint(signal: AbortSignal | undefined): Promise<void> {
 }
 
 /** The content to insert for the change first → last (null: the flow explains all of it). */
-function insertionFor(first: Float32Array, last: Float32Array, change: ChangeField, original: RgbaImage, mapping: FrameMapping, o: Partial<InsertOptions>): InsertionPlan | null {
+function insertionFor(first: Float32Array, last: Float32Array, change: ChangeField, original: RgbaImage, mapping: FrameMapping, o: Partial<InsertOptions>, matted: MattedInsert | null = null): InsertionPlan | null {
   const cells = insertionCells(first, last, change, o);
-  return cells ? insertionPlan(first, last, change, cells, original, mapping, o) : null;
+  return cells ? insertionPlan(first, last, change, cells, original, mapping, o, null, null, matted) : null;
 }
 
 /**
@@ -418,7 +430,7 @@ function insertionFor(first: Float32Array, last: Float32Array, change: ChangeFie
  * missed). Renders the prepared edit at ~4 layer px a frame cell (a quarter of a 512² layer's
  * pixels) and compares it, at frame resolution, with the generator's change.
  */
-async function outcomeInsertion(prepared: PreparedTransfer, original: RgbaImage, base: InsertionPlan | null, insert: Partial<InsertOptions>, so: Partial<SmallInsertOptions> | false, lo: Partial<LargeInsertOptions> | false, reshaped: boolean): Promise<{ plan: InsertionPlan; fieldCells: Float32Array } | null> {
+async function outcomeInsertion(prepared: PreparedTransfer, original: RgbaImage, base: InsertionPlan | null, insert: Partial<InsertOptions>, so: Partial<SmallInsertOptions> | false, lo: Partial<LargeInsertOptions> | false, reshaped: boolean, matte: GeneratorMatte | null): Promise<{ plan: InsertionPlan; fieldCells: Float32Array } | null> {
   const { K, mapping, unit, changes } = prepared, R = mapping.resolution, N = R * R;
   const f = Math.max(1, Math.floor(1 / mapping.scale / 4));
   const size = { width: Math.max(1, Math.round(original.width / f)), height: Math.max(1, Math.round(original.height / f)) };
@@ -436,10 +448,10 @@ async function outcomeInsertion(prepared: PreparedTransfer, original: RgbaImage,
     // and shapes of the layer G moved, which the carried edit bends toward their new place (a curly
     // outline shrunk where G draws a bob's straight edge) instead of drawing them there
     const moved = movedShapeCells(before, unit[K]!, change, prepared.snap!.tones.map((t) => t.map((v) => v / 255)), bg, R, opts);
-    // and, after a shape code's change on an opaque layer, all that G changed. Not on a transparent one:
-    // there G paints clear as white, and new white content (a white beard) would be drawn clear
+    // and, after a shape code's change, all that G changed. On a transparent layer only with G's own
+    // matte: without it G paints clear as white, and new white content (a white beard) was drawn clear
     // (bench:edits, bench-2's beard 165 → 233 RMSE), while a cut needs the clear (pigtails gone)
-    const reshapes = reshaped && !bg ? reshapedCells(change, R, opts) : null;
+    const reshapes = reshaped && (!bg || matte) ? reshapedCells(change, R, opts) : null;
     if (found || moved || reshapes) { drawn = new Uint8Array(N); for (let p = 0; p < N; p++) if (found?.[p]! > 0 || moved?.[p]! > 0 || reshapes?.[p]! > 0) drawn[p] = 1; }
   }
   // small: shapes of a few cells in the layer's own tones
@@ -469,7 +481,7 @@ async function outcomeInsertion(prepared: PreparedTransfer, original: RgbaImage,
   // the cells whose surroundings keep the layer unmoved (place): the insertion's as before, not a large group's
   const fieldCells = base ? base.cells.slice() : new Float32Array(N);
   if (fine) for (let p = 0; p < N; p++) if (fine[p]) fieldCells[p] = 1;
-  const plan = insertionPlan(unit[0]!, unit[K]!, changes[K - 1]!, cells, original, mapping, insert, fine, drawn);
+  const plan = insertionPlan(unit[0]!, unit[K]!, changes[K - 1]!, cells, original, mapping, insert, fine, drawn, matte && { matte, cuts: reshaped });
   return plan ? { plan, fieldCells } : base ? { plan: base, fieldCells: base.cells } : null;
 }
 

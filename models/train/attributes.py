@@ -24,6 +24,7 @@ class CodeSpec:
     hidden_by: tuple = ()   # (attribute, values) under which this attribute cannot be seen (hair colour under a cap)
     shown_as: str = ""   # the value it takes when a code change makes it seen (pack.json `shownAs`): hair grown on a bald head
     changes: str = "colour"   # what a change of it redraws (pack.json `changes`): "shape" (a hair style, a mouth) or "colour"
+    background: bool = False   # it sets the flat colour behind the avatar, its values being those colours (pack.json `background`)
 
 
 PERSONAS_CODES: List[CodeSpec] = [
@@ -71,7 +72,7 @@ PERSONAS_CODES: List[CodeSpec] = [
              changes="shape"),
     CodeSpec("Background", "primaryBackgroundColor", "categorical",
              ["#b6e3f4", "#c0aede", "#d1d4f9", "#ffd5dc", "#ffdfbf", "#ffffff"],
-             ["Sky", "Lilac", "Periwinkle", "Rose", "Peach", "White"]),
+             ["Sky", "Lilac", "Periwinkle", "Rose", "Peach", "White"], background=True),
 ]
 
 

@@ -543,6 +543,8 @@ def pack_codes(layout, n_sup):
             codes[-1]["hiddenBy"] = dict(code=hider.name, categories=[hider.values.index(v) for v in s.hidden_by[1]])
             if s.shown_as:
                 codes[-1]["shownAs"] = s.values.index(s.shown_as)
+        if s.background:   # the engine renders G(z1) over two of its colours to tell the avatar from its background
+            codes[-1]["background"] = True
         o += len(s.values)
     for s in continuous(PERSONAS_CODES):
         codes.append(dict(name=s.name, kind="continuous", offset=o, range=[-1, 1], attribute=s.attribute,

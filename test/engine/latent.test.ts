@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { interpolateLatents } from '../../engine/ops/interpolate.js';
 import { latentLayout, snapCategorical, clipToBox, topCategories } from '../../engine/latent/latent-layout.js';
 import { applyCodeChange, hiddenCodes, readCodes, reshapes } from '../../engine/latent/codes.js';
+import { backdropLatents } from '../../engine/latent/backdrops.js';
 import { validatePack } from '../../engine/pack/validate-pack.js';
 import type { LatentCode, Pack } from '../../engine/pack/pack-types.js';
 import { testPackSource } from './pack-dir.js';
@@ -141,5 +142,38 @@ describe('codes that change shapes (the pack\'s `changes`): what the transfer dr
     expect(withChanges('colour')).not.toThrow();
     expect(withChanges(undefined)).not.toThrow();
     expect(withChanges('color')).toThrow('latent.codes[0].changes: must be absent, "shape" or "colour", got "color"');
+  });
+});
+
+describe('the background code (the pack\'s `background`): G(z1) over two backdrops', () => {
+  const bgPack = {
+    ...pack,
+    latent: {
+      size: L, noise: { offset: 0, size: L - 5, range: [-1, 1] },
+      codes: [
+        { name: 'Style', kind: 'categorical', offset: L - 5, size: 2, labels: ['One', 'Two'] },
+        { name: 'Background', kind: 'categorical', offset: L - 3, size: 3, labels: ['Sky', 'Lilac', 'White'], values: ['#b6e3f4', '#c0aede', '#ffffff'], background: true },
+      ],
+    },
+  } as Pack;
+  it('sets the code to the two colours farthest apart, nothing else, on a copy', () => {
+    const lay = latentLayout(bgPack);
+    const z = Float32Array.from({ length: L }, (_, i) => (i < L - 5 ? 0.3 : i === L - 5 || i === L - 3 ? 1 : 0));
+    const bd = backdropLatents(z, lay, bgPack.latent.codes)!;
+    expect(bd.colours).toEqual([[192, 174, 222], [255, 255, 255]]);   // lilac and white are 108 apart, sky and white 79
+    expect(readCodes(bd.latents.subarray(0, L), lay).Background).toBe(1);
+    expect(readCodes(bd.latents.subarray(L), lay).Background).toBe(2);
+    for (const b of [0, 1]) expect(Array.from(bd.latents.subarray(b * L, b * L + L - 3))).toEqual(Array.from(z.subarray(0, L - 3)));
+    expect(readCodes(z, lay).Background).toBe(0);
+  });
+  it('none without a background code; the validator wants colours, and one such code at most', () => {
+    expect(backdropLatents(new Float32Array(L), layout, pack.latent.codes)).toBeNull();
+    const codes = bgPack.latent.codes as LatentCode[];
+    const withCodes = (cs: unknown[]) => () => validatePack({ ...bgPack, latent: { ...bgPack.latent, codes: cs } });
+    expect(withCodes(codes)).not.toThrow();
+    expect(withCodes([codes[0], { ...codes[1], values: ['sky', 'lilac', 'white'] }])).toThrow('latent.codes[1].values: of the background code must be the background colours');
+    expect(withCodes([codes[0], { ...codes[1], values: undefined }])).toThrow('of the background code must be the background colours');
+    expect(withCodes([codes[0], { ...codes[1], background: 'yes' }])).toThrow('latent.codes[1].background: must be absent, true or false');
+    expect(withCodes([{ ...codes[0], values: ['#000000', '#ffffff'], background: true }, codes[1]])).toThrow('at most one code may be the background code');
   });
 });

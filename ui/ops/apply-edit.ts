@@ -53,10 +53,10 @@ export async function applyEditAsync(ctx: ApplyContext): Promise<void> {
       // shows this sequence (a copy: the worker takes the buffer); the worker carries them to the layer.
       const shown = edit.sequence;
       const seq = shown && shown.target === targets[t] && shown.frames === frames
-        ? { latents: shown.latents, images: shown.images.slice() }
+        ? { latents: shown.latents, images: shown.images.slice(), backdrops: shown.backdrops ?? null }
         : await ctx.renderSequenceAsync(pack, edit.projection.z, z, frames);
       const r = await ctx.transfer(
-        { type: 'transfer', images: seq.images, frames, bytes: edit.bytes.slice(), mime: edit.mime, mapping: edit.projection.mapping, pixelRange: [-1, 1], allFrames: variant === 'sequence', strokes: localStrokes, ...codes },
+        { type: 'transfer', images: seq.images, frames, bytes: edit.bytes.slice(), mime: edit.mime, mapping: edit.projection.mapping, pixelRange: [-1, 1], allFrames: variant === 'sequence', strokes: localStrokes, ...codes, backdrops: seq.backdrops },
         { transfer: [seq.images.buffer as ArrayBuffer], onProgress: (f) => store.dispatch({ type: 'apply-progress', requestId, fraction: (t + f) / targets.length }) },
       );
       const record = (latent: Float32Array, frame?: number) =>

@@ -58,7 +58,7 @@ export function createSequenceScheduler(ctx: SequenceContext): SequenceScheduler
         const r = await render(pack, edit.projection!.z, candidateLatent(candidates, k), frames);
         // Only if nothing moved on meanwhile.
         if (state().edit?.candidates === candidates && currentCandidate(state().edit) === k) {
-          store.dispatch({ type: 'sequence', sequence: { latents: r.latents, images: r.images, frames, target: k } });
+          store.dispatch({ type: 'sequence', sequence: { latents: r.latents, images: r.images, backdrops: r.backdrops, frames, target: k } });
         }
       } catch (error) {
         store.dispatch({ type: 'sequence-failed', message: friendlyError('sequence', error) });

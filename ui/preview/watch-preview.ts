@@ -21,7 +21,7 @@ export function watchPreview(store: Store, request: ComputeWorker['request'], ma
       const r = await request({
         type: 'preview', key: target.key, sourceKey: target.sourceKey, frame: target.frame, maxSide,
         // A copy of the frames: the sequence stays in the store (Apply reuses it).
-        prepare: { images: sequence.images.slice(), frames: sequence.frames, bytes: edit.bytes, mime: edit.mime, mapping: edit.projection!.mapping, pixelRange: [-1, 1], strokes: target.strokes, ...transferCodes(edit, engine.pack?.latent.codes ?? []) },
+        prepare: { images: sequence.images.slice(), frames: sequence.frames, bytes: edit.bytes, mime: edit.mime, mapping: edit.projection!.mapping, pixelRange: [-1, 1], strokes: target.strokes, ...transferCodes(edit, engine.pack?.latent.codes ?? []), backdrops: sequence.backdrops ?? null },
       }, { signal });
       return r.image;
     },

@@ -9,7 +9,7 @@ import type { FrameMapping } from '../../engine/image/frame';
 import type { Stroke } from '../../engine/brushes/strokes';
 import type { PackSummary } from '../../engine/worker/protocol';
 import type { Capabilities } from '../capabilities';
-import type { Rgba } from '../worker/protocol';
+import type { Backdrops, Rgba } from '../worker/protocol';
 
 export type Tool = 'color' | 'sketch' | 'warp' | 'eraser';
 export type EngineHost = 'worker' | 'page';
@@ -75,6 +75,8 @@ export interface Sequence {
   frames: number;
   /** The candidate (batch index) it leads to. */
   target: number;
+  /** The last frame over two backdrops (render-sequence.ts), for the transfer; absent or null: none. */
+  backdrops?: Backdrops | null;
   /** The strokes of the edit when it came (the store sets it): a stroke since makes it an old edit's. */
   strokes?: PanelStroke[];
 }

@@ -5,7 +5,7 @@
  */
 import { areaDownscale, fitWithin, prepareTransferAsync, renderTransferAsync, strokePaint, type PreparedTransfer, type RgbaImage, type TransferOptions } from '../../engine/transfer';
 import type { PanelRequest, Rgba } from './protocol';
-import { rgbaToPlanar } from './planar';
+import { backdropFrames, rgbaToPlanar } from './planar';
 
 type PreviewRequest = Extract<PanelRequest, { type: 'preview' }>;
 
@@ -57,7 +57,7 @@ export class PreviewCache {
       }
       const frames = Array.from({ length: p.frames }, (_, k) => rgbaToPlanar(p.images.subarray(k * R * R * 4, (k + 1) * R * R * 4), R, p.pixelRange));
       const parallel = this.deps.estimateSteps?.();
-      prepared = await prepareTransferAsync({ frames, original: source.original, mapping: p.mapping, ...strokePaint(p.strokes, R), reshaped: p.reshaped === true, colours: p.colours ?? [] }, {
+      prepared = await prepareTransferAsync({ frames, original: source.original, mapping: p.mapping, ...strokePaint(p.strokes, R), reshaped: p.reshaped === true, colours: p.colours ?? [], backdrops: backdropFrames(p.backdrops, R, p.pixelRange) }, {
         pixelRange: p.pixelRange, signal, ...(parallel ? { estimateStepsAsync: parallel } : {}),
       });
       this.prepared.set(req.key, prepared);

@@ -56,6 +56,8 @@ export type PanelRequest =
       reshaped: boolean;
       /** The colours the moved colour codes name, 0–255 RGB (TransferInput `colours`). */
       colours: number[][];
+      /** The last frame over two backdrops (TransferInput `backdrops`); absent or null: none. */
+      backdrops?: Backdrops | null;
     }
   /**
    * The preview (issue 17): the transfer of `transfer`, its estimation done once and kept under
@@ -67,13 +69,16 @@ export type PanelRequest =
       id: number; type: 'preview';
       key: string; sourceKey: string;
       /** As `transfer`'s; absent: reuse the estimation kept under `key`. */
-      prepare?: { images: Uint8ClampedArray; frames: number; bytes: Uint8Array; mime: string; mapping: FrameMapping; pixelRange: [number, number]; strokes: Stroke[]; reshaped: boolean; colours: number[][] };
+      prepare?: { images: Uint8ClampedArray; frames: number; bytes: Uint8Array; mime: string; mapping: FrameMapping; pixelRange: [number, number]; strokes: Stroke[]; reshaped: boolean; colours: number[][]; backdrops?: Backdrops | null };
       /** Frame k of the sequence, 1 … frames − 1 (the last is the whole edit). */
       frame: number;
       maxSide: number;
     }
   /** Stops the request `target` (its answer is an error named AbortError); answered at once. */
   | { id: number; type: 'cancel'; target: number };
+
+/** G(z1) rendered with the pack's background code at two of its colours: [2, R, R, 4] RGBA, and those colours (0–255 RGB). */
+export interface Backdrops { images: Uint8ClampedArray; colours: [number[], number[]] }
 
 export interface EncodedImage {
   bytes: Uint8Array;

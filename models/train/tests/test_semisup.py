@@ -148,6 +148,8 @@ class TestSemisupPipeline(unittest.TestCase):
                              {"Hair style": "shape", "Hair colour": "colour", "Eyes and glasses": "shape", "Mouth": "shape",
                               "Facial hair": "shape", "Clothing colour": "colour", "Clothing style": "shape", "Nose": "shape",
                               "Background": "colour", "Skin tone": "colour"})
+            # the one code that sets the colour behind the avatar (the transfer's backdrops)
+            self.assertEqual([n for n, c in codes.items() if c.get("background")], ["Background"])
             self.assertEqual(pack["latent"]["size"], sum(c.get("size", 1) for c in pack["latent"]["codes"]) + pack["latent"]["noise"]["size"])
 
     def test_code_weights_and_balanced_rows(self):
