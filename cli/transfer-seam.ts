@@ -13,7 +13,7 @@ import type { TransferInput } from '../engine/transfer/index.js';
 export async function transferToOriginalAsync(
   frames: Float32Array[], original: RgbaImage, mapping: FrameMapping, pixelRange: [number, number],
   onProgress?: (fraction: number) => void, strokes: readonly Stroke[] = [], whole = false,
-  codes: { reshaped: boolean; colours: number[][]; backdrops?: TransferInput['backdrops'] } = { reshaped: false, colours: [] },
+  codes: { reshaped: boolean; colours: number[][]; coloursBefore?: number[][]; colourStroke?: boolean; backdrops?: TransferInput['backdrops'] } = { reshaped: false, colours: [] },
 ): Promise<RgbaImage> {
   const t = await import('../engine/transfer/index.js');
   const paint = t.strokePaint(strokes, mapping.resolution);

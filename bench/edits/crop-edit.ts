@@ -16,7 +16,7 @@ for (const e of readIndex(dir!)) {
   const original = renderLayer(e.seed, 512, e.background).image;
   const truth = renderLayer(e.seed, 512, e.background, truthOverrides(e.attribute, e.value, e.also)).image;
   const { frames, backdrops } = loadFrames(dir!, e);
-  const r = await t.transferEditAsync({ frames, original, mapping: e.mapping, ...t.strokePaint([], 64), reshaped: e.reshaped === true, colours: e.colours ?? [], backdrops }, { pixelRange: e.range, ...(opts ? JSON.parse(opts) : {}) });
+  const r = await t.transferEditAsync({ frames, original, mapping: e.mapping, ...t.strokePaint([], 64), reshaped: e.reshaped === true, colours: e.colours ?? [], coloursBefore: e.coloursBefore ?? [], colourStroke: e.colourStroke === true, backdrops }, { pixelRange: e.range, ...(opts ? JSON.parse(opts) : {}) });
   const pasted = pasteGenerated(frames[frames.length - 1]!, e.range, original, e.mapping);
   const part = diffMask(original, truth);
   let x0 = 512, y0 = 512, x1 = 0, y1 = 0;

@@ -19,6 +19,10 @@ export interface CachedEdit {
   reshaped?: boolean;
   /** The transfer's `colours` (what the moved colour codes name); absent in frames saved before it existed. */
   colours?: number[][];
+  /** The transfer's `coloursBefore` (what the same codes named before); absent in frames saved before it existed. */
+  coloursBefore?: number[][];
+  /** The transfer's `colourStroke`; absent in frames saved before it existed. */
+  colourStroke?: boolean;
   /** The colours (0–255 RGB) of the transfer's `backdrops`, whose two frames follow the sequence's in the file; absent: none. */
   backdropColours?: [number[], number[]];
 }

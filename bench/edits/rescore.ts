@@ -46,6 +46,12 @@ const coloursOf = (e: CachedEntry): number[][] => {
   const named = [...(own ? [[own, e.value] as const] : []), ...Object.entries(e.also ?? {}).map(([a, v]) => [packCodes.find((c) => c.attribute === a), v] as const)];
   return named.flatMap(([c, v]) => { const colour = c?.changes === 'colour' ? hexColour(v) : null; return colour ? [colour] : []; });
 };
+// …and whether it only set a colour code (frames saved before `colourStroke` was recorded)
+const colourStrokeOf = (e: CachedEntry): boolean => {
+  if (e.colourStroke !== undefined || e.strokes) return e.colourStroke === true;
+  const own = packCodes.find((c) => c.name === e.kind.split(' · ')[1]);
+  return !reshapedOf(e) && own?.changes === 'colour';
+};
 const layers = new Map<string, RgbaImage>(), rows: EditRow[] = [];
 const t0 = performance.now();
 for (const e of readIndex(dir)) {
@@ -57,7 +63,7 @@ for (const e of readIndex(dir)) {
   const truth = renderLayer(e.seed, S, e.background, truthOverrides(e.attribute, e.value, e.also)).image;
   const part = diffMask(original, truth);
   const t = performance.now();
-  const r = await transfer.transferEditAsync({ frames, original, mapping: e.mapping, ...transfer.strokePaint(e.strokes ?? [], R), reshaped: reshapedOf(e), colours: coloursOf(e), backdrops: o['no-backdrops'] ? null : backdrops }, { pixelRange: e.range, ...extra });
+  const r = await transfer.transferEditAsync({ frames, original, mapping: e.mapping, ...transfer.strokePaint(e.strokes ?? [], R), reshaped: reshapedOf(e), colours: coloursOf(e), coloursBefore: e.coloursBefore ?? [], colourStroke: colourStrokeOf(e), backdrops: o['no-backdrops'] ? null : backdrops }, { pixelRange: e.range, ...extra });
   const transferMs = performance.now() - t;
   const pasted = pasteGenerated(frames[frames.length - 1]!, e.range, original, e.mapping);
   const scores: Record<'ours' | 'untouched' | 'pasted', Scores> = {

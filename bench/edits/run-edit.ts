@@ -15,7 +15,7 @@ import type { EditSpec } from './specs.js';
 
 export const SEQUENCE_FRAMES = 16;
 
-export interface EditRun { result: RgbaImage; z1: Float32Array; last: Float32Array; transferMs: number; frames: Float32Array[]; reshaped: boolean; colours: number[][]; backdrops: Backdrops | null }
+export interface EditRun { result: RgbaImage; z1: Float32Array; last: Float32Array; transferMs: number; frames: Float32Array[]; reshaped: boolean; colours: number[][]; coloursBefore: number[][]; colourStroke: boolean; backdrops: Backdrops | null }
 
 /** TransferInput `backdrops` as the panel makes them: G(z1) over two of the background code's colours, in 8 bits (null: none). */
 export interface Backdrops { frames: [Float32Array, Float32Array]; colours: [number[], number[]] }
@@ -38,13 +38,13 @@ export async function runEditAsync(engine: Engine, z0: Float32Array, original: R
   const strokes = spec.strokes ?? [];
   // as the panel: a code edit that moves a shape code (the pack's `changes`) is redrawn, not bent
   // and a colour code's new value is the colour it names
-  const { reshaped, colours } = spec.strokes ? { reshaped: false, colours: [] } : codeEditHints(readCodes(z0, engine.layout), readCodes(z1, engine.layout), engine.pack.latent.codes);
+  const { reshaped, colours, coloursBefore, colourStroke } = spec.strokes ? { reshaped: false, colours: [], coloursBefore: [], colourStroke: false } : codeEditHints(readCodes(z0, engine.layout), readCodes(z1, engine.layout), engine.pack.latent.codes);
   // and, for a code edit, G(z1) over two backdrops (the transfer's matte of G's content on a transparent layer)
   const bd = spec.strokes ? null : await engine.backdropsAsync(z1);
   const backdrops: Backdrops | null = bd ? { frames: [quantise(bd.frames[0], range), quantise(bd.frames[1], range)], colours: bd.colours } : null;
   const t0 = performance.now();
-  const r = await transfer.transferEditAsync({ frames, original, mapping, ...paint(strokes, R), reshaped, colours, backdrops }, { pixelRange: range });
-  return { result: r.final, z1, last: frames[SEQUENCE_FRAMES - 1]!, transferMs: performance.now() - t0, frames, reshaped, colours, backdrops };
+  const r = await transfer.transferEditAsync({ frames, original, mapping, ...paint(strokes, R), reshaped, colours, coloursBefore, colourStroke, backdrops }, { pixelRange: range });
+  return { result: r.final, z1, last: frames[SEQUENCE_FRAMES - 1]!, transferMs: performance.now() - t0, frames, reshaped, colours, coloursBefore, colourStroke, backdrops };
 }
 
 type TransferModule = Pick<typeof current, 'transferEditAsync'> & Partial<Pick<typeof current, 'strokePaint'>>;

@@ -38,6 +38,18 @@ export function reshapes(before: Record<string, number>, after: Record<string, n
   return codes.some((c) => c.changes === 'shape' && moved(c, before, after));
 }
 
+/**
+ * Whether the edit from `before` to `after` only set colour codes (the pack's `changes: "colour"`,
+ * values that are colours: hair colour, clothing colour, background, skin tone): each names the
+ * colour it sets (`namedColours`), and the transfer carries the edit as a colour stroke in it
+ * (TransferInput `colourStroke`). A code without colours (a variation) or a shape code moved too:
+ * no.
+ */
+export function recoloursOnly(before: Record<string, number>, after: Record<string, number>, codes: readonly LatentCode[]): boolean {
+  const movedCodes = codes.filter((c) => moved(c, before, after));
+  return movedCodes.length > 0 && movedCodes.every((c) => c.changes === 'colour' && !!c.values?.length && c.values.every((v) => hexColour(v) !== null));
+}
+
 /** Whether code `c` differs between the two code values (a continuous one by more than 1 % of its range). */
 function moved(c: LatentCode, before: Record<string, number>, after: Record<string, number>): boolean {
   const a = after[c.name], b = before[c.name];
@@ -51,11 +63,15 @@ export interface CodeEditHints {
   reshaped: boolean;
   /** The colours the moved colour codes name, 0–255 RGB (`namedColours`). */
   colours: number[][];
+  /** The colours the same codes named before the edit, in the same order (TransferInput `coloursBefore`). */
+  coloursBefore: number[][];
+  /** Only colour codes moved (`recoloursOnly`; TransferInput `colourStroke`). */
+  colourStroke: boolean;
 }
 
 /** The hints for the edit from `before` to `after`: one place for the panel, the CLI and bench:edits. */
 export function codeEditHints(before: Record<string, number>, after: Record<string, number>, codes: readonly LatentCode[]): CodeEditHints {
-  return { reshaped: reshapes(before, after, codes), colours: namedColours(before, after, codes) };
+  return { reshaped: reshapes(before, after, codes), colours: namedColours(before, after, codes), coloursBefore: namedColours(after, before, codes), colourStroke: recoloursOnly(before, after, codes) };
 }
 
 /**

@@ -22,9 +22,10 @@ import { dilate1, insertionCells, insertionPlan, insertRows, type InsertionPlan,
 import { clearColour, compositedMisses, DEFAULT_LARGE_INSERT_OPTIONS, largeInsertionCells, movedShapeCells, reshapedCells, type LargeInsertOptions } from './large-insertions.js';
 import { DEFAULT_SMALL_INSERT_OPTIONS, onLayerTones, outcomeMisses, recolouredToneCells, smallInsertionCells, type SmallInsertOptions } from './small-insertions.js';
 import { DEFAULT_SNAP_OPTIONS, layerTones, snapTones, type SnapOptions } from './snap-tones.js';
-import { alikeTones, chooseShades, DEFAULT_RECOLOUR_OPTIONS, separatingNear, nearestPaint, paintedMove, paintedPieces, paintOnStartPart, partCells, piecesChangedAlike, partColours, recolourRows, recolourScaledRows, startParts, type RecolourOptions, type RecolourPlan } from './recolour.js';
+import { alikeTones, chooseShades, type Shade, DEFAULT_RECOLOUR_OPTIONS, separatingNear, nearestPaint, paintedMove, paintedPieces, paintOnStartPart, partCells, piecesChangedAlike, partColours, recolourRows, recolourScaledRows, startParts, type RecolourOptions, type RecolourPlan } from './recolour.js';
 import type { ChangeField, RgbaImage, TransferProgress } from './types.js';
 import { generatorMatte, type GeneratorMatte } from './generator-matte.js';
+import { colourCodePaint, type ColourCodePaintOptions } from './colour-code-paint.js';
 
 export interface TransferInput {
   /** K+1 generated frames G(z0) … G(z1), each planar [3, R, R] (the generator's NCHW layout). */
@@ -59,6 +60,15 @@ export interface TransferInput {
    */
   colourPaths?: readonly (readonly (readonly [number, number])[])[] | null;
   /**
+   * With paintColour: the layer colour (0–255 RGB) the paint replaces, where it is known (a colour
+   * code's old value). The part's tone nearest it (within 3 × RecolourOptions.near) is then its main
+   * one and takes the paint exactly; the other tones follow it as shades (recolour.ts chooseShades).
+   * When no tone is that near (the colour is drawn only under an overlay, as DiceBear's hair), it is
+   * the main colour itself, and each tone keeps its overlay: a lighter one 'screen', a darker one
+   * 'multiply'. Absent: the main tone is the part's most common one under the paint.
+   */
+  paintFrom?: readonly number[] | null;
+  /**
    * Without `painted` (a code-slider edit): 'all' (default) carries every pixel's change; 'strong'
    * only where the generator's change is strong (edit-region.ts strongChangeRegion), leaving the
    * rest of the layer as it was instead of repainting it with the generator's entangled drift.
@@ -79,6 +89,15 @@ export interface TransferInput {
    * exactly (snap-tones.ts), as a colour stroke takes its paint.
    */
   colours?: readonly (readonly number[])[];
+  /** With colours: the colours the same codes named before the edit, in the same order. */
+  coloursBefore?: readonly (readonly number[])[];
+  /**
+   * With whole 'strong' and `colours`: the edit only set colour codes (engine/latent/codes.ts
+   * `recoloursOnly`). The cells the generator turned toward a named colour are then taken
+   * as a colour stroke in it (colour-code-paint.ts): the part under them takes the colour exactly
+   * and the rest of the layer stays as it was.
+   */
+  colourStroke?: boolean;
   /**
    * Code edits: G(z1) rendered twice more with the pack's background code set to two of its colours
    * (engine/latent/backdrops.ts), each [3, R, R] in the frames' range, and those colours (0–255 RGB).
@@ -129,6 +148,11 @@ export interface TransferOptions {
    * generator made it; whole: 'all' is always carried so).
    */
   snap?: Partial<SnapOptions> | false;
+  /**
+   * Code-slider edits with `colourStroke`: how the cells the generator recoloured are found
+   * (colour-code-paint.ts). false: off (the edit is carried as a generator change, like a shape code's).
+   */
+  colourCodePaint?: Partial<ColourCodePaintOptions> | false;
   onProgress?: (p: TransferProgress) => void;
   signal?: AbortSignal;
 }
@@ -174,6 +198,31 @@ const JOIN_MIN_MOVE = 40;
  * holds nothing back beside a large part: JOIN_MIN_MOVE keeps out the skin it let in).
  */
 const TONE_ALIKE = 0.5, TONE_SHARE = 0.8, TONE_MIN_SAMPLES = 48, TONE_MAX_RATIO = 1.5;
+
+/** Far enough from `paintFrom` (levels), a part's tone is not the colour it names: the order stays (a multiple of RecolourOptions.near). */
+const FROM_NEAR = 3;
+
+function dist3(a: readonly number[], b: readonly number[]): number {
+  return Math.hypot(a[0]! - b[0]!, a[1]! - b[1]!, a[2]! - b[2]!);
+}
+
+/** The part's colours with the one nearest `from` first (within FROM_NEAR·near), else as they were. */
+function mainFirst(palette: number[][], from: readonly number[] | null | undefined, near: number): number[][] {
+  if (!from || palette.length < 2) return palette;
+  const d = palette.map((c) => dist3(c, from));
+  const i = d.indexOf(Math.min(...d));
+  return i > 0 && d[i]! <= FROM_NEAR * near ? [palette[i]!, ...palette.filter((_, k) => k !== i)] : palette;
+}
+
+/**
+ * Shades of the part's tones over a main colour none of them is: a lighter tone is the main under
+ * a light overlay ('screen'), a darker one under a dark one ('multiply'). The first entry is the
+ * main's own ('shift': it takes the paint exactly).
+ */
+function overlayShades(palette: readonly number[][], main: readonly number[]): Shade[] {
+  const sum = (c: readonly number[]): number => c[0]! + c[1]! + c[2]!;
+  return ['shift', ...palette.map((c): Shade => (sum(c) >= sum(main) ? 'screen' : 'multiply'))];
+}
 
 /** The painted colour (0–255) at the most painted cell: what the main colour of the part becomes. */
 function mainTarget(target: Float32Array, painted: Float32Array, R: number): number[] {
@@ -239,6 +288,17 @@ export async function prepareTransferAsync(input: TransferInput, options: Transf
     return out;
   };
   const unit = frames.map(toUnit);
+  // a colour code's edit: a colour stroke over what the generator recoloured (colour-code-paint.ts);
+  // where no part of the layer lies under it, the edit is carried as a code edit after all
+  if (!input.painted && input.whole === 'strong' && input.colourStroke && input.colours?.length && options.colourCodePaint !== false && K > 0) {
+    const paint = colourCodePaint(unit[0]!, unit[K]!, R, input.colours, options.colourCodePaint || {}, input.coloursBefore ?? []);
+    if (paint) {
+      // one colour code moved: its old value is the layer's tone the new one replaces
+      const paintFrom = input.colours.length === 1 && input.coloursBefore?.length === 1 ? input.coloursBefore[0]! : null;
+      const stroke = await prepareTransferAsync({ ...input, ...paint, paintKind: 'recolour', colourPaths: null, paintFrom }, options);
+      if (stroke.plan) return stroke;
+    }
+  }
   const bd = input.backdrops;
   const matte = bd && K > 0 ? generatorMatte(toUnit(bd.frames[0]), toUnit(bd.frames[1]), bd.colours[0].map((v) => v / 255), bd.colours[1].map((v) => v / 255)) : null;
 
@@ -276,7 +336,7 @@ export async function prepareTransferAsync(input: TransferInput, options: Transf
       const under = o.near < o0.near ? partColours(original, mapping, input.painted, o.near, o.minShare) : under0;
       // only the part under where each stroke starts: paint that runs over other parts is ignored
       const start = input.colourPaths?.length ? startParts(original, mapping, under, input.colourPaths, o.near) : null;
-      const painted0 = start ? start.palette : under;
+      const painted0 = mainFirst(start ? start.palette : under, input.paintFrom, o.near);
       if (painted0.length) {
         // the part may be cut in two at 64² (an ear over the hair): the fill crosses gaps of up to 2 cells
         const cellsOf = (colours: number[][]): Float32Array => dilateCells(partCells(original, mapping, colours, o.near), R, 1);
@@ -296,8 +356,11 @@ export async function prepareTransferAsync(input: TransferInput, options: Transf
         const seeds = piecesChangedAlike(painted, bridged, unit[0]!, unit[K]!, R, o.joinAlike);
         region = editRegion(unit[0], unit[K], seeds, R, { ...RECOLOUR_REGION, ...options.region }, bridged, bridged);
         const target = nearestPaint(input.paintColour, painted, R);
-        const shades = palette.length > 1 ? chooseShades(original, mapping, palette, mainTarget(target, painted, R), unit[0]!, unit[K]!, o.near) : undefined;
-        plan = { region, target, palette, ...(shades ? { shades } : {}), options: o };
+        // the colour the paint replaces, known but drawn nowhere as is (DiceBear's hair: the named colour
+        // under a light overlay): it is the main colour, and each of the part's tones keeps its overlay on it
+        const virtual = input.paintFrom && dist3(palette[0]!, input.paintFrom) > FROM_NEAR * o.near ? [...input.paintFrom] : null;
+        const shades = virtual ? overlayShades(palette, virtual) : palette.length > 1 ? chooseShades(original, mapping, palette, mainTarget(target, painted, R), unit[0]!, unit[K]!, o.near) : undefined;
+        plan = { region, target, palette: virtual ? [virtual, ...palette] : palette, ...(shades ? { shades } : {}), options: o };
       }
     }
     if (!plan) {

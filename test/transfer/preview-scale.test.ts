@@ -102,5 +102,9 @@ describe('the transfer rendered at the preview size', () => {
     const code = await compare({ frames, original, mapping: m, ...strokePaint([], R) });
     expect(code.edit).toBeGreaterThan(5);
     expect(code.preview).toBeLessThanOrEqual(2);
+    // a colour code's edit carried as a colour stroke, its old colour one the shirt is a shade of (the plan's main colour drawn nowhere)
+    const named = await compare({ frames, original, mapping: m, painted: null, whole: 'strong', colours: [PAINT], coloursBefore: [[60, 150, 60]], colourStroke: true });
+    expect(named.edit).toBeGreaterThan(5);
+    expect(named.preview).toBeLessThanOrEqual(2);
   }, 120_000);
 });

@@ -16,7 +16,7 @@ describe('transferCodes', () => {
     expect(after({ 'Hair style': 0 }).reshaped).toBe(true);
     expect(after({ 'Hair colour': 1 }).reshaped).toBe(false);
     expect(after({}).reshaped).toBe(false);
-    expect(transferCodes({ codes: { ...projected, 'Hair style': 0 }, projection: null }, codes)).toEqual({ reshaped: false, colours: [] });
+    expect(transferCodes({ codes: { ...projected, 'Hair style': 0 }, projection: null }, codes)).toEqual({ reshaped: false, colours: [], coloursBefore: [], colourStroke: false });
     expect(after({ 'Hair style': 0 }, codes.map(({ changes: _, ...c }) => c as LatentCode)).reshaped).toBe(false);
   });
   it('names the colour a moved colour code\'s value is; a continuous code\'s between its two nearest values', () => {
@@ -26,5 +26,16 @@ describe('transferCodes', () => {
     expect(after({ 'Skin tone': -0.5 }).colours).toEqual([[50, 50, 50]]);
     expect(after({ 'Skin tone': 0.005 }).colours, 'within 1 % of the range: not moved').toEqual([]);
     expect(after({ 'Hair colour': 1 }, codes.map((c) => (c.name === 'Hair colour' ? { ...c, values: ['brown', 'ginger'] } : c))).colours, 'values that are no colours').toEqual([]);
+  });
+  it('names what the moved colour codes named before, and carries a move of colour codes only as a colour stroke', () => {
+    const hair = after({ 'Hair colour': 1 });
+    expect(hair.coloursBefore).toEqual([[108, 69, 69]]);
+    expect(hair.colourStroke).toBe(true);
+    expect(after({ 'Skin tone': 1 }).coloursBefore).toEqual([[100, 100, 100]]);
+    expect(after({ 'Skin tone': 1 }).colourStroke).toBe(true);
+    expect(after({ 'Hair colour': 1, 'Hair style': 0 }).colourStroke, 'a shape code moved too').toBe(false);
+    expect(after({ 'Hair colour': 1, 'Skin tone': 1 }).colourStroke, 'two colour codes').toBe(true);
+    expect(after({ 'Hair colour': 1 }, codes.map((c) => (c.name === 'Hair colour' ? { ...c, values: ['brown', 'ginger'] } : c))).colourStroke, 'values that are no colours').toBe(false);
+    expect(after({}).colourStroke, 'nothing moved').toBe(false);
   });
 });

@@ -5,6 +5,6 @@ import type { EditState } from '../state/store';
 
 /** The hints for the codes moved since the projection (none before one). */
 export function transferCodes(edit: Pick<EditState, 'codes'> & { projection: { codes: Record<string, number> } | null }, codes: readonly LatentCode[]): CodeEditHints {
-  if (!edit.projection) return { reshaped: false, colours: [] };
+  if (!edit.projection) return { reshaped: false, colours: [], coloursBefore: [], colourStroke: false };
   return codeEditHints(edit.projection.codes, edit.codes, codes);
 }

@@ -134,7 +134,7 @@ async function handlePanelAsync(req: PanelRequest, post: (r: PanelResponse, t?: 
       const original = await decodeAsync(req.bytes, req.mime);
       const frames = Array.from({ length: req.frames }, (_, k) => rgbaToPlanar(req.images.subarray(k * R * R * 4, (k + 1) * R * R * 4), R, req.pixelRange));
       post({ id: req.id, type: 'progress', phase: 'transfer', fraction: 0 });
-      const result = await transferEditAsync({ frames, original, mapping: req.mapping, ...strokePaint(req.strokes, R), reshaped: req.reshaped === true, colours: req.colours ?? [], backdrops: backdropFrames(req.backdrops, R, req.pixelRange) }, {
+      const result = await transferEditAsync({ frames, original, mapping: req.mapping, ...strokePaint(req.strokes, R), reshaped: req.reshaped === true, colours: req.colours ?? [], coloursBefore: req.coloursBefore ?? [], colourStroke: req.colourStroke === true, backdrops: backdropFrames(req.backdrops, R, req.pixelRange) }, {
         pixelRange: req.pixelRange,
         allFrames: req.allFrames,
         ...(estimators.length ? { estimateStepsAsync: estimateStepsInParallel(estimators) } : {}),

@@ -57,7 +57,7 @@ export class PreviewCache {
       }
       const frames = Array.from({ length: p.frames }, (_, k) => rgbaToPlanar(p.images.subarray(k * R * R * 4, (k + 1) * R * R * 4), R, p.pixelRange));
       const parallel = this.deps.estimateSteps?.();
-      prepared = await prepareTransferAsync({ frames, original: source.original, mapping: p.mapping, ...strokePaint(p.strokes, R), reshaped: p.reshaped === true, colours: p.colours ?? [], backdrops: backdropFrames(p.backdrops, R, p.pixelRange) }, {
+      prepared = await prepareTransferAsync({ frames, original: source.original, mapping: p.mapping, ...strokePaint(p.strokes, R), reshaped: p.reshaped === true, colours: p.colours ?? [], coloursBefore: p.coloursBefore ?? [], colourStroke: p.colourStroke === true, backdrops: backdropFrames(p.backdrops, R, p.pixelRange) }, {
         pixelRange: p.pixelRange, signal, ...(parallel ? { estimateStepsAsync: parallel } : {}),
       });
       this.prepared.set(req.key, prepared);

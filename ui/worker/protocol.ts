@@ -56,6 +56,10 @@ export type PanelRequest =
       reshaped: boolean;
       /** The colours the moved colour codes name, 0–255 RGB (TransferInput `colours`). */
       colours: number[][];
+      /** What the same codes named before the edit (TransferInput `coloursBefore`); absent: not known. */
+      coloursBefore?: number[][];
+      /** Only colour codes moved (TransferInput `colourStroke`). */
+      colourStroke?: boolean;
       /** The last frame over two backdrops (TransferInput `backdrops`); absent or null: none. */
       backdrops?: Backdrops | null;
     }
@@ -69,7 +73,7 @@ export type PanelRequest =
       id: number; type: 'preview';
       key: string; sourceKey: string;
       /** As `transfer`'s; absent: reuse the estimation kept under `key`. */
-      prepare?: { images: Uint8ClampedArray; frames: number; bytes: Uint8Array; mime: string; mapping: FrameMapping; pixelRange: [number, number]; strokes: Stroke[]; reshaped: boolean; colours: number[][]; backdrops?: Backdrops | null };
+      prepare?: { images: Uint8ClampedArray; frames: number; bytes: Uint8Array; mime: string; mapping: FrameMapping; pixelRange: [number, number]; strokes: Stroke[]; reshaped: boolean; colours: number[][]; coloursBefore?: number[][]; colourStroke?: boolean; backdrops?: Backdrops | null };
       /** Frame k of the sequence, 1 … frames − 1 (the last is the whole edit). */
       frame: number;
       maxSide: number;
