@@ -129,6 +129,9 @@ def markdown(out):
     if "speckleSample" in run:
         L.append(f"| speckle: neighbour pixels 1-16 levels apart (held-out real: {run['speckleHeldout']:.1%}) | {run['speckleSample']:.1%} | "
                  + (f"{old['speckleSample']:.1%} |" if old and "speckleSample" in old else ("|" if not old else "— |")))
+    if "speckleIsolatedSample" in run:
+        L.append(f"| …of which isolated: the 3×3 median does not step there (held-out real: {run['speckleIsolatedHeldout']:.1%}) | {run['speckleIsolatedSample']:.1%} | "
+                 + (f"{old['speckleIsolatedSample']:.1%} |" if old and "speckleIsolatedSample" in old else ("|" if not old else "— |")))
     L += ["",
          "![samples](samples.png)", "",
          "## Control: the judge's agreement with each code's value", "",

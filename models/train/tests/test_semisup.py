@@ -182,6 +182,16 @@ class TestSemisupPipeline(unittest.TestCase):
         ts.speckle(big, 16).backward()
         self.assertEqual(big.grad.abs().max().item(), 0.0)
 
+    def test_isolated_speckle_tells_noise_from_shading(self):
+        from judge_metrics import isolated_speckle_share, speckle_share
+        ramp = torch.linspace(-0.2, 0.2, 64).view(1, 1, 1, 64).expand(2, 3, 64, 64)   # a fill drawn as a gentle gradient
+        self.assertGreater(speckle_share(ramp), 0.3)
+        self.assertEqual(isolated_speckle_share(ramp), 0.0)
+        dots = torch.zeros(2, 3, 64, 64)
+        dots[:, :, 10::8, 10::8] = 0.03                                                 # single pixels ~4 levels off a flat fill
+        self.assertGreater(isolated_speckle_share(dots), 0.01)
+        self.assertAlmostEqual(isolated_speckle_share(dots), speckle_share(dots), places=6)
+
     def test_texture_critic_learns_flat_from_speckled(self):
         from nets import TextureD
         torch.manual_seed(0)
