@@ -250,6 +250,9 @@ def main(argv=None):
     if args.log and args.run:
         with open(os.path.join(args.run, "log.jsonl"), "a") as f:
             f.write(line + "\n")
+        # the run's latest scores on their own, for readers of the run folder
+        with open(os.path.join(args.run, "metrics-latest.json"), "w") as f:
+            f.write(line + "\n")
     return out
 
 
