@@ -1,31 +1,80 @@
 /**
- * One cached edit (frames-cache.ts) at full size, cropped to its part: layer · truth · ours · G(z1)
- * bicubic side by side, for before/after pictures of a transfer change on the same frames.
+ * Cached edits (frames-cache.ts) at full size, each cropped to its part: layer · truth · ours (once
+ * per variant of the transfer's options) · G(z1) bicubic side by side, one row per edit, for
+ * before/after pictures of a transfer change on the same frames.
  *
- *   tsx bench/edits/crop-edit.ts <frames dir> bench-0 'Eyes.*opaque' wink out.png ['{"smallInsert":false}']
+ *   tsx bench/edits/crop-edit.ts <frames dir> --edit 'bench-0|Eyes.*opaque|wink' [--edit …] --out out.png ['{"smallInsert":false}' '{}' …]
+ *
+ * An edit is "seed|kind pattern|label pattern" (the first cached edit that matches). Each variant is
+ * TransferOptions as JSON; none: one column, the transfer as it is. Rows are scaled to --height px.
  */
 import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
 import { encode } from 'fast-png';
-import { loadFrames, readIndex } from './frames-cache.js';
+import { loadFrames, readIndex, type CachedEntry } from './frames-cache.js';
 import { diffMask, renderLayer, truthOverrides } from './avatars.js';
 import { pasteGenerated } from './baselines.js';
 import * as t from '../../engine/transfer/index.js';
-const [dir, seed, kindRe, labelRe, outPng, opts] = process.argv.slice(2);
-for (const e of readIndex(dir!)) {
-  if (e.seed !== seed || !new RegExp(kindRe!).test(e.kind) || !new RegExp(labelRe!).test(e.label)) continue;
+import type { RgbaImage } from '../../engine/transfer/index.js';
+
+const { values: o, positionals } = parseArgs({ allowPositionals: true, options: { edit: { type: 'string', multiple: true }, out: { type: 'string' }, height: { type: 'string', default: '160' } } });
+const [dir, ...variantArgs] = positionals;
+if (!dir || !o.out || !o.edit?.length) throw new Error("usage: tsx bench/edits/crop-edit.ts <frames dir> --edit 'seed|kind pattern|label pattern' [--edit …] --out out.png [variant JSON …]");
+const variants = (variantArgs.length ? variantArgs : ['{}']).map((v) => JSON.parse(v) as object);
+const H = Number(o.height), index = readIndex(dir), GAP = 4, BACK = 200;
+
+/** The edit's columns, cropped to its part with 8 px around it. */
+async function columns(e: CachedEntry): Promise<RgbaImage[]> {
   const original = renderLayer(e.seed, 512, e.background).image;
   const truth = renderLayer(e.seed, 512, e.background, truthOverrides(e.attribute, e.value, e.also)).image;
   const { frames, backdrops } = loadFrames(dir!, e);
-  const r = await t.transferEditAsync({ frames, original, mapping: e.mapping, ...t.strokePaint([], 64), reshaped: e.reshaped === true, colours: e.colours ?? [], coloursBefore: e.coloursBefore ?? [], colourStroke: e.colourStroke === true, backdrops }, { pixelRange: e.range, ...(opts ? JSON.parse(opts) : {}) });
+  const input = { frames, original, mapping: e.mapping, ...t.strokePaint([], e.mapping.resolution), reshaped: e.reshaped === true, colours: e.colours ?? [], coloursBefore: e.coloursBefore ?? [], colourStroke: e.colourStroke === true, backdrops };
+  const ours = [];
+  for (const v of variants) ours.push((await t.transferEditAsync(input, { pixelRange: e.range, ...v })).final);
   const pasted = pasteGenerated(frames[frames.length - 1]!, e.range, original, e.mapping);
-  const part = diffMask(original, truth);
-  let x0 = 512, y0 = 512, x1 = 0, y1 = 0;
-  for (let p = 0; p < part.length; p++) if (part[p]) { const x = p % 512, y = (p - x) / 512; x0 = Math.min(x0, x); x1 = Math.max(x1, x); y0 = Math.min(y0, y); y1 = Math.max(y1, y); }
-  x0 = Math.max(0, x0 - 8); y0 = Math.max(0, y0 - 8); x1 = Math.min(511, x1 + 8); y1 = Math.min(511, y1 + 8);
-  const w = x1 - x0 + 1, h = y1 - y0 + 1, imgs = [original, truth, r.final, pasted];
-  const W = w * 4 + 12, out = new Uint8Array(W * h * 4).fill(255);
-  imgs.forEach((im, i) => { for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) { const s = ((y + y0) * 512 + x + x0) * 4, d = (y * W + i * (w + 4) + x) * 4; const a = im.data[s + 3]! / 255; for (let c = 0; c < 3; c++) out[d + c] = a * im.data[s + c]! + (1 - a) * 200; out[d + 3] = 255; } });
-  writeFileSync(outPng!, encode({ width: W, height: h, data: out, channels: 4 }));
-  console.log(e.label, w, h);
-  break;
+  const part = diffMask(original, truth), S = original.width;
+  let x0 = S, y0 = S, x1 = 0, y1 = 0;
+  for (let p = 0; p < part.length; p++) if (part[p]) { const x = p % S, y = (p - x) / S; x0 = Math.min(x0, x); x1 = Math.max(x1, x); y0 = Math.min(y0, y); y1 = Math.max(y1, y); }
+  x0 = Math.max(0, x0 - 8); y0 = Math.max(0, y0 - 8); x1 = Math.min(S - 1, x1 + 8); y1 = Math.min(S - 1, y1 + 8);
+  return [original, truth, ...ours, pasted].map((im) => crop(im, x0, y0, x1 - x0 + 1, y1 - y0 + 1));
 }
+
+/** The region, composited over grey (a transparent layer's clear shows). */
+function crop(im: RgbaImage, x0: number, y0: number, w: number, h: number): RgbaImage {
+  const data = new Uint8ClampedArray(w * h * 4);
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
+    const s = ((y + y0) * im.width + x + x0) * 4, d = (y * w + x) * 4, a = im.data[s + 3]! / 255;
+    for (let c = 0; c < 3; c++) data[d + c] = a * im.data[s + c]! + (1 - a) * BACK;
+    data[d + 3] = 255;
+  }
+  return { width: w, height: h, data };
+}
+
+/** Nearest-neighbour resize to height `h`. */
+function toHeight(im: RgbaImage, h: number): RgbaImage {
+  const w = Math.max(1, Math.round((im.width * h) / im.height)), data = new Uint8ClampedArray(w * h * 4);
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
+    const s = (Math.min(im.height - 1, Math.floor((y * im.height) / h)) * im.width + Math.min(im.width - 1, Math.floor((x * im.width) / w))) * 4;
+    data.set(im.data.subarray(s, s + 4), (y * w + x) * 4);
+  }
+  return { width: w, height: h, data };
+}
+
+const rows: RgbaImage[][] = [];
+for (const spec of o.edit) {
+  const [seed, kindRe, labelRe] = spec.split('|');
+  const e = index.find((c) => c.seed === seed && new RegExp(kindRe!).test(c.kind) && new RegExp(labelRe!).test(c.label));
+  if (!e) throw new Error(`crop-edit: no cached edit matches "${spec}"`);
+  rows.push((await columns(e)).map((im) => toHeight(im, H)));
+  console.log(e.seed, e.kind, e.label);
+}
+const W = Math.max(...rows.map((r) => r.reduce((s, im) => s + im.width + GAP, -GAP)));
+const out = new Uint8Array(W * (rows.length * (H + GAP) - GAP) * 4).fill(255);
+rows.forEach((r, j) => {
+  let x = 0;
+  for (const im of r) {
+    for (let y = 0; y < H; y++) out.set(im.data.subarray(y * im.width * 4, (y + 1) * im.width * 4), (((j * (H + GAP)) + y) * W + x) * 4);
+    x += im.width + GAP;
+  }
+});
+writeFileSync(o.out, encode({ width: W, height: rows.length * (H + GAP) - GAP, data: out, channels: 4 }));
