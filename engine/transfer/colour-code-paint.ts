@@ -1,8 +1,9 @@
 /**
  * A colour code's edit painted as a colour stroke (issue 15, bench:edits "code · Hair colour").
  *
- * A code that only recolours (the pack's `changes: "colour"`: hair colour, clothing colour) names
- * the colour it sets, and the generator shows where: the cells it turned toward that colour. Given
+ * A code that only recolours (the pack's `changes: "colour"`: hair colour, clothing colour, skin
+ * tone, background) names the colour it sets, and the generator shows where: the cells it changed
+ * that way. Given
  * as a colour stroke over those cells (recolour.ts), the part under them takes the named colour
  * exactly and nothing else of the layer moves. Carried as a generator change instead, the edit also
  * carried the generator's entangled drift (a lens filled in, the face shaded where the new hair
@@ -14,7 +15,8 @@ export interface ColourCodePaintOptions {
   /** A cell is painted when G(z1) lands within this (0–255 RGB, Euclidean) of a named colour… */
   land: number;
   /**
-   * …having come closer to it than G(z0) was by at least `move[0]` (0–255) and `move[1]` of the way.
+   * …having come closer to it than G(z0) was by at least `move[0]` (0–255) and `move[1]` of the way
+   * (with the old colours known: a code whose colour moved less than `move[0]` paints nothing).
    * Not all the way: the named colour is one tone of the part (DiceBear's hair is the named colour
    * under a lighter overlay on top), and the generator's 64² rendering of it is tens of levels off.
    */
@@ -52,27 +54,10 @@ export interface ColourCodePaint {
 export function colourCodePaint(first: Float32Array, last: Float32Array, R: number, named: readonly (readonly number[])[], options: Partial<ColourCodePaintOptions> = {}, before: readonly (readonly number[])[] = []): ColourCodePaint | null {
   const o = { ...DEFAULT_COLOUR_CODE_PAINT, ...options }, N = R * R;
   if (!named.length) return null;
-  const which = new Int16Array(N).fill(-1);
+  const which = new Int16Array(N);
   for (let p = 0; p < N; p++) {
-    let best = -1, bestD = Infinity, from = 0;
-    if (before.length === named.length) {
-      // the cell's change against each code's own: the nearest in direction that is one
-      const d = [0, 1, 2].map((c) => 255 * (last[c * N + p]! - first[c * N + p]!));
-      named.forEach((n, k) => {
-        const v = [0, 1, 2].map((c) => n[c]! - before[k]![c]!), v2 = v[0]! ** 2 + v[1]! ** 2 + v[2]! ** 2;
-        if (v2 < o.move[0] ** 2) return;
-        const s = (d[0]! * v[0]! + d[1]! * v[1]! + d[2]! * v[2]!) / v2;
-        const off = Math.hypot(d[0]! - s * v[0]!, d[1]! - s * v[1]!, d[2]! - s * v[2]!);
-        if (s >= o.along[0] && s <= o.along[1] && off <= Math.max(16, o.across * Math.sqrt(v2)) && off < bestD) { bestD = off; best = k; }
-      });
-      if (best >= 0) which[p] = best;
-      continue;
-    }
-    named.forEach((n, k) => {
-      const d1 = Math.hypot(last[p]! * 255 - n[0]!, last[N + p]! * 255 - n[1]!, last[2 * N + p]! * 255 - n[2]!);
-      if (d1 < bestD) { bestD = d1; best = k; from = Math.hypot(first[p]! * 255 - n[0]!, first[N + p]! * 255 - n[1]!, first[2 * N + p]! * 255 - n[2]!); }
-    });
-    if (bestD <= o.land && from - bestD >= Math.max(o.move[0], o.move[1] * from)) which[p] = best;
+    const c0 = [0, 1, 2].map((c) => 255 * first[c * N + p]!), c1 = [0, 1, 2].map((c) => 255 * last[c * N + p]!);
+    which[p] = before.length === named.length ? alongCode(c0, c1, named, before, o) : towardNamed(c0, c1, named, o);
   }
   const painted = new Float32Array(N), paintColour = new Float32Array(3 * N);
   let count = 0;
@@ -90,4 +75,30 @@ export function colourCodePaint(first: Float32Array, last: Float32Array, R: numb
     count++;
   }
   return count >= o.minCells ? { painted, paintColour } : null;
+}
+
+/** The code whose own change (old → named colour) the cell's change c0 → c1 (0–255) follows, nearest in direction; −1: none. */
+function alongCode(c0: readonly number[], c1: readonly number[], named: readonly (readonly number[])[], before: readonly (readonly number[])[], o: ColourCodePaintOptions): number {
+  const d = [0, 1, 2].map((c) => c1[c]! - c0[c]!);
+  let best = -1, bestOff = Infinity;
+  named.forEach((n, k) => {
+    const v = [0, 1, 2].map((c) => n[c]! - before[k]![c]!), v2 = v[0]! ** 2 + v[1]! ** 2 + v[2]! ** 2;
+    if (v2 < o.move[0] ** 2) return;
+    const s = (d[0]! * v[0]! + d[1]! * v[1]! + d[2]! * v[2]!) / v2;
+    const off = Math.hypot(d[0]! - s * v[0]!, d[1]! - s * v[1]!, d[2]! - s * v[2]!);
+    if (s >= o.along[0] && s <= o.along[1] && off <= Math.max(16, o.across * Math.sqrt(v2)) && off < bestOff) { bestOff = off; best = k; }
+  });
+  return best;
+}
+
+/** The named colour c1 (0–255) landed nearest, when it came close enough to it from c0; −1: none. */
+function towardNamed(c0: readonly number[], c1: readonly number[], named: readonly (readonly number[])[], o: ColourCodePaintOptions): number {
+  let best = -1, d1 = Infinity;
+  named.forEach((n, k) => { const d = dist(c1, n); if (d < d1) { d1 = d; best = k; } });
+  const d0 = best >= 0 ? dist(c0, named[best]!) : 0;
+  return d1 <= o.land && d0 - d1 >= Math.max(o.move[0], o.move[1] * d0) ? best : -1;
+}
+
+function dist(a: readonly number[], b: readonly number[]): number {
+  return Math.hypot(a[0]! - b[0]!, a[1]! - b[1]!, a[2]! - b[2]!);
 }
