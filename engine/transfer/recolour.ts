@@ -303,6 +303,35 @@ export function chooseShades(original: RgbaImage, mapping: FrameMapping, palette
   return shades;
 }
 
+/** Within this many RecolourOptions.near of a colour code's old value, a part's tone is that colour (mainFirst, virtualMain). */
+const FROM_NEAR = 3;
+
+/** The part's colours with the one nearest `from` (a colour code's old value) first, if within FROM_NEAR·near; else as they were. */
+export function mainFirst(palette: number[][], from: readonly number[] | null | undefined, near: number): number[][] {
+  if (!from || palette.length < 2) return palette;
+  const d = palette.map((c) => dist(c, from));
+  const i = d.indexOf(Math.min(...d));
+  return i > 0 && d[i]! <= FROM_NEAR * near ? [palette[i]!, ...palette.filter((_, k) => k !== i)] : palette;
+}
+
+/**
+ * `from` as the part's main colour when none of its tones is it (DiceBear's hair: the named colour
+ * under a light overlay, drawn nowhere as is); null when the first tone is (mainFirst put it there).
+ */
+export function virtualMain(palette: readonly number[][], from: readonly number[], near: number): number[] | null {
+  return palette.length && dist(palette[0]!, from) > FROM_NEAR * near ? [...from] : null;
+}
+
+/**
+ * Shades of the part's tones over a main colour none of them is: a lighter tone is the main under
+ * a light overlay ('screen'), a darker one under a dark one ('multiply'). The first entry is the
+ * main's own ('shift': it takes the paint exactly).
+ */
+export function overlayShades(palette: readonly number[][], main: readonly number[]): Shade[] {
+  const sum = (c: readonly number[]): number => c[0]! + c[1]! + c[2]!;
+  return ['shift', ...palette.map((c): Shade => (sum(c) >= sum(main) ? 'screen' : 'multiply'))];
+}
+
 function dist(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return Math.hypot(a[0]! - b[0]!, a[1]! - b[1]!, a[2]! - b[2]!);
 }

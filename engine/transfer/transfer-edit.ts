@@ -22,7 +22,7 @@ import { dilate1, insertionCells, insertionPlan, insertRows, type InsertionPlan,
 import { clearColour, compositedMisses, DEFAULT_LARGE_INSERT_OPTIONS, largeInsertionCells, movedShapeCells, reshapedCells, type LargeInsertOptions } from './large-insertions.js';
 import { DEFAULT_SMALL_INSERT_OPTIONS, onLayerTones, outcomeMisses, recolouredToneCells, smallInsertionCells, type SmallInsertOptions } from './small-insertions.js';
 import { DEFAULT_SNAP_OPTIONS, layerTones, snapTones, type SnapOptions } from './snap-tones.js';
-import { alikeTones, chooseShades, type Shade, DEFAULT_RECOLOUR_OPTIONS, separatingNear, nearestPaint, paintedMove, paintedPieces, paintOnStartPart, partCells, piecesChangedAlike, partColours, recolourRows, recolourScaledRows, startParts, type RecolourOptions, type RecolourPlan } from './recolour.js';
+import { alikeTones, chooseShades, DEFAULT_RECOLOUR_OPTIONS, mainFirst, overlayShades, virtualMain, separatingNear, nearestPaint, paintedMove, paintedPieces, paintOnStartPart, partCells, piecesChangedAlike, partColours, recolourRows, recolourScaledRows, startParts, type RecolourOptions, type RecolourPlan } from './recolour.js';
 import type { ChangeField, RgbaImage, TransferProgress } from './types.js';
 import { generatorMatte, type GeneratorMatte } from './generator-matte.js';
 import { colourCodePaint, type ColourCodePaintOptions } from './colour-code-paint.js';
@@ -199,31 +199,6 @@ const JOIN_MIN_MOVE = 40;
  */
 const TONE_ALIKE = 0.5, TONE_SHARE = 0.8, TONE_MIN_SAMPLES = 48, TONE_MAX_RATIO = 1.5;
 
-/** Far enough from `paintFrom` (levels), a part's tone is not the colour it names: the order stays (a multiple of RecolourOptions.near). */
-const FROM_NEAR = 3;
-
-function dist3(a: readonly number[], b: readonly number[]): number {
-  return Math.hypot(a[0]! - b[0]!, a[1]! - b[1]!, a[2]! - b[2]!);
-}
-
-/** The part's colours with the one nearest `from` first (within FROM_NEAR·near), else as they were. */
-function mainFirst(palette: number[][], from: readonly number[] | null | undefined, near: number): number[][] {
-  if (!from || palette.length < 2) return palette;
-  const d = palette.map((c) => dist3(c, from));
-  const i = d.indexOf(Math.min(...d));
-  return i > 0 && d[i]! <= FROM_NEAR * near ? [palette[i]!, ...palette.filter((_, k) => k !== i)] : palette;
-}
-
-/**
- * Shades of the part's tones over a main colour none of them is: a lighter tone is the main under
- * a light overlay ('screen'), a darker one under a dark one ('multiply'). The first entry is the
- * main's own ('shift': it takes the paint exactly).
- */
-function overlayShades(palette: readonly number[][], main: readonly number[]): Shade[] {
-  const sum = (c: readonly number[]): number => c[0]! + c[1]! + c[2]!;
-  return ['shift', ...palette.map((c): Shade => (sum(c) >= sum(main) ? 'screen' : 'multiply'))];
-}
-
 /** The painted colour (0–255) at the most painted cell: what the main colour of the part becomes. */
 function mainTarget(target: Float32Array, painted: Float32Array, R: number): number[] {
   let best = 0;
@@ -358,7 +333,7 @@ export async function prepareTransferAsync(input: TransferInput, options: Transf
         const target = nearestPaint(input.paintColour, painted, R);
         // the colour the paint replaces, known but drawn nowhere as is (DiceBear's hair: the named colour
         // under a light overlay): it is the main colour, and each of the part's tones keeps its overlay on it
-        const virtual = input.paintFrom && dist3(palette[0]!, input.paintFrom) > FROM_NEAR * o.near ? [...input.paintFrom] : null;
+        const virtual = input.paintFrom ? virtualMain(palette, input.paintFrom, o.near) : null;
         const shades = virtual ? overlayShades(palette, virtual) : palette.length > 1 ? chooseShades(original, mapping, palette, mainTarget(target, painted, R), unit[0]!, unit[K]!, o.near) : undefined;
         plan = { region, target, palette: virtual ? [virtual, ...palette] : palette, ...(shades ? { shades } : {}), options: o };
       }
