@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { fitMapping } from '../../engine/transfer/frame-mapping.js';
 import { strongChangeRegion } from '../../engine/transfer/edit-region.js';
 import { strokePaint } from '../../engine/transfer/stroke-paint.js';
-import { chooseShades, shadeChannel } from '../../engine/transfer/recolour.js';
+import { chooseShades, mainFirst, overlayShades, shadeChannel, virtualMain } from '../../engine/transfer/recolour.js';
 import { prepareTransferAsync, renderTransferAsync, transferEditAsync } from '../../engine/transfer/transfer-edit.js';
 import type { RgbaImage } from '../../engine/transfer/types.js';
 
@@ -349,5 +349,21 @@ describe('chooseShades reads the generator where a tone is whole, not on thin pi
   it('with only thin strips there is nothing whole to read: the base keeps the plain offset (shift)', () => {
     const { img, first, last } = setup(false);
     expect(chooseShades(img, fitMapping(W, W, R), [TOP, BASE], T, first, last, 12)).toEqual(['shift', 'shift']);
+  });
+});
+
+describe('a colour code\'s old value as the part\'s main colour', () => {
+  const HAIR = [245, 159, 141], SHADOW = [200, 100, 80], CORAL = [242, 125, 101];
+  it('the tone within 3 × near of it goes first; farther, the order stays and the old value is the main colour itself', () => {
+    expect(mainFirst([HAIR, SHADOW], [205, 104, 82], 12)).toEqual([SHADOW, HAIR]);
+    expect(mainFirst([HAIR, SHADOW], CORAL, 12)).toEqual([HAIR, SHADOW]);   // both 53 levels away: neither is it
+    expect(virtualMain([HAIR, SHADOW], CORAL, 12)).toEqual(CORAL);
+    expect(virtualMain([SHADOW, HAIR], [205, 104, 82], 12)).toBeNull();
+    expect(mainFirst([HAIR, SHADOW], null, 12)).toEqual([HAIR, SHADOW]);
+  });
+  it('over a main colour none of them is, a lighter tone is screened and a darker one multiplied', () => {
+    expect(overlayShades([HAIR, SHADOW], CORAL)).toEqual(['shift', 'screen', 'multiply']);
+    // coral hair under its ~25 % white overlay, coral → brown: the overlay kept on brown (the truth renders #907575)
+    expect([0, 1, 2].map((c) => Math.round(shadeChannel('screen', HAIR[c]!, CORAL[c]!, [108, 69, 69][c]!)))).toEqual([142, 118, 117]);
   });
 });
