@@ -79,7 +79,12 @@ def save(path: str, G, G_ema, D, opt_g, opt_d, extra: dict, nets: dict = None):
 def load(path: str):
     """-> dict(G, G_ema, D, opt_g, opt_d: fp32 state dicts, extra, nets: {name: (weights, opt) state dicts})."""
     with open(path, "rb") as f:
-        obj = torch.load(io.BytesIO(lzma.decompress(f.read())), map_location="cpu")
+        raw = io.BytesIO(lzma.decompress(f.read()))
+    try:   # our own file, holding RNG states and options: torch >= 2.6 would refuse it by default
+        obj = torch.load(raw, map_location="cpu", weights_only=False)
+    except TypeError:   # torch before 1.13 has no weights_only
+        raw.seek(0)
+        obj = torch.load(raw, map_location="cpu")
     g = _full(obj["G"])
     ema = {k: (g[k] + _dq8(v) if isinstance(v, dict) else v) for k, v in obj["G_ema_delta"].items()}
     nets = {k: (_full(n["weights"]), _unpack_opt(n["opt"])) for k, n in obj.get("nets", {}).items()}

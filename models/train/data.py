@@ -19,10 +19,15 @@ class AvatarSet:
     def __len__(self):
         return len(self.images)
 
+    def to(self, device):
+        """Keeps the images on `device` (a GPU: the batches are then gathered there)."""
+        self.images = self.images.to(device)
+        return self
+
     def batch(self, idx: torch.Tensor, device="cpu", flip: bool = False, gen: torch.Generator = None):
         """Images idx as floats in [-1, 1], [B, 3, H, W]; random horizontal flips when flip."""
-        x = self.images[idx].to(device).permute(0, 3, 1, 2).float().div_(127.5).sub_(1.0)
+        x = self.images[idx.to(self.images.device)].to(device).permute(0, 3, 1, 2).float().div_(127.5).sub_(1.0)
         if flip:
             m = torch.rand(len(idx), generator=gen) < 0.5
-            x[m.to(device)] = x[m.to(device)].flip(3)
+            x = torch.where(m.to(device)[:, None, None, None], x.flip(3), x)   # no boolean indexing: no wait for the GPU
         return x

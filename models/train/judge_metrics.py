@@ -106,8 +106,8 @@ def frechet(a, b):
     a, b = a.double().numpy(), b.double().numpy()
     mu1, mu2 = a.mean(0), b.mean(0)
     s1, s2 = np.cov(a, rowvar=False), np.cov(b, rowvar=False)
-    covmean, _ = linalg.sqrtm(s1 @ s2, disp=False)
-    covmean = covmean.real
+    covmean = linalg.sqrtm(s1 @ s2)   # (SciPy >= 1.16 dropped the `disp` argument older code passed)
+    covmean = (covmean[0] if isinstance(covmean, tuple) else covmean).real
     return float(((mu1 - mu2) ** 2).sum() + np.trace(s1 + s2 - 2 * covmean))
 
 

@@ -38,9 +38,12 @@ class LatentLayout:
 class Generator(nn.Module):
     """latent [B, L] -> image [B, 3, 64, 64] in [-1, 1]. BatchNorm is folded at export."""
 
-    def __init__(self, latent: int, ngf: int = 32):
+    def __init__(self, latent: int, ngf: int = 32, widths: Sequence[int] = None):
         super().__init__()
-        c = [ngf * 8, ngf * 4, ngf * 2, ngf]
+        # widths: the four layers' channels at 4, 8, 16 and 32 px, when not ngf·(8, 4, 2, 1): a wider tail costs
+        # far less edit-step time than a wider G (a layer's cost is c_in · c_out · pixels).
+        c = list(widths) if widths else [ngf * 8, ngf * 4, ngf * 2, ngf]
+        assert len(c) == 4, "widths: four channel counts (4, 8, 16, 32 px)"
         self.net = nn.Sequential(
             nn.ConvTranspose2d(latent, c[0], 4, 1, 0, bias=False), nn.BatchNorm2d(c[0]), nn.ReLU(True),  # 4x4
             nn.ConvTranspose2d(c[0], c[1], 4, 2, 1, bias=False), nn.BatchNorm2d(c[1]), nn.ReLU(True),    # 8x8
@@ -75,6 +78,38 @@ def minibatch_std(h, group: int = 4):
     y = h.reshape(g, b // g, c, hh, ww)
     y = torch.sqrt(y.var(0, unbiased=False) + 1e-8).mean([1, 2, 3])     # [B/g]
     return y.repeat(g).reshape(b, 1, 1, 1).expand(b, 1, hh, ww)
+
+
+@torch.no_grad()
+def widen_generator_state(old: dict, G: "Generator", gen: torch.Generator = None) -> dict:
+    """A state dict for `G` (wider than the G `old` came from) that computes the same image (Net2WiderNet,
+    Chen et al. 2016): each layer's old channels keep their weights, a new channel gets fresh incoming weights
+    (weights_init's) and zero outgoing ones, so it starts silent and training grows it. -> G's state dict."""
+    new = {}
+    for k, ref in G.state_dict().items():
+        o = old[k]
+        if o.shape == ref.shape:
+            new[k] = o.clone()
+            continue
+        if k.endswith("running_var"):
+            t = torch.ones_like(ref)
+        elif k.endswith("running_mean") or k.endswith(".bias"):
+            t = torch.zeros_like(ref)
+        elif ref.dim() == 1:   # a BatchNorm's scale
+            t = 1.0 + 0.02 * torch.randn(ref.shape, generator=gen)
+        else:                  # a ConvTranspose weight [C_in, C_out, k, k]: new outputs fresh, new inputs silent
+            t = torch.zeros_like(ref)
+            t[:, o.shape[1]:] = 0.02 * torch.randn(ref[:, o.shape[1]:].shape, generator=gen)
+            t[o.shape[0]:] = 0.0
+        t[tuple(slice(0, n) for n in o.shape)] = o
+        new[k] = t
+    return new
+
+
+def generator_for(latent: int, args: dict) -> "Generator":
+    """The generator a run's saved arguments describe (`ngf`, and `g_widths` where the run named them)."""
+    widths = args.get("g_widths") or None
+    return Generator(latent, args["ngf"], [int(w) for w in widths.split(",")] if isinstance(widths, str) else widths)
 
 
 class Discriminator(nn.Module):

@@ -45,7 +45,8 @@ import compact_state  # noqa: E402
 from attributes import PERSONAS_CODES, balance_weights, categorical, continuous, label_tensors, visible_mask  # noqa: E402
 from data import AvatarSet  # noqa: E402
 from grid import save_grid  # noqa: E402
-from nets import CondDiscriminator, Generator, IndependentQ, LatentLayout, TextureD, standing_stats, weights_init  # noqa: E402
+from nets import (CondDiscriminator, IndependentQ, LatentLayout, TextureD, generator_for, standing_stats, weights_init,  # noqa: E402
+                  widen_generator_state)
 
 STATE = "state.pt.xz"
 
@@ -55,6 +56,8 @@ def parse_args(argv=None):
     p.add_argument("--data", default="data/avatars-v2", help="folder written by `npm run dataset` (with labels)")
     p.add_argument("--run", default="models/runs/personas64-v2", help="run directory (resumed if it holds state.pt.xz)")
     p.add_argument("--ngf", type=int, default=32, help="generator width (edit-step cost grows with its square)")
+    p.add_argument("--g-widths", default="",
+                   help="G's channels at 4, 8, 16 and 32 px, comma-separated (default: ngf·8,4,2,1); e.g. 256,128,64,48 widens only the tail")
     p.add_argument("--ndf", type=int, default=32, help="discriminator width")
     p.add_argument("--noise", type=int, default=64, help="noise dims of the latent")
     p.add_argument("--free-continuous", type=int, default=2, help="unsupervised continuous InfoGAN codes")
@@ -85,6 +88,8 @@ def parse_args(argv=None):
     p.add_argument("--flat", type=float, default=None,
                    help="(default 10) weight of the flatness term: G pays for small neighbour differences (below "
                         "--flat-levels) beyond what the real batch has (speckle). Added at 932 kimg (session 6); 0: off")
+    p.add_argument("--flat-ramp-kimg", type=float, default=0.0,
+                   help="the flatness term ramps in over the run's first this many thousand images (a new run: G starts as noise)")
     p.add_argument("--flat-levels", type=float, default=16.0, help="differences up to this many 0-255 levels count as speckle")
     p.add_argument("--texture", type=float, default=None,
                    help="(default 0.5) weight of G's term on the texture critic (nets.TextureD: ~12 px patches of the image and "
@@ -163,10 +168,11 @@ def translate(x, gen, frac=0.125):
     dx = torch.randint(-s, s + 1, (b,), generator=gen)
     dy = torch.randint(-s, s + 1, (b,), generator=gen)
     pad = F.pad(x, (s, s, s, s))
-    out = torch.empty_like(x)
-    for i in range(b):
-        out[i] = pad[i, :, s + dy[i] : s + dy[i] + h, s + dx[i] : s + dx[i] + w]
-    return out
+    # One gather for the whole batch (a loop of B slices is B kernel launches on a GPU).
+    rows = (s + dy.to(x.device))[:, None] + torch.arange(h, device=x.device)[None]     # [B, H]
+    cols = (s + dx.to(x.device))[:, None] + torch.arange(w, device=x.device)[None]     # [B, W]
+    bi = torch.arange(b, device=x.device)[:, None, None]
+    return pad.permute(0, 2, 3, 1)[bi, rows[:, :, None], cols[:, None, :]].permute(0, 3, 1, 2).contiguous()
 
 
 def speckle(x, levels):
@@ -225,7 +231,8 @@ def code_columns(spec, codes):
 def q_losses(q_cat, q_cont, idx, cont, layout, n_sup, weights=None, visible=None):
     """Cross-entropy per categorical code (weighted mean over codes), Gaussian NLL (sigma 1) for continuous
     codes. `visible` [B, n_cat]: each code's cross-entropy and accuracy over the rows where it shows
-    (attributes.visible_mask). -> (categorical term, continuous term, per-code accuracy list)."""
+    (attributes.visible_mask). -> (categorical term, continuous term, per-code accuracies: 0-d tensors, read only
+    when logged: reading them every step would wait for the GPU at every code)."""
     weights = weights or [1.0] * len(layout.categorical)
     ce, o, accs = 0.0, 0, []
     for i, k in enumerate(layout.categorical):
@@ -233,12 +240,12 @@ def q_losses(q_cat, q_cont, idx, cont, layout, n_sup, weights=None, visible=None
         hit = (logits.argmax(1) == idx[:, i]).float()
         if visible is None:
             ce = ce + weights[i] * F.cross_entropy(logits, idx[:, i])
-            accs.append(hit.mean().item())
+            accs.append(hit.mean())
         else:
             m = visible[:, i]
             n = m.sum().clamp(min=1.0)
             ce = ce + weights[i] * (F.cross_entropy(logits, idx[:, i], reduction="none") * m).sum() / n
-            accs.append(((hit * m).sum() / n).item())
+            accs.append((hit * m).sum() / n)
         o += k
     ce = ce / len(layout.categorical)
     nll = 0.5 * ((q_cont - cont) ** 2).sum(1).mean()
@@ -246,7 +253,7 @@ def q_losses(q_cat, q_cont, idx, cont, layout, n_sup, weights=None, visible=None
 
 
 # Options that define the networks and the objective: a resumed run keeps those it was started with.
-RECIPE = ("ngf", "ndf", "noise", "free_continuous", "loss", "norm", "projection", "augment")
+RECIPE = ("ngf", "g_widths", "ndf", "noise", "free_continuous", "loss", "norm", "projection", "augment")
 # The schedule: a resumed run goes on with the values it last used unless the command line names
 # new ones (so `npm run train` on a fresh clone continues the run as it was going); a new run starts
 # from these defaults.
@@ -254,6 +261,33 @@ SCHEDULE = dict(lr_g=2e-4, lr_d=2e-4, ema_kimg=10.0, q_fake=1.0, q2=1.0, q2_cont
                 code_weights="Facial hair=4,Nose=3,Mouth=2,Eyes and glasses=2,Hair style=2", balance="Facial hair")
 # What a run saved before an option existed used, where that is not today's default.
 LEGACY = dict(mask_hidden=0, texture=0.0, q2_cont=0.0, texture_codes="")
+# Recipe options added after a run began: what such a run was started with.
+RECIPE_LEGACY = dict(g_widths="")
+
+
+def g_widths(a: dict):
+    """G's four channel counts that a run's arguments describe."""
+    w = a.get("g_widths") or ""
+    return [int(x) for x in w.split(",")] if w else [a["ngf"] * m for m in (8, 4, 2, 1)]
+
+
+def widens(old, new):
+    return len(old) == len(new) and all(n >= o for o, n in zip(old, new)) and old != new
+
+
+def widen_adam_state(opt_sd, G):
+    """G's Adam state for the widened G: a new entry's first moment 0, its second moment the mean of its old
+    tensor's (with 0 there, bias correction at a late step would make the new weights' first steps huge)."""
+    out = dict(state=dict(opt_sd["state"]), param_groups=opt_sd["param_groups"])
+    for i, p in enumerate(G.parameters()):
+        st = out["state"].get(i)
+        if st is None or st["exp_avg_sq"].shape == p.shape:
+            continue
+        old = st["exp_avg_sq"]
+        sq = torch.full(p.shape, float(old.mean()))
+        sq[tuple(slice(0, n) for n in old.shape)] = old
+        out["state"][i] = dict(st, exp_avg=torch.zeros(p.shape), exp_avg_sq=sq)
+    return out
 
 
 def resolve_schedule(args, saved):
@@ -274,12 +308,19 @@ def main(argv=None):
     path = os.path.join(args.run, STATE)
     saved = compact_state.load(path)["extra"]["args"] if os.path.exists(path) else None
     resolve_schedule(args, saved)
+    widen_from = None
     if saved:
         for k in RECIPE:
+            saved.setdefault(k, RECIPE_LEGACY.get(k))
+            if k == "g_widths" and args.g_widths and widens(g_widths(saved), g_widths(vars(args))):
+                widen_from = g_widths(saved)   # a wider G may continue a run: its new channels start silent
+                print(f"[train] G widens from {widen_from} to {g_widths(vars(args))} channels (Net2WiderNet)", flush=True)
+                continue
             if getattr(args, k) != saved[k]:
                 print(f"[train] --{k.replace('_', '-')} {getattr(args, k)} ignored: the run was started with {saved[k]}", flush=True)
                 setattr(args, k, saved[k])
     device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    torch.backends.cudnn.benchmark = True   # fixed shapes every step
     torch.set_num_threads(args.threads or os.cpu_count() or 1)
     layout, n_sup = make_layout(args)
     weights = code_weights(args.code_weights, PERSONAS_CODES)
@@ -292,9 +333,9 @@ def main(argv=None):
     with open(os.path.join(args.run, "options.json"), "w") as f:
         json.dump(opts, f, indent=2)
 
-    data = AvatarSet(args.data, "train")
+    data = AvatarSet(args.data, "train").to(device)   # 0.5 GB of uint8: on a GPU, no copy per step
     cat_labels, cont_labels = label_tensors(data.table, PERSONAS_CODES)        # [N, n_cat], [N, n_sup]
-    G = Generator(layout.size, args.ngf).to(device)
+    G = generator_for(layout.size, vars(args)).to(device)
     D = CondDiscriminator(layout, args.ndf, args.norm, bool(args.projection), n_sup).to(device)
     G.apply(weights_init)
     D.apply(weights_init)
@@ -316,7 +357,16 @@ def main(argv=None):
 
     if os.path.exists(path):
         ck = compact_state.load(path)
-        G.load_state_dict(ck["G"]); G_ema.load_state_dict(ck["G_ema"]); D.load_state_dict(ck["D"])
+        if widen_from:   # the same fresh weights for G and its average; Adam's moments grow with the parameters
+            G.load_state_dict(widen_generator_state(ck["G"], G, torch.Generator().manual_seed(args.seed)))
+            G_ema.load_state_dict(widen_generator_state(ck["G_ema"], G_ema, torch.Generator().manual_seed(args.seed)))
+            ck["opt_g"] = widen_adam_state(ck["opt_g"], G)
+            with open(os.path.join(args.run, "log.jsonl"), "a") as f:
+                f.write(json.dumps(dict(kind="widen", kimg=ck["extra"]["state"]["images"] / 1000, step=ck["extra"]["state"]["step"],
+                                        widths_from=widen_from, widths_to=g_widths(vars(args)))) + "\n")
+        else:
+            G.load_state_dict(ck["G"]); G_ema.load_state_dict(ck["G_ema"])
+        D.load_state_dict(ck["D"])
         opt_g.load_state_dict(ck["opt_g"]); opt_d.load_state_dict(ck["opt_d"])
         state = ck["extra"]["state"]
         if Q2 is not None and "Q2" in ck["nets"]:
@@ -369,6 +419,8 @@ def main(argv=None):
 
     def log_record(loss_d, loss_g, sup_cat, sup_cont, g_cat, g_cont, acc_real, acc_fake, fake, q2, flat, texture):
         logged[0] = state["step"]
+        num = lambda xs: [float(x) for x in xs]   # noqa: E731  the step keeps tensors (no GPU wait); read them here
+        acc_real, acc_fake = num(acc_real), num(acc_fake)
         rate = (state["images"] - images0) / max(time.time() - t_start, 1e-6)
         rec = dict(step=state["step"], kimg=state["images"] / 1000, minutes=state["seconds"] / 60, img_s=rate,
                    loss_d=loss_d.item(), loss_g=loss_g.item(), sup_cat=sup_cat.item(), sup_cont=float(sup_cont),
@@ -376,14 +428,15 @@ def main(argv=None):
                    q_acc_fake=float(np.mean(acc_fake)), q_acc_fake_per_code=[round(a, 3) for a in acc_fake],
                    spread=fake.detach().std(0).mean().item())   # near 0: mode collapse
         if flat:   # in 0-255 levels
-            rec.update(speckle_fake=flat[0], speckle_real=flat[1])
+            rec.update(speckle_fake=float(flat[0]), speckle_real=float(flat[1]), flat_weight=flat[2])
         if q2:
-            rec.update(q2_weight=q2["weight"], q2_acc_real=float(np.mean(q2["real"])), q2_acc_fake=float(np.mean(q2["fake"])),
-                       q2_acc_fake_per_code=[round(a, 3) for a in q2["fake"]])
+            q2_real, q2_fake = num(q2["real"]), num(q2["fake"])
+            rec.update(q2_weight=q2["weight"], q2_acc_real=float(np.mean(q2_real)), q2_acc_fake=float(np.mean(q2_fake)),
+                       q2_acc_fake_per_code=[round(a, 3) for a in q2_fake])
             if "cont_weight" in q2:   # Gaussian NLL (sigma 1) of skin tone on real and G's images, in [-1, 1] units
-                rec.update(q2_cont_weight=q2["cont_weight"], q2_cont_real=q2["cont_real"], q2_cont_fake=q2["cont_fake"])
+                rec.update(q2_cont_weight=q2["cont_weight"], q2_cont_real=float(q2["cont_real"]), q2_cont_fake=float(q2["cont_fake"]))
         if texture:
-            rec.update(texture_weight=texture[0], loss_texture_d=texture[1], loss_texture_g=texture[2])
+            rec.update(texture_weight=texture[0], loss_texture_d=float(texture[1]), loss_texture_g=float(texture[2]))
         print("[train] " + " ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}" for k, v in rec.items()), flush=True)
         with open(os.path.join(args.run, "log.jsonl"), "a") as f:
             f.write(json.dumps(dict(kind="train", **rec)) + "\n")
@@ -432,8 +485,9 @@ def main(argv=None):
         if args.flat > 0:
             # G's speckle beyond the real batch's own small differences (anti-aliased edges, shading) is paid for.
             s_fake, s_real = speckle(fake, args.flat_levels), speckle(real, args.flat_levels).detach()
-            total_g = total_g + args.flat * F.relu(s_fake - s_real)
-            flat = (s_fake.item() * 127.5, s_real.item() * 127.5)
+            wf = args.flat * (min(1.0, state["images"] / (args.flat_ramp_kimg * 1000)) if args.flat_ramp_kimg > 0 else 1.0)
+            total_g = total_g + wf * F.relu(s_fake - s_real)
+            flat = (s_fake.detach() * 127.5, s_real * 127.5, wf)
         q2 = None
         if Q2 is not None:
             # The independent Q learns the codes from real images, then G is also asked to make them readable by it.
@@ -456,7 +510,7 @@ def main(argv=None):
             Q2.requires_grad_(True)
             total_g = total_g + args.lambda_mi * w2 * (g2 + wc * g2_cont)
             q2 = dict(weight=w2, real=acc2_real, fake=acc2_fake, cont_weight=wc,
-                      cont_real=float(sup2_cont), cont_fake=float(g2_cont)) if nc else dict(weight=w2, real=acc2_real, fake=acc2_fake)
+                      cont_real=sup2_cont.detach(), cont_fake=g2_cont.detach()) if nc else dict(weight=w2, real=acc2_real, fake=acc2_fake)
         texture = None
         if T is not None:
             # The texture critic: real patches against G's (detached), then G is asked to make its patches pass.
@@ -473,7 +527,7 @@ def main(argv=None):
             g_t = g_adv(T(fake, *t_f))
             T.requires_grad_(True)
             total_g = total_g + wt * g_t
-            texture = (wt, loss_t.item(), g_t.item())
+            texture = (wt, loss_t.detach(), g_t.detach())
         opt_g.zero_grad(set_to_none=True)
         total_g.backward()
         opt_g.step()
@@ -521,7 +575,7 @@ def load_trained(run, data_dir=None):
     cat_labels, cont_labels = label_tensors(data.table, PERSONAS_CODES)
     n_sup = ex["supervisedContinuous"]
     sampler = CodeSampler(lay, cat_labels, cont_labels, n_sup, 0.0)
-    G = Generator(lay.size, args.ngf)
+    G = generator_for(lay.size, vars(args))
     G.load_state_dict(ck["G_ema"])
     standing_stats(G, lay, batches=16, draw=lambda n, g: sampler(n, g, "cpu")[0])
     D = CondDiscriminator(lay, args.ndf, args.norm, bool(args.projection), n_sup)

@@ -283,6 +283,47 @@ class TestSemisupPipeline(unittest.TestCase):
         Q2(x)[:, 7:].square().sum().backward()   # G's pass: the gradient reaches the image through the trunk
         self.assertGreater(x.grad.abs().sum().item(), 0)
 
+    def test_widened_generator_draws_the_same_images_and_then_learns(self):
+        from nets import widen_generator_state
+        lay = LatentLayout(8, [3, 4], 2)
+        G0, G1 = Generator(lay.size, 8), Generator(lay.size, 8, [64, 32, 24, 12])   # every layer wider
+        z = torch.rand(6, lay.size) * 2 - 1
+        G1.load_state_dict(widen_generator_state(G0.state_dict(), G1, torch.Generator().manual_seed(0)))
+        for mode in (G0.train, G0.eval):
+            mode(); G1.train(G0.training)
+            with torch.no_grad():
+                self.assertEqual((G0(z) - G1(z)).abs().max().item(), 0.0)
+        G1.train()
+        G1(z).square().mean().backward()   # the silent channels' outgoing weights get a gradient: they can grow
+        self.assertGreater(G1.net[12].weight.grad[8:].abs().sum().item(), 0)
+
+    def test_a_run_continues_with_a_wider_generator(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            train, state = tiny_run(tmp, 3)
+            train("--kimg", "0.004")
+            before = state()
+            train("--kimg", "0.008", "--g-widths", "64,32,16,12")   # ngf 8: 64,32,16,8 -> the last layer 12
+            st = state()
+            self.assertEqual(st["extra"]["args"]["g_widths"], "64,32,16,12")
+            self.assertEqual(tuple(st["G"]["net.9.weight"].shape), (16, 12, 4, 4))
+            self.assertEqual(tuple(st["opt_g"]["state"][9]["exp_avg_sq"].shape), (16, 12, 4, 4))   # Adam's moments grew too
+            self.assertEqual(st["extra"]["state"]["step"], before["extra"]["state"]["step"] + 1)
+            with open(os.path.join(tmp, "run", "log.jsonl")) as f:
+                widen = [json.loads(line) for line in f if '"widen"' in line]
+            self.assertEqual([w["widths_to"] for w in widen], [[64, 32, 16, 12]])
+            train("--kimg", "0.012")   # resumes at the new widths without naming them
+            self.assertEqual(tuple(state()["G"]["net.12.weight"].shape), (12, 3, 4, 4))
+
+    def test_batched_translation_shifts_each_image_by_its_own_offset(self):
+        import train_semisup as ts
+        x = torch.rand(5, 3, 16, 16)
+        out = ts.translate(x, torch.Generator().manual_seed(4), 0.25)
+        gen = torch.Generator().manual_seed(4)
+        dx, dy = torch.randint(-4, 5, (5,), generator=gen), torch.randint(-4, 5, (5,), generator=gen)
+        pad = torch.nn.functional.pad(x, (4, 4, 4, 4))
+        for i in range(5):   # the per-image slice the batched gather replaced
+            self.assertTrue(torch.equal(out[i], pad[i, :, 4 + dy[i]: 4 + dy[i] + 16, 4 + dx[i]: 4 + dx[i] + 16]))
+
     def test_resumed_run_keeps_its_schedule_unless_told(self):
         import train_semisup as ts
         fresh = ts.parse_args([])
