@@ -49,6 +49,24 @@ export const DEFAULT_RECOLOUR_OPTIONS: Readonly<RecolourOptions> = { near: 12, w
 
 /** The part's colours: the layer's colours under the paint, clustered (0–255), most common first. */
 export function partColours(original: RgbaImage, mapping: FrameMapping, painted: Float32Array, near: number, minShare: number): number[][] {
+  const { clusters, total } = colourClusters(original, mapping, painted, near);
+  const kept = clusters.counts.map((n, k) => ({ n, k })).filter(({ n }) => n >= minShare * total);
+  return kept.sort((a, b) => b.n - a.n).map(({ k }) => clusters.mean(k));
+}
+
+/**
+ * The part's small tones (fewer than `minShare` of the samples under the paint, at least `minCount`)
+ * that are its main colour under a black or white layer (layerShade): a nose drawn over the skin, a
+ * shadow. Too small to count as a tone of the part, their pixels were taken for edge blends and moved
+ * part way (bench:edits, skin tone: the nose of a lightened face, 4–5 % of the part's pixels a ghost).
+ */
+export function shadeTones(original: RgbaImage, mapping: FrameMapping, painted: Float32Array, palette: readonly number[][], near: number, minShare: number, minCount = 8): number[][] {
+  const { clusters, total } = colourClusters(original, mapping, painted, near);
+  return clusters.counts.map((n, k) => ({ n, k })).filter(({ n }) => n < minShare * total && n >= minCount).sort((a, b) => b.n - a.n)
+    .map(({ k }) => clusters.mean(k)).filter((c) => palette.every((t) => dist(c, t) > near) && layerShade(c, palette[0]!) !== null);
+}
+
+function colourClusters(original: RgbaImage, mapping: FrameMapping, painted: Float32Array, near: number): { clusters: ColourClusters; total: number } {
   const { data } = original;
   const stride = Math.max(1, Math.floor(1 / mapping.scale / 4));
   const clusters = new ColourClusters();
@@ -58,8 +76,7 @@ export function partColours(original: RgbaImage, mapping: FrameMapping, painted:
     total++;
     clusters.add(data[p]!, data[p + 1]!, data[p + 2]!, near / 2);
   });
-  const kept = clusters.counts.map((n, k) => ({ n, k })).filter(({ n }) => n >= minShare * total);
-  return kept.sort((a, b) => b.n - a.n).map(({ k }) => clusters.mean(k));
+  return { clusters, total };
 }
 
 /**
@@ -261,7 +278,8 @@ export function alikeTones(original: RgbaImage, mapping: FrameMapping, palette: 
  * c_k, scaled by how far the generator moved the main colour toward t) is nearest to the change
  * G made in the cells of that tone, inside the part (bench:edits, bench-5's pigtails painted
  * near-white: read on the thin ends too, 'multiply' won and the ends came out grey, 24.1 → 7.7/255
- * in the part). A tone with fewer than 3 such cells of its own keeps 'shift'.
+ * in the part). A tone that is the main one under a black or white layer (layerShade) takes that
+ * whatever G did; any other tone with fewer than 3 such cells of its own keeps 'shift'.
  */
 export function chooseShades(original: RgbaImage, mapping: FrameMapping, palette: number[][], t: readonly number[], first: Float32Array, last: Float32Array, near: number): Shade[] {
   const R = mapping.resolution, N = R * R;
@@ -286,14 +304,16 @@ export function chooseShades(original: RgbaImage, mapping: FrameMapping, palette
     return n >= 3 ? d.map((v) => v / n) : null;
   };
   const main = palette[0]!, dm = changeOf(0);
-  const shades: Shade[] = palette.map(() => 'shift');
+  // a tone that is exactly the main under a black or white layer (a nose, a face's highlight) stays that: it
+  // needs no reading of G's change, which a thin tone has none of and a noisy one misreads (bench:edits, skin tone)
+  const shades: Shade[] = palette.map((c, k) => (k > 0 && layerShade(c, main)) || 'shift');
   if (!dm) return shades;
   const want = [0, 1, 2].map((c) => t[c]! - main[c]!), w2 = want.reduce((a, v) => a + v * v, 0);
   if (w2 === 0) return shades;
   const progress = Math.max(0.1, [0, 1, 2].reduce((a, c) => a + dm[c]! * want[c]!, 0) / w2);
   for (let k = 1; k < palette.length; k++) {
     const dk = changeOf(k);
-    if (!dk) continue;
+    if (!dk || typeof shades[k] === 'object') continue;
     let best = Infinity;
     for (const shade of ['shift', 'multiply', 'screen'] as const) {
       const e = [0, 1, 2].reduce((a, c) => a + (progress * (shadeChannel(shade, palette[k]![c]!, main[c]!, t[c]!) - palette[k]![c]!) - dk[c]!) ** 2, 0);
@@ -329,7 +349,40 @@ export function virtualMain(palette: readonly number[][], from: readonly number[
  */
 export function overlayShades(palette: readonly number[][], main: readonly number[]): Shade[] {
   const sum = (c: readonly number[]): number => c[0]! + c[1]! + c[2]!;
-  return ['shift', ...palette.map((c): Shade => (sum(c) >= sum(main) ? 'screen' : 'multiply'))];
+  return ['shift', ...palette.map((c): Shade => layerShade(c, main) ?? (sum(c) >= sum(main) ? 'screen' : 'multiply'))];
+}
+
+/** Within this (0–255, RMS over channels) a tone is the main under a black or white layer (layerShade): 8-bit rounding. */
+const LAYER_FIT = 2.5;
+
+/** The Overlay blend (CSS's and Figma's mode) of black (light false) or white over the backdrop b, per channel 0–255. */
+function overlayBlend(b: number, light: boolean): number {
+  return light ? (b <= 127.5 ? 2 * b : 255) : b <= 127.5 ? 0 : 2 * b - 255;
+}
+
+/**
+ * The shade by which tone `c` is the main colour under one black or white layer at some opacity, when
+ * one explains all three channels within LAYER_FIT (one opacity for three channels: no coincidence);
+ * else null. A layer blended normally is 'multiply' (black) or 'screen' (white) — how resvg draws
+ * DiceBear's noses, faces and highlights — and one blended in Overlay mode (as a browser or Figma
+ * draws the same SVG) is `overlay`. Opacity fitted by least squares, each way; the closer fit wins.
+ */
+export function layerShade(c: readonly number[], main: readonly number[]): Shade | null {
+  const light = c[0]! + c[1]! + c[2]! > main[0]! + main[1]! + main[2]!;
+  const fits: { shade: Shade; e: number }[] = [];
+  for (const blend of ['normal', 'overlay'] as const) {
+    const top = (b: number): number => (blend === 'normal' ? (light ? 255 : 0) : overlayBlend(b, light));
+    let num = 0, den = 0;
+    for (let i = 0; i < 3; i++) { const d = top(main[i]!) - main[i]!; num += (c[i]! - main[i]!) * d; den += d * d; }
+    if (den < 100) continue;   // the layer would not show on this main (white over white)
+    const alpha = num / den;
+    if (!(alpha > 0.02 && alpha < 1)) continue;
+    let e = 0;
+    for (let i = 0; i < 3; i++) e += (main[i]! + alpha * (top(main[i]!) - main[i]!) - c[i]!) ** 2;
+    fits.push({ shade: blend === 'normal' ? (light ? 'screen' : 'multiply') : { overlay: alpha, light }, e: Math.sqrt(e / 3) });
+  }
+  const best = fits.sort((a, b) => a.e - b.e)[0];
+  return best && best.e <= LAYER_FIT ? best.shade : null;
 }
 
 function dist(a: ArrayLike<number>, b: ArrayLike<number>): number {
@@ -381,11 +434,13 @@ export interface RecolourPlan {
  *  - 'shift':    t + (c − main)                      (the same offset)
  *  - 'multiply': t · c / main, per channel           (a dark layer over it: a fold, a shadow)
  *  - 'screen':   255 − (255 − t) · (255 − c) / (255 − main)   (a light layer over it: a highlight)
+ *  - overlay:    t under the same black or white layer, blended in Overlay mode at opacity `overlay` (layerShade)
  */
-export type Shade = 'shift' | 'multiply' | 'screen';
+export type Shade = 'shift' | 'multiply' | 'screen' | { overlay: number; light: boolean };
 
 /** Channel i of the colour tone `c` of the part (whose main colour is `main`) takes when the main one becomes `t`. */
 export function shadeChannel(shade: Shade, c: number, main: number, t: number): number {
+  if (typeof shade === 'object') return t + shade.overlay * (overlayBlend(t, shade.light) - t);
   if (shade === 'multiply' && main > 0) return (t * c) / main;
   if (shade === 'screen' && main < 255) return 255 - ((255 - t) * (255 - c)) / (255 - main);
   return t + c - main;

@@ -22,7 +22,7 @@ import { dilate1, insertionCells, insertionPlan, insertRows, type InsertionPlan,
 import { clearColour, compositedMisses, DEFAULT_LARGE_INSERT_OPTIONS, largeInsertionCells, movedShapeCells, reshapedCells, type LargeInsertOptions } from './large-insertions.js';
 import { DEFAULT_SMALL_INSERT_OPTIONS, onLayerTones, outcomeMisses, recolouredToneCells, smallInsertionCells, type SmallInsertOptions } from './small-insertions.js';
 import { DEFAULT_SNAP_OPTIONS, layerTones, snapTones, type SnapOptions } from './snap-tones.js';
-import { alikeTones, chooseShades, DEFAULT_RECOLOUR_OPTIONS, mainFirst, overlayShades, virtualMain, separatingNear, nearestPaint, paintedMove, paintedPieces, paintOnStartPart, partCells, piecesChangedAlike, partColours, recolourRows, recolourScaledRows, startParts, type RecolourOptions, type RecolourPlan } from './recolour.js';
+import { alikeTones, chooseShades, DEFAULT_RECOLOUR_OPTIONS, mainFirst, overlayShades, virtualMain, separatingNear, nearestPaint, paintedMove, paintedPieces, paintOnStartPart, partCells, piecesChangedAlike, partColours, shadeTones, recolourRows, recolourScaledRows, startParts, type RecolourOptions, type RecolourPlan } from './recolour.js';
 import type { ChangeField, RgbaImage, TransferProgress } from './types.js';
 import { generatorMatte, type GeneratorMatte } from './generator-matte.js';
 import { colourCodePaint, type ColourCodePaintOptions } from './colour-code-paint.js';
@@ -323,8 +323,10 @@ export async function prepareTransferAsync(input: TransferInput, options: Transf
         const { ref } = paintedPieces(painted, bridged, unit[0]!, unit[K]!, R);
         const follows = !!ref && Number.isFinite(o.joinAlike) && paintedMove(ref, painted0[0]!, mainTarget(nearestPaint(input.paintColour, painted, R), painted, R)) >= JOIN_MIN_MOVE;
         const extra = follows ? alikeTones(original, mapping, painted0, unit[0]!, unit[K]!, ref, { near: o.near, minAlike: TONE_ALIKE, share: TONE_SHARE, minCount: TONE_MIN_SAMPLES, maxRatio: TONE_MAX_RATIO }) : [];
-        const palette = [...painted0, ...extra];
-        if (extra.length) {
+        // and its small tones that are the main one under a black or white layer (a nose on a face)
+        const small = shadeTones(original, mapping, painted, [...painted0, ...extra], o.near, o.minShare);
+        const palette = [...painted0, ...extra, ...small];
+        if (extra.length || small.length) {
           bridged = cellsOf(palette);
           painted = start ? paintOnStartPart(input.painted, bridged, start.cells, R) : input.painted;
         }

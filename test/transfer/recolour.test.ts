@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { fitMapping } from '../../engine/transfer/frame-mapping.js';
 import { strongChangeRegion } from '../../engine/transfer/edit-region.js';
 import { strokePaint } from '../../engine/transfer/stroke-paint.js';
-import { chooseShades, mainFirst, overlayShades, shadeChannel, virtualMain } from '../../engine/transfer/recolour.js';
+import { chooseShades, layerShade, mainFirst, overlayShades, shadeChannel, shadeTones, virtualMain } from '../../engine/transfer/recolour.js';
 import { prepareTransferAsync, renderTransferAsync, transferEditAsync } from '../../engine/transfer/transfer-edit.js';
 import type { RgbaImage } from '../../engine/transfer/types.js';
 
@@ -346,9 +346,10 @@ describe('chooseShades reads the generator where a tone is whole, not on thin pi
     expect(chooseShades(img, fitMapping(W, W, R), [TOP, BASE], T, first, last, 12)).toEqual(['shift', 'screen']);
   });
 
-  it('with only thin strips there is nothing whole to read: the base keeps the plain offset (shift)', () => {
+  it('with only thin strips there is nothing whole to read: the base keeps what its colours say (the top under a black layer: multiply), else the plain offset', () => {
     const { img, first, last } = setup(false);
-    expect(chooseShades(img, fitMapping(W, W, R), [TOP, BASE], T, first, last, 12)).toEqual(['shift', 'shift']);
+    expect(chooseShades(img, fitMapping(W, W, R), [TOP, BASE], T, first, last, 12)).toEqual(['shift', 'multiply']);   // BASE = 0.8 · TOP
+    expect(chooseShades(img, fitMapping(W, W, R), [TOP, [54, 50, 60]], T, first, last, 12)).toEqual(['shift', 'shift']);   // no one layer makes it
   });
 });
 
@@ -365,5 +366,48 @@ describe('a colour code\'s old value as the part\'s main colour', () => {
     expect(overlayShades([HAIR, SHADOW], CORAL)).toEqual(['shift', 'screen', 'multiply']);
     // coral hair under its ~25 % white overlay, coral → brown: the overlay kept on brown (the truth renders #907575)
     expect([0, 1, 2].map((c) => Math.round(shadeChannel('screen', HAIR[c]!, CORAL[c]!, [108, 69, 69][c]!)))).toEqual([142, 118, 117]);
+  });
+});
+
+describe('a tone that is the main colour under one black or white layer (layerShade)', () => {
+  // DiceBear's lightest skin (#eeb4a4) as resvg draws it: the face under white at 35 %, the nose under black at 36 %
+  const SKIN = [238, 180, 164], FACE = [244, 207, 197], NOSE = SKIN.map((c) => Math.round(0.64 * c));
+  const DARKEST = [98, 61, 54];
+  const follow = (shade: NonNullable<ReturnType<typeof layerShade>>, tone: number[]): number[] => [0, 1, 2].map((c) => Math.round(shadeChannel(shade, tone[c]!, SKIN[c]!, DARKEST[c]!)));
+
+  it('is found from the colours alone, and takes the new main colour under the same layer', () => {
+    expect(layerShade(FACE, SKIN)).toBe('screen');
+    expect(layerShade(NOSE, SKIN)).toBe('multiply');
+    // the darkest skin's own face and nose as resvg renders them: [155, 131, 127] and 0.64 × [98, 61, 54]
+    expect(follow('screen', FACE).map((v, c) => Math.abs(v - [155, 131, 127][c]!)).every((d) => d <= 2)).toBe(true);
+    expect(follow('multiply', NOSE)).toEqual([63, 39, 35]);
+  });
+
+  it('knows the Overlay blend mode (a browser or Figma drawing the same SVG), and no layer for an unrelated tone', () => {
+    // black in Overlay mode at 36 % over the skin: every channel above mid-grey darkens by 0.36 · (255 − c)
+    const overlaid = SKIN.map((c) => Math.round(c - 0.36 * (255 - c)));
+    const shade = layerShade(overlaid, SKIN);
+    expect(shade).toMatchObject({ light: false });
+    expect(typeof shade === 'object' && shade ? Math.abs(shade.overlay - 0.36) : 1).toBeLessThan(0.02);
+    // on the darkest skin (every channel below mid-grey) the same layer multiplies by 0.64
+    expect(follow(shade!, overlaid).map((v, c) => Math.abs(v - [63, 39, 35][c]!)).every((d) => d <= 1)).toBe(true);
+    expect(layerShade([90, 200, 120], SKIN)).toBeNull();
+    expect(layerShade([250, 250, 250], [255, 255, 255])).toBeNull();   // white over white shows nothing
+  });
+});
+
+describe('a part\'s small tones that are its main colour under a layer (shadeTones)', () => {
+  it('joins a nose drawn over the face, not an eye of another colour, nor a tone common enough to be the part\'s own', () => {
+    const SKIN = [215, 135, 116], NOSE = [220, 150, 134], EYE = [40, 20, 60];   // the nose: the skin under white at 12.5 %
+    const img: RgbaImage = { width: W, height: W, data: new Uint8ClampedArray(W * W * 4) };
+    for (let y = 0; y < W; y++) for (let x = 0; x < W; x++) {
+      const nose = x >= 20 && x < 28 && y >= 20 && y < 28, eye = x >= 40 && x < 48 && y >= 20 && y < 28;
+      img.data.set([...(nose ? NOSE : eye ? EYE : SKIN), 255], (y * W + x) * 4);
+    }
+    const painted = new Float32Array(R * R).fill(1), m = fitMapping(W, W, R);
+    const found = shadeTones(img, m, painted, [SKIN], 12, 0.04);
+    expect(found.length).toBe(1);
+    expect(found[0]!.every((v, c) => Math.abs(v - NOSE[c]!) <= 1)).toBe(true);
+    expect(shadeTones(img, m, painted, [SKIN], 12, 0.0005)).toEqual([]);   // 0.1 % of the part: a tone of its own at this share
   });
 });
