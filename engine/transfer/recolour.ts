@@ -278,8 +278,9 @@ export function alikeTones(original: RgbaImage, mapping: FrameMapping, palette: 
  * c_k, scaled by how far the generator moved the main colour toward t) is nearest to the change
  * G made in the cells of that tone, inside the part (bench:edits, bench-5's pigtails painted
  * near-white: read on the thin ends too, 'multiply' won and the ends came out grey, 24.1 → 7.7/255
- * in the part). A tone that is the main one under a black or white layer (layerShade) takes that
- * whatever G did; any other tone with fewer than 3 such cells of its own keeps 'shift'.
+ * in the part). A tone with fewer than 3 such cells of its own takes the layer it is the main one
+ * under (layerShade), else 'shift'; a layer in Overlay mode, which none of the candidates can express,
+ * is kept whatever G did.
  */
 export function chooseShades(original: RgbaImage, mapping: FrameMapping, palette: number[][], t: readonly number[], first: Float32Array, last: Float32Array, near: number): Shade[] {
   const R = mapping.resolution, N = R * R;
@@ -304,8 +305,8 @@ export function chooseShades(original: RgbaImage, mapping: FrameMapping, palette
     return n >= 3 ? d.map((v) => v / n) : null;
   };
   const main = palette[0]!, dm = changeOf(0);
-  // a tone that is exactly the main under a black or white layer (a nose, a face's highlight) stays that: it
-  // needs no reading of G's change, which a thin tone has none of and a noisy one misreads (bench:edits, skin tone)
+  // a tone that is exactly the main under a black or white layer (a nose, a face's highlight) starts as that: a
+  // thin tone has no reading of G's change (bench:edits, skin tone); G's reading decides below where there is one
   const shades: Shade[] = palette.map((c, k) => (k > 0 && layerShade(c, main)) || 'shift');
   if (!dm) return shades;
   const want = [0, 1, 2].map((c) => t[c]! - main[c]!), w2 = want.reduce((a, v) => a + v * v, 0);
