@@ -58,11 +58,20 @@ export interface LargeInsertOptions {
    * hair style 2.46 vs 2.06 %).
    */
   reshape: number;
+  /**
+   * …and a flat shape of the layer (a 4-connected patch of one tone) of which G changed at least this
+   * fraction of the cells is drawn whole, with its blended rim: an old mouth of which G kept a few
+   * cells (a dark oval where the new frown's arc also is dark) otherwise shows its old outline there,
+   * bent by the flow (0: off)…
+   */
+  partShare: number;
+  /** …when it has at most this many cells (the face or the background, a fraction of which any edit changes, stays). */
+  partMax: number;
 }
 
 export const DEFAULT_LARGE_INSERT_OPTIONS: Readonly<LargeInsertOptions> = {
   miss: 0.25, unexplained: 0.5, minChange: 0.2, made: 0.5, link: 1, minSeeds: 16, grow: [0.15, 2], minCoverage: 0.5,
-  toneNear: 0.1, reach: 3, minMoved: 48, reshape: 0.1,
+  toneNear: 0.1, reach: 3, minMoved: 48, reshape: 0.1, partShare: 0.3, partMax: 400,
 };
 
 /**
@@ -140,18 +149,8 @@ export function movedShapeCells(before: LayerFrame, last: Float32Array, change: 
   // never a new one: where G paints it, insert-content.ts cannot tell a cut from hair turned white
   // (both its background colour), and drawn cells turned opaque white (bench:edits, bench-1 mohawk)
   const all = bg ? [...tones, bg] : tones, clear = bg ? tones.length : -1;
-  const nearest = (c: readonly number[]): number => {
-    let best = -1, bd = o.toneNear;
-    all.forEach((t, k) => { const d = Math.hypot(c[0]! - t[0]!, c[1]! - t[1]!, c[2]! - t[2]!); if (d <= bd) { bd = d; best = k; } });
-    return best;
-  };
-  // the layer's tone in each cell (composited over G's background on a transparent layer; -1: an edge, or not covered)
-  const layerTone = new Int32Array(N).fill(-1);
-  for (let p = 0; p < N; p++) {
-    const a = before.coverage[p]!;
-    if (!bg && a < o.minCoverage) continue;
-    layerTone[p] = nearest([0, 1, 2].map((c) => (bg ? a * before.colour[c * N + p]! + (1 - a) * bg[c]! : before.colour[c * N + p]!)));
-  }
+  const nearest = (c: readonly number[]): number => nearestTone(c, all, o.toneNear);
+  const layerTone = cellTones(before, all, bg, R, o);
   const seed = new Uint8Array(N);
   for (let p = 0; p < N; p++) {
     if (change[p]! < o.minChange || layerTone[p]! < 0) continue;
@@ -183,4 +182,56 @@ export function reshapedCells(change: Float32Array, R: number, options: Partial<
   let any = false;
   for (let p = 0; p < N; p++) if (change[p]! >= o.reshape) { cells[p] = 1; any = true; }
   return any ? fillHoles(cells, change, R, 4, Infinity) : null;
+}
+
+/** The index of the tone nearest `c` within `near` ([0, 1], Euclidean), or -1. */
+function nearestTone(c: readonly number[], tones: readonly (readonly number[])[], near: number): number {
+  let best = -1, bd = near;
+  tones.forEach((t, k) => { const d = Math.hypot(c[0]! - t[0]!, c[1]! - t[1]!, c[2]! - t[2]!); if (d <= bd) { bd = d; best = k; } });
+  return best;
+}
+
+/** The layer's tone in each cell [R·R] (composited over G's background `bg` on a transparent layer; -1: an edge, or not covered). */
+function cellTones(before: LayerFrame, tones: readonly (readonly number[])[], bg: readonly number[] | null, R: number, o: LargeInsertOptions): Int32Array {
+  const N = R * R, tone = new Int32Array(N).fill(-1);
+  for (let p = 0; p < N; p++) {
+    const a = before.coverage[p]!;
+    if (!bg && a < o.minCoverage) continue;
+    tone[p] = nearestTone([0, 1, 2].map((c) => (bg ? a * before.colour[c * N + p]! + (1 - a) * bg[c]! : before.colour[c * N + p]!)), tones, o.toneNear);
+  }
+  return tone;
+}
+
+/**
+ * `cells` (reshapedCells) with every flat shape of the layer that G changed for the most part
+ * (`partShare` of its cells, at most `partMax` cells) added whole, with the cells of its blended rim
+ * (no tone of their own) around it. A shape redrawn only where G changed it keeps its old outline
+ * where G's new shape overlaps it at 64² — bench-5's dark oval mouth set to a frown kept the
+ * oval's top, bent by the flow, around the arc. Opaque layers (`reshapedCells`' use). `tones` in [0, 1].
+ */
+export function reshapedParts(cells: Float32Array, before: LayerFrame, tones: readonly (readonly number[])[], R: number, options: Partial<LargeInsertOptions> = {}): Float32Array {
+  const o = { ...DEFAULT_LARGE_INSERT_OPTIONS, ...options }, N = R * R;
+  if (!(o.partShare > 0)) return cells;
+  const tone = cellTones(before, tones, null, R, o), seen = new Uint8Array(N), out = cells.slice();
+  for (let s = 0; s < N; s++) {
+    if (seen[s] || tone[s]! < 0) continue;
+    const part = [s];
+    seen[s] = 1;
+    for (let i = 0; i < part.length; i++) {
+      const p = part[i]!, x = p % R, y = (p - x) / R;
+      for (const q of [x > 0 ? p - 1 : -1, x < R - 1 ? p + 1 : -1, y > 0 ? p - R : -1, y < R - 1 ? p + R : -1]) {
+        if (q >= 0 && !seen[q] && tone[q] === tone[s]) { seen[q] = 1; part.push(q); }
+      }
+    }
+    if (part.length > o.partMax) continue;
+    let changed = 0;
+    for (const p of part) if (cells[p]! > 0) changed++;
+    if (changed < o.partShare * part.length) continue;
+    for (const p of part) {
+      out[p] = 1;
+      const x = p % R, y = (p - x) / R;
+      for (let v = Math.max(0, y - 1); v <= Math.min(R - 1, y + 1); v++) for (let u = Math.max(0, x - 1); u <= Math.min(R - 1, x + 1); u++) if (tone[v * R + u]! < 0) out[v * R + u] = 1;
+    }
+  }
+  return out;
 }

@@ -19,7 +19,7 @@ import { colourAffinity, confineChange, editRegion, regionSupport, strongChangeR
 import { layerFrame } from './layer-frame.js';
 import { areaDownscale } from './area-downscale.js';
 import { dilate1, insertionCells, insertionPlan, insertRows, type InsertionPlan, type InsertOptions, type MattedInsert } from './insert-content.js';
-import { clearColour, compositedMisses, DEFAULT_LARGE_INSERT_OPTIONS, largeInsertionCells, movedShapeCells, reshapedCells, type LargeInsertOptions } from './large-insertions.js';
+import { clearColour, compositedMisses, DEFAULT_LARGE_INSERT_OPTIONS, largeInsertionCells, movedShapeCells, reshapedCells, reshapedParts, type LargeInsertOptions } from './large-insertions.js';
 import { DEFAULT_SMALL_INSERT_OPTIONS, onLayerTones, outcomeMisses, recolouredToneCells, smallInsertionCells, type SmallInsertOptions } from './small-insertions.js';
 import { DEFAULT_SNAP_OPTIONS, layerTones, snapTones, type SnapOptions } from './snap-tones.js';
 import { alikeTones, chooseShades, DEFAULT_RECOLOUR_OPTIONS, mainFirst, overlayShades, virtualMain, separatingNear, nearestPaint, paintedMove, paintedPieces, paintOnStartPart, partCells, piecesChangedAlike, partColours, shadeTones, recolourRows, recolourScaledRows, startParts, type RecolourOptions, type RecolourPlan } from './recolour.js';
@@ -491,7 +491,9 @@ async function outcomeInsertion(prepared: PreparedTransfer, original: RgbaImage,
     // and, after a shape code's change, all that G changed. On a transparent layer only with G's own
     // matte: without it G paints clear as white, and new white content (a white beard) was drawn clear
     // (bench:edits, bench-2's beard 165 → 233 RMSE), while a cut needs the clear (pigtails gone)
-    const reshapes = reshaped && (!bg || matte) ? reshapedCells(change, R, opts) : null;
+    const shaped = reshaped && (!bg || matte) ? reshapedCells(change, R, opts) : null;
+    // and on an opaque layer the layer's shapes G changed for the most part, whole (an old mouth's outline)
+    const reshapes = shaped && !bg ? reshapedParts(shaped, before, prepared.snap!.tones.map((t) => t.map((v) => v / 255)), R, opts) : shaped;
     if (found || moved || reshapes) { drawn = new Uint8Array(N); for (let p = 0; p < N; p++) if (found?.[p]! > 0 || moved?.[p]! > 0 || reshapes?.[p]! > 0) drawn[p] = 1; }
   }
   // small: shapes of a few cells in the layer's own tones

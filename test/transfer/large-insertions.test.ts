@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { identityChange } from '../../engine/transfer/compose-change.js';
 import { fitMapping } from '../../engine/transfer/frame-mapping.js';
 import { insertionPlan, insertRows } from '../../engine/transfer/insert-content.js';
-import { clearColour, compositedMisses, largeInsertionCells, movedShapeCells, reshapedCells } from '../../engine/transfer/large-insertions.js';
+import { clearColour, compositedMisses, largeInsertionCells, movedShapeCells, reshapedCells, reshapedParts } from '../../engine/transfer/large-insertions.js';
 import { layerFrame } from '../../engine/transfer/layer-frame.js';
 import { prepareTransferAsync, transferEditAsync, type TransferOptions } from '../../engine/transfer/transfer-edit.js';
 import type { RgbaImage } from '../../engine/transfer/types.js';
@@ -243,5 +243,27 @@ describe('reshaped: after a shape code\'s change, what G changed is drawn, not b
     const cells = reshapedCells(change, R)!;
     expect(cells.reduce((a, v) => a + v, 0)).toBe(17);
     expect([cells[31 * R + 31], cells[5 * R + 5], cells[6 * R + 40]]).toEqual([1, 1, 0]);
+  });
+});
+
+describe('reshapedParts: a flat shape of the layer G changed for the most part is drawn whole', () => {
+  // bench-5's mouth: a dark oval set to a frown. G(z1)'s arc is dark over the middle of the oval
+  // too, so those cells did not change and kept the old oval there, bent by the flow (bench:edits
+  // picture in BENCHMARKS.md). The shape is added whole when enough of it changed.
+  const SKIN = [0.9, 0.7, 0.65], DARK = [0.1, 0.02, 0.25];
+  it('adds a shape only when G changed enough of it, and never a large one', () => {
+    const N = R * R, colour = new Float32Array(3 * N), coverage = new Float32Array(N).fill(1);
+    for (let p = 0; p < N; p++) { const x = p % R, y = (p - x) / R, c = x >= 10 && x < 20 && y >= 10 && y < 20 ? DARK : SKIN; for (let k = 0; k < 3; k++) colour[k * N + p] = c[k]!; }
+    for (let k = 0; k < 3; k++) colour[k * N + 15 * R + 9] = (SKIN[k]! + DARK[k]!) / 2;   // a blended rim cell beside it
+    const tones = [SKIN, DARK], cells = new Float32Array(N);
+    for (let y = 10; y < 14; y++) for (let x = 10; x < 20; x++) cells[y * R + x] = 1;   // 40 of the square's 100 cells
+    const whole = reshapedParts(cells, { colour, coverage }, tones, R);
+    expect(whole[19 * R + 19]).toBe(1);                     // the square, whole
+    expect(whole[15 * R + 9]).toBe(1);                      // with its rim
+    expect(whole[30 * R + 30]).toBe(0);                     // not the skin (3996 cells, 0 changed)
+    const less = reshapedParts(cells, { colour, coverage }, tones, R, { partShare: 0.5 });
+    expect(less[19 * R + 19]).toBe(0);
+    const small = reshapedParts(cells, { colour, coverage }, tones, R, { partMax: 99 });
+    expect(small[19 * R + 19]).toBe(0);
   });
 });
