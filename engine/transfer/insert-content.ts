@@ -155,9 +155,11 @@ function misses(first: Float32Array, last: Float32Array, change: ChangeField): {
  * drawn: [R·R] the cells of large new content (large-insertions.ts), also drawn wholly from G(z1),
  * smoothed as the rest, and only in G's pure colours: a cluster that is a blend of two others
  * (G's soft edge between new hair and skin) would be a ghost of both.
+ * keep: [R·R] cells where G(z1) shows what the layer shows (large-insertions.ts `keptCells`): old
+ * content there, the layer unmoved (opaque layers, the plain path).
  * Returns null when the cells hold no content to insert.
  */
-export function insertionPlan(first: Float32Array, last: Float32Array, change: ChangeField, cells: Float32Array, original: RgbaImage, mapping: FrameMapping, options: Partial<InsertOptions> = {}, fine?: Uint8Array | null, drawn?: Uint8Array | null, matted?: MattedInsert | null): InsertionPlan | null {
+export function insertionPlan(first: Float32Array, last: Float32Array, change: ChangeField, cells: Float32Array, original: RgbaImage, mapping: FrameMapping, options: Partial<InsertOptions> = {}, fine?: Uint8Array | null, drawn?: Uint8Array | null, matted?: MattedInsert | null, keep?: Uint8Array | null): InsertionPlan | null {
   const o = { ...DEFAULT_INSERT_OPTIONS, ...options };
   const R = mapping.resolution, N = R * R;
   const inside: number[] = [];
@@ -203,7 +205,7 @@ export function insertionPlan(first: Float32Array, last: Float32Array, change: C
     return best;
   };
   const candidates = (p: number): Iterable<number> => (drawn?.[p] && !fine?.[p] && pureDrawn.length ? pureDrawn : centres.keys());
-  for (let p = 0; p < N; p++) label[p] = fine?.[p] || drawn?.[p] || r3[p]! >= o.keepBelow || d3[p]! >= o.keepChange ? nearest(p, candidates(p)) : K;
+  for (let p = 0; p < N; p++) label[p] = !keep?.[p] && (fine?.[p] || drawn?.[p] || r3[p]! >= o.keepBelow || d3[p]! >= o.keepChange) ? nearest(p, candidates(p)) : K;
   const open = new Uint8Array(N);
   if (kept) {
     // clear only where it opens onto the layer's clear surroundings (a shorter cut); clear cells
@@ -232,7 +234,10 @@ export function insertionPlan(first: Float32Array, last: Float32Array, change: C
   // (never clear where the clear label would be enclosed, as above: a small shape's white, e.g. teeth)
   const pure = fine ? pureCentres(centres) : [], pureOpaque = pure.filter((k) => k !== clearAt);
   if (fine) for (let p = 0; p < N; p++) if (fine[p]) softLabel(last, N, p, centres, kept && pureOpaque.length && (kept.recoloured[p] || !(open[p] || kept.clear[p])) ? pureOpaque : pure, labels);
-  return { R, cells, carried: carriedCells(onehot, K, cells, R), mask: mean3(cells, R), palette, labels };
+  // kept cells show the layer unmoved: G kept its content there, so the flow's bend is no part of the edit
+  const carried = carriedCells(onehot, K, cells, R);
+  if (keep) for (let p = 0; p < N; p++) if (keep[p]) carried[p] = 0;
+  return { R, cells, carried, mask: mean3(cells, R), palette, labels };
 }
 
 /**

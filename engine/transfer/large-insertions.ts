@@ -18,8 +18,14 @@
  * The outcome can also look right cell by cell and still be the wrong shape: the flow shrinks a
  * curly outline into the bob's place. `movedShapeCells` finds where G moved the layer's own tones
  * (hair became background beside hair, background became hair) and those cells are drawn from G(z1) too.
+ *
+ * After a shape code's change the flow also bends what G kept (glasses pulled up into hair G removed,
+ * the face's edge dragged beside new hair): `keptCells` finds where the layer already shows what
+ * G(z1) shows, and there the layer stays exactly as it is.
  */
-import type { LayerFrame } from './layer-frame.js';
+import { forEachFrameSample, type LayerFrame } from './layer-frame.js';
+import type { FrameMapping } from './frame-mapping.js';
+import type { RgbaImage } from './types.js';
 import { fillHoles } from './insert-content.js';
 import { cellGroups, growOver } from './cell-groups.js';
 
@@ -67,11 +73,20 @@ export interface LargeInsertOptions {
   partShare: number;
   /** …when it has at most this many cells (the face or the background, a fraction of which any edit changes, stays). */
   partMax: number;
+  /**
+   * After a shape code's change, a cell where G(z1) is within this of the layer (max over channels,
+   * [0, 1])… (keptCells; 0: off)
+   */
+  keepNear: number;
+  /** …in at least this share of the layer's pixels there keeps them, unmoved (unless in a shape drawn whole)… */
+  keepShare: number;
+  /** …where G changed the cell by at most this (G(z0) → G(z1), max over channels). */
+  keepChanged: number;
 }
 
 export const DEFAULT_LARGE_INSERT_OPTIONS: Readonly<LargeInsertOptions> = {
   miss: 0.25, unexplained: 0.5, minChange: 0.2, made: 0.5, link: 1, minSeeds: 16, grow: [0.15, 2], minCoverage: 0.5,
-  toneNear: 0.1, reach: 3, minMoved: 48, reshape: 0.1, partShare: 0.3, partMax: 400,
+  toneNear: 0.1, reach: 3, minMoved: 48, reshape: 0.1, partShare: 0.3, partMax: 400, keepNear: 0.1, keepShare: 0.9, keepChanged: 0.1,
 };
 
 /**
@@ -210,9 +225,16 @@ function cellTones(before: LayerFrame, tones: readonly (readonly number[])[], bg
  * oval's top, bent by the flow, around the arc. Opaque layers (`reshapedCells`' use). `tones` in [0, 1].
  */
 export function reshapedParts(cells: Float32Array, before: LayerFrame, tones: readonly (readonly number[])[], R: number, options: Partial<LargeInsertOptions> = {}): Float32Array {
-  const o = { ...DEFAULT_LARGE_INSERT_OPTIONS, ...options }, N = R * R;
-  if (!(o.partShare > 0)) return cells;
-  const tone = cellTones(before, tones, null, R, o), seen = new Uint8Array(N), out = cells.slice();
+  const whole = wholeParts(cells, before, tones, R, options), out = cells.slice();
+  for (let p = 0; p < R * R; p++) if (whole[p]) out[p] = 1;
+  return out;
+}
+
+/** The cells [R·R] (0/1) of the shapes `reshapedParts` draws whole, with their rims. */
+export function wholeParts(cells: Float32Array, before: LayerFrame, tones: readonly (readonly number[])[], R: number, options: Partial<LargeInsertOptions> = {}): Uint8Array {
+  const o = { ...DEFAULT_LARGE_INSERT_OPTIONS, ...options }, N = R * R, out = new Uint8Array(N);
+  if (!(o.partShare > 0)) return out;
+  const tone = cellTones(before, tones, null, R, o), seen = new Uint8Array(N);
   for (let s = 0; s < N; s++) {
     if (seen[s] || tone[s]! < 0) continue;
     const part = [s];
@@ -233,5 +255,37 @@ export function reshapedParts(cells: Float32Array, before: LayerFrame, tones: re
       for (let v = Math.max(0, y - 1); v <= Math.min(R - 1, y + 1); v++) for (let u = Math.max(0, x - 1); u <= Math.min(R - 1, x + 1); u++) if (tone[v * R + u]! < 0) out[v * R + u] = 1;
     }
   }
+  return out;
+}
+
+/**
+ * The cells [R·R] (0/1) where G(z1) (`last`, [3, R, R] in [0, 1]) shows what the layer already shows:
+ * the layer is right there as it is — the glasses beside hair that was cut — and keeps its own
+ * pixels, unmoved: not bent by the flow (which pulls the glasses up into the hair G removed) nor
+ * redrawn from G's blur in a few colours (bench-5's glasses lost their lenses' tops). Judged on the
+ * layer's own pixels, not the cell's mean: at least `keepShare` of the cell's samples are opaque and
+ * within `keepNear` of G(z1) there (max over channels), so a thin piece G removed (an old eye's arc
+ * over a tenth of the cell, a pigtail's tip) does not hide in a mean close to the skin around it.
+ */
+export function keptCells(original: RgbaImage, mapping: FrameMapping, first: Float32Array, last: Float32Array, options: Partial<LargeInsertOptions> = {}): Uint8Array {
+  const o = { ...DEFAULT_LARGE_INSERT_OPTIONS, ...options }, R = mapping.resolution, N = R * R, out = new Uint8Array(N);
+  if (!(o.keepNear > 0)) return out;
+  // only where G itself changed the cell little: where it changed it, G(z1) may still hold a faded
+  // piece of the old shape (the lower lip under a new frown) that would keep the layer's whole one
+  const still = new Uint8Array(N);
+  for (let q = 0; q < N; q++) {
+    let d = 0;
+    for (let c = 0; c < 3; c++) d = Math.max(d, Math.abs(last[c * N + q]! - first[c * N + q]!));
+    still[q] = d <= o.keepChanged ? 1 : 0;
+  }
+  const { data } = original, near = 255 * o.keepNear, good = new Float64Array(N), count = new Float64Array(N);
+  const stride = Math.max(1, Math.floor(1 / mapping.scale / 8));
+  forEachFrameSample(original, mapping, stride, (p, q) => {
+    count[q]++;
+    if (data[p + 3]! < 230) return;
+    for (let c = 0; c < 3; c++) if (Math.abs(data[p + c]! - 255 * last[c * N + q]!) > near) return;
+    good[q]++;
+  });
+  for (let q = 0; q < N; q++) if (still[q] && count[q]! > 0 && good[q]! >= o.keepShare * count[q]!) out[q] = 1;
   return out;
 }

@@ -19,7 +19,7 @@ import { colourAffinity, confineChange, editRegion, regionSupport, strongChangeR
 import { layerFrame } from './layer-frame.js';
 import { areaDownscale } from './area-downscale.js';
 import { dilate1, insertionCells, insertionPlan, insertRows, type InsertionPlan, type InsertOptions, type MattedInsert } from './insert-content.js';
-import { clearColour, compositedMisses, DEFAULT_LARGE_INSERT_OPTIONS, largeInsertionCells, movedShapeCells, reshapedCells, reshapedParts, type LargeInsertOptions } from './large-insertions.js';
+import { clearColour, compositedMisses, DEFAULT_LARGE_INSERT_OPTIONS, keptCells, largeInsertionCells, movedShapeCells, reshapedCells, wholeParts, type LargeInsertOptions } from './large-insertions.js';
 import { DEFAULT_SMALL_INSERT_OPTIONS, onLayerTones, outcomeMisses, recolouredToneCells, smallInsertionCells, type SmallInsertOptions } from './small-insertions.js';
 import { DEFAULT_SNAP_OPTIONS, layerTones, snapTones, type SnapOptions } from './snap-tones.js';
 import { alikeTones, chooseShades, DEFAULT_RECOLOUR_OPTIONS, mainFirst, overlayShades, virtualMain, separatingNear, nearestPaint, paintedMove, paintedPieces, paintOnStartPart, partCells, piecesChangedAlike, partColours, shadeTones, recolourRows, recolourScaledRows, startParts, type RecolourOptions, type RecolourPlan } from './recolour.js';
@@ -350,9 +350,12 @@ export async function prepareTransferAsync(input: TransferInput, options: Transf
   // the old content well inside it (insert-content.ts `carried`) it is. The whole edit's insertion
   // sets the region; a sequence frame's own insertion is made when that frame is rendered.
   const insert = input.painted || options.insert === false || K === 0 ? null : (options.insert || {});
-  const last = insert ? insertionFor(unit[0]!, unit[K]!, changes[K - 1]!, original, mapping, insert, matte && { matte, cuts: input.reshaped === true }) : null;
+  // after a shape code's change, the cells where the layer already shows what G(z1) shows (keptCells)
+  const kept = insert && input.reshaped && input.whole === 'strong' && options.largeInsert !== false
+    ? keptCells(original, mapping, unit[0]!, unit[K]!, options.largeInsert || {}) : null;
+  const last = insert ? insertionFor(unit[0]!, unit[K]!, changes[K - 1]!, original, mapping, insert, matte && { matte, cuts: input.reshaped === true }, kept) : null;
   const strokeRegion = region;
-  const place = (ins: InsertionPlan | null): { region: Float32Array | null; support: Float32Array | null } => {
+  const place = (ins: InsertionPlan | null, keep: Uint8Array | null): { region: Float32Array | null; support: Float32Array | null } => {
     const ring = ins ? dilateCells(ins.cells, R, 2) : null;
     let reg = strokeRegion;
     if (!input.painted && input.whole === 'strong') reg = strongChangeRegion(unit[0], unit[K], R, options.strongChange ?? STRONG_CHANGE, undefined, ring, options.strongRelative ?? STRONG_RELATIVE);
@@ -360,22 +363,24 @@ export async function prepareTransferAsync(input: TransferInput, options: Transf
       reg = reg ? reg.slice() : new Float32Array(R * R).fill(1);
       for (let p = 0; p < R * R; p++) if (ring[p]! > 0) reg[p] = ins.carried[p]! > 0 ? 1 : 0;
     }
+    // where the layer already shows what G(z1) shows, it stays as it is
+    if (keep && reg) { reg = reg.slice(); for (let p = 0; p < R * R; p++) if (keep[p]) reg[p] = 0; }
     // beyond the guided filter's reach of the region, the field is forced to exactly the identity
     return { region: reg, support: reg ? regionSupport(reg, R, fullRes.guideRadius + 1) : null };
   };
   const snap = input.painted || input.whole !== 'strong' || options.snap === false || K === 0 ? null : { ...DEFAULT_SNAP_OPTIONS, ...options.snap };
   const tones = snap ? layerTones(original.data, original.width, original.height, snap) : [];
-  const prepared: PreparedTransfer = { mapping, K, changes, ...place(last), plan, fullRes, unit, insert, insertions: new Map([[K, last]]), snap: snap && tones.length ? { tones, options: snap, named: input.colours ?? [] } : null };
+  const prepared: PreparedTransfer = { mapping, K, changes, ...place(last, kept), plan, fullRes, unit, insert, insertions: new Map([[K, last]]), snap: snap && tones.length ? { tones, options: snap, named: input.colours ?? [] } : null };
   // 3c. code edits: small new shapes the flow seems to explain at 64² but the layer does not show
   // (small-insertions.ts), judged on the edit as it comes out, rendered small
   // (only with whole: 'strong', what the panel, the CLI and bench:edits use: it needs the layer's
   // tones, which snap has found; finding them on a textured layer took ~2 min in preview-scale.test.ts)
   if (insert && prepared.snap && (options.smallInsert !== false || options.largeInsert !== false)) {
     await checkpoint(signal);
-    const found = await outcomeInsertion(prepared, original, last, insert, options.smallInsert ?? {}, options.largeInsert ?? {}, input.reshaped === true, matte);
+    const found = await outcomeInsertion(prepared, original, last, insert, options.smallInsert ?? {}, options.largeInsert ?? {}, input.reshaped === true, matte, kept);
     // the field stays as carried around a large insertion (only its cells are redrawn): the carried
     // change next to it (old hair snapped away) must not be undone
-    if (found) Object.assign(prepared, place({ ...found.plan, cells: found.fieldCells }), { insertions: new Map([[K, found.plan]]) });
+    if (found) Object.assign(prepared, place({ ...found.plan, cells: found.fieldCells }, found.keep), { insertions: new Map([[K, found.plan]]) });
   }
   return prepared;
 }
@@ -460,9 +465,9 @@ async function checkpoint(signal: AbortSignal | undefined): Promise<void> {
 }
 
 /** The content to insert for the change first → last (null: the flow explains all of it). */
-function insertionFor(first: Float32Array, last: Float32Array, change: ChangeField, original: RgbaImage, mapping: FrameMapping, o: Partial<InsertOptions>, matted: MattedInsert | null = null): InsertionPlan | null {
+function insertionFor(first: Float32Array, last: Float32Array, change: ChangeField, original: RgbaImage, mapping: FrameMapping, o: Partial<InsertOptions>, matted: MattedInsert | null = null, keep: Uint8Array | null = null): InsertionPlan | null {
   const cells = insertionCells(first, last, change, o);
-  return cells ? insertionPlan(first, last, change, cells, original, mapping, o, null, null, matted) : null;
+  return cells ? insertionPlan(first, last, change, cells, original, mapping, o, null, null, matted, keep) : null;
 }
 
 /**
@@ -470,7 +475,7 @@ function insertionFor(first: Float32Array, last: Float32Array, change: ChangeFie
  * missed). Renders the prepared edit at ~4 layer px a frame cell (a quarter of a 512² layer's
  * pixels) and compares it, at frame resolution, with the generator's change.
  */
-async function outcomeInsertion(prepared: PreparedTransfer, original: RgbaImage, base: InsertionPlan | null, insert: Partial<InsertOptions>, so: Partial<SmallInsertOptions> | false, lo: Partial<LargeInsertOptions> | false, reshaped: boolean, matte: GeneratorMatte | null): Promise<{ plan: InsertionPlan; fieldCells: Float32Array } | null> {
+async function outcomeInsertion(prepared: PreparedTransfer, original: RgbaImage, base: InsertionPlan | null, insert: Partial<InsertOptions>, so: Partial<SmallInsertOptions> | false, lo: Partial<LargeInsertOptions> | false, reshaped: boolean, matte: GeneratorMatte | null, kept: Uint8Array | null): Promise<{ plan: InsertionPlan; fieldCells: Float32Array; keep: Uint8Array | null } | null> {
   const { K, mapping, unit, changes } = prepared, R = mapping.resolution, N = R * R;
   const f = Math.max(1, Math.floor(1 / mapping.scale / 4));
   const size = { width: Math.max(1, Math.round(original.width / f)), height: Math.max(1, Math.round(original.height / f)) };
@@ -479,7 +484,7 @@ async function outcomeInsertion(prepared: PreparedTransfer, original: RgbaImage,
   const small = { ...mapping, scale: mapping.scale * (original.width / scaled.width) };
   const before = layerFrame(scaled, small), after = layerFrame(out!, small);
   // large: groups of missed new content in any colour, judged with the layer over G's background colour
-  let drawn: Uint8Array | null = null;
+  let drawn: Uint8Array | null = null, keep: Uint8Array | null = kept;
   if (lo !== false) {
     const opts = { ...DEFAULT_LARGE_INSERT_OPTIONS, ...lo };
     const bg = clearColour(before, unit[0]!);
@@ -493,8 +498,12 @@ async function outcomeInsertion(prepared: PreparedTransfer, original: RgbaImage,
     // (bench:edits, bench-2's beard 165 → 233 RMSE), while a cut needs the clear (pigtails gone)
     const shaped = reshaped && (!bg || matte) ? reshapedCells(change, R, opts) : null;
     // and on an opaque layer the layer's shapes G changed for the most part, whole (an old mouth's outline)
-    const reshapes = shaped && !bg ? reshapedParts(shaped, before, prepared.snap!.tones.map((t) => t.map((v) => v / 255)), R, opts) : shaped;
+    const tones01 = prepared.snap!.tones.map((t) => t.map((v) => v / 255));
+    const whole = shaped && !bg ? wholeParts(shaped, before, tones01, R, opts) : null;
+    const reshapes = shaped && whole ? shaped.map((v, p) => (whole[p] ? 1 : v)) : shaped;   // reshapedParts, whole known
     if (found || moved || reshapes) { drawn = new Uint8Array(N); for (let p = 0; p < N; p++) if (found?.[p]! > 0 || moved?.[p]! > 0 || reshapes?.[p]! > 0) drawn[p] = 1; }
+    // the layer keeps its pixels where G(z1) shows what it shows, except in the shapes drawn whole
+    if (kept && whole) { keep = kept.slice(); for (let p = 0; p < N; p++) if (whole[p]) keep[p] = 0; }
   }
   // small: shapes of a few cells in the layer's own tones
   let fine: Uint8Array | null = null;
@@ -514,6 +523,8 @@ async function outcomeInsertion(prepared: PreparedTransfer, original: RgbaImage,
     // wholly from G(z1), also inside a larger insertion (there its old content is what the outcome missed)
     if (found) { const grown = dilate1(dilate1(found, R), R); fine = new Uint8Array(N); for (let p = 0; p < N; p++) if (grown[p]! > 0) fine[p] = 1; }
   }
+  // …nor in or beside a small shape redrawn (its old outline fades in G(z1) rather than goes: an eye's arc beside the new dot)
+  if (keep && fine) { keep = keep === kept ? keep.slice() : keep; const near = dilate1(Float32Array.from(fine), R); for (let p = 0; p < N; p++) if (near[p]! > 0) keep[p] = 0; }
   if (!drawn && !fine) return null;
   // a large group takes one cell more all round (as insert-content.ts's): the new shape's edge lies
   // inside the insertion, where that outer cell keeps the old content wherever the flow explains G(z1)
@@ -523,8 +534,8 @@ async function outcomeInsertion(prepared: PreparedTransfer, original: RgbaImage,
   // the cells whose surroundings keep the layer unmoved (place): the insertion's as before, not a large group's
   const fieldCells = base ? base.cells.slice() : new Float32Array(N);
   if (fine) for (let p = 0; p < N; p++) if (fine[p]) fieldCells[p] = 1;
-  const plan = insertionPlan(unit[0]!, unit[K]!, changes[K - 1]!, cells, original, mapping, insert, fine, drawn, matte && { matte, cuts: reshaped });
-  return plan ? { plan, fieldCells } : base ? { plan: base, fieldCells: base.cells } : null;
+  const plan = insertionPlan(unit[0]!, unit[K]!, changes[K - 1]!, cells, original, mapping, insert, fine, drawn, matte && { matte, cuts: reshaped }, keep);
+  return plan ? { plan, fieldCells, keep } : base ? { plan: base, fieldCells: base.cells, keep } : null;
 }
 
 /** Frame k's insertion (the change 0→k), made once per prepared transfer. */

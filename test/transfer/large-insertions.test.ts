@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { identityChange } from '../../engine/transfer/compose-change.js';
 import { fitMapping } from '../../engine/transfer/frame-mapping.js';
 import { insertionPlan, insertRows } from '../../engine/transfer/insert-content.js';
-import { clearColour, compositedMisses, largeInsertionCells, movedShapeCells, reshapedCells, reshapedParts } from '../../engine/transfer/large-insertions.js';
+import { clearColour, compositedMisses, keptCells, largeInsertionCells, movedShapeCells, reshapedCells, reshapedParts } from '../../engine/transfer/large-insertions.js';
 import { layerFrame } from '../../engine/transfer/layer-frame.js';
 import { prepareTransferAsync, transferEditAsync, type TransferOptions } from '../../engine/transfer/transfer-edit.js';
 import type { RgbaImage } from '../../engine/transfer/types.js';
@@ -265,5 +265,42 @@ describe('reshapedParts: a flat shape of the layer G changed for the most part i
     expect(less[19 * R + 19]).toBe(0);
     const small = reshapedParts(cells, { colour, coverage }, tones, R, { partMax: 99 });
     expect(small[19 * R + 19]).toBe(0);
+  });
+});
+
+describe('keptCells: where G(z1) shows what the layer already shows, the layer stays', () => {
+  // bench-5's glasses under a bald edit: G kept them, the flow bent them up into the hair G removed.
+  // A cell is kept when G left it alone and nearly all of the layer's pixels there are G(z1)'s colour.
+  const SKIN = [0.9, 0.7, 0.65], DARK = [0.1, 0.02, 0.25];
+  const N = R * R;
+  const layerOf = (at: (x: number, y: number) => number[]): RgbaImage => {
+    const data = new Uint8ClampedArray(S * S * 4);
+    for (let y = 0; y < S; y++) for (let x = 0; x < S; x++) { const c = at(x, y); data.set([c[0]! * 255, c[1]! * 255, c[2]! * 255, 255], (y * S + x) * 4); }
+    return { width: S, height: S, data };
+  };
+  const frameOf = (at: (u: number, v: number) => number[]): Float32Array => {
+    const f = new Float32Array(3 * N);
+    for (let p = 0; p < N; p++) { const c = at(p % R, Math.floor(p / R)); for (let k = 0; k < 3; k++) f[k * N + p] = c[k]!; }
+    return f;
+  };
+  const mapping = fitMapping(S, S, R);
+  it('keeps cells G left alone and the layer shows, not cells G changed or a thin piece G dropped', () => {
+    // the layer: skin, a dark square (cells 10…19) and a thin dark line one layer px wide at x = 40·8 + 1
+    const layer = layerOf((x, y) => ((x >= 80 && x < 160 && y >= 80 && y < 160) || (x === 321 && y >= 80 && y < 160) ? DARK : SKIN));
+    // G(z0) = the layer at 64² (the line is a faint 1/8 of its cell); G(z1): the line gone, the square
+    // kept, and cells 30…33 of row 40 turned dark (new content)
+    const line = (u: number, v: number): boolean => u === 40 && v >= 10 && v < 20;
+    const sq = (u: number, v: number): boolean => u >= 10 && u < 20 && v >= 10 && v < 20;
+    const first = frameOf((u, v) => (sq(u, v) ? DARK : line(u, v) ? SKIN.map((c, k) => c + (DARK[k]! - c) / 8) : SKIN));
+    const last = frameOf((u, v) => (sq(u, v) || (v === 40 && u >= 30 && u < 34) ? DARK : SKIN));
+    const kept = keptCells(layer, mapping, first, last);
+    expect(kept[15 * R + 15]).toBe(1);        // the square G kept
+    expect(kept[50 * R + 50]).toBe(1);        // skin G left alone
+    expect(kept[40 * R + 31]).toBe(0);        // skin G turned dark
+    expect(kept[15 * R + 40]).toBe(0);        // the line's cell: its mean is near skin, 1/8 of its pixels are not
+    expect(keptCells(layer, mapping, first, last, { keepNear: 0 }).some((v) => v)).toBe(false);   // off
+    // a cell G changed keeps nothing even where G(z1) matches the layer (G's faded old shape)
+    const faded = frameOf((u, v) => (sq(u, v) ? SKIN : SKIN));
+    expect(keptCells(layer, mapping, faded, last)[15 * R + 15]).toBe(0);
   });
 });
