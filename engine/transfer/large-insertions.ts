@@ -270,8 +270,9 @@ export function wholeParts(cells: Float32Array, before: LayerFrame, tones: reado
 export function keptCells(original: RgbaImage, mapping: FrameMapping, first: Float32Array, last: Float32Array, options: Partial<LargeInsertOptions> = {}): Uint8Array {
   const o = { ...DEFAULT_LARGE_INSERT_OPTIONS, ...options }, R = mapping.resolution, N = R * R, out = new Uint8Array(N);
   if (!(o.keepNear > 0)) return out;
-  // only where G itself changed the cell little: where it changed it, G(z1) may still hold a faded
-  // piece of the old shape (the lower lip under a new frown) that would keep the layer's whole one
+  // only where G itself changed the cell little: where it changed it, a G(z1) close to the layer may
+  // be a faded piece of the old shape, not a sign that the layer is right (bench:edits: this alone
+  // does not save the lower lip under bench-0's frown, BENCHMARKS.md session 19)
   const still = new Uint8Array(N);
   for (let q = 0; q < N; q++) {
     let d = 0;
