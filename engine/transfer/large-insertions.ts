@@ -270,15 +270,6 @@ export function wholeParts(cells: Float32Array, before: LayerFrame, tones: reado
 export function keptCells(original: RgbaImage, mapping: FrameMapping, first: Float32Array, last: Float32Array, options: Partial<LargeInsertOptions> = {}): Uint8Array {
   const o = { ...DEFAULT_LARGE_INSERT_OPTIONS, ...options }, R = mapping.resolution, N = R * R, out = new Uint8Array(N);
   if (!(o.keepNear > 0)) return out;
-  // only where G itself changed the cell little: where it changed it, a G(z1) close to the layer may
-  // be a faded piece of the old shape, not a sign that the layer is right (bench:edits: this alone
-  // does not save the lower lip under bench-0's frown, BENCHMARKS.md session 19)
-  const still = new Uint8Array(N);
-  for (let q = 0; q < N; q++) {
-    let d = 0;
-    for (let c = 0; c < 3; c++) d = Math.max(d, Math.abs(last[c * N + q]! - first[c * N + q]!));
-    still[q] = d <= o.keepChanged ? 1 : 0;
-  }
   const { data } = original, near = 255 * o.keepNear, good = new Float64Array(N), count = new Float64Array(N);
   const stride = Math.max(1, Math.floor(1 / mapping.scale / 8));
   forEachFrameSample(original, mapping, stride, (p, q) => {
@@ -287,6 +278,14 @@ export function keptCells(original: RgbaImage, mapping: FrameMapping, first: Flo
     for (let c = 0; c < 3; c++) if (Math.abs(data[p + c]! - 255 * last[c * N + q]!) > near) return;
     good[q]++;
   });
-  for (let q = 0; q < N; q++) if (still[q] && count[q]! > 0 && good[q]! >= o.keepShare * count[q]!) out[q] = 1;
+  for (let q = 0; q < N; q++) {
+    if (!(count[q]! > 0 && good[q]! >= o.keepShare * count[q]!)) continue;
+    // only where G itself changed the cell little: where it changed it, a G(z1) close to the layer may
+    // be a faded piece of the old shape, not a sign that the layer is right (bench:edits: this alone
+    // does not save the lower lip under bench-0's frown, BENCHMARKS.md session 19)
+    let d = 0;
+    for (let c = 0; c < 3; c++) d = Math.max(d, Math.abs(last[c * N + q]! - first[c * N + q]!));
+    if (d <= o.keepChanged) out[q] = 1;
+  }
   return out;
 }

@@ -524,7 +524,7 @@ async function outcomeInsertion(prepared: PreparedTransfer, original: RgbaImage,
     if (found) { const grown = dilate1(dilate1(found, R), R); fine = new Uint8Array(N); for (let p = 0; p < N; p++) if (grown[p]! > 0) fine[p] = 1; }
   }
   // …nor in or beside a small shape redrawn (its old outline fades in G(z1) rather than goes: an eye's arc beside the new dot)
-  if (keep && fine) { keep = keep === kept ? keep.slice() : keep; const near = dilate1(Float32Array.from(fine), R); for (let p = 0; p < N; p++) if (near[p]! > 0) keep[p] = 0; }
+  if (keep && fine) { keep = keep.slice(); const near = dilate1(Float32Array.from(fine), R); for (let p = 0; p < N; p++) if (near[p]! > 0) keep[p] = 0; }
   if (!drawn && !fine) return null;
   // a large group takes one cell more all round (as insert-content.ts's): the new shape's edge lies
   // inside the insertion, where that outer cell keeps the old content wherever the flow explains G(z1)

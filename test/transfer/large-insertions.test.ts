@@ -300,7 +300,7 @@ describe('keptCells: where G(z1) shows what the layer already shows, the layer s
     expect(kept[15 * R + 40]).toBe(0);        // the line's cell: its mean is near skin, 1/8 of its pixels are not
     expect(keptCells(layer, mapping, first, last, { keepNear: 0 }).some((v) => v)).toBe(false);   // off
     // a cell G changed keeps nothing even where G(z1) matches the layer (G's faded old shape)
-    const faded = frameOf((u, v) => (sq(u, v) ? SKIN : SKIN));
+    const faded = frameOf(() => SKIN);   // G(z0): the square not there yet
     expect(keptCells(layer, mapping, faded, last)[15 * R + 15]).toBe(0);
   });
 });
