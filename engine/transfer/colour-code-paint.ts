@@ -33,15 +33,29 @@ export interface ColourCodePaintOptions {
   erode: number;
   /** At least this many painted cells, or no paint (null): a few stray cells are drift, not the part. */
   minCells: number;
+  /**
+   * With the old colours known and no part found: a part drawn translucent over another (DiceBear's
+   * buzz cut, the hair colour multiplied over the skin at 20 %) changes by a small share of the code's
+   * change (bench:edits, bench-2: 0.02–0.2 of it). A cell then counts when its change is at least
+   * `share` of the code's and `levels` in all, and strays from the code's direction by at most
+   * `across` of the cell's own change (relative to the code's, as above, any drift would pass);
+   * `minCells` after erosion, or no paint.
+   */
+  faint: Readonly<{ share: number; levels: number; across: number; minCells: number }>;
 }
 
-export const DEFAULT_COLOUR_CODE_PAINT: Readonly<ColourCodePaintOptions> = { land: 100, move: [12, 0.35], along: [0.35, 1.6], across: 0.35, erode: 1, minCells: 4 };
+export const DEFAULT_COLOUR_CODE_PAINT: Readonly<ColourCodePaintOptions> = { land: 100, move: [12, 0.35], along: [0.35, 1.6], across: 0.35, erode: 1, minCells: 4, faint: { share: 0.02, levels: 3, across: 0.5, minCells: 12 } };
 
 export interface ColourCodePaint {
   /** Coverage [R·R] (0/1) of the cells the generator turned toward a named colour. */
   painted: Float32Array;
   /** [3, R, R] in [0, 1]: the named colour each painted cell turned toward (0 elsewhere). */
   paintColour: Float32Array;
+  /**
+   * A translucent part (ColourCodePaintOptions `faint`): the median share of the code's change the
+   * generator made in the painted cells. The layer's part moves that share of the way; absent: all of it.
+   */
+  paintShare?: number;
 }
 
 /**
@@ -49,46 +63,67 @@ export interface ColourCodePaint {
  * edit names (0–255 RGB). With `before` (what each named the edit replaced, in the same order), a
  * cell counts where the generator changed it as the code changed its colour (`along`, `across`):
  * toward the named colour alone, drift toward a dark one (a lens the generator grew over skin)
- * looks like a move toward dark brown hair. Null when the generator turned too few cells.
+ * looks like a move toward dark brown hair. When no part moved most of the way, a translucent one
+ * that moved a small share of it (`faint`), with that share (`paintShare`). Null when the generator
+ * turned too few cells.
  */
 export function colourCodePaint(first: Float32Array, last: Float32Array, R: number, named: readonly (readonly number[])[], options: Partial<ColourCodePaintOptions> = {}, before: readonly (readonly number[])[] = []): ColourCodePaint | null {
   const o = { ...DEFAULT_COLOUR_CODE_PAINT, ...options }, N = R * R;
   if (!named.length) return null;
-  const which = new Int16Array(N);
-  for (let p = 0; p < N; p++) {
-    const c0 = [0, 1, 2].map((c) => 255 * first[c * N + p]!), c1 = [0, 1, 2].map((c) => 255 * last[c * N + p]!);
-    which[p] = before.length === named.length ? alongCode(c0, c1, named, before, o) : towardNamed(c0, c1, named, o);
-  }
-  const painted = new Float32Array(N), paintColour = new Float32Array(3 * N);
-  let count = 0;
-  for (let y = 0; y < R; y++) for (let x = 0; x < R; x++) {
-    const p = y * R + x, k = which[p]!;
-    if (k < 0) continue;
-    let inside = true;
-    for (let dy = -o.erode; dy <= o.erode && inside; dy++) for (let dx = -o.erode; dx <= o.erode; dx++) {
-      const u = x + dx, v = y + dy;
-      if (u >= 0 && v >= 0 && u < R && v < R && which[v * R + u] !== k) { inside = false; break; }
+  const which = new Int16Array(N), share = new Float32Array(N);
+  const find = (lo: number, relative: boolean): number => {
+    let found = 0;
+    for (let p = 0; p < N; p++) {
+      const c0 = [0, 1, 2].map((c) => 255 * first[c * N + p]!), c1 = [0, 1, 2].map((c) => 255 * last[c * N + p]!);
+      const [k, s] = before.length === named.length ? alongCode(c0, c1, named, before, o, lo, relative) : [towardNamed(c0, c1, named, o), 1];
+      which[p] = k; share[p] = s;
+      if (k >= 0) found++;
     }
-    if (!inside) continue;
-    painted[p] = 1;
-    for (let c = 0; c < 3; c++) paintColour[c * N + p] = named[k]![c]! / 255;
-    count++;
-  }
-  return count >= o.minCells ? { painted, paintColour } : null;
+    return found;
+  };
+  const paint = (minCells: number): ColourCodePaint | null => {
+    const painted = new Float32Array(N), paintColour = new Float32Array(3 * N), shares: number[] = [];
+    for (let y = 0; y < R; y++) for (let x = 0; x < R; x++) {
+      const p = y * R + x, k = which[p]!;
+      if (k < 0) continue;
+      let inside = true;
+      for (let dy = -o.erode; dy <= o.erode && inside; dy++) for (let dx = -o.erode; dx <= o.erode; dx++) {
+        const u = x + dx, v = y + dy;
+        if (u >= 0 && v >= 0 && u < R && v < R && which[v * R + u] !== k) { inside = false; break; }
+      }
+      if (!inside) continue;
+      painted[p] = 1;
+      for (let c = 0; c < 3; c++) paintColour[c * N + p] = named[k]![c]! / 255;
+      shares.push(share[p]!);
+    }
+    return shares.length >= minCells ? { painted, paintColour, paintShare: shares.sort((a, b) => a - b)[shares.length >> 1]! } : null;
+  };
+  find(o.along[0], false);
+  const full = paint(o.minCells);
+  if (full) { delete full.paintShare; return full; }
+  // nothing moved most of the way: a translucent part moves a small share of it (only with the old colours known)
+  if (before.length !== named.length || !(o.faint.share < o.along[0]) || !find(o.faint.share, true)) return null;
+  return paint(o.faint.minCells);
 }
 
-/** The code whose own change (old → named colour) the cell's change c0 → c1 (0–255) follows, nearest in direction; −1: none. */
-function alongCode(c0: readonly number[], c1: readonly number[], named: readonly (readonly number[])[], before: readonly (readonly number[])[], o: ColourCodePaintOptions): number {
-  const d = [0, 1, 2].map((c) => c1[c]! - c0[c]!);
-  let best = -1, bestOff = Infinity;
+/**
+ * The code whose own change (old → named colour) the cell's change c0 → c1 (0–255) follows, nearest
+ * in direction, and the share of it the cell made: [−1, 0] when none does. From `lo` of the way on;
+ * `faint`: by at least `faint.levels`, straying by at most `faint.across` of the cell's own change.
+ */
+function alongCode(c0: readonly number[], c1: readonly number[], named: readonly (readonly number[])[], before: readonly (readonly number[])[], o: ColourCodePaintOptions, lo: number, faint: boolean): [number, number] {
+  const d = [0, 1, 2].map((c) => c1[c]! - c0[c]!), size = Math.hypot(d[0]!, d[1]!, d[2]!);
+  let best = -1, bestOff = Infinity, bestShare = 0;
+  if (faint && size < o.faint.levels) return [best, bestShare];
   named.forEach((n, k) => {
     const v = [0, 1, 2].map((c) => n[c]! - before[k]![c]!), v2 = v[0]! ** 2 + v[1]! ** 2 + v[2]! ** 2;
     if (v2 < o.move[0] ** 2) return;
     const s = (d[0]! * v[0]! + d[1]! * v[1]! + d[2]! * v[2]!) / v2;
     const off = Math.hypot(d[0]! - s * v[0]!, d[1]! - s * v[1]!, d[2]! - s * v[2]!);
-    if (s >= o.along[0] && s <= o.along[1] && off <= Math.max(16, o.across * Math.sqrt(v2)) && off < bestOff) { bestOff = off; best = k; }
+    const maxOff = faint ? o.faint.across * size : Math.max(16, o.across * Math.sqrt(v2));
+    if (s >= lo && s <= o.along[1] && off <= maxOff && off < bestOff) { bestOff = off; best = k; bestShare = s; }
   });
-  return best;
+  return [best, bestShare];
 }
 
 /** The named colour c1 (0–255) landed nearest, when it came close enough to it from c0; −1: none. */

@@ -65,6 +65,14 @@ export interface LargeInsertOptions {
    */
   reshape: number;
   /**
+   * …in groups with a cell it changed by `reshapeCore[0]` or of `reshapeCore[1]` cells or more: a
+   * small group of faint change is the generator unsure of a shape it cannot draw at 64² (a nose's
+   * wrinkles: no nose edit has a cell changed by 0.2, or more than 19 changed by 0.1), and drawn
+   * from G(z1) it came out as fragments of the old shape and of the glasses beside it. A large faint
+   * group is a faint shape drawn whole (a checked shirt, a fade).
+   */
+  reshapeCore: readonly [number, number];
+  /**
    * …and a flat shape of the layer (a 4-connected patch of one tone) of which G changed at least this
    * fraction of the cells is drawn whole, with its blended rim: an old mouth of which G kept a few
    * cells (a dark oval where the new frown's arc also is dark) otherwise shows its old outline there,
@@ -86,7 +94,7 @@ export interface LargeInsertOptions {
 
 export const DEFAULT_LARGE_INSERT_OPTIONS: Readonly<LargeInsertOptions> = {
   miss: 0.25, unexplained: 0.5, minChange: 0.2, made: 0.5, link: 1, minSeeds: 16, grow: [0.15, 2], minCoverage: 0.5,
-  toneNear: 0.1, reach: 3, minMoved: 48, reshape: 0.1, partShare: 0.3, partMax: 400, keepNear: 0.1, keepShare: 0.9, keepChanged: 0.1,
+  toneNear: 0.1, reach: 3, minMoved: 48, reshape: 0.1, reshapeCore: [0.2, 24], partShare: 0.3, partMax: 400, keepNear: 0.1, keepShare: 0.9, keepChanged: 0.1,
 };
 
 /**
@@ -193,10 +201,10 @@ export function reshapedCells(change: Float32Array, R: number, options: Partial<
   // every group, however small: a hair style's small pieces (a strand beside the ear) count (bench:edits,
   // opaque hair style 21.0 with them, 22.4 keeping only groups of 24 cells or more, which spared the
   // noses: 22.5 → 21.0)
-  const o = { ...DEFAULT_LARGE_INSERT_OPTIONS, ...options }, N = R * R, cells = new Float32Array(N);
-  let any = false;
-  for (let p = 0; p < N; p++) if (change[p]! >= o.reshape) { cells[p] = 1; any = true; }
-  return any ? fillHoles(cells, change, R, 4, Infinity) : null;
+  const o = { ...DEFAULT_LARGE_INSERT_OPTIONS, ...options }, N = R * R, seed = new Uint8Array(N);
+  for (let p = 0; p < N; p++) if (change[p]! >= o.reshape) seed[p] = 1;
+  const cells = cellGroups(seed, R, 1, (group) => group.length >= o.reshapeCore[1] || group.some((p) => change[p]! >= o.reshapeCore[0]));
+  return cells ? fillHoles(cells, change, R, 4, Infinity) : null;
 }
 
 /** The index of the tone nearest `c` within `near` ([0, 1], Euclidean), or -1. */

@@ -386,6 +386,32 @@ export function layerShade(c: readonly number[], main: readonly number[]): Shade
   return best && best.e <= LAYER_FIT ? best.shade : null;
 }
 
+/**
+ * A translucent part's tone after its colour changes from → to: the part `c` is `from` laid over
+ * one of the layer's other tones `under` at some opacity — blended normally (DiceBear's side shave,
+ * 30 %) or multiplied (its buzz cut, 20 %) — when one opacity explains all three channels within
+ * LAYER_FIT (as layerShade). The same layer in the new colour, over the same tone; null when no tone
+ * and blend explain `c`.
+ */
+export function translucentTone(c: readonly number[], from: readonly number[], to: readonly number[], tones: readonly (readonly number[])[]): number[] | null {
+  let best: { e: number; out: number[] } | null = null;
+  for (const u of tones) {
+    if (dist(u, c) < 4) continue;   // the part itself
+    for (const blend of ['normal', 'multiply'] as const) {
+      // c − u = a · w: w is what a fully opaque layer would add over u
+      const w = (h: readonly number[]): number[] => [0, 1, 2].map((i) => (blend === 'normal' ? h[i]! - u[i]! : (u[i]! * (h[i]! - 255)) / 255));
+      const wf = w(from), den = wf[0]! ** 2 + wf[1]! ** 2 + wf[2]! ** 2;
+      if (den < 24 ** 2) continue;   // the layer would hardly show over u: any opacity fits
+      const a = [0, 1, 2].reduce((sum, i) => sum + (c[i]! - u[i]!) * wf[i]!, 0) / den;
+      if (!(a > 0.05 && a < 0.95)) continue;
+      const e = Math.sqrt([0, 1, 2].reduce((sum, i) => sum + (u[i]! + a * wf[i]! - c[i]!) ** 2, 0) / 3);
+      const wt = w(to);
+      if (e <= LAYER_FIT && (!best || e < best.e)) best = { e, out: [0, 1, 2].map((i) => Math.min(255, Math.max(0, u[i]! + a * wt[i]!))) };
+    }
+  }
+  return best ? best.out : null;
+}
+
 function dist(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return Math.hypot(a[0]! - b[0]!, a[1]! - b[1]!, a[2]! - b[2]!);
 }

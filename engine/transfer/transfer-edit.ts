@@ -22,7 +22,7 @@ import { dilate1, insertionCells, insertionPlan, insertRows, type InsertionPlan,
 import { clearColour, compositedMisses, DEFAULT_LARGE_INSERT_OPTIONS, keptCells, largeInsertionCells, movedShapeCells, reshapedCells, wholeParts, type LargeInsertOptions } from './large-insertions.js';
 import { DEFAULT_SMALL_INSERT_OPTIONS, onLayerTones, outcomeMisses, recolouredToneCells, smallInsertionCells, type SmallInsertOptions } from './small-insertions.js';
 import { DEFAULT_SNAP_OPTIONS, layerTones, snapTones, type SnapOptions } from './snap-tones.js';
-import { alikeTones, chooseShades, DEFAULT_RECOLOUR_OPTIONS, mainFirst, overlayShades, virtualMain, separatingNear, nearestPaint, paintedMove, paintedPieces, paintOnStartPart, partCells, piecesChangedAlike, partColours, shadeTones, recolourRows, recolourScaledRows, startParts, type RecolourOptions, type RecolourPlan } from './recolour.js';
+import { alikeTones, chooseShades, translucentTone, DEFAULT_RECOLOUR_OPTIONS, mainFirst, overlayShades, virtualMain, separatingNear, nearestPaint, paintedMove, paintedPieces, paintOnStartPart, partCells, piecesChangedAlike, partColours, shadeTones, recolourRows, recolourScaledRows, startParts, type RecolourOptions, type RecolourPlan } from './recolour.js';
 import type { ChangeField, RgbaImage, TransferProgress } from './types.js';
 import { generatorMatte, type GeneratorMatte } from './generator-matte.js';
 import { colourCodePaint, type ColourCodePaintOptions } from './colour-code-paint.js';
@@ -68,6 +68,13 @@ export interface TransferInput {
    * 'multiply'. Absent: the main tone is the part's most common one under the paint.
    */
   paintFrom?: readonly number[] | null;
+  /**
+   * With paintFrom: the part is drawn translucent over another (a buzz cut, the hair colour multiplied
+   * over the skin at 20 %) and the generator moved it this share of the way (colour-code-paint.ts
+   * `faint`). The part's main tone then moves by that share of paintFrom → paint, and it alone: the
+   * layer's other colours under the paint are what shows through, not the part's shades.
+   */
+  paintShare?: number;
   /**
    * Without `painted` (a code-slider edit): 'all' (default) carries every pixel's change; 'strong'
    * only where the generator's change is strong (edit-region.ts strongChangeRegion), leaving the
@@ -311,7 +318,8 @@ export async function prepareTransferAsync(input: TransferInput, options: Transf
       const under = o.near < o0.near ? partColours(original, mapping, input.painted, o.near, o.minShare) : under0;
       // only the part under where each stroke starts: paint that runs over other parts is ignored
       const start = input.colourPaths?.length ? startParts(original, mapping, under, input.colourPaths, o.near) : null;
-      const painted0 = mainFirst(start ? start.palette : under, input.paintFrom, o.near);
+      const translucent = input.paintFrom && input.paintShare !== undefined ? input.paintShare : null;
+      const painted0 = mainFirst(start ? start.palette : under, input.paintFrom, o.near).slice(0, translucent === null ? undefined : 1);
       if (painted0.length) {
         // the part may be cut in two at 64² (an ear over the hair): the fill crosses gaps of up to 2 cells
         const cellsOf = (colours: number[][]): Float32Array => dilateCells(partCells(original, mapping, colours, o.near), R, 1);
@@ -321,10 +329,10 @@ export async function prepareTransferAsync(input: TransferInput, options: Transf
         // below its highlight, a fold; then its pieces the fill cannot reach (hair cut by the ears)
         // — only when the generator's own move of the painted piece stands out from its drift (paintedMove)
         const { ref } = paintedPieces(painted, bridged, unit[0]!, unit[K]!, R);
-        const follows = !!ref && Number.isFinite(o.joinAlike) && paintedMove(ref, painted0[0]!, mainTarget(nearestPaint(input.paintColour, painted, R), painted, R)) >= JOIN_MIN_MOVE;
+        const follows = translucent === null && !!ref && Number.isFinite(o.joinAlike) && paintedMove(ref, painted0[0]!, mainTarget(nearestPaint(input.paintColour, painted, R), painted, R)) >= JOIN_MIN_MOVE;
         const extra = follows ? alikeTones(original, mapping, painted0, unit[0]!, unit[K]!, ref, { near: o.near, minAlike: TONE_ALIKE, share: TONE_SHARE, minCount: TONE_MIN_SAMPLES, maxRatio: TONE_MAX_RATIO }) : [];
         // and its small tones that are the main one under a black or white layer (a nose on a face)
-        const small = shadeTones(original, mapping, painted, [...painted0, ...extra], o.near, o.minShare);
+        const small = translucent === null ? shadeTones(original, mapping, painted, [...painted0, ...extra], o.near, o.minShare) : [];
         const palette = [...painted0, ...extra, ...small];
         if (extra.length || small.length) {
           bridged = cellsOf(palette);
@@ -333,9 +341,18 @@ export async function prepareTransferAsync(input: TransferInput, options: Transf
         const seeds = piecesChangedAlike(painted, bridged, unit[0]!, unit[K]!, R, o.joinAlike);
         region = editRegion(unit[0], unit[K], seeds, R, { ...RECOLOUR_REGION, ...options.region }, bridged, bridged);
         const target = nearestPaint(input.paintColour, painted, R);
+        // a translucent part: the old colour over another tone of the layer, and now the new one over it;
+        // when no tone explains it, it moves the generator's share of the code's change
+        if (translucent !== null) {
+          const to = mainTarget(target, painted, R), main = painted0[0]!;
+          // (tones found finely: a buzz cut is ~6 levels off the skin it darkens)
+          const tone = translucentTone(main, input.paintFrom!, to, layerTones(original.data, original.width, original.height, { ...DEFAULT_SNAP_OPTIONS, near: 4 }))
+            ?? main.map((v, c) => v + translucent * (to[c]! - input.paintFrom![c]!));
+          for (let q = 0; q < R * R; q++) for (let c = 0; c < 3; c++) target[c * R * R + q] = tone[c]!;
+        }
         // the colour the paint replaces, known but drawn nowhere as is (DiceBear's hair: the named colour
         // under a light overlay): it is the main colour, and each of the part's tones keeps its overlay on it
-        const virtual = input.paintFrom ? virtualMain(palette, input.paintFrom, o.near) : null;
+        const virtual = input.paintFrom && translucent === null ? virtualMain(palette, input.paintFrom, o.near) : null;
         const shades = virtual ? overlayShades(palette, virtual) : palette.length > 1 ? chooseShades(original, mapping, palette, mainTarget(target, painted, R), unit[0]!, unit[K]!, o.near) : undefined;
         plan = { region, target, palette: virtual ? [virtual, ...palette] : palette, ...(shades ? { shades } : {}), options: o };
       }
@@ -496,7 +513,10 @@ async function outcomeInsertion(prepared: PreparedTransfer, original: RgbaImage,
     // and, after a shape code's change, all that G changed. On a transparent layer only with G's own
     // matte: without it G paints clear as white, and new white content (a white beard) was drawn clear
     // (bench:edits, bench-2's beard 165 → 233 RMSE), while a cut needs the clear (pigtails gone)
-    const shaped = reshaped && (!bg || matte) ? reshapedCells(change, R, opts) : null;
+    // (small faint groups are left out on an opaque layer only: on a transparent one the matted drawing
+    // picks its colours over all the cells drawn, and without them heldout-69's fade came out violet
+    // instead of brown, bench:edits 19.8 → 65.9 in the part)
+    const shaped = reshaped && (!bg || matte) ? reshapedCells(change, R, bg ? { ...opts, reshapeCore: [0, 0] } : opts) : null;
     // and on an opaque layer the layer's shapes G changed for the most part, whole (an old mouth's outline)
     const tones01 = prepared.snap!.tones.map((t) => t.map((v) => v / 255));
     const whole = shaped && !bg ? wholeParts(shaped, before, tones01, R, opts) : null;

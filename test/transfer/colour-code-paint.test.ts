@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { colourCodePaint } from '../../engine/transfer/colour-code-paint.js';
 import { fitMapping } from '../../engine/transfer/frame-mapping.js';
 import { transferEditAsync } from '../../engine/transfer/transfer-edit.js';
+import { translucentTone } from '../../engine/transfer/recolour.js';
 import type { RgbaImage } from '../../engine/transfer/types.js';
 
 const R = 64, S = 256, K = S / R;
@@ -77,5 +78,58 @@ describe('a colour code edit carried as a colour stroke (TransferInput colourStr
   it('without the old colour the hair\'s own tone is the main one and takes the named colour as is', async () => {
     const stroke = (await transferEditAsync({ ...input, coloursBefore: [], colourStroke: true }, { pixelRange: [0, 1] })).final;
     expect(far(at(stroke, 30, 14), BROWN)).toBeLessThanOrEqual(4);
+  });
+});
+
+describe('a translucent part: DiceBear\'s buzz cut, the hair colour multiplied over the skin at 20 %', () => {
+  // bench-2's colours: the cut is ~6 levels off the skin it darkens
+  const FACE = [185, 149, 140], WHITE = [222, 225, 245], RED = [225, 92, 102];
+  const buzz = (h: readonly number[]): number[] => FACE.map((u, i) => u * (1 - 0.2 + (0.2 * h[i]!) / 255));
+  const inCut = (x: number, y: number): boolean => y >= 10 && y < 22 && x >= 16 && x < 48;
+  const inHead = (x: number, y: number): boolean => y >= 10 && y < 50 && x >= 16 && x < 48;
+  const colour = (x: number, y: number, hair: readonly number[]): readonly number[] => (inCut(x, y) ? buzz(hair) : inHead(x, y) ? FACE : BG);
+  /** G's frame: the cut `share` of the way from white to red (the 64² generator moves it less than the layer does). */
+  const gFrame = (share: number): Float32Array => {
+    const f = new Float32Array(3 * R * R), hair = WHITE.map((v, c) => v + share * (RED[c]! - v));
+    for (let y = 0; y < R; y++) for (let x = 0; x < R; x++) { const c = colour(x, y, hair); for (let ch = 0; ch < 3; ch++) f[ch * R * R + y * R + x] = c[ch]! / 255; }
+    return f;
+  };
+  const cutLayer = (hair: readonly number[]): RgbaImage => {
+    const data = new Uint8ClampedArray(S * S * 4);
+    for (let y = 0; y < S; y++) for (let x = 0; x < S; x++) data.set([...colour((x + 0.5) / K, (y + 0.5) / K, hair).map(Math.round), 255], (y * S + x) * 4);
+    return { width: S, height: S, data };
+  };
+
+  it('the cut is found from the small share the generator moved it, and only then', () => {
+    // G moves a multiplied 20 % layer by 20 % × the skin's share of the code's change: ~7 % here
+    const p = colourCodePaint(gFrame(0), gFrame(0.6), R, [RED], {}, [WHITE])!;
+    expect(p).not.toBeNull();
+    expect(p.painted[15 * R + 30]).toBe(1);
+    expect(p.paintShare!).toBeGreaterThan(0.02);
+    expect(p.paintShare!).toBeLessThan(0.35);
+    expect(p.painted[40 * R + 30], 'the face').toBe(0);
+    // without the faint pass nothing is found: the edit was lost (bench:edits, bench-2's hair colour)
+    expect(colourCodePaint(gFrame(0), gFrame(0.6), R, [RED], { faint: { share: 0.35, levels: 3, across: 0.5, minCells: 12 } }, [WHITE])).toBeNull();
+  });
+
+  it('the layer\'s cut becomes the new colour multiplied over the same skin; the face stays', async () => {
+    const input = { frames: [gFrame(0), gFrame(0.3), gFrame(0.6)], original: cutLayer(WHITE), mapping: fitMapping(S, S, R), painted: null, whole: 'strong' as const, colours: [RED], coloursBefore: [WHITE], colourStroke: true };
+    const out = (await transferEditAsync(input, { pixelRange: [0, 1] })).final;
+    expect(far(at(out, 30, 15), buzz(RED))).toBeLessThanOrEqual(3);
+    expect(far(at(out, 30, 15), buzz(WHITE)), 'the cut changed').toBeGreaterThan(10);
+    expect(at(out, 30, 40)).toEqual(FACE);
+    expect(at(out, 4, 4)).toEqual(BG);
+  });
+});
+
+describe('translucentTone: the same translucent layer in a new colour', () => {
+  const U = [177, 106, 91], FROM = [222, 225, 245], TO = [242, 156, 101];
+  it('fits a multiplied and a normally blended layer over one of the tones, and nothing else', () => {
+    const mul = (h: readonly number[]): number[] => U.map((u, i) => u * (1 - 0.2 + (0.2 * h[i]!) / 255));
+    const nor = (h: readonly number[]): number[] => U.map((u, i) => 0.3 * h[i]! + 0.7 * u);
+    const tones = [[210, 212, 245], U];
+    expect(far(translucentTone(mul(FROM).map(Math.round), FROM, TO, tones)!, mul(TO))).toBeLessThanOrEqual(2);
+    expect(far(translucentTone(nor(FROM).map(Math.round), FROM, TO, tones)!, nor(TO))).toBeLessThanOrEqual(2);
+    expect(translucentTone([40, 160, 60], FROM, TO, tones)).toBeNull();
   });
 });
