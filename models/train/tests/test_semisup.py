@@ -292,7 +292,9 @@ class TestSemisupPipeline(unittest.TestCase):
         for mode in (G0.train, G0.eval):
             mode(); G1.train(G0.training)
             with torch.no_grad():
-                self.assertEqual((G0(z) - G1(z)).abs().max().item(), 0.0)
+                # the same up to float rounding: wider layers change BLAS's summation order (CI saw 2.5e-7);
+                # a wrongly widened layer is off by ~0.1
+                self.assertLess((G0(z) - G1(z)).abs().max().item(), 1e-5)
         G1.train()
         G1(z).square().mean().backward()   # the silent channels' outgoing weights get a gradient: they can grow
         self.assertGreater(G1.net[12].weight.grad[8:].abs().sum().item(), 0)
