@@ -35,7 +35,7 @@ def parse_args(argv=None):
     p.add_argument("--run", default="models/runs/personas64-v2")
     p.add_argument("--data", default="data/avatars-v2")
     p.add_argument("--out", default="models/personas64-v2/evidence")
-    p.add_argument("--judge", default="models/runs/judge-v2/judge.pt")
+    p.add_argument("--judge", default="models/runs/judge-v3/judge.pt")
     p.add_argument("--old-pack", default="models/archive/personas64", help="the pack v2 is compared with (realism)")
     p.add_argument("--per-value", type=int, default=256, help="latents per code value for the judge's control scores")
     p.add_argument("--samples", type=int, default=2048, help="samples for the Fréchet distance")

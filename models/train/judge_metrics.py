@@ -151,7 +151,7 @@ def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--run", help="a v2 run directory (state.pt.xz)")
     p.add_argument("--pack", help="an exported pack directory (realism metrics only)")
-    p.add_argument("--judge", default="models/runs/judge-v2/judge.pt")
+    p.add_argument("--judge", default="models/runs/judge-v3/judge.pt")
     p.add_argument("--data", default="data/avatars-v2")
     p.add_argument("--per-value", type=int, default=256, help="latents per code value")
     p.add_argument("--samples", type=int, default=2048, help="samples for the Fréchet distance")

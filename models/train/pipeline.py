@@ -39,7 +39,7 @@ def main():
                    help="comma-separated stages (v2 default: data,judgedata,judge,gan,metrics,plot; 'pack' = " + ",".join(V2_PACK_STAGES) + ")")
     p.add_argument("--minutes", type=float, default=60, help="GAN training wall time for this invocation")
     p.add_argument("--encoder-minutes", type=float, default=15, help="encoder training wall time (v1)")
-    p.add_argument("--judge", default="models/runs/judge-v2", help="judge folder (v2)")
+    p.add_argument("--judge", default="models/runs/judge-v3", help="judge folder (v2)")
     p.add_argument("--dry-run", action="store_true")
     args, extra = p.parse_known_args()
     os.chdir(ROOT)

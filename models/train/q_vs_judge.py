@@ -26,7 +26,7 @@ def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--run", default="models/runs/personas64-v2")
     p.add_argument("--heldout", default="data/avatars-v2-heldout8k", help="a data set with a held-out split (real renders)")
-    p.add_argument("--judge", default="models/runs/judge-v2/judge.pt")
+    p.add_argument("--judge", default="models/runs/judge-v3/judge.pt")
     p.add_argument("--codes", default="Hair style,Facial hair,Nose")
     p.add_argument("--per-value", type=int, default=128)
     args = p.parse_args(argv)
