@@ -386,30 +386,50 @@ export function layerShade(c: readonly number[], main: readonly number[]): Shade
   return best && best.e <= LAYER_FIT ? best.shade : null;
 }
 
+/** How a translucent part is drawn: its colour laid over the layer tone `under` at opacity `alpha`. */
+export interface TranslucentFit {
+  under: number[];
+  blend: 'normal' | 'multiply';
+  alpha: number;
+}
+
 /**
- * A translucent part's tone after its colour changes from → to: the part `c` is `from` laid over
- * one of the layer's other tones `under` at some opacity — blended normally (DiceBear's side shave,
- * 30 %) or multiplied (its buzz cut, 20 %) — when one opacity explains all three channels within
- * LAYER_FIT (as layerShade). The same layer in the new colour, over the same tone; null when no tone
- * and blend explain `c`.
+ * The translucent layer that draws the part `c`: `from` laid over one of the layer's other tones
+ * at some opacity — blended normally (DiceBear's side shave, 30 %) or multiplied (its buzz cut,
+ * 20 %) — when one opacity explains all three channels within LAYER_FIT (as layerShade); the best
+ * fit, or null when no tone and blend explain `c`.
  */
-export function translucentTone(c: readonly number[], from: readonly number[], to: readonly number[], tones: readonly (readonly number[])[]): number[] | null {
-  let best: { e: number; out: number[] } | null = null;
+export function translucentFit(c: readonly number[], from: readonly number[], tones: readonly (readonly number[])[]): TranslucentFit | null {
+  let best: (TranslucentFit & { e: number }) | null = null;
   for (const u of tones) {
     if (dist(u, c) < 4) continue;   // the part itself
     for (const blend of ['normal', 'multiply'] as const) {
-      // c − u = a · w: w is what a fully opaque layer would add over u
-      const w = (h: readonly number[]): number[] => [0, 1, 2].map((i) => (blend === 'normal' ? h[i]! - u[i]! : (u[i]! * (h[i]! - 255)) / 255));
-      const wf = w(from), den = wf[0]! ** 2 + wf[1]! ** 2 + wf[2]! ** 2;
+      const wf = overTone(u, from, blend), den = wf[0]! ** 2 + wf[1]! ** 2 + wf[2]! ** 2;
       if (den < 24 ** 2) continue;   // the layer would hardly show over u: any opacity fits
       const a = [0, 1, 2].reduce((sum, i) => sum + (c[i]! - u[i]!) * wf[i]!, 0) / den;
       if (!(a > 0.05 && a < 0.95)) continue;
       const e = Math.sqrt([0, 1, 2].reduce((sum, i) => sum + (u[i]! + a * wf[i]! - c[i]!) ** 2, 0) / 3);
-      const wt = w(to);
-      if (e <= LAYER_FIT && (!best || e < best.e)) best = { e, out: [0, 1, 2].map((i) => Math.min(255, Math.max(0, u[i]! + a * wt[i]!))) };
+      if (e <= LAYER_FIT && (!best || e < best.e)) best = { e, under: [...u], blend, alpha: a };
     }
   }
-  return best ? best.out : null;
+  return best && { under: best.under, blend: best.blend, alpha: best.alpha };
+}
+
+/** The same translucent layer in the colour `to`, over the same tone. */
+export function translucentToneOf(fit: TranslucentFit, to: readonly number[]): number[] {
+  const w = overTone(fit.under, to, fit.blend);
+  return [0, 1, 2].map((i) => Math.min(255, Math.max(0, fit.under[i]! + fit.alpha * w[i]!)));
+}
+
+/** A translucent part's tone after its colour changes from → to (translucentFit, translucentToneOf); null when no layer explains `c`. */
+export function translucentTone(c: readonly number[], from: readonly number[], to: readonly number[], tones: readonly (readonly number[])[]): number[] | null {
+  const fit = translucentFit(c, from, tones);
+  return fit && translucentToneOf(fit, to);
+}
+
+/** What a fully opaque layer of colour h adds over the tone u (c − u = alpha · this). */
+function overTone(u: readonly number[], h: readonly number[], blend: TranslucentFit['blend']): number[] {
+  return [0, 1, 2].map((i) => (blend === 'normal' ? h[i]! - u[i]! : (u[i]! * (h[i]! - 255)) / 255));
 }
 
 function dist(a: ArrayLike<number>, b: ArrayLike<number>): number {

@@ -22,7 +22,7 @@ import { dilate1, insertionCells, insertionPlan, insertRows, type InsertionPlan,
 import { clearColour, compositedMisses, DEFAULT_LARGE_INSERT_OPTIONS, keptCells, largeInsertionCells, movedShapeCells, reshapedCells, wholeParts, type LargeInsertOptions } from './large-insertions.js';
 import { DEFAULT_SMALL_INSERT_OPTIONS, onLayerTones, outcomeMisses, recolouredToneCells, smallInsertionCells, type SmallInsertOptions } from './small-insertions.js';
 import { DEFAULT_SNAP_OPTIONS, layerTones, snapTones, type SnapOptions } from './snap-tones.js';
-import { alikeTones, chooseShades, translucentTone, DEFAULT_RECOLOUR_OPTIONS, mainFirst, overlayShades, virtualMain, separatingNear, nearestPaint, paintedMove, paintedPieces, paintOnStartPart, partCells, piecesChangedAlike, partColours, shadeTones, recolourRows, recolourScaledRows, startParts, type RecolourOptions, type RecolourPlan } from './recolour.js';
+import { alikeTones, chooseShades, translucentFit, translucentToneOf, DEFAULT_RECOLOUR_OPTIONS, mainFirst, overlayShades, virtualMain, separatingNear, nearestPaint, paintedMove, paintedPieces, paintOnStartPart, partCells, piecesChangedAlike, partColours, shadeTones, recolourRows, recolourScaledRows, startParts, type RecolourOptions, type RecolourPlan } from './recolour.js';
 import type { ChangeField, RgbaImage, TransferProgress } from './types.js';
 import { generatorMatte, type GeneratorMatte } from './generator-matte.js';
 import { colourCodePaint, type ColourCodePaintOptions } from './colour-code-paint.js';
@@ -314,12 +314,19 @@ export async function prepareTransferAsync(input: TransferInput, options: Transf
       const under0 = partColours(original, mapping, input.painted, o0.near, o0.minShare);
       // a flat colour of the layer closer to the part's than `near` is another part, not the same one drawn noisily
       const sep = separatingNear(layerTones(original.data, original.width, original.height), under0, o0.near);
-      const o: RecolourOptions = sep.others.length ? { ...o0, near: sep.near, others: sep.others } : o0;
+      let o: RecolourOptions = sep.others.length ? { ...o0, near: sep.near, others: sep.others } : o0;
       const under = o.near < o0.near ? partColours(original, mapping, input.painted, o.near, o.minShare) : under0;
       // only the part under where each stroke starts: paint that runs over other parts is ignored
       const start = input.colourPaths?.length ? startParts(original, mapping, under, input.colourPaths, o.near) : null;
       const translucent = input.paintFrom && input.paintShare !== undefined ? input.paintShare : null;
       const painted0 = mainFirst(start ? start.palette : under, input.paintFrom, o.near).slice(0, translucent === null ? undefined : 1);
+      // a translucent part: the old colour laid over another tone of the layer (tones found finely: a
+      // buzz cut is ~6 levels off the skin it darkens). Only its own pixels are the part, not that
+      // tone's: with the usual `near` the whole face took the new hair colour (bench:edits, bench-2
+      // on the 3700 kimg generator, whose change spilled onto the face: 13 % leakage)
+      const fit = translucent !== null && painted0.length
+        ? translucentFit(painted0[0]!, input.paintFrom!, layerTones(original.data, original.width, original.height, { ...DEFAULT_SNAP_OPTIONS, near: 4 })) : null;
+      if (fit) o = { ...o, near: Math.min(o.near, Math.max(2, Math.hypot(...painted0[0]!.map((v, c) => v - fit.under[c]!)) / 2)), others: [...(o.others ?? []), fit.under] };
       if (painted0.length) {
         // the part may be cut in two at 64² (an ear over the hair): the fill crosses gaps of up to 2 cells
         const cellsOf = (colours: number[][]): Float32Array => dilateCells(partCells(original, mapping, colours, o.near), R, 1);
@@ -345,9 +352,7 @@ export async function prepareTransferAsync(input: TransferInput, options: Transf
         // when no tone explains it, it moves the generator's share of the code's change
         if (translucent !== null) {
           const to = mainTarget(target, painted, R), main = painted0[0]!;
-          // (tones found finely: a buzz cut is ~6 levels off the skin it darkens)
-          const tone = translucentTone(main, input.paintFrom!, to, layerTones(original.data, original.width, original.height, { ...DEFAULT_SNAP_OPTIONS, near: 4 }))
-            ?? main.map((v, c) => v + translucent * (to[c]! - input.paintFrom![c]!));
+          const tone = fit ? translucentToneOf(fit, to) : main.map((v, c) => v + translucent * (to[c]! - input.paintFrom![c]!));
           for (let q = 0; q < R * R; q++) for (let c = 0; c < 3; c++) target[c * R * R + q] = tone[c]!;
         }
         // the colour the paint replaces, known but drawn nowhere as is (DiceBear's hair: the named colour

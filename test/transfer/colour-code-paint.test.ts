@@ -88,10 +88,16 @@ describe('a translucent part: DiceBear\'s buzz cut, the hair colour multiplied o
   const inCut = (x: number, y: number): boolean => y >= 10 && y < 22 && x >= 16 && x < 48;
   const inHead = (x: number, y: number): boolean => y >= 10 && y < 50 && x >= 16 && x < 48;
   const colour = (x: number, y: number, hair: readonly number[]): readonly number[] => (inCut(x, y) ? buzz(hair) : inHead(x, y) ? FACE : BG);
-  /** G's frame: the cut `share` of the way from white to red (the 64² generator moves it less than the layer does). */
-  const gFrame = (share: number): Float32Array => {
+  /**
+   * G's frame: the cut `share` of the way from white to red (the 64² generator moves it less than the
+   * layer does); with `spill`, the face's top `spill` rows below the cut tinted as the cut is.
+   */
+  const gFrame = (share: number, spill = 0): Float32Array => {
     const f = new Float32Array(3 * R * R), hair = WHITE.map((v, c) => v + share * (RED[c]! - v));
-    for (let y = 0; y < R; y++) for (let x = 0; x < R; x++) { const c = colour(x, y, hair); for (let ch = 0; ch < 3; ch++) f[ch * R * R + y * R + x] = c[ch]! / 255; }
+    for (let y = 0; y < R; y++) for (let x = 0; x < R; x++) {
+      const c = y >= 22 && y < 22 + spill && inHead(x, y) ? colour(x, 15, hair) : colour(x, y, hair);
+      for (let ch = 0; ch < 3; ch++) f[ch * R * R + y * R + x] = c[ch]! / 255;
+    }
     return f;
   };
   const cutLayer = (hair: readonly number[]): RgbaImage => {
@@ -119,6 +125,16 @@ describe('a translucent part: DiceBear\'s buzz cut, the hair colour multiplied o
     expect(far(at(out, 30, 15), buzz(WHITE)), 'the cut changed').toBeGreaterThan(10);
     expect(at(out, 30, 40)).toEqual(FACE);
     expect(at(out, 4, 4)).toEqual(BG);
+  });
+
+  it('a generator whose change spills onto the face recolours the cut, not the face ~6 levels off it', async () => {
+    // bench:edits, bench-2 on the 3700 kimg generator: the face under the painted cells took the new colour (13 % leakage)
+    const input = { frames: [gFrame(0, 6), gFrame(0.3, 6), gFrame(0.6, 6)], original: cutLayer(WHITE), mapping: fitMapping(S, S, R), painted: null, whole: 'strong' as const, colours: [RED], coloursBefore: [WHITE], colourStroke: true };
+    const out = (await transferEditAsync(input, { pixelRange: [0, 1] })).final;
+    expect(far(at(out, 30, 15), buzz(RED))).toBeLessThanOrEqual(3);
+    expect(at(out, 30, 24), 'the face where the change spilled').toEqual(FACE);
+    expect(at(out, 20, 26)).toEqual(FACE);
+    expect(at(out, 30, 40)).toEqual(FACE);
   });
 });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { estimateStep } from '../../engine/transfer/estimate-step.js';
 import { fitMapping } from '../../engine/transfer/frame-mapping.js';
-import { insertionCells, pureEnds } from '../../engine/transfer/insert-content.js';
+import { insertionCells, pureCentres, pureEnds } from '../../engine/transfer/insert-content.js';
 import { refitColour } from '../../engine/transfer/refit-colour.js';
 import { transferEditAsync } from '../../engine/transfer/transfer-edit.js';
 import type { RgbaImage } from '../../engine/transfer/types.js';
@@ -126,5 +126,23 @@ describe('drawn colours: which of G(z1)\'s colours are a blend of two others', (
     // the same brown covering fewer cells than its rim (an edge, as the old rule took every centre) is a
     // blend of the rim and the violet: what drew the fade violet (the test can fail)
     expect(pureEnds(centres(), [0.3, 0.01, 0.15, 0.08, 0.07, 0.05], layer, own)).not.toContain(1);
+  });
+});
+
+describe('small shapes\' colours: which centres a cell of a small shape may be split between', () => {
+  // the same edit on the 3700 kimg generator: brown (the bulk), skin, a darker rim, a mid-tone toward
+  // the skin, and the sunglasses' violet (a layer colour pureEnds added, nearest to no cell)
+  const c255 = [[107, 67, 65], [235, 199, 184], [85, 47, 48], [167, 122, 113], [17, 4, 41]];
+  const centres = () => c255.map((c) => c.map((v) => v / 255));
+  const share = [0.506, 0.337, 0.11, 0.047, 0];
+  it('the bulk of the new hair is pure; its rim and the mid-tone are blends', () => {
+    expect(pureCentres(centres(), share)).toEqual([0, 1, 4]);
+    // by geometry alone the brown is a blend of its rim and the mid-tone: its cells were split
+    // between the skin and the violet, and the fade was drawn near black
+    expect(pureCentres(centres())).not.toContain(0);
+  });
+  it('a thin line\'s edge, as large as the line, stays a blend (bench-0\'s wink)', () => {
+    const wink = [[230, 179, 162], [34, 8, 59], [131, 84, 104]].map((c) => c.map((v) => v / 255));
+    expect(pureCentres(wink, [0.863, 0.069, 0.069])).toEqual([0, 1]);
   });
 });
