@@ -18,7 +18,7 @@
  * BENCHMARKS.md (all packs' rows).
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Engine } from '../../engine/engine.js';
 import { fsPackSource } from '../../engine/node/fs-pack-source.js';
@@ -68,7 +68,8 @@ const range = engine.pack.pixelRange;
 // --tag names a variant of the run (e.g. "before": another transfer, BENCH_EDITS_TRANSFER); its rows are kept apart
 const packName = basename(packDir);
 const runId = o.tag ? `${packName}-${o.tag.replace(/[^a-z0-9]+/gi, '-')}` : packName;
-const picturesDir = join('bench/edits/pictures', runId);
+// a subset written elsewhere (--no-docs) keeps its pictures beside its --out, not over the run's own in the repository
+const picturesDir = o['no-docs'] ? join(dirname(resolve(o.out!)), `pictures-${runId}`) : join('bench/edits/pictures', runId);
 mkdirSync(picturesDir, { recursive: true });
 const rows: EditRow[] = [], skipped = new Set<string>(), pictured = new Map<string, string>();
 const t0 = performance.now();
