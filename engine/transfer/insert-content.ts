@@ -312,7 +312,8 @@ function mattedPlan(first: Float32Array, last: Float32Array, change: ChangeField
   const labels = new Float32Array((K + 1) * N);
   for (let k = 0; k <= K; k++) labels.set(mean3(onehot.subarray(k * N, (k + 1) * N), R), k * N);
   // a small shape's cells split between the two pure colours G blends there (as in insertionPlan)
-  const pure = fine ? pureCentres(centres.slice(0, clearAt), shares(src, N, covered, centres.slice(0, clearAt))) : [];
+  const drawable = centres.slice(0, clearAt);
+  const pure = fine ? pureCentres(drawable, shares(src, N, covered, drawable)) : [];
   if (fine) for (let p = 0; p < N; p++) if (fine[p] && alpha[p]! >= 0.5 && pure.length) softLabel(src, N, p, centres, pure, labels);
   return { R, cells, carried: carriedCells(onehot, K, cells, R), mask: mean3(cells, R), palette, labels };
 }

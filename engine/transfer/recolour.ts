@@ -412,7 +412,7 @@ export function translucentFit(c: readonly number[], from: readonly number[], to
       if (e <= LAYER_FIT && (!best || e < best.e)) best = { e, under: [...u], blend, alpha: a };
     }
   }
-  return best && { under: best.under, blend: best.blend, alpha: best.alpha };
+  return best;
 }
 
 /** The same translucent layer in the colour `to`, over the same tone. */
