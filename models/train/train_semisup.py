@@ -91,6 +91,13 @@ def parse_args(argv=None):
     p.add_argument("--flat-ramp-kimg", type=float, default=0.0,
                    help="the flatness term ramps in over the run's first this many thousand images (a new run: G starts as noise)")
     p.add_argument("--flat-levels", type=float, default=16.0, help="differences up to this many 0-255 levels count as speckle")
+    p.add_argument("--snap", type=float, default=None,
+                   help="(default 0) weight of the palette term: each of G's samples is clustered into --snap-colours flat colours "
+                        "(k-means in RGB) and G pays the L1 distance of every pixel within --snap-levels of its colour to that "
+                        "colour (fills drawn flat, as the renders are; edges and blends, far from every colour, are left alone). "
+                        "Added at 3988.5 kimg (session 23); 0: off")
+    p.add_argument("--snap-colours", type=int, default=16, help="flat colours per sample for --snap (k-means clusters)")
+    p.add_argument("--snap-levels", type=float, default=6.0, help="pixels within this many 0-255 levels of their colour are pulled onto it")
     p.add_argument("--texture", type=float, default=None,
                    help="(default 0.5) weight of G's term on the texture critic (nets.TextureD: ~12 px patches of the image and "
                         "its high-pass view, hinge loss), relative to D's; 0: off. Added at 1100 kimg, its high-pass as now from 1115 (session 7)")
@@ -186,6 +193,52 @@ def speckle(x, levels):
     return 0.5 * (dx.mean() + dy.mean())
 
 
+@torch.no_grad()
+def palette_snap(x, colours: int = 16, levels: float = 6.0, iters: int = 6):
+    """Each image's nearest flat colours: k-means in RGB (`colours` centres, fitted on every other pixel in each
+    direction), then every pixel within `levels` 0-255 levels (max over RGB) of its centre.
+    -> (target [B, 3, H, W]: the centre there, the pixel itself elsewhere; near [B, 1, H, W] as 0/1).
+    Renders are flat fills: on 512 held-out renders 83 % of pixels lie within 6 levels of one of 16 such
+    colours, 0.7 levels RMSE away; G's samples (3988.5 kimg) 78 %, 1.1 levels: its fills are noisy and shaded.
+    Snapping G's samples so took the speckle share 50 % -> 28 % with the judge's FD and agreement unchanged."""
+    b, c, h, w = x.shape
+    p = x.flatten(2).transpose(1, 2).contiguous()                                      # [B, N, 3]
+    # The centres are fitted on every 4th pixel (a 4x smaller [B, N, K] table stays in cache: ~100x faster on a CPU
+    # than the full one); every pixel is then assigned once. Started by farthest points (no fill is left without a
+    # centre, and no random state is used).
+    ps = x[:, :, ::2, ::2].flatten(2).contiguous()                                     # [B, 3, N/4]
+    cen = ps[:, :, :1].transpose(1, 2)                                                 # [B, 1, 3]
+    far = (ps - cen.transpose(1, 2)).abs().amax(1)                                     # [B, N/4]
+    for _ in range(colours - 1):
+        nxt = ps.gather(2, far.argmax(1)[:, None, None].expand(-1, c, 1))               # [B, 3, 1]
+        cen = torch.cat([cen, nxt.transpose(1, 2)], 1)
+        far = torch.minimum(far, (ps - nxt).abs().amax(1))
+    for _ in range(iters):
+        a = sum((ps[:, i, :, None] - cen[:, None, :, i]) ** 2 for i in range(c)).argmin(2)   # [B, N/4]
+        s = torch.zeros_like(cen).scatter_add_(1, a[..., None].expand(-1, -1, c), ps.transpose(1, 2))
+        n = torch.zeros(b, colours, 1, device=x.device, dtype=p.dtype).scatter_add_(1, a[..., None], torch.ones_like(s[:, :1, :1]).expand(b, a.shape[1], 1))
+        cen = torch.where(n > 0, s / n.clamp_min(1), cen)
+    # k-means splits a fill into two centres a level or two apart when there are more centres than fills; snapping
+    # to both would keep the speckle. Each centre joins the most populous one within `levels` of it.
+    close = (cen[:, :, None] - cen[:, None]).abs().amax(3) <= levels / 127.5           # [B, K, K]
+    rep = torch.where(close, n[:, None, :, 0], torch.full_like(close, -1, dtype=n.dtype)).argmax(2)   # [B, K]
+    a = rep.gather(1, a)
+    s = torch.zeros_like(cen).scatter_add_(1, a[..., None].expand(-1, -1, c), ps.transpose(1, 2))
+    n = torch.zeros(b, colours, 1, device=x.device, dtype=p.dtype).scatter_add_(1, a[..., None], torch.ones_like(s[:, :1, :1]).expand(b, a.shape[1], 1))
+    cen = torch.where(n > 0, s / n.clamp_min(1), cen).gather(1, rep[..., None].expand(-1, -1, c))   # merged ones share a value
+    nearest = torch.gather(cen, 1, torch.cdist(p, cen).argmin(2)[..., None].expand(b, h * w, c))
+    near = ((p - nearest).abs().amax(2, keepdim=True) <= levels / 127.5).to(p.dtype)
+    target = near * nearest + (1 - near) * p
+    return target.transpose(1, 2).reshape(b, c, h, w), near.transpose(1, 2).reshape(b, 1, h, w)
+
+
+def snap_loss(fake, colours, levels):
+    """G's distance to its own flat colours (palette_snap), mean L1 over the pixels that are near one, in [-1, 1] units.
+    L1, not L2: a pixel 1 level off is pulled as hard as one 5 levels off, so fills can end exactly flat."""
+    target, near = palette_snap(fake.detach(), colours, levels)
+    return ((fake - target).abs() * near).sum() / (near.sum() * fake.shape[1]).clamp_min(1), near.mean()
+
+
 def code_weights(spec, codes):
     """"Facial hair=4,Nose=3" -> one weight per categorical code of `codes` (1 where not named)."""
     names = [c.name for c in categorical(codes)]
@@ -257,7 +310,7 @@ RECIPE = ("ngf", "g_widths", "ndf", "noise", "free_continuous", "loss", "norm", 
 # The schedule: a resumed run goes on with the values it last used unless the command line names
 # new ones (so `npm run train` on a fresh clone continues the run as it was going); a new run starts
 # from these defaults.
-SCHEDULE = dict(lr_g=2e-4, lr_d=2e-4, ema_kimg=10.0, q_fake=1.0, q2=1.0, q2_cont=4.0, flat=10.0, texture=0.5, texture_codes="Hair style", mask_hidden=1,
+SCHEDULE = dict(lr_g=2e-4, lr_d=2e-4, ema_kimg=10.0, q_fake=1.0, q2=1.0, q2_cont=4.0, flat=10.0, snap=0.0, texture=0.5, texture_codes="Hair style", mask_hidden=1,
                 code_weights="Facial hair=4,Nose=3,Mouth=2,Eyes and glasses=2,Hair style=2", balance="Facial hair")
 # What a run saved before an option existed used, where that is not today's default.
 LEGACY = dict(mask_hidden=0, texture=0.0, q2_cont=0.0, texture_codes="")
@@ -417,7 +470,7 @@ def main(argv=None):
 
     logged = [state["step"]]
 
-    def log_record(loss_d, loss_g, sup_cat, sup_cont, g_cat, g_cont, acc_real, acc_fake, fake, q2, flat, texture):
+    def log_record(loss_d, loss_g, sup_cat, sup_cont, g_cat, g_cont, acc_real, acc_fake, fake, q2, flat, texture, snap=None):
         logged[0] = state["step"]
         num = lambda xs: [float(x) for x in xs]   # noqa: E731  the step keeps tensors (no GPU wait); read them here
         acc_real, acc_fake = num(acc_real), num(acc_fake)
@@ -429,6 +482,8 @@ def main(argv=None):
                    spread=fake.detach().std(0).mean().item())   # near 0: mode collapse
         if flat:   # in 0-255 levels
             rec.update(speckle_fake=float(flat[0]), speckle_real=float(flat[1]), flat_weight=flat[2])
+        if snap:   # G's mean distance to its flat colours (levels) where near one, and the share of pixels near one
+            rec.update(snap_residual=float(snap[0]), snap_near=float(snap[1]), snap_weight=snap[2])
         if q2:
             q2_real, q2_fake = num(q2["real"]), num(q2["fake"])
             rec.update(q2_weight=q2["weight"], q2_acc_real=float(np.mean(q2_real)), q2_acc_fake=float(np.mean(q2_fake)),
@@ -488,6 +543,12 @@ def main(argv=None):
             wf = args.flat * (min(1.0, state["images"] / (args.flat_ramp_kimg * 1000)) if args.flat_ramp_kimg > 0 else 1.0)
             total_g = total_g + wf * F.relu(s_fake - s_real)
             flat = (s_fake.detach() * 127.5, s_real * 127.5, wf)
+        snap = None
+        if args.snap > 0:
+            # Fills pulled onto the sample's own flat colours (palette_snap): the renders have no shading or noise there.
+            l_snap, near = snap_loss(fake, args.snap_colours, args.snap_levels)
+            total_g = total_g + args.snap * l_snap
+            snap = (l_snap.detach() * 127.5, near, args.snap)
         q2 = None
         if Q2 is not None:
             # The independent Q learns the codes from real images, then G is also asked to make them readable by it.
@@ -542,7 +603,7 @@ def main(argv=None):
                 pe.lerp_(p, 1 - beta)
 
         now = time.time()
-        last = (loss_d, loss_g, sup_cat, sup_cont, g_cat, g_cont, acc_real, acc_fake, fake, q2, flat, texture)
+        last = (loss_d, loss_g, sup_cat, sup_cont, g_cat, g_cont, acc_real, acc_fake, fake, q2, flat, texture, snap)
         if now - t_log > 60 or state["step"] == 1:
             log_record(*last)
             t_log = now

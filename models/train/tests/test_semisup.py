@@ -88,10 +88,15 @@ class TestSemisupPipeline(unittest.TestCase):
             common = ["--data", data, "--run", rdir, "--ngf", "8", "--ndf", "8", "--noise", "6", "--batch", "4", "--threads", "1"]
             run(os.path.join(HERE, "train_semisup.py"), "--kimg", "0.004", *common)
             self.assertTrue(os.path.exists(os.path.join(rdir, "state.pt.xz")))
-            run(os.path.join(HERE, "train_semisup.py"), "--kimg", "0.008", *common)   # resumes, one more step
+            run(os.path.join(HERE, "train_semisup.py"), "--kimg", "0.008", "--snap", "50", *common)   # resumes, one more step, with the palette term
             with open(os.path.join(rdir, "log.jsonl")) as f:
-                steps = [json.loads(line)["step"] for line in f]
-            self.assertEqual(steps, [1, 2])
+                lines = [json.loads(line) for line in f]
+            self.assertEqual([r["step"] for r in lines], [1, 2])
+            self.assertNotIn("snap_weight", lines[0])
+            self.assertEqual(lines[1]["snap_weight"], 50)
+            self.assertTrue(lines[1]["snap_residual"] >= 0 and 0 < lines[1]["snap_near"] <= 1)
+            with open(os.path.join(rdir, "options.json")) as f:
+                self.assertEqual(json.load(f)["snap"], 50)   # kept for the next resume
             st = compact_state.load(os.path.join(rdir, "state.pt.xz"))   # the independent Q trained on, across the resume
             self.assertIn("Q2", st["nets"])
             self.assertEqual(st["extra"]["state"]["q2_images"], 8)
@@ -191,6 +196,43 @@ class TestSemisupPipeline(unittest.TestCase):
         dots[:, :, 10::8, 10::8] = 0.03                                                 # single pixels ~4 levels off a flat fill
         self.assertGreater(isolated_speckle_share(dots), 0.01)
         self.assertAlmostEqual(isolated_speckle_share(dots), speckle_share(dots), places=6)
+
+    def test_palette_snap_flattens_fills_and_leaves_edges(self):
+        import train_semisup as ts
+        from judge_metrics import speckle_share
+        g = torch.Generator().manual_seed(0)
+        # Four flat fills (a 2x2 block image), noisy by up to +-3 levels, and one 1-px blend line between two of them.
+        fills = torch.tensor([[-0.8, 0.2, 0.6], [0.5, -0.3, 0.1], [0.9, 0.9, 0.9], [-0.2, -0.6, 0.7]])
+        img = fills.view(1, 2, 2, 3).permute(0, 3, 1, 2).repeat_interleave(32, 2).repeat_interleave(32, 3).repeat(2, 1, 1, 1)
+        img[:, :, 16, :32] = (fills[0] + fills[2]).view(1, 3, 1) / 2           # a blend, ~70 levels from either fill
+        noisy = img + (torch.rand(img.shape, generator=g) - 0.5) * (6 / 127.5)
+        target, near = ts.palette_snap(noisy, colours=8, levels=6)
+        self.assertGreater(speckle_share(noisy), 0.5)
+        self.assertLess(speckle_share(target), 0.05)
+        self.assertLess((target - img)[:, :, :16].abs().max().item() * 127.5, 1.0)   # each fill lands on its colour
+        # the blend line is a colour of its own: not pulled onto either fill beside it
+        self.assertLess((target - img)[:, :, 16, :32].abs().max().item() * 127.5, 3.5)
+        # a pixel far from every colour (off the grid the centres are fitted on) is left as it is
+        odd = noisy.clone()
+        odd[:, :, 41, 41] = torch.tensor([0.0, 0.9, -0.9]).view(1, 3)
+        t2, n2 = ts.palette_snap(odd, colours=5, levels=6)
+        self.assertEqual(n2[:, 0, 41, 41].tolist(), [0.0, 0.0])
+        self.assertTrue(torch.equal(t2[:, :, 41, 41], odd[:, :, 41, 41]))
+        # The loss pulls the noisy fills (and only them) onto the colours: a few steps of it flatten them.
+        x = odd.clone().requires_grad_()
+        opt = torch.optim.SGD([x], lr=0.002)
+        for i in range(40):
+            for group in opt.param_groups:
+                group["lr"] = 0.002 * 0.9 ** i
+            loss, _ = ts.snap_loss(x, 5, 6)
+            opt.zero_grad()
+            (loss * x.numel()).backward()
+            self.assertEqual(x.grad[:, :, 41, 41].abs().max().item(), 0.0)
+            opt.step()
+        before = (odd - img)[:, :, :32].abs().mean().item()
+        after = (x.detach() - img)[:, :, :32].abs().mean().item()
+        self.assertLess(after, 0.25 * before)                     # the top fills, noise mostly gone
+        self.assertLess(speckle_share(x.detach()), 0.5 * speckle_share(odd))
 
     def test_texture_critic_learns_flat_from_speckled(self):
         from nets import TextureD
