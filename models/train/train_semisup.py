@@ -98,6 +98,9 @@ def parse_args(argv=None):
                         "Added at 3988.5 kimg (session 23); 0: off")
     p.add_argument("--snap-colours", type=int, default=16, help="flat colours per sample for --snap (k-means clusters)")
     p.add_argument("--snap-levels", type=float, default=6.0, help="pixels within this many 0-255 levels of their colour are pulled onto it")
+    p.add_argument("--snap-interior", type=int, default=None,
+                   help="(default 2) only pixels whose whole (2r+1)² neighbourhood is near the same colour are pulled: the inside of "
+                        "fills, not a curl's few-level bumps or the pixels beside an edge. 0: every near pixel (session 23's first arm)")
     p.add_argument("--texture", type=float, default=None,
                    help="(default 0.5) weight of G's term on the texture critic (nets.TextureD: ~12 px patches of the image and "
                         "its high-pass view, hinge loss), relative to D's; 0: off. Added at 1100 kimg, its high-pass as now from 1115 (session 7)")
@@ -194,7 +197,7 @@ def speckle(x, levels):
 
 
 @torch.no_grad()
-def palette_snap(x, colours: int = 16, levels: float = 6.0, iters: int = 6):
+def palette_snap(x, colours: int = 16, levels: float = 6.0, iters: int = 6, interior: int = 0):
     """Each image's nearest flat colours: k-means in RGB (`colours` centres, fitted on every other pixel in each
     direction), then every pixel within `levels` 0-255 levels (max over RGB) of its centre.
     -> (target [B, 3, H, W]: the centre there, the pixel itself elsewhere; near [B, 1, H, W] as 0/1).
@@ -227,16 +230,26 @@ def palette_snap(x, colours: int = 16, levels: float = 6.0, iters: int = 6):
     s = torch.zeros_like(cen).scatter_add_(1, a[..., None].expand(-1, -1, c), ps.transpose(1, 2))
     n = torch.zeros(b, colours, 1, device=x.device, dtype=p.dtype).scatter_add_(1, a[..., None], torch.ones_like(s[:, :1, :1]).expand(b, a.shape[1], 1))
     cen = torch.where(n > 0, s / n.clamp_min(1), cen).gather(1, rep[..., None].expand(-1, -1, c))   # merged ones share a value
-    nearest = torch.gather(cen, 1, torch.cdist(p, cen).argmin(2)[..., None].expand(b, h * w, c))
+    a = torch.cdist(p, cen).argmin(2)
+    nearest = torch.gather(cen, 1, a[..., None].expand(b, h * w, c))
     near = ((p - nearest).abs().amax(2, keepdim=True) <= levels / 127.5).to(p.dtype)
+    if interior > 0:
+        # near the same colour all round: each pixel's colour (-1 where near none) against its neighbours'
+        lab = torch.where(near[..., 0] > 0, a, torch.full_like(a, -1)).reshape(b, h, w)
+        pad = F.pad(lab, (interior,) * 4, value=-2)
+        same = lab >= 0
+        for dy in range(2 * interior + 1):
+            for dx in range(2 * interior + 1):
+                same &= pad[:, dy : dy + h, dx : dx + w] == lab
+        near = same.reshape(b, h * w, 1).to(p.dtype)
     target = near * nearest + (1 - near) * p
     return target.transpose(1, 2).reshape(b, c, h, w), near.transpose(1, 2).reshape(b, 1, h, w)
 
 
-def snap_loss(fake, colours, levels):
+def snap_loss(fake, colours, levels, interior=0):
     """G's distance to its own flat colours (palette_snap), mean L1 over the pixels that are near one, in [-1, 1] units.
     L1, not L2: a pixel 1 level off is pulled as hard as one 5 levels off, so fills can end exactly flat."""
-    target, near = palette_snap(fake.detach(), colours, levels)
+    target, near = palette_snap(fake.detach(), colours, levels, interior=interior)
     return ((fake - target).abs() * near).sum() / (near.sum() * fake.shape[1]).clamp_min(1), near.mean()
 
 
@@ -311,10 +324,10 @@ RECIPE = ("ngf", "g_widths", "ndf", "noise", "free_continuous", "loss", "norm", 
 # The schedule: a resumed run goes on with the values it last used unless the command line names
 # new ones (so `npm run train` on a fresh clone continues the run as it was going); a new run starts
 # from these defaults.
-SCHEDULE = dict(lr_g=2e-4, lr_d=2e-4, ema_kimg=10.0, q_fake=1.0, q2=1.0, q2_cont=4.0, flat=10.0, snap=0.0, texture=0.5, texture_codes="Hair style", mask_hidden=1,
+SCHEDULE = dict(lr_g=2e-4, lr_d=2e-4, ema_kimg=10.0, q_fake=1.0, q2=1.0, q2_cont=4.0, flat=10.0, snap=0.0, snap_interior=2, texture=0.5, texture_codes="Hair style", mask_hidden=1,
                 code_weights="Facial hair=4,Nose=3,Mouth=2,Eyes and glasses=2,Hair style=2", balance="Facial hair")
 # What a run saved before an option existed used, where that is not today's default.
-LEGACY = dict(mask_hidden=0, texture=0.0, q2_cont=0.0, texture_codes="")
+LEGACY = dict(snap_interior=0, mask_hidden=0, texture=0.0, q2_cont=0.0, texture_codes="")
 # Recipe options added after a run began: what such a run was started with.
 RECIPE_LEGACY = dict(g_widths="")
 
@@ -547,7 +560,7 @@ def main(argv=None):
         snap = None
         if args.snap > 0:
             # Fills pulled onto the sample's own flat colours (palette_snap): the renders have no shading or noise there.
-            l_snap, near = snap_loss(fake, args.snap_colours, args.snap_levels)
+            l_snap, near = snap_loss(fake, args.snap_colours, args.snap_levels, args.snap_interior)
             total_g = total_g + args.snap * l_snap
             snap = (l_snap.detach() * 127.5, near, args.snap)
         q2 = None

@@ -212,6 +212,13 @@ class TestSemisupPipeline(unittest.TestCase):
         self.assertLess((target - img)[:, :, :16].abs().max().item() * 127.5, 1.0)   # each fill lands on its colour
         # the blend line is a colour of its own: not pulled onto either fill beside it
         self.assertLess((target - img)[:, :, 16, :32].abs().max().item() * 127.5, 3.5)
+        # interior=1: only pixels whose 3x3 neighbourhood is near the same colour (not those beside an edge or the blend)
+        _, inner = ts.palette_snap(noisy, colours=8, levels=6, interior=1)
+        self.assertEqual(inner[:, 0, 5, 5].tolist(), [1.0, 1.0])
+        self.assertEqual(inner[:, 0, 31, 10].tolist(), [0.0, 0.0])      # beside the edge between two fills
+        self.assertEqual(inner[:, 0, 15, 10].tolist(), [0.0, 0.0])      # beside the blend line
+        self.assertEqual(inner[:, 0, 0, 10].tolist(), [0.0, 0.0])       # at the image's border
+        self.assertTrue(torch.all(inner <= near))
         # a pixel far from every colour (off the grid the centres are fitted on) is left as it is
         odd = noisy.clone()
         odd[:, :, 41, 41] = torch.tensor([0.0, 0.9, -0.9]).view(1, 3)
@@ -233,6 +240,19 @@ class TestSemisupPipeline(unittest.TestCase):
         after = (x.detach() - img)[:, :, :32].abs().mean().item()
         self.assertLess(after, 0.25 * before)                     # the top fills, noise mostly gone
         self.assertLess(speckle_share(x.detach()), 0.5 * speckle_share(odd))
+
+    def test_log_summary_averages_train_lines_per_block(self):
+        from log_summary import blocks
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "log.jsonl")
+            with open(path, "w") as f:
+                for kimg, loss in [(99.0, 9.0), (100.5, 1.0), (104.0, 3.0), (111.0, 5.0)]:
+                    f.write(json.dumps(dict(step=1, kimg=kimg, loss_d=loss, spread=0.2)) + "\n")
+                f.write(json.dumps(dict(kind="metrics", kimg=105.0, loss_d=100.0)) + "\n")   # a metrics line: not averaged
+            b = blocks(path, 100.0, 10.0, ("loss_d", "spread", "snap_residual"))
+            self.assertEqual(sorted(b), [100.0, 110.0])                       # the line at 99 kimg is before the start
+            self.assertEqual(b[100.0], dict(loss_d=2.0, spread=0.2))          # no snap_residual logged: none reported
+            self.assertEqual(b[110.0]["loss_d"], 5.0)
 
     def test_texture_critic_learns_flat_from_speckled(self):
         from nets import TextureD
