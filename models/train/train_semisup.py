@@ -95,7 +95,7 @@ def parse_args(argv=None):
                    help="(default 0) weight of the palette term: each of G's samples is clustered into --snap-colours flat colours "
                         "(k-means in RGB) and G pays the L1 distance of every pixel within --snap-levels of its colour to that "
                         "colour (fills drawn flat, as the renders are; edges and blends, far from every colour, are left alone). "
-                        "Added at 3988.5 kimg (session 23); 0: off")
+                        "Tried in session 23 from 3988.5 kimg and not kept: D told samples apart more easily and the FD rose (models/README); 0: off")
     p.add_argument("--snap-colours", type=int, default=16, help="flat colours per sample for --snap (k-means clusters)")
     p.add_argument("--snap-levels", type=float, default=6.0, help="pixels within this many 0-255 levels of their colour are pulled onto it")
     p.add_argument("--snap-interior", type=int, default=None,
@@ -207,7 +207,7 @@ def palette_snap(x, colours: int = 16, levels: float = 6.0, iters: int = 6, inte
     the judge (v3) barely moved: FD 21.1 -> 20.7, hair style agreement 0.967 both, facial hair 0.991 -> 0.982."""
     b, c, h, w = x.shape
     p = x.flatten(2).transpose(1, 2).contiguous()                                      # [B, N, 3]
-    # The centres are fitted on every 4th pixel (a 4x smaller [B, N, K] table stays in cache: ~100x faster on a CPU
+    # The centres are fitted on one pixel in four (every other row and column: a 4x smaller [B, N, K] table stays in cache: ~100x faster on a CPU
     # than the full one); every pixel is then assigned once. Started by farthest points (no fill is left without a
     # centre, and no random state is used).
     ps = x[:, :, ::2, ::2].flatten(2).contiguous()                                     # [B, 3, N/4]
