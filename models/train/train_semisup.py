@@ -101,6 +101,16 @@ def parse_args(argv=None):
     p.add_argument("--snap-interior", type=int, default=None,
                    help="(default 2) only pixels whose whole (2r+1)² neighbourhood is near the same colour are pulled: the inside of "
                         "fills, not a curl's few-level bumps or the pixels beside an edge. 0: every near pixel (session 23's first arm)")
+    p.add_argument("--tanh-leak", type=float, default=None,
+                   help="(default 0) in G's update, this much is added to the gradient of G's output tanh (its forward is "
+                        "unchanged): a pixel G has driven deep into saturation (tanh' ~ 0) still hears D. Added in session 24, "
+                        "when G's white hair sat at pre-activation ~3.7 (255, 253, 254 against the renders' 231, 233, 248), "
+                        "drawn as a small white cap whatever the hair style; 0: off")
+    p.add_argument("--saturation", type=float, default=None,
+                   help="(default 0) weight of a penalty on G's output pre-activations beyond --saturation-at (squared excess, "
+                        "mean over pixels): 255 needs only 3.12, and the leak would otherwise let D push white fills ever deeper")
+    p.add_argument("--saturation-at", type=float, default=3.5,
+                   help="pre-activation (tanh^-1 of the output) beyond which --saturation pays: 3.5 is 254.8 levels")
     p.add_argument("--texture", type=float, default=None,
                    help="(default 0.5) weight of G's term on the texture critic (nets.TextureD: ~12 px patches of the image and "
                         "its high-pass view, hinge loss), relative to D's; 0: off. Added at 1100 kimg, its high-pass as now from 1115 (session 7)")
@@ -250,6 +260,20 @@ def palette_snap(x, colours: int = 16, levels: float = 6.0, iters: int = 6, inte
     return target.transpose(1, 2).reshape(b, c, h, w), near.transpose(1, 2).reshape(b, 1, h, w)
 
 
+def leaky_output(G, z, leak):
+    """G(z) with a leak in its output tanh's gradient -> (images [B, 3, H, W], pre-activations a).
+    The images are G(z) exactly (the added term is zero); d image / d a = tanh'(a) + leak, so pixels G pushed deep
+    into saturation, where tanh' ~ 0, still get D's gradient and can come back."""
+    a = G.net[:-1](z[:, :, None, None])
+    return torch.tanh(a) + leak * (a - a.detach()), a
+
+
+def saturation_penalty(a, at):
+    """Mean squared excess of |a| over `at`, and the share of values past it."""
+    over = F.relu(a.abs() - at)
+    return over.pow(2).mean(), (over > 0).float().mean().item()
+
+
 def snap_loss(fake, colours, levels, interior=0):
     """G's distance to its own flat colours (palette_snap), mean L1 over the pixels that are near one, in [-1, 1] units.
     L1, not L2: a pixel 1 level off is pulled as hard as one 5 levels off, so fills can end exactly flat."""
@@ -328,7 +352,7 @@ RECIPE = ("ngf", "g_widths", "ndf", "noise", "free_continuous", "loss", "norm", 
 # The schedule: a resumed run goes on with the values it last used unless the command line names
 # new ones (so `npm run train` on a fresh clone continues the run as it was going); a new run starts
 # from these defaults.
-SCHEDULE = dict(lr_g=2e-4, lr_d=2e-4, ema_kimg=10.0, q_fake=1.0, q2=1.0, q2_cont=4.0, flat=10.0, snap=0.0, snap_interior=2, texture=0.5, texture_codes="Hair style", mask_hidden=1,
+SCHEDULE = dict(lr_g=2e-4, lr_d=2e-4, ema_kimg=10.0, q_fake=1.0, q2=1.0, q2_cont=4.0, flat=10.0, snap=0.0, snap_interior=2, tanh_leak=0.0, saturation=0.0, texture=0.5, texture_codes="Hair style", mask_hidden=1,
                 code_weights="Facial hair=4,Nose=3,Mouth=2,Eyes and glasses=2,Hair style=2", balance="Facial hair")
 # What a run saved before an option existed used, where that is not today's default.
 LEGACY = dict(snap_interior=0, mask_hidden=0, texture=0.0, q2_cont=0.0, texture_codes="")
@@ -488,7 +512,7 @@ def main(argv=None):
 
     logged = [state["step"]]
 
-    def log_record(loss_d, loss_g, sup_cat, sup_cont, g_cat, g_cont, acc_real, acc_fake, fake, q2, flat, texture, snap=None):
+    def log_record(loss_d, loss_g, sup_cat, sup_cont, g_cat, g_cont, acc_real, acc_fake, fake, q2, flat, texture, snap=None, sat=None):
         logged[0] = state["step"]
         num = lambda xs: [float(x) for x in xs]   # noqa: E731  the step keeps tensors (no GPU wait); read them here
         acc_real, acc_fake = num(acc_real), num(acc_fake)
@@ -502,6 +526,8 @@ def main(argv=None):
             rec.update(speckle_fake=float(flat[0]), speckle_real=float(flat[1]), flat_weight=flat[2])
         if snap:   # G's mean distance to its flat colours (levels) where near one, and the share of pixels near one
             rec.update(snap_residual=float(snap[0]), snap_near=float(snap[1]), snap_weight=snap[2])
+        if sat:   # the share of G's output values past --saturation-at, and past 3 (tanh' < 0.01)
+            rec.update(saturated=sat[0], saturated_3=sat[1], tanh_leak=sat[2], saturation_weight=sat[3])
         if q2:
             q2_real, q2_fake = num(q2["real"]), num(q2["fake"])
             rec.update(q2_weight=q2["weight"], q2_acc_real=float(np.mean(q2_real)), q2_acc_fake=float(np.mean(q2_fake)),
@@ -535,7 +561,10 @@ def main(argv=None):
         real = data.batch(ridx, device, flip=True, gen=gen)                    # [B, 3, 64, 64]
         r_cat, r_cont = cat_labels[ridx].to(device), cont_labels[ridx].to(device)
         z, f_cat, f_cont = sample(args.batch, gen, device)                      # [B, L], [B, n_cat], [B, C]
-        fake = G(z)                                                              # [B, 3, 64, 64]
+        if args.tanh_leak > 0 or args.saturation > 0:
+            fake, a = leaky_output(G, z, args.tanh_leak)                         # same images; a: before the tanh
+        else:
+            a, fake = None, G(z)                                                 # [B, 3, 64, 64]
 
         # D and Q: real vs fake (conditioned on the codes), Q supervised on the real labels and
         # recovering the codes of the (detached) samples.
@@ -567,6 +596,12 @@ def main(argv=None):
             l_snap, near = snap_loss(fake, args.snap_colours, args.snap_levels, args.snap_interior)
             total_g = total_g + args.snap * l_snap
             snap = (l_snap.detach() * 127.5, near, args.snap)
+        sat = None
+        if a is not None:
+            penalty, share = saturation_penalty(a, args.saturation_at)
+            if args.saturation > 0:
+                total_g = total_g + args.saturation * penalty
+            sat = (share, (a.abs() > 3.0).float().mean().item(), args.tanh_leak, args.saturation)
         q2 = None
         if Q2 is not None:
             # The independent Q learns the codes from real images, then G is also asked to make them readable by it.
@@ -621,7 +656,7 @@ def main(argv=None):
                 pe.lerp_(p, 1 - beta)
 
         now = time.time()
-        last = (loss_d, loss_g, sup_cat, sup_cont, g_cat, g_cont, acc_real, acc_fake, fake, q2, flat, texture, snap)
+        last = (loss_d, loss_g, sup_cat, sup_cont, g_cat, g_cont, acc_real, acc_fake, fake, q2, flat, texture, snap, sat)
         if now - t_log > 60 or state["step"] == 1:
             log_record(*last)
             t_log = now

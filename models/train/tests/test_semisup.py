@@ -88,15 +88,19 @@ class TestSemisupPipeline(unittest.TestCase):
             common = ["--data", data, "--run", rdir, "--ngf", "8", "--ndf", "8", "--noise", "6", "--batch", "4", "--threads", "1"]
             run(os.path.join(HERE, "train_semisup.py"), "--kimg", "0.004", *common)
             self.assertTrue(os.path.exists(os.path.join(rdir, "state.pt.xz")))
-            run(os.path.join(HERE, "train_semisup.py"), "--kimg", "0.008", "--snap", "50", "--snap-interior", "0", *common)   # resumes, one more step, with the palette term
+            run(os.path.join(HERE, "train_semisup.py"), "--kimg", "0.008", "--snap", "50", "--snap-interior", "0",
+                "--tanh-leak", "0.1", "--saturation", "1", *common)   # resumes, one more step, with the palette term and the leak
             with open(os.path.join(rdir, "log.jsonl")) as f:
                 lines = [json.loads(line) for line in f]
             self.assertEqual([r["step"] for r in lines], [1, 2])
             self.assertNotIn("snap_weight", lines[0])
             self.assertEqual(lines[1]["snap_weight"], 50)
             self.assertTrue(lines[1]["snap_residual"] >= 0 and 0 < lines[1]["snap_near"] <= 1)
+            self.assertEqual((lines[1]["tanh_leak"], lines[1]["saturation_weight"]), (0.1, 1))
+            self.assertTrue(0 <= lines[1]["saturated"] <= 1)
             with open(os.path.join(rdir, "options.json")) as f:
-                self.assertEqual(json.load(f)["snap"], 50)   # kept for the next resume
+                opts = json.load(f)
+                self.assertEqual((opts["snap"], opts["tanh_leak"]), (50, 0.1))   # kept for the next resume
             st = compact_state.load(os.path.join(rdir, "state.pt.xz"))   # the independent Q trained on, across the resume
             self.assertIn("Q2", st["nets"])
             self.assertEqual(st["extra"]["state"]["q2_images"], 8)
@@ -240,6 +244,27 @@ class TestSemisupPipeline(unittest.TestCase):
         after = (x.detach() - img)[:, :, :32].abs().mean().item()
         self.assertLess(after, 0.25 * before)                     # the top fills, noise mostly gone
         self.assertLess(speckle_share(x.detach()), 0.5 * speckle_share(odd))
+
+    def test_leaky_output_draws_the_same_images_and_reaches_saturated_pixels(self):
+        import train_semisup as ts
+        torch.manual_seed(0)
+        G = Generator(12, ngf=4)
+        with torch.no_grad():
+            G.net[-2].bias.copy_(torch.tensor([5.0, 0.0, -5.0]))   # red channel deep in saturation, blue too
+        z = torch.randn(2, 12)
+        plain, (leaky, a) = G(z), ts.leaky_output(G, z, 0.1)
+        self.assertTrue(torch.equal(plain, leaky))                # the forward is G's own
+        grads = []
+        for leak in (0.0, 0.1):
+            G.zero_grad()
+            ts.leaky_output(G, z, leak)[0][:, 0].sum().backward()   # D's push on the saturated channel
+            grads.append(G.net[-2].bias.grad[0].item())
+        self.assertLess(abs(grads[0]), 0.01 * abs(grads[1]))     # tanh' ~ 0 there: without the leak G hardly hears it
+        self.assertAlmostEqual(grads[1], 0.1 * 2 * 64 * 64, delta=0.02 * 0.1 * 2 * 64 * 64)
+        pen, share = ts.saturation_penalty(a, 3.5)
+        self.assertAlmostEqual(share, 2 / 3, delta=0.05)          # two of the three channels past 3.5
+        self.assertGreater(pen.item(), 0.5)
+        self.assertEqual(ts.saturation_penalty(a.clamp(-3, 3), 3.5)[0].item(), 0.0)
 
     def test_log_summary_averages_train_lines_per_block(self):
         from log_summary import blocks
