@@ -121,6 +121,14 @@ class TestSemisupPipeline(unittest.TestCase):
             q = json.loads(quick.stdout.strip().splitlines()[-1])
             self.assertEqual(sorted(q["control"]), ["Nose", "Skin tone"])
             self.assertNotIn("fd", q)
+            # hair style agreement split by hair colour, on the raw G, with its picture
+            sbc = subprocess.run([sys.executable, os.path.join(HERE, "style_by_colour.py"), "--run", rdir, "--judge", os.path.join(jdir, "judge.pt"),
+                                  "--data", data, "--per-cell", "1", "--raw", "--picture", os.path.join(tmp, "sbc.png")],
+                                 check=True, capture_output=True, text=True)
+            table = [line for line in sbc.stdout.splitlines() if line.startswith("| ")]
+            self.assertEqual(len(table), 1 + 20 + 2)   # header, the 20 hair styles, mean, pure white
+            self.assertEqual(len(table[1].split("|")), 7 + 3)   # a column per hair colour
+            self.assertTrue(os.path.getsize(os.path.join(tmp, "sbc.png")) > 0)
             # both Qs and the judge on G's samples, per value (a run whose independent Q has the skin-tone head loads)
             qj = subprocess.run([sys.executable, os.path.join(HERE, "q_vs_judge.py"), "--run", rdir, "--heldout", data,
                                  "--judge", os.path.join(jdir, "judge.pt"), "--codes", "Nose", "--per-value", "2"],
