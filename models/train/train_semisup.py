@@ -269,9 +269,9 @@ def leaky_output(G, z, leak):
 
 
 def saturation_penalty(a, at):
-    """Mean squared excess of |a| over `at`, and the share of values past it."""
+    """Mean squared excess of |a| over `at`, and the share of values past it (a tensor: read when logged)."""
     over = F.relu(a.abs() - at)
-    return over.pow(2).mean(), (over > 0).float().mean().item()
+    return over.pow(2).mean(), (over > 0).float().mean()
 
 
 def snap_loss(fake, colours, levels, interior=0):
@@ -527,7 +527,7 @@ def main(argv=None):
         if snap:   # G's mean distance to its flat colours (levels) where near one, and the share of pixels near one
             rec.update(snap_residual=float(snap[0]), snap_near=float(snap[1]), snap_weight=snap[2])
         if sat:   # the share of G's output values past --saturation-at, and past 3 (tanh' < 0.01)
-            rec.update(saturated=sat[0], saturated_3=sat[1], tanh_leak=sat[2], saturation_weight=sat[3])
+            rec.update(saturated=float(sat[0]), saturated_3=float(sat[1]), tanh_leak=sat[2], saturation_weight=sat[3])
         if q2:
             q2_real, q2_fake = num(q2["real"]), num(q2["fake"])
             rec.update(q2_weight=q2["weight"], q2_acc_real=float(np.mean(q2_real)), q2_acc_fake=float(np.mean(q2_fake)),
@@ -601,7 +601,7 @@ def main(argv=None):
             penalty, share = saturation_penalty(a, args.saturation_at)
             if args.saturation > 0:
                 total_g = total_g + args.saturation * penalty
-            sat = (share, (a.abs() > 3.0).float().mean().item(), args.tanh_leak, args.saturation)
+            sat = (share, (a.detach().abs() > 3.0).float().mean(), args.tanh_leak, args.saturation)
         q2 = None
         if Q2 is not None:
             # The independent Q learns the codes from real images, then G is also asked to make them readable by it.
