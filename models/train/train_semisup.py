@@ -109,8 +109,9 @@ def parse_args(argv=None):
     p.add_argument("--saturation", type=float, default=None,
                    help="(default 0) weight of a penalty on G's output pre-activations beyond --saturation-at (squared excess, "
                         "mean over pixels): 255 needs only 3.12, and the leak would otherwise let D push white fills ever deeper")
-    p.add_argument("--saturation-at", type=float, default=3.5,
-                   help="pre-activation (tanh^-1 of the output) beyond which --saturation pays: 3.5 is 254.8 levels")
+    p.add_argument("--saturation-at", type=float, default=None,
+                   help="(default 3.5) pre-activation (tanh^-1 of the output) beyond which --saturation pays: 3.5 is 254.8 levels, "
+                        "4.5 is 254.97 (a fill held just under 3.5 rounds to 254 or 255 pixel by pixel: speckle on white)")
     p.add_argument("--texture", type=float, default=None,
                    help="(default 0.5) weight of G's term on the texture critic (nets.TextureD: ~12 px patches of the image and "
                         "its high-pass view, hinge loss), relative to D's; 0: off. Added at 1100 kimg, its high-pass as now from 1115 (session 7)")
@@ -352,7 +353,7 @@ RECIPE = ("ngf", "g_widths", "ndf", "noise", "free_continuous", "loss", "norm", 
 # The schedule: a resumed run goes on with the values it last used unless the command line names
 # new ones (so `npm run train` on a fresh clone continues the run as it was going); a new run starts
 # from these defaults.
-SCHEDULE = dict(lr_g=2e-4, lr_d=2e-4, ema_kimg=10.0, q_fake=1.0, q2=1.0, q2_cont=4.0, flat=10.0, snap=0.0, snap_interior=2, tanh_leak=0.0, saturation=0.0, texture=0.5, texture_codes="Hair style", mask_hidden=1,
+SCHEDULE = dict(lr_g=2e-4, lr_d=2e-4, ema_kimg=10.0, q_fake=1.0, q2=1.0, q2_cont=4.0, flat=10.0, snap=0.0, snap_interior=2, tanh_leak=0.0, saturation=0.0, saturation_at=3.5, texture=0.5, texture_codes="Hair style", mask_hidden=1,
                 code_weights="Facial hair=4,Nose=3,Mouth=2,Eyes and glasses=2,Hair style=2", balance="Facial hair")
 # What a run saved before an option existed used, where that is not today's default.
 LEGACY = dict(snap_interior=0, mask_hidden=0, texture=0.0, q2_cont=0.0, texture_codes="")

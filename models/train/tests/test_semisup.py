@@ -441,6 +441,15 @@ class TestSemisupPipeline(unittest.TestCase):
         oldest = ts.parse_args([])
         ts.resolve_schedule(oldest, saved)
         self.assertEqual((fresh.q2_cont, oldest.q2_cont), (4.0, 0.0))
+        # --saturation-at is part of the schedule: a run told 4.5 once keeps it; one saved before it existed used 3.5
+        told = ts.parse_args(["--saturation-at", "4.5"])
+        ts.resolve_schedule(told, saved)
+        kept = ts.parse_args([])
+        ts.resolve_schedule(kept, vars(told))
+        del saved["saturation_at"]
+        before = ts.parse_args([])
+        ts.resolve_schedule(before, saved)
+        self.assertEqual((fresh.saturation_at, kept.saturation_at, before.saturation_at), (3.5, 4.5, 3.5))
 
     def test_hidden_attributes_leave_q_and_the_projection(self):
         """Hair colour on a bald head (or under a cap) is not in the pixels: its label must not reach Q's
