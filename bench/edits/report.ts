@@ -76,7 +76,8 @@ export function renderMarkdown(runs: PackRun[]): string {
     }
     out.push('');
     if (r.skipped.length) out.push(`Not scored: ${r.skipped.join('; ')}.`, '');
-    out.push('Pictures, one edit of each kind: layer · ground truth · our result · G(z1) bicubic (the other baseline is the layer itself).', '');
+    // a rescored run (no generator) keeps no pictures of its own
+    if (Object.keys(r.pictures).length) out.push('Pictures, one edit of each kind: layer · ground truth · our result · G(z1) bicubic (the other baseline is the layer itself).', '');
     for (const [kind, what] of Object.entries(r.pictures)) {
       const file = `${kind.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}.png`;
       out.push(`${kind} (${what}):`, '', `![${kind}](bench/edits/pictures/${r.pack}/${file})`, '');

@@ -177,7 +177,7 @@ export function insertionPlan(first: Float32Array, last: Float32Array, change: C
   // drawn cells take only colours that are no blend of two others, among G's centres, the layer's
   // own colours and its background (G's soft edge of new hair over the shirt clusters to a lavender
   // that is neither: a ghost); the ends of such a blend join the palette
-  const pureDrawn = drawn ? pureEnds(centres, shares(last, N, inside, centres), [...layerColours.slice(0, 8), ...(bg ? [bg] : [])], (c) => layerColours.some((l) => dist3(c, l) <= o.near)) : [];
+  const pureDrawn = drawn ? pureEnds(centres, shares(last, N, inside, centres), [...layerColours.slice(0, 8), ...(bg ? [bg] : [])], (c) => layerColours.some((l) => dist3(c, l) <= o.near), liesBetween(last, N, R, inside, centres)) : [];
   const palette: [number, number, number, number][] = centres.map((c) => {
     if (bg && dist3(c, bg) <= o.clearNear) return [0, 0, 0, 0];
     let best: number[] | null = null, bd = o.near;
@@ -395,10 +395,14 @@ function rowTouched(mask: Float32Array, R: number, v: number): boolean {
  * its background), or are `own` colours; `centres` is extended in place by the `also` colours such
  * blends are of. `share`: each centre's share of the cells (a blend's ends are larger than it).
  */
-export function pureEnds(centres: number[][], share: readonly number[], also: readonly number[][], own: (c: readonly number[]) => boolean): number[] {
+export function pureEnds(centres: number[][], share: readonly number[], also: readonly number[][], own: (c: readonly number[]) => boolean, between?: Between): number[] {
   const K = centres.length, ends = [...centres, ...also.filter((c) => centres.every((k) => dist3(k, c) > 0.08))];
   const pure: number[] = [], used = new Set<number>();
   for (let k = 0; k < K; k++) {
+    // a blend in colour that also lies between its two ends in the image is a soft edge, whatever
+    // its size or however near a layer colour: G's soft soul patch is a dark core in a brown ring
+    // larger than the core, near the layer's ear brown; kept, the ring was drawn as a brown halo
+    if (between && ringOf(k, centres, between)) continue;
     // one of the layer's own colours is no blend, wherever it lies (flat palettes are often nearly collinear: skin between brown and white)
     if (own(centres[k]!)) { pure.push(k); continue; }
     let blend = -1;
@@ -414,6 +418,41 @@ export function pureEnds(centres: number[][], share: readonly number[], also: re
   }
   for (const e of [...used].sort((a, b) => a - b)) { pure.push(centres.length); centres.push(ends[e]!.slice()); }
   return pure;
+}
+
+/** Whether centre k's cells lie between a's and b's in the image (see liesBetween). */
+export type Between = (k: number, a: number, b: number) => boolean;
+
+/** Whether centre k is, in colour, a blend of two other centres and, in the image, between them. */
+function ringOf(k: number, centres: number[][], between: Between): boolean {
+  for (let a = 0; a < centres.length; a++) for (let b = a + 1; b < centres.length; b++) {
+    if (a === k || b === k) continue;
+    const { t, d } = toSegment(centres[k]!, centres[a]!, centres[b]!);
+    if (t > 0.15 && t < 0.85 && d < 0.06 * 0.06 && between(k, a, b)) return true;
+  }
+  return false;
+}
+
+/**
+ * For the cells (each labelled with its nearest centre in `f`): whether ≥ 80 % of centre k's cells
+ * have a cell of a and one of b within 2 cells — a ring or an edge between the two, not a fill
+ * of its own (a flat colour between two others in the palette, skin between hair and shirt, is
+ * mostly far from one of them).
+ */
+export function liesBetween(f: Float32Array, N: number, R: number, cells: number[], centres: number[][]): Between {
+  const label = new Int32Array(N).fill(-1);
+  const a = assignNearest(cells.map((p) => [f[p]!, f[N + p]!, f[2 * N + p]!]), centres);
+  cells.forEach((p, i) => { label[p] = a[i]!; });
+  const near = (p: number, c: number): boolean => {
+    const x = p % R, y = (p - x) / R;
+    for (let v = Math.max(0, y - 2); v <= Math.min(R - 1, y + 2); v++) for (let u = Math.max(0, x - 2); u <= Math.min(R - 1, x + 2); u++) if (label[v * R + u] === c) return true;
+    return false;
+  };
+  return (k, ca, cb) => {
+    let n = 0, both = 0;
+    for (const p of cells) if (label[p] === k) { n++; if (near(p, ca) && near(p, cb)) both++; }
+    return n > 0 && both >= 0.8 * n;
+  };
 }
 
 /**

@@ -11,6 +11,14 @@ Prints a markdown table (hair styles × hair colours, agreement over --per-cell 
 share of pixels in the top of the head that are pure white, every channel past tanh^-1 = 3 (tanh' < 0.01;
 the renders' white hair is not: only their white background is); --picture draws one row per
 colour (White and Brown), one column per hair style, the same latents in both rows.
+
+    ... --by-background "Long,Extra long" [--heldout data/avatars-v2-heldout8k]
+
+splits the named styles' agreement under White further, by background, beside how often D's Q and the
+independent Q read those samples as asked, and the judge's agreement on real held-out renders of each style
+under White and under the other colours (its own ceiling). Session 25: G's white Long reads as Bob and its
+Extra long as Long (the side locks drawn short), worst on white and lilac backgrounds; the judge reads real
+white Long 0.97, Extra long 0.92; D's Q is fooled (0.8-1.0), the independent Q much less.
 """
 import argparse
 import os
@@ -46,6 +54,8 @@ def main(argv=None):
     p.add_argument("--raw", action="store_true", help="score the generator being trained instead of its EMA")
     p.add_argument("--picture", help="PNG: White and Brown rows, a column per hair style")
     p.add_argument("--threads", type=int, default=1)
+    p.add_argument("--by-background", default=None, help="comma-separated hair style labels: their agreement under White per background")
+    p.add_argument("--heldout", default="data/avatars-v2-heldout8k", help="real renders (a held-out split) for --by-background's judge ceiling")
     args = p.parse_args(argv)
     torch.set_num_threads(args.threads)
     J, jspecs = load_judge(args.judge)
@@ -87,7 +97,63 @@ def main(argv=None):
             rows.append(np.concatenate(list(x), 1))
         Image.fromarray(np.concatenate(rows, 0)).resize((64 * len(styles.values) * 2, 64 * 2 * 2), Image.NEAREST).save(args.picture)
         print(f"\npicture: {args.picture} (rows White, Brown; columns {', '.join(styles.labels)})")
+    if args.by_background:
+        by_background(args, J, jpos, G, sampler, lay, names, styles, colours)
     return agree
+
+
+def by_background(args, J, jpos, G, sampler, lay, names, styles, colours):
+    """The --by-background tables: G's samples (judge, Q, independent Q) and real renders (judge)."""
+    from data import AvatarSet
+    from judge import labels as judge_labels
+    from nets import IndependentQ
+    t = ts.load_trained(args.run, args.data)
+    D, nets = t["D"], t["nets"]
+    Q2 = None
+    if "Q2" in nets:
+        sd = nets["Q2"][0]
+        Q2 = IndependentQ(lay, t["args"].ndf, sd["cont.3.weight"].shape[0] if "cont.3.weight" in sd else 0)
+        Q2.load_state_dict(sd)
+        Q2.eval()
+    hs, hc, bg = names.index("Hair style"), names.index("Hair colour"), names.index("Background")
+    white = colours.labels.index("White")
+    backs = categorical(ts.PERSONAS_CODES)[bg]
+    o, k = sum(lay.categorical[:hs]), lay.categorical[hs]
+    print(f"\nUnder White, per background ({args.per_cell} latents a cell): judge / D's Q / independent Q, and the judge's commonest reading\n")
+    print("| hair style | background | judge | Q | Q2 | the judge reads |")
+    print("|---|---|---|---|---|---|")
+    for label in [s.strip() for s in args.by_background.split(",")]:
+        v = styles.labels.index(label)
+        for b, bl in enumerate(backs.labels):
+            base = sampler(args.per_cell, torch.Generator().manual_seed(7), "cpu")[0]
+            z = jm.set_code(jm.set_code(jm.set_code(base, lay, hs, v, "categorical"), lay, hc, white, "categorical"), lay, bg, b, "categorical")
+            with torch.no_grad():
+                x = G(z)
+                j = jm.judge_all(J, x)[0][jpos].argmax(1)
+                q = D(x)[1][:, o:o + k].argmax(1)
+                q2 = Q2(x)[:, o:o + k].argmax(1) if Q2 is not None else None
+            reads = np.bincount(j.numpy(), minlength=len(styles.labels))
+            top = ", ".join(f"{styles.labels[i]} {reads[i]}" for i in np.argsort(-reads)[:2] if reads[i])
+            q2s = f"{(q2 == v).float().mean():.2f}" if q2 is not None else "-"
+            print(f"| {label} | {bl} | {(j == v).float().mean():.2f} | {(q == v).float().mean():.2f} | {q2s} | {top} |")
+    if not os.path.exists(os.path.join(args.heldout, "heldout.u8")):
+        print(f"\n(no real renders at {args.heldout}: the judge's ceiling is not shown)")
+        return
+    held = AvatarSet(args.heldout, "heldout")
+    jspecs = load_judge(args.judge)[1]
+    y = judge_labels(held.table, jspecs)
+    jn = [s.name for s in jspecs]
+    jhs, jhc = jn.index("Hair style"), jn.index("Hair colour")
+    with torch.no_grad():
+        pred = torch.cat([J(held.batch(torch.arange(i, min(i + 512, len(held)))))[0][jhs].argmax(1) for i in range(0, len(held), 512)])
+    print(f"\nThe judge on real held-out renders ({args.heldout}): agreement under White and under the other colours\n")
+    print("| hair style | White | other colours |")
+    print("|---|---|---|")
+    for label in [s.strip() for s in args.by_background.split(",")]:
+        v = styles.labels.index(label)
+        w, r = (y[:, jhs] == v) & (y[:, jhc] == white), (y[:, jhs] == v) & (y[:, jhc] != white)
+        acc = lambda m: f"{(pred[m] == v).float().mean():.2f} (n = {int(m.sum())})" if m.any() else "-"  # noqa: E731
+        print(f"| {label} | {acc(w)} | {acc(r)} |")
 
 
 if __name__ == "__main__":

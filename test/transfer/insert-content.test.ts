@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { estimateStep } from '../../engine/transfer/estimate-step.js';
 import { fitMapping } from '../../engine/transfer/frame-mapping.js';
-import { insertionCells, pureCentres, pureEnds } from '../../engine/transfer/insert-content.js';
+import { insertionCells, liesBetween, pureCentres, pureEnds } from '../../engine/transfer/insert-content.js';
 import { refitColour } from '../../engine/transfer/refit-colour.js';
 import { transferEditAsync } from '../../engine/transfer/transfer-edit.js';
 import type { RgbaImage } from '../../engine/transfer/types.js';
@@ -126,6 +126,46 @@ describe('drawn colours: which of G(z1)\'s colours are a blend of two others', (
     // the same brown covering fewer cells than its rim (an edge, as the old rule took every centre) is a
     // blend of the rim and the violet: what drew the fade violet (the test can fail)
     expect(pureEnds(centres(), [0.3, 0.01, 0.15, 0.08, 0.07, 0.05], layer, own)).not.toContain(1);
+  });
+});
+
+describe('drawn colours: a blend that lies between its ends in the image is a soft edge', () => {
+  // G's soft soul patch (bench:edits bench-1, 3700 kimg): a dark core, a brown ring around it larger
+  // than the core and near the layer's ear brown, the skin around both
+  const R = 16, N = R * R;
+  const core = [57, 48, 59], ring = [121, 89, 87], skin = [169, 139, 132];
+  const layer = [[183, 150, 140], [125, 92, 88]].map((c) => c.map((v) => v / 255));   // skin, ear brown
+  const own = (c: readonly number[]) => layer.some((l) => Math.hypot(c[0]! - l[0]!, c[1]! - l[1]!, c[2]! - l[2]!) <= 12 / 255);
+  const frame = (colourAt: (x: number, y: number) => number[]): Float32Array => {
+    const f = new Float32Array(3 * N);
+    for (let y = 0; y < R; y++) for (let x = 0; x < R; x++) colourAt(x, y).forEach((v, c) => { f[c * N + y * R + x] = v / 255; });
+    return f;
+  };
+  const all = [...Array(N).keys()];
+  const centres = [core, ring, skin].map((c) => c.map((v) => v / 255));
+  const shareOf = (f: Float32Array) => centres.map((_, k) => all.filter((p) => {
+    const d = centres.map((c) => Math.hypot(f[p]! - c[0]!, f[N + p]! - c[1]!, f[2 * N + p]! - c[2]!));
+    return d.indexOf(Math.min(...d)) === k;
+  }).length / N);
+
+  it('a ring around a smaller core, near a layer colour, is a blend of core and skin', () => {
+    const f = frame((x, y) => { const d = Math.hypot(x - 7.5, y - 7.5); return d < 1.6 ? core : d < 3.6 ? ring : skin; });
+    const share = shareOf(f);
+    expect(share[1]).toBeGreaterThan(share[0]!);   // the ring is larger than the core
+    expect(pureEnds(centres.map((c) => c.slice()), share, layer, own)).toContain(1);   // what drew the brown halo
+    const pure = pureEnds(centres.map((c) => c.slice()), share, layer, own, liesBetween(f, N, R, all, centres));
+    expect(pure).not.toContain(1);
+    expect(pure).toEqual(expect.arrayContaining([0, 2]));
+  });
+
+  it('a band of its own between two colours, far from one of them, stays pure', () => {
+    // the same three colours as flat bands: rows 0–5 core, 6–9 the ring's colour (a layer colour), 10–15 skin
+    const f = frame((_, y) => (y < 6 ? core : y < 10 ? ring : skin));
+    const share = shareOf(f);
+    expect(pureEnds(centres.map((c) => c.slice()), share, layer, own, liesBetween(f, N, R, all, centres))).toContain(1);
+    // two rows only: every cell is within 2 of both, an edge
+    const thin = frame((_, y) => (y < 7 ? core : y < 9 ? ring : skin));
+    expect(pureEnds(centres.map((c) => c.slice()), shareOf(thin), layer, own, liesBetween(thin, N, R, all, centres))).not.toContain(1);
   });
 });
 

@@ -123,10 +123,16 @@ class TestSemisupPipeline(unittest.TestCase):
             self.assertNotIn("fd", q)
             # hair style agreement split by hair colour, on the raw G, with its picture
             sbc = subprocess.run([sys.executable, os.path.join(HERE, "style_by_colour.py"), "--run", rdir, "--judge", os.path.join(jdir, "judge.pt"),
-                                  "--data", data, "--per-cell", "1", "--raw", "--picture", os.path.join(tmp, "sbc.png")],
+                                  "--data", data, "--per-cell", "1", "--raw", "--picture", os.path.join(tmp, "sbc.png"),
+                                  "--by-background", "Long,Extra long", "--heldout", data],
                                  check=True, capture_output=True, text=True)
-            table = [line for line in sbc.stdout.splitlines() if line.startswith("| ")]
+            table = [line for line in sbc.stdout.split("Under White")[0].splitlines() if line.startswith("| ")]
             self.assertEqual(len(table), 1 + 20 + 2)   # header, the 20 hair styles, mean, pure white
+            per_bg = [line for line in sbc.stdout.split("Under White")[1].split("The judge on real")[0].splitlines() if line.startswith("| ")]
+            self.assertEqual(len(per_bg), 1 + 2 * 6)   # header, each style on each of the 6 backgrounds
+            self.assertTrue(all(len(r.split("|")) == 8 for r in per_bg))
+            real = [line for line in sbc.stdout.split("The judge on real")[1].splitlines() if line.startswith("| ")]
+            self.assertEqual([r.split(" | ")[0] for r in real[1:]], ["| Long", "| Extra long"])
             self.assertEqual(len(table[1].split("|")), 7 + 3)   # a column per hair colour
             self.assertTrue(os.path.getsize(os.path.join(tmp, "sbc.png")) > 0)
             # both Qs and the judge on G's samples, per value (a run whose independent Q has the skin-tone head loads)
