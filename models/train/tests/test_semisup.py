@@ -135,6 +135,12 @@ class TestSemisupPipeline(unittest.TestCase):
             self.assertEqual([r.split(" | ")[0] for r in real[1:]], ["| Long", "| Extra long"])
             self.assertEqual(len(table[1].split("|")), 7 + 3)   # a column per hair colour
             self.assertTrue(os.path.getsize(os.path.join(tmp, "sbc.png")) > 0)
+            # the speckle share per background: whole image, top band, face
+            sp = subprocess.run([sys.executable, os.path.join(HERE, "speckle_by_background.py"), "--run", rdir, "--data", data,
+                                 "--per-background", "2"], check=True, capture_output=True, text=True).stdout.splitlines()
+            rows = [r.split(" | ") for r in sp[2:]]
+            self.assertEqual([r[1] for r in rows], next(c for c in PERSONAS_CODES if c.name == "Background").labels)
+            self.assertTrue(all(0 <= float(v.strip(" |%")) <= 100 for r in rows for v in r[2:]))
             # both Qs and the judge on G's samples, per value (a run whose independent Q has the skin-tone head loads)
             qj = subprocess.run([sys.executable, os.path.join(HERE, "q_vs_judge.py"), "--run", rdir, "--heldout", data,
                                  "--judge", os.path.join(jdir, "judge.pt"), "--codes", "Nose", "--per-value", "2"],
