@@ -18,8 +18,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from attributes import PERSONAS_CODES, categorical, label_tensors  # noqa: E402
 from data import AvatarSet  # noqa: E402
 from judge import load_judge  # noqa: E402
-from nets import IndependentQ  # noqa: E402
-from train_semisup import load_trained  # noqa: E402
+from train_semisup import load_independent_q, load_trained  # noqa: E402
 
 
 def main(argv=None):
@@ -33,13 +32,7 @@ def main(argv=None):
     torch.set_num_threads(1)
     T = load_trained(args.run)
     D, G, lay = T["D"], T["G"], T["layout"]
-    nets = T["nets"]
-    Q2 = None
-    if "Q2" in nets:
-        sd = nets["Q2"][0]   # a run with --q2-cont saved its continuous head too (its estimates follow the logits)
-        Q2 = IndependentQ(lay, T["args"].ndf, sd["cont.3.weight"].shape[0] if "cont.3.weight" in sd else 0)
-        Q2.load_state_dict(sd)
-        Q2.eval()
+    Q2 = load_independent_q(T)
     cats = categorical(PERSONAS_CODES)
     names = [c.name for c in cats]
     J, jspecs = load_judge(args.judge)

@@ -4,8 +4,9 @@ its top band (background only, above the hair of most styles) and the face.
     /usr/bin/python3 models/train/speckle_by_background.py --run models/runs/personas64-v2 [--run <another state>] [--per-background 192]
 
 Session 25: the 4319.2 kimg state speckled more than 3699.6 on the white background's top band (3.1 -> 10.5 %
-of neighbour pairs 1-16 levels apart), where --saturation-at 3.5 held white fills at 254.4-254.8 levels
-(rounded pixel by pixel to 254 or 255). The same latents for every background and run.
+of neighbour pairs 1-16 levels apart): with the tanh leak on, its white fills had drifted down to the 254/255
+rounding edge (pre-activation median 4.96 -> 3.80), so they round pixel by pixel to either. The same latents
+for every background and run.
 """
 import argparse
 import os

@@ -42,7 +42,7 @@ def load(run, data, raw):
         G.load_state_dict(compact_state.load(os.path.join(run, ts.STATE))["G"])
         ts.standing_stats(G, lay, batches=16, draw=lambda n, g: sampler(n, g, "cpu")[0])
         G.eval()
-    return G, sampler, lay, t["state"]["images"] / 1000
+    return G, sampler, lay, t
 
 
 def main(argv=None):
@@ -59,7 +59,8 @@ def main(argv=None):
     args = p.parse_args(argv)
     torch.set_num_threads(args.threads)
     J, jspecs = load_judge(args.judge)
-    G, sampler, lay, kimg = load(args.run, args.data, args.raw)
+    G, sampler, lay, trained = load(args.run, args.data, args.raw)
+    kimg = trained["state"]["images"] / 1000
     cats = categorical(ts.PERSONAS_CODES)
     names = [c.name for c in cats]
     hs, hc = names.index("Hair style"), names.index("Hair colour")
@@ -98,23 +99,15 @@ def main(argv=None):
         Image.fromarray(np.concatenate(rows, 0)).resize((64 * len(styles.values) * 2, 64 * 2 * 2), Image.NEAREST).save(args.picture)
         print(f"\npicture: {args.picture} (rows White, Brown; columns {', '.join(styles.labels)})")
     if args.by_background:
-        by_background(args, J, jpos, G, sampler, lay, names, styles, colours)
+        by_background(args, J, jspecs, jpos, trained, G, names, styles, colours)
     return agree
 
 
-def by_background(args, J, jpos, G, sampler, lay, names, styles, colours):
+def by_background(args, J, jspecs, jpos, trained, G, names, styles, colours):
     """The --by-background tables: G's samples (judge, Q, independent Q) and real renders (judge)."""
     from data import AvatarSet
-    from judge import labels as judge_labels
-    from nets import IndependentQ
-    t = ts.load_trained(args.run, args.data)
-    D, nets = t["D"], t["nets"]
-    Q2 = None
-    if "Q2" in nets:
-        sd = nets["Q2"][0]
-        Q2 = IndependentQ(lay, t["args"].ndf, sd["cont.3.weight"].shape[0] if "cont.3.weight" in sd else 0)
-        Q2.load_state_dict(sd)
-        Q2.eval()
+    from judge import labels as judge_labels, predictions
+    D, Q2, sampler, lay = trained["D"], ts.load_independent_q(trained), trained["sampler"], trained["layout"]
     hs, hc, bg = names.index("Hair style"), names.index("Hair colour"), names.index("Background")
     white = colours.labels.index("White")
     backs = categorical(ts.PERSONAS_CODES)[bg]
@@ -140,12 +133,10 @@ def by_background(args, J, jpos, G, sampler, lay, names, styles, colours):
         print(f"\n(no real renders at {args.heldout}: the judge's ceiling is not shown)")
         return
     held = AvatarSet(args.heldout, "heldout")
-    jspecs = load_judge(args.judge)[1]
     y = judge_labels(held.table, jspecs)
     jn = [s.name for s in jspecs]
     jhs, jhc = jn.index("Hair style"), jn.index("Hair colour")
-    with torch.no_grad():
-        pred = torch.cat([J(held.batch(torch.arange(i, min(i + 512, len(held)))))[0][jhs].argmax(1) for i in range(0, len(held), 512)])
+    pred = predictions(J, held)[:, jhs]
     print(f"\nThe judge on real held-out renders ({args.heldout}): agreement under White and under the other colours\n")
     print("| hair style | White | other colours |")
     print("|---|---|---|")

@@ -111,7 +111,7 @@ def parse_args(argv=None):
                         "mean over pixels): 255 needs only 3.12, and the leak would otherwise let D push white fills ever deeper")
     p.add_argument("--saturation-at", type=float, default=None,
                    help="(default 3.5) pre-activation (tanh^-1 of the output) beyond which --saturation pays: 3.5 is 254.8 levels, "
-                        "4.5 is 254.97 (a fill held just under 3.5 rounds to 254 or 255 pixel by pixel: speckle on white)")
+                        "4.5 is 254.97. Session 25 ran 4.5 from 4357.0 kimg; the white fills' drift to the 254/255 edge went on")
     p.add_argument("--texture", type=float, default=None,
                    help="(default 0.5) weight of G's term on the texture critic (nets.TextureD: ~12 px patches of the image and "
                         "its high-pass view, hinge loss), relative to D's; 0: off. Added at 1100 kimg, its high-pass as now from 1115 (session 7)")
@@ -697,6 +697,17 @@ def load_trained(run, data_dir=None):
     D.load_state_dict(ck["D"])
     return dict(layout=lay, G=G.eval().requires_grad_(False), D=D.eval().requires_grad_(False), sampler=sampler, n_sup=n_sup,
                 cat_labels=cat_labels, cont_labels=cont_labels, args=args, state=ex["state"], nets=ck["nets"])
+
+
+def load_independent_q(trained):
+    """The independent Q of a run that load_trained loaded (eval), or None where the run has none. A run with
+    --q2-cont saved its continuous head too (its estimates follow the logits)."""
+    if "Q2" not in trained["nets"]:
+        return None
+    sd = trained["nets"]["Q2"][0]
+    Q2 = IndependentQ(trained["layout"], trained["args"].ndf, sd["cont.3.weight"].shape[0] if "cont.3.weight" in sd else 0)
+    Q2.load_state_dict(sd)
+    return Q2.eval().requires_grad_(False)
 
 
 def pack_codes(layout, n_sup):
