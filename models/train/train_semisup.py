@@ -18,6 +18,7 @@ a few MB; resumed automatically, on any machine, CPU or CUDA).
 import argparse
 import copy
 import json
+import math
 import os
 import signal
 import sys
@@ -112,6 +113,11 @@ def parse_args(argv=None):
     p.add_argument("--saturation-at", type=float, default=None,
                    help="(default 3.5) pre-activation (tanh^-1 of the output) beyond which --saturation pays: 3.5 is 254.8 levels, "
                         "4.5 is 254.97. Session 25 ran 4.5 from 4357.0 kimg; the white fills' drift to the 254/255 edge went on")
+    p.add_argument("--pin", type=float, default=None,
+                   help="(default 0) weight of a term on G's fills drawn within 1.5 levels of 255: inside such a fill (the "
+                        "pixel's whole 3x3 neighbourhood that near, per channel) a pre-activation below 3.4 (254.83 levels) "
+                        "pays its squared shortfall. The renders draw 18 %% of their values at 255 and almost none at 251-254; "
+                        "with the leak on, G's white fills drifted to the 254/255 rounding edge and speckled (session 25). 0: off")
     p.add_argument("--texture", type=float, default=None,
                    help="(default 0.5) weight of G's term on the texture critic (nets.TextureD: ~12 px patches of the image and "
                         "its high-pass view, hinge loss), relative to D's; 0: off. Added at 1100 kimg, its high-pass as now from 1115 (session 7)")
@@ -275,6 +281,20 @@ def saturation_penalty(a, at):
     return over.pow(2).mean(), (over > 0).float().mean()
 
 
+PIN_NEAR = math.atanh(253.5 / 127.5 - 1)   # 2.565: the pre-activation of 253.5 levels
+PIN_TO = 3.4                                 # 254.83 levels: rounds to 255 with room to spare (254.5 is 3.12)
+
+
+def pin_loss(a):
+    """Mean squared shortfall below PIN_TO of the pre-activations a [B, 3, H, W] inside fills drawn near 255 (the
+    pixel and its 8 neighbours past PIN_NEAR in that channel), over all values; and the share of values that pay.
+    Edges and blends (a neighbour further from 255) are left alone: the renders draw those anywhere."""
+    near = (a.detach() > PIN_NEAR).float()
+    inside = -F.max_pool2d(-near, 3, stride=1, padding=1)   # 1 where the whole 3x3 neighbourhood is near
+    short = F.relu(PIN_TO - a) * inside
+    return short.pow(2).mean(), (short.detach() > 0).float().mean()
+
+
 def snap_loss(fake, colours, levels, interior=0):
     """G's distance to its own flat colours (palette_snap), mean L1 over the pixels that are near one, in [-1, 1] units.
     L1, not L2: a pixel 1 level off is pulled as hard as one 5 levels off, so fills can end exactly flat."""
@@ -353,7 +373,7 @@ RECIPE = ("ngf", "g_widths", "ndf", "noise", "free_continuous", "loss", "norm", 
 # The schedule: a resumed run goes on with the values it last used unless the command line names
 # new ones (so `npm run train` on a fresh clone continues the run as it was going); a new run starts
 # from these defaults.
-SCHEDULE = dict(lr_g=2e-4, lr_d=2e-4, ema_kimg=10.0, q_fake=1.0, q2=1.0, q2_cont=4.0, flat=10.0, snap=0.0, snap_interior=2, tanh_leak=0.0, saturation=0.0, saturation_at=3.5, texture=0.5, texture_codes="Hair style", mask_hidden=1,
+SCHEDULE = dict(lr_g=2e-4, lr_d=2e-4, ema_kimg=10.0, q_fake=1.0, q2=1.0, q2_cont=4.0, flat=10.0, snap=0.0, snap_interior=2, tanh_leak=0.0, saturation=0.0, saturation_at=3.5, pin=0.0, texture=0.5, texture_codes="Hair style", mask_hidden=1,
                 code_weights="Facial hair=4,Nose=3,Mouth=2,Eyes and glasses=2,Hair style=2", balance="Facial hair")
 # What a run saved before an option existed used, where that is not today's default.
 LEGACY = dict(snap_interior=0, mask_hidden=0, texture=0.0, q2_cont=0.0, texture_codes="")
@@ -529,6 +549,8 @@ def main(argv=None):
             rec.update(snap_residual=float(snap[0]), snap_near=float(snap[1]), snap_weight=snap[2])
         if sat:   # the share of G's output values past --saturation-at, and past 3 (tanh' < 0.01)
             rec.update(saturated=float(sat[0]), saturated_3=float(sat[1]), tanh_leak=sat[2], saturation_weight=sat[3])
+            if len(sat) > 4:   # the share of values inside near-255 fills still short of 254.83 levels
+                rec.update(pinned=float(sat[4]), pin_weight=sat[5])
         if q2:
             q2_real, q2_fake = num(q2["real"]), num(q2["fake"])
             rec.update(q2_weight=q2["weight"], q2_acc_real=float(np.mean(q2_real)), q2_acc_fake=float(np.mean(q2_fake)),
@@ -562,7 +584,7 @@ def main(argv=None):
         real = data.batch(ridx, device, flip=True, gen=gen)                    # [B, 3, 64, 64]
         r_cat, r_cont = cat_labels[ridx].to(device), cont_labels[ridx].to(device)
         z, f_cat, f_cont = sample(args.batch, gen, device)                      # [B, L], [B, n_cat], [B, C]
-        if args.tanh_leak > 0 or args.saturation > 0:
+        if args.tanh_leak > 0 or args.saturation > 0 or args.pin > 0:
             fake, a = leaky_output(G, z, args.tanh_leak)                         # same images; a: before the tanh
         else:
             a, fake = None, G(z)                                                 # [B, 3, 64, 64]
@@ -603,6 +625,10 @@ def main(argv=None):
             if args.saturation > 0:
                 total_g = total_g + args.saturation * penalty
             sat = (share, (a.detach().abs() > 3.0).float().mean(), args.tanh_leak, args.saturation)
+            if args.pin > 0:
+                l_pin, pinned = pin_loss(a)
+                total_g = total_g + args.pin * l_pin
+                sat = sat + (pinned, args.pin)
         q2 = None
         if Q2 is not None:
             # The independent Q learns the codes from real images, then G is also asked to make them readable by it.

@@ -1,7 +1,9 @@
 """The v2 pipeline on a tiny synthetic labelled dataset: the compact state round-trips, a second
 invocation resumes the same run, the judge and its metrics run, and the export names every code
 with its attribute, DiceBear values and display labels."""
+import base64
 import json
+import math
 import os
 import subprocess
 import sys
@@ -89,7 +91,7 @@ class TestSemisupPipeline(unittest.TestCase):
             run(os.path.join(HERE, "train_semisup.py"), "--kimg", "0.004", *common)
             self.assertTrue(os.path.exists(os.path.join(rdir, "state.pt.xz")))
             run(os.path.join(HERE, "train_semisup.py"), "--kimg", "0.008", "--snap", "50", "--snap-interior", "0",
-                "--tanh-leak", "0.1", "--saturation", "1", *common)   # resumes, one more step, with the palette term and the leak
+                "--tanh-leak", "0.1", "--saturation", "1", "--pin", "10", *common)   # resumes, one more step, with the palette term, the leak and the pin
             with open(os.path.join(rdir, "log.jsonl")) as f:
                 lines = [json.loads(line) for line in f]
             self.assertEqual([r["step"] for r in lines], [1, 2])
@@ -98,6 +100,8 @@ class TestSemisupPipeline(unittest.TestCase):
             self.assertTrue(lines[1]["snap_residual"] >= 0 and 0 < lines[1]["snap_near"] <= 1)
             self.assertEqual((lines[1]["tanh_leak"], lines[1]["saturation_weight"]), (0.1, 1))
             self.assertTrue(0 <= lines[1]["saturated"] <= 1)
+            self.assertEqual(lines[1]["pin_weight"], 10)
+            self.assertNotIn("pin_weight", lines[0])
             with open(os.path.join(rdir, "options.json")) as f:
                 opts = json.load(f)
                 self.assertEqual((opts["snap"], opts["tanh_leak"]), (50, 0.1))   # kept for the next resume
@@ -179,6 +183,8 @@ class TestSemisupPipeline(unittest.TestCase):
                               "Background": "colour", "Skin tone": "colour"})
             # the one code that sets the colour behind the avatar (the transfer's backdrops)
             self.assertEqual([n for n, c in codes.items() if c.get("background")], ["Background"])
+            # where each draws: resolution² shares, base64 (code_support.py)
+            self.assertTrue(all(len(base64.b64decode(c["support"])) == 64 * 64 for c in codes.values()))
             self.assertEqual(pack["latent"]["size"], sum(c.get("size", 1) for c in pack["latent"]["codes"]) + pack["latent"]["noise"]["size"])
 
     def test_code_weights_and_balanced_rows(self):
@@ -285,6 +291,47 @@ class TestSemisupPipeline(unittest.TestCase):
         self.assertAlmostEqual(share, 2 / 3, delta=0.05)          # two of the three channels past 3.5
         self.assertGreater(pen.item(), 0.5)
         self.assertEqual(ts.saturation_penalty(a.clamp(-3, 3), 3.5)[0].item(), 0.0)
+
+    def test_pin_pulls_fills_near_255_onto_it_and_leaves_edges_alone(self):
+        import train_semisup as ts
+        a = torch.full((1, 3, 8, 8), 0.5)
+        a[:, 0] = 2.9                  # red: a fill at 254.1 levels (rounds to 254), inside the 8x8 image
+        a[:, 1, :, :4] = 2.9           # green: the same fill on the left half only, ...
+        a[:, 1, :, 4:] = 0.0           # ... an edge to mid-grey on the right
+        a[:, 2] = 3.6                  # blue: already past 3.4 (254.9 levels), nothing to pay
+        a.requires_grad_(True)
+        loss, share = ts.pin_loss(a)
+        loss.backward()
+        g = -a.grad[0]                 # the pull, upward where it pays
+        self.assertTrue((g[0] > 0).all())                         # the whole red fill: border pixels pad as near
+        self.assertTrue((g[1, :, :3] > 0).all())                  # green fill away from the edge
+        self.assertTrue((g[1, :, 3:] == 0).all())                 # next to the edge (a neighbour far from 255) and beyond
+        self.assertTrue((g[2] == 0).all())
+        self.assertAlmostEqual(share.item(), (64 + 24) / 192, places=5)
+        self.assertAlmostEqual(loss.item(), (64 + 24) * 0.5 ** 2 / 192, places=5)
+        # 253.5 levels is where "near" starts; 3.4 rounds to 255
+        self.assertAlmostEqual((math.tanh(ts.PIN_NEAR) + 1) * 127.5, 253.5, places=4)
+        self.assertEqual(round((math.tanh(ts.PIN_TO) + 1) * 127.5), 255)
+
+    def test_code_support_is_where_moving_a_code_changes_the_image(self):
+        from code_support import add_supports
+        # a toy G: a categorical code [2] paints the top-left 8x8 block, a continuous one the bottom row
+        # darker or lighter by 16 levels a step, the noise faintly everything (below LEVELS)
+        class Toy(torch.nn.Module):
+            def forward(self, z):
+                x = torch.zeros(len(z), 3, 64, 64) + 0.01 * z[:, :1, None, None]
+                x[:, :, :8, :8] += z[:, 1, None, None, None]
+                x[:, :, 63, :] += 0.25 * z[:, 3, None, None]
+                return x
+        codes = [dict(name="Block", kind="categorical", offset=1, size=2), dict(name="Row", kind="continuous", offset=3, range=[-1, 1])]
+        z = torch.rand(32, 4) * 2 - 1
+        maps = add_supports(codes, Toy(), z)
+        self.assertEqual(maps["Block"][:8, :8].min(), 1.0)
+        self.assertEqual(maps["Block"].sum(), 64)               # nowhere else: the noise moves < 8 levels
+        self.assertEqual((maps["Row"][63] == 1).all(), True)
+        self.assertEqual(maps["Row"][:63].sum(), 0)
+        raw = np.frombuffer(base64.b64decode(codes[0]["support"]), np.uint8).reshape(64, 64)
+        self.assertEqual((raw[0, 0], raw[20, 20]), (255, 0))
 
     def test_log_summary_averages_train_lines_per_block(self):
         from log_summary import blocks
