@@ -3,21 +3,23 @@
  * per variant of the transfer's options) · G(z1) bicubic side by side, one row per edit, for
  * before/after pictures of a transfer change on the same frames.
  *
- *   tsx bench/edits/crop-edit.ts <frames dir> --edit 'bench-0|Eyes.*opaque|wink' [--edit …] --out out.png ['{"smallInsert":false}' '{}' …]
+ *   tsx bench/edits/crop-edit.ts <frames dir> --edit 'bench-0|Eyes.*opaque|wink' [--edit …] --out out.png [--whole] ['{"smallInsert":false}' '{}' …]
  *
  * An edit is "seed|kind pattern|label pattern" (the first cached edit that matches). Each variant is
- * TransferOptions as JSON; none: one column, the transfer as it is. Rows are scaled to --height px.
+ * TransferOptions as JSON; none: one column, the transfer as it is. Rows are scaled to --height px;
+ * --whole shows the whole image, not the part's box.
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { encode } from 'fast-png';
-import { loadFrames, readIndex, type CachedEntry } from './frames-cache.js';
+import { readIndex, type CachedEntry } from './frames-cache.js';
+import { cachedInput } from './cached-input.js';
 import { diffMask, renderLayer, truthOverrides } from './avatars.js';
 import { pasteGenerated } from './baselines.js';
 import * as t from '../../engine/transfer/index.js';
 import type { RgbaImage } from '../../engine/transfer/index.js';
 
-const { values: o, positionals } = parseArgs({ allowPositionals: true, options: { edit: { type: 'string', multiple: true }, out: { type: 'string' }, height: { type: 'string', default: '160' } } });
+const { values: o, positionals } = parseArgs({ allowPositionals: true, options: { edit: { type: 'string', multiple: true }, out: { type: 'string' }, height: { type: 'string', default: '160' }, whole: { type: 'boolean' } } });
 const [dir, ...variantArgs] = positionals;
 if (!dir || !o.out || !o.edit?.length) throw new Error("usage: tsx bench/edits/crop-edit.ts <frames dir> --edit 'seed|kind pattern|label pattern' [--edit …] --out out.png [variant JSON …]");
 const variants = (variantArgs.length ? variantArgs : ['{}']).map((v) => JSON.parse(v) as object);
@@ -27,8 +29,7 @@ const H = Number(o.height), index = readIndex(dir), GAP = 4, BACK = 200;
 async function columns(e: CachedEntry): Promise<RgbaImage[]> {
   const original = renderLayer(e.seed, 512, e.background).image;
   const truth = renderLayer(e.seed, 512, e.background, truthOverrides(e.attribute, e.value, e.also)).image;
-  const { frames, backdrops } = loadFrames(dir!, e);
-  const input = { frames, original, mapping: e.mapping, ...t.strokePaint([], e.mapping.resolution), reshaped: e.reshaped === true, colours: e.colours ?? [], coloursBefore: e.coloursBefore ?? [], colourStroke: e.colourStroke === true, backdrops };
+  const input = cachedInput(dir!, e, original), frames = input.frames;
   const ours = [];
   for (const v of variants) ours.push((await t.transferEditAsync(input, { pixelRange: e.range, ...v })).final);
   const pasted = pasteGenerated(frames[frames.length - 1]!, e.range, original, e.mapping);
@@ -36,6 +37,7 @@ async function columns(e: CachedEntry): Promise<RgbaImage[]> {
   let x0 = S, y0 = S, x1 = 0, y1 = 0;
   for (let p = 0; p < part.length; p++) if (part[p]) { const x = p % S, y = (p - x) / S; x0 = Math.min(x0, x); x1 = Math.max(x1, x); y0 = Math.min(y0, y); y1 = Math.max(y1, y); }
   x0 = Math.max(0, x0 - 8); y0 = Math.max(0, y0 - 8); x1 = Math.min(S - 1, x1 + 8); y1 = Math.min(S - 1, y1 + 8);
+  if (o.whole) [x0, y0, x1, y1] = [0, 0, S - 1, S - 1];   // what the edit did away from its part too
   return [original, truth, ...ours, pasted].map((im) => crop(im, x0, y0, x1 - x0 + 1, y1 - y0 + 1));
 }
 

@@ -4,19 +4,18 @@
  * compared with, in a fraction of the time.
  *
  *   BENCH_EDITS_FRAMES=/tmp/frames npm run bench:edits -- --out /tmp/before.json --no-docs
- *   tsx bench/edits/rescore.ts /tmp/frames --out /tmp/after.json [--kinds 'code · Hair style'] [--only 1,3] [--labels '6c4545'] [--pictures DIR] [--options '{"snap":false}']
+ *   tsx bench/edits/rescore.ts /tmp/frames --out /tmp/after.json [--kinds 'code · Hair style'] [--only 1,3] [--labels '6c4545'] [--pictures DIR] [--options '{"snap":false}'] [--no-backdrops]
  *
  * Writes a run in bench/edits.json's format (the pack's name + "-rescored"), to compare with
  * `--against` or to merge with `npm run bench:edits -- --merge`.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { diffMask, renderLayer, truthOverrides } from './avatars.js';
 import { pasteGenerated } from './baselines.js';
-import { loadFrames, readIndex, type CachedEntry } from './frames-cache.js';
-import type { Pack } from '../../engine/pack/pack-types.js';
-import { hexColour } from '../../engine/latent/codes.js';
+import { readIndex } from './frames-cache.js';
+import { cachedInput } from './cached-input.js';
 import { pictureRow } from './pictures.js';
 import { scoreEdit, type Scores } from './scores.js';
 import type { EditRow, PackRun } from './report.js';
@@ -35,35 +34,18 @@ const labels = o.labels ? new RegExp(o.labels) : null;
 const extra = o.options ? JSON.parse(o.options) as object : {};
 const only = o.only ? new Set(o.only.split(',').map((i) => `bench-${i}`)) : null;
 if (o.pictures) mkdirSync(o.pictures, { recursive: true });
-// frames saved before `reshaped` was recorded: a code edit of an attribute whose code the default pack says changes shapes
-const packCodes = (JSON.parse(readFileSync('models/personas64-v2/pack.json', 'utf8')) as Pack).latent.codes;
-const reshapedOf = (e: CachedEntry): boolean => e.reshaped ?? (!e.strokes && packCodes.some((c) => c.attribute === e.attribute && c.changes === 'shape'));
-// …and the colours a colour code's new value names (the edit's value, and what the truth also sets: brown hair grown on a bald head)
-// (the edit's code is named in its kind, "code · Background · opaque": the bench's attribute names differ from the pack's)
-const coloursOf = (e: CachedEntry): number[][] => {
-  if (e.colours || e.strokes) return e.colours ?? [];
-  const own = packCodes.find((c) => c.name === e.kind.split(' · ')[1]);
-  const named = [...(own ? [[own, e.value] as const] : []), ...Object.entries(e.also ?? {}).map(([a, v]) => [packCodes.find((c) => c.attribute === a), v] as const)];
-  return named.flatMap(([c, v]) => { const colour = c?.changes === 'colour' ? hexColour(v) : null; return colour ? [colour] : []; });
-};
-// …and whether it only set a colour code (frames saved before `colourStroke` was recorded)
-const colourStrokeOf = (e: CachedEntry): boolean => {
-  if (e.colourStroke !== undefined || e.strokes) return e.colourStroke === true;
-  const own = packCodes.find((c) => c.name === e.kind.split(' · ')[1]);
-  return !reshapedOf(e) && own?.changes === 'colour';
-};
 const layers = new Map<string, RgbaImage>(), rows: EditRow[] = [];
 const t0 = performance.now();
 for (const e of readIndex(dir)) {
   if ((kinds && !kinds.test(e.kind)) || (only && !only.has(e.seed)) || (labels && !labels.test(e.label))) continue;
   const key = `${e.seed}/${e.background}`;
   if (!layers.has(key)) layers.set(key, renderLayer(e.seed, 512, e.background).image);
-  const original = layers.get(key)!, S = original.width, R = e.mapping.resolution;
-  const { frames, backdrops } = loadFrames(dir, e);
+  const original = layers.get(key)!, S = original.width;
+  const input = cachedInput(dir, e, original, { backdrops: o['no-backdrops'] }), frames = input.frames;
   const truth = renderLayer(e.seed, S, e.background, truthOverrides(e.attribute, e.value, e.also)).image;
   const part = diffMask(original, truth);
   const t = performance.now();
-  const r = await transfer.transferEditAsync({ frames, original, mapping: e.mapping, ...transfer.strokePaint(e.strokes ?? [], R), reshaped: reshapedOf(e), colours: coloursOf(e), coloursBefore: e.coloursBefore ?? [], colourStroke: colourStrokeOf(e), backdrops: o['no-backdrops'] ? null : backdrops }, { pixelRange: e.range, ...extra });
+  const r = await transfer.transferEditAsync(input, { pixelRange: e.range, ...extra });
   const transferMs = performance.now() - t;
   const pasted = pasteGenerated(frames[frames.length - 1]!, e.range, original, e.mapping);
   const scores: Record<'ours' | 'untouched' | 'pasted', Scores> = {
