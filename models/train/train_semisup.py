@@ -117,7 +117,9 @@ def parse_args(argv=None):
                    help="(default 0) weight of a term on G's fills drawn within 1.5 levels of 255: inside such a fill (the "
                         "pixel's whole 3x3 neighbourhood that near, per channel) a pre-activation below 3.4 (254.83 levels) "
                         "pays its squared shortfall. The renders draw 18 %% of their values at 255 and almost none at 251-254; "
-                        "with the leak on, G's white fills drifted to the 254/255 rounding edge and speckled (session 25). 0: off")
+                        "with the leak on, G's white fills drifted to the 254/255 rounding edge and speckled (session 25). Session 26: "
+                        "200 from 4411.8 kimg drew 92 %% of the white top band at 255 (the long run 15 %%) but raised the FD by 0.28; "
+                        "the long run goes on without it (models/README). 0: off")
     p.add_argument("--texture", type=float, default=None,
                    help="(default 0.5) weight of G's term on the texture critic (nets.TextureD: ~12 px patches of the image and "
                         "its high-pass view, hinge loss), relative to D's; 0: off. Added at 1100 kimg, its high-pass as now from 1115 (session 7)")
