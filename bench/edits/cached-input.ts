@@ -37,6 +37,7 @@ function colourStrokeOf(e: CachedEntry, codes: readonly LatentCode[]): boolean {
 /** Parts of the input to leave out, to measure what they bring. */
 export interface Without { backdrops?: boolean }
 
+/** The transfer's input for cached edit `e` on `original` (its strokes too: crop-edit.ts once drew a stroke edit without them). */
 export function cachedInput(dir: string, e: CachedEntry, original: RgbaImage, without: Without = {}): TransferInput {
   const codes = packCodes(), { frames, backdrops } = loadFrames(dir, e);
   return {
