@@ -6,7 +6,7 @@ nose and the cheeks' wrinkles and not the mouth; Hair style, most of the head).
     /usr/bin/python3 models/train/code_support.py --pack models/personas64-v2 --out code-support.png [--samples 256]
 
 Session 26 tried keeping a code edit's new content to where its codes draw (share >= 5 %, two cells
-round): on bench:edits' 235 edits nothing the transfer drew lay outside, so it changed no score and was
+round): on bench:edits' 205 cached code edits nothing the transfer drew lay outside, so it changed no score and was
 not kept (BENCHMARKS.md).
 """
 import argparse

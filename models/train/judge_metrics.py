@@ -118,7 +118,7 @@ def nn_distance(x, train_flat):
     return float((d2.min(1).values.clamp_min(0) / q.shape[1]).sqrt().mean() / 2)
 
 
-def _quantised(x):
+def quantised(x):
     """x in [-1, 1] as the panel shows it: 0-255 levels."""
     return ((x.clamp(-1, 1) + 1) * 127.5).round()
 
@@ -132,7 +132,7 @@ def speckle_share(x, levels: int = 16):
     """Share of neighbour pixel pairs (right and down) that differ by 1..levels 0-255 levels (max over RGB),
     on images quantised as the panel shows them. Flat-colour renders: ~4 % (anti-aliased edges, the bald
     highlight); speckle in flat regions raises it (G at 858 kimg: ~76 %). x in [-1, 1], [B, 3, H, W]."""
-    d = _steps(_quantised(x))
+    d = _steps(quantised(x))
     return float(((d >= 1) & (d <= levels)).float().mean())
 
 
@@ -141,7 +141,7 @@ def isolated_speckle_share(x, levels: int = 16):
     image's 3x3 median does not step between the two pixels. A flat fill drawn as a gentle gradient steps in
     its median too; a pixel a few levels off its flat neighbours does not (session 16, G at 2324 kimg: 55 %
     of pairs in all, 42 % shading and edges, 14 % isolated; held-out real renders 3.7 %, 0.6 %)."""
-    q = _quantised(x)
+    q = quantised(x)
     m = F.pad(q, (1, 1, 1, 1), mode="replicate").unfold(2, 3, 1).unfold(3, 3, 1).reshape(*q.shape, 9).median(-1).values
     d, dm = _steps(q), _steps(m)
     return float(((d >= 1) & (d <= levels) & (dm == 0)).float().mean())

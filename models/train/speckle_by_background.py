@@ -34,7 +34,7 @@ def table(run, data, per_background):
     for v, label in enumerate(cats[b].labels):
         x = jm.generate(G, jm.set_code(base, lay, b, v, "categorical"))
         top = x[:, :, TOP]
-        white = float((jm._quantised(top).amin(1) == 255).float().mean())   # every channel at 255
+        white = float((jm.quantised(top).amin(1) == 255).float().mean())   # every channel at 255
         rows.append((label, jm.speckle_share(x), jm.speckle_share(top), jm.speckle_share(x[:, :, FACE[0], FACE[1]]), white))
     return t["state"]["images"] / 1000, rows
 

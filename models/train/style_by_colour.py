@@ -94,7 +94,7 @@ def main(argv=None):
             z = z0.clone()
             for v in range(len(styles.values)):
                 z[v : v + 1] = jm.set_code(jm.set_code(z[v : v + 1], lay, hs, v, "categorical"), lay, hc, c, "categorical")
-            x = jm._quantised(jm.generate(G, z)).byte().permute(0, 2, 3, 1).numpy()
+            x = jm.quantised(jm.generate(G, z)).byte().permute(0, 2, 3, 1).numpy()
             rows.append(np.concatenate(list(x), 1))
         Image.fromarray(np.concatenate(rows, 0)).resize((64 * len(styles.values) * 2, 64 * 2 * 2), Image.NEAREST).save(args.picture)
         print(f"\npicture: {args.picture} (rows White, Brown; columns {', '.join(styles.labels)})")
