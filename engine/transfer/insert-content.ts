@@ -154,7 +154,9 @@ function misses(first: Float32Array, last: Float32Array, change: ChangeField): {
  * old content there (the old eye must go even where the colour model explains its change at 64²).
  * drawn: [R·R] the cells of large new content (large-insertions.ts), also drawn wholly from G(z1),
  * smoothed as the rest, and only in G's pure colours: a cluster that is a blend of two others
- * (G's soft edge between new hair and skin) would be a ghost of both.
+ * (G's soft edge between new hair and skin) would be a ghost of both. 2: a cell only grown onto a
+ * reshaped group (`reshapeGrow`), drawn only where G(z1) is within `near` of its colour, else old
+ * content (an eye's blurred dot, which no palette colour is, came out in the hair's pink).
  * keep: [R·R] cells where G(z1) shows what the layer shows (large-insertions.ts `keptCells`): old
  * content there, the layer unmoved (opaque layers, the plain path).
  * Returns null when the cells hold no content to insert.
@@ -165,6 +167,9 @@ export function insertionPlan(first: Float32Array, last: Float32Array, change: C
   const inside: number[] = [];
   for (let p = 0; p < N; p++) if (cells[p]! > 0) inside.push(p);
   if (!inside.length) return null;
+  // the palette comes from the content itself, not from the cells grown onto it (mostly the colour
+  // around it, which would push a small colour of the content, an eye's dark, below minShare)
+  const content = inside.filter((p) => drawn?.[p] !== 2), clustered = content.length ? content : inside;
   const { colours: layerColours, clearCells } = layerPalette(original, mapping);
   // the colour G paints where the layer is clear (its idea of a transparent layer's background)
   const bgCells: number[] = [];
@@ -172,12 +177,12 @@ export function insertionPlan(first: Float32Array, last: Float32Array, change: C
   const bg = bgCells.length >= 8 ? medianColour(last, N, bgCells) : null;
   // on a transparent layer with G's own matte (generator-matte.ts), clear is where G's avatar is not,
   // and the content's colours are the avatar's own, not blended with the background colour
-  if (bg && matted) return mattedPlan(first, last, change, cells, inside, layerColours, clearCells, matted, o, R, fine, drawn);
-  const centres = mergeClose(kMeans(last, N, inside, o.maxColours, o.minShare), o.merge);
+  if (bg && matted) return mattedPlan(first, last, change, cells, clustered, layerColours, clearCells, matted, o, R, fine, drawn);
+  const centres = mergeClose(kMeans(last, N, clustered, o.maxColours, o.minShare), o.merge);
   // drawn cells take only colours that are no blend of two others, among G's centres, the layer's
   // own colours and its background (G's soft edge of new hair over the shirt clusters to a lavender
   // that is neither: a ghost); the ends of such a blend join the palette
-  const pureDrawn = drawn ? pureEnds(centres, shares(last, N, inside, centres), [...layerColours.slice(0, 8), ...(bg ? [bg] : [])], (c) => layerColours.some((l) => dist3(c, l) <= o.near), liesBetween(last, N, R, inside, centres)) : [];
+  const pureDrawn = drawn ? pureEnds(centres, shares(last, N, clustered, centres), [...layerColours.slice(0, 8), ...(bg ? [bg] : [])], (c) => layerColours.some((l) => dist3(c, l) <= o.near), liesBetween(last, N, R, clustered, centres)) : [];
   const palette: [number, number, number, number][] = centres.map((c) => {
     if (bg && dist3(c, bg) <= o.clearNear) return [0, 0, 0, 0];
     let best: number[] | null = null, bd = o.near;
@@ -205,7 +210,12 @@ export function insertionPlan(first: Float32Array, last: Float32Array, change: C
     return best;
   };
   const candidates = (p: number): Iterable<number> => (drawn?.[p] && !fine?.[p] && pureDrawn.length ? pureDrawn : centres.keys());
-  for (let p = 0; p < N; p++) label[p] = !keep?.[p] && (fine?.[p] || drawn?.[p] || r3[p]! >= o.keepBelow || d3[p]! >= o.keepChange) ? nearest(p, candidates(p)) : K;
+  const far = (p: number, k: number): boolean => k < K && dist3([last[p]!, last[N + p]!, last[2 * N + p]!], centres[k]!) > o.near;
+  for (let p = 0; p < N; p++) {
+    const drawnHere = !keep?.[p] && (fine?.[p] || drawn?.[p] || r3[p]! >= o.keepBelow || d3[p]! >= o.keepChange);
+    const k = drawnHere ? nearest(p, candidates(p)) : K;
+    label[p] = drawn?.[p] === 2 && !fine?.[p] && far(p, k) ? K : k;
+  }
   const open = new Uint8Array(N);
   if (kept) {
     // clear only where it opens onto the layer's clear surroundings (a shorter cut); clear cells
@@ -232,7 +242,7 @@ export function insertionPlan(first: Float32Array, last: Float32Array, change: C
   // G's antialiased edge says where within the cell the edge lies, and upsampled, the larger share
   // draws it there
   // (never clear where the clear label would be enclosed, as above: a small shape's white, e.g. teeth)
-  const pure = fine ? pureCentres(centres, shares(last, N, inside, centres)) : [], pureOpaque = pure.filter((k) => k !== clearAt);
+  const pure = fine ? pureCentres(centres, shares(last, N, clustered, centres)) : [], pureOpaque = pure.filter((k) => k !== clearAt);
   if (fine) for (let p = 0; p < N; p++) if (fine[p]) softLabel(last, N, p, centres, kept && pureOpaque.length && (kept.recoloured[p] || !(open[p] || kept.clear[p])) ? pureOpaque : pure, labels);
   // kept cells show the layer unmoved: G kept its content there, so the flow's bend is no part of the edit
   const carried = carriedCells(onehot, K, cells, R);

@@ -73,6 +73,19 @@ export interface LargeInsertOptions {
    */
   reshapeCore: readonly [number, number];
   /**
+   * …and groups of at least `minCells` (a hair style's, not an eye's) grown over the cells next to
+   * them, at most `steps` away, that G changed by `change`, that the carried edit still misses by
+   * `miss` and where G(z1) is one of the layer's flat colours (`toneNear`; a blend would be drawn as
+   * a third colour: an eye's blurred dot in the hair's pink): the old shape's pieces G(z0) had
+   * already half drawn away (a curly fringe the projection drew as skin; G's change there is faint,
+   * but the layer's hair stays). steps 0: off, the default. Session 27, bench:edits code rows rescored on
+   * the 3700 kimg frames: steps 4 removed bench-0's curls left on a bald head (BENCHMARKS.md) and took
+   * the opaque bald-head row 22.0 → 20.2 in the part, but opaque hair style fell 6 → 5 of 12 beating
+   * both baselines (21.8 → 21.8 in the part); not kept on. Without its tone, grown-palette and hole
+   * rules it had drawn an eye's blurred dot in the hair's pink.
+   */
+  reshapeGrow: Readonly<{ change: number; miss: number; steps: number; minCells: number }>;
+  /**
    * …and a flat shape of the layer (a 4-connected patch of one tone) of which G changed at least this
    * fraction of the cells is drawn whole, with its blended rim: an old mouth of which G kept a few
    * cells (a dark oval where the new frown's arc also is dark) otherwise shows its old outline there,
@@ -94,7 +107,7 @@ export interface LargeInsertOptions {
 
 export const DEFAULT_LARGE_INSERT_OPTIONS: Readonly<LargeInsertOptions> = {
   miss: 0.25, unexplained: 0.5, minChange: 0.2, made: 0.5, link: 1, minSeeds: 16, grow: [0.15, 2], minCoverage: 0.5,
-  toneNear: 0.1, reach: 3, minMoved: 48, reshape: 0.1, reshapeCore: [0.2, 24], partShare: 0.3, partMax: 400, keepNear: 0.1, keepShare: 0.9, keepChanged: 0.1,
+  toneNear: 0.1, reach: 3, minMoved: 48, reshape: 0.1, reshapeCore: [0.2, 24], reshapeGrow: { change: 0.04, miss: 0.06, steps: 0, minCells: 64 }, partShare: 0.3, partMax: 400, keepNear: 0.1, keepShare: 0.9, keepChanged: 0.1,
 };
 
 /**
@@ -197,14 +210,31 @@ export function movedShapeCells(before: LayerFrame, last: Float32Array, change: 
  * new one, while on a recolour (hair colour, a background) every cell also changes and must keep
  * the layer's own crisp shapes.
  */
-export function reshapedCells(change: Float32Array, R: number, options: Partial<LargeInsertOptions> = {}): Float32Array | null {
+export function reshapedCells(change: Float32Array, R: number, options: Partial<LargeInsertOptions> = {}, grow?: { miss: Float32Array; onTone: Uint8Array }): Float32Array | null {
   // every group, however small: a hair style's small pieces (a strand beside the ear) count (bench:edits,
   // opaque hair style 21.0 with them, 22.4 keeping only groups of 24 cells or more, which spared the
   // noses: 22.5 → 21.0)
   const o = { ...DEFAULT_LARGE_INSERT_OPTIONS, ...options }, N = R * R, seed = new Uint8Array(N);
   for (let p = 0; p < N; p++) if (change[p]! >= o.reshape) seed[p] = 1;
-  const cells = cellGroups(seed, R, 1, (group) => group.length >= o.reshapeCore[1] || group.some((p) => change[p]! >= o.reshapeCore[0]));
-  return cells ? fillHoles(cells, change, R, 4, Infinity) : null;
+  const groups = cellGroups(seed, R, 1, (group) => group.length >= o.reshapeCore[1] || group.some((p) => change[p]! >= o.reshapeCore[0]));
+  const cells = groups ? fillHoles(groups, change, R, 4, Infinity) : null;
+  // (after the holes are filled: a hole the growth closes, an eye beside glasses G removed, is no part of the new shape)
+  const g = o.reshapeGrow;
+  if (cells && grow && g.steps > 0) {
+    const large = cellGroups(Uint8Array.from(cells), R, 1, (group) => group.length >= g.minCells);
+    if (large) {
+      growOver(large, R, g.steps, (q) => change[q]! >= g.change && grow.miss[q]! >= g.miss && grow.onTone[q] === 1);
+      for (let p = 0; p < N; p++) if (large[p] && !cells[p]) cells[p] = 2;   // grown: insert-content.ts draws it only in a palette colour
+    }
+  }
+  return cells;
+}
+
+/** Cells [R·R] where `last` ([3, R, R] in [0, 1]) is within `near` of one of `tones` ([0, 1]): a flat colour of the layer, not a blend. */
+export function onTones(last: Float32Array, tones: readonly (readonly number[])[], R: number, near: number): Uint8Array {
+  const N = R * R, out = new Uint8Array(N);
+  for (let p = 0; p < N; p++) if (nearestTone([last[p]!, last[N + p]!, last[2 * N + p]!], tones, near) >= 0) out[p] = 1;
+  return out;
 }
 
 /** The index of the tone nearest `c` within `near` ([0, 1], Euclidean), or -1. */

@@ -19,7 +19,7 @@ import { colourAffinity, confineChange, editRegion, regionSupport, strongChangeR
 import { layerFrame } from './layer-frame.js';
 import { areaDownscale } from './area-downscale.js';
 import { dilate1, insertionCells, insertionPlan, insertRows, type InsertionPlan, type InsertOptions, type MattedInsert } from './insert-content.js';
-import { clearColour, compositedMisses, DEFAULT_LARGE_INSERT_OPTIONS, keptCells, largeInsertionCells, movedShapeCells, reshapedCells, wholeParts, type LargeInsertOptions } from './large-insertions.js';
+import { clearColour, compositedMisses, DEFAULT_LARGE_INSERT_OPTIONS, keptCells, largeInsertionCells, movedShapeCells, onTones, reshapedCells, wholeParts, type LargeInsertOptions } from './large-insertions.js';
 import { DEFAULT_SMALL_INSERT_OPTIONS, onLayerTones, outcomeMisses, recolouredToneCells, smallInsertionCells, type SmallInsertOptions } from './small-insertions.js';
 import { DEFAULT_SNAP_OPTIONS, layerTones, snapTones, type SnapOptions } from './snap-tones.js';
 import { alikeTones, chooseShades, translucentFit, translucentToneOf, DEFAULT_RECOLOUR_OPTIONS, mainFirst, overlayShades, virtualMain, separatingNear, nearestPaint, paintedMove, paintedPieces, paintOnStartPart, partCells, piecesChangedAlike, partColours, shadeTones, recolourRows, recolourScaledRows, startParts, type RecolourOptions, type RecolourPlan } from './recolour.js';
@@ -514,19 +514,21 @@ async function outcomeInsertion(prepared: PreparedTransfer, original: RgbaImage,
     const found = largeInsertionCells(miss, change, R, opts);
     // and shapes of the layer G moved, which the carried edit bends toward their new place (a curly
     // outline shrunk where G draws a bob's straight edge) instead of drawing them there
-    const moved = movedShapeCells(before, unit[K]!, change, prepared.snap!.tones.map((t) => t.map((v) => v / 255)), bg, R, opts);
+    const tones01 = prepared.snap!.tones.map((t) => t.map((v) => v / 255));
+    const moved = movedShapeCells(before, unit[K]!, change, tones01, bg, R, opts);
     // and, after a shape code's change, all that G changed. On a transparent layer only with G's own
     // matte: without it G paints clear as white, and new white content (a white beard) was drawn clear
     // (bench:edits, bench-2's beard 165 → 233 RMSE), while a cut needs the clear (pigtails gone)
     // (small faint groups are left out on an opaque layer only: on a transparent one the matted drawing
     // picks its colours over all the cells drawn, and without them heldout-69's fade came out violet
     // instead of brown, bench:edits 19.8 → 65.9 in the part)
-    const shaped = reshaped && (!bg || matte) ? reshapedCells(change, R, bg ? { ...opts, reshapeCore: [0, 0] } : opts) : null;
+    const shaped = reshaped && (!bg || matte) ? reshapedCells(change, R, bg ? { ...opts, reshapeCore: [0, 0] } : opts, { miss, onTone: onTones(unit[K]!, tones01, R, opts.toneNear) }) : null;
     // and on an opaque layer the layer's shapes G changed for the most part, whole (an old mouth's outline)
-    const tones01 = prepared.snap!.tones.map((t) => t.map((v) => v / 255));
-    const whole = shaped && !bg ? wholeParts(shaped, before, tones01, R, opts) : null;
+    // (judged on the reshaped groups alone, not the cells grown onto them: an eye in the grown ring is no shape G changed)
+    const whole = shaped && !bg ? wholeParts(shaped.map((v) => (v === 1 ? 1 : 0)), before, tones01, R, opts) : null;
     const reshapes = shaped && whole ? shaped.map((v, p) => (whole[p] ? 1 : v)) : shaped;   // reshapedParts, whole known
-    if (found || moved || reshapes) { drawn = new Uint8Array(N); for (let p = 0; p < N; p++) if (found?.[p]! > 0 || moved?.[p]! > 0 || reshapes?.[p]! > 0) drawn[p] = 1; }
+    // (2: a cell only grown onto a reshaped group, drawn only where G(z1) shows a colour of the palette)
+    if (found || moved || reshapes) { drawn = new Uint8Array(N); for (let p = 0; p < N; p++) if (found?.[p]! > 0 || moved?.[p]! > 0 || reshapes?.[p]! > 0) drawn[p] = found?.[p]! > 0 || moved?.[p]! > 0 || reshapes?.[p] === 1 ? 1 : 2; }
     // the layer keeps its pixels where G(z1) shows what it shows, except in the shapes drawn whole
     if (kept && whole) { keep = kept.slice(); for (let p = 0; p < N; p++) if (whole[p]) keep[p] = 0; }
   }

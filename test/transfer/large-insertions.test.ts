@@ -249,6 +249,27 @@ describe('reshaped: after a shape code\'s change, what G changed is drawn, not b
     // every group, when the core is off (a transparent layer's matted drawing)
     expect(reshapedCells(change, R, { reshapeCore: [0, 0] })![51 * R + 51]).toBe(1);
   });
+
+  it('grows over faintly changed cells beside it that the carried edit still misses (reshapeGrow), and only those', () => {
+    // a curly fringe the projection had half drawn as skin: G's change there is faint, the layer's hair stays
+    const change = new Float32Array(R * R), miss = new Float32Array(R * R);
+    for (let y = 20; y < 30; y++) for (let x = 20; x < 30; x++) change[y * R + x] = 0.3;
+    for (let x = 20; x < 30; x++) for (const y of [30, 31, 32]) { change[y * R + x] = 0.07; miss[y * R + x] = 0.1; }
+    for (let x = 20; x < 30; x++) { change[33 * R + x] = 0.07; miss[33 * R + x] = 0.02; }   // G's faint change the edit made: no miss
+    for (let x = 20; x < 30; x++) { change[34 * R + x] = 0.01; miss[34 * R + x] = 0.2; }    // the layer differs, G did not change it
+    const count = (c: Float32Array | null): number => c!.reduce((a, v) => a + (v > 0 ? 1 : 0), 0);
+    const onTone = new Uint8Array(R * R).fill(1), grow = { miss, onTone };
+    expect(count(reshapedCells(change, R, { reshapeGrow: { change: 0, miss: 0, steps: 0, minCells: 0 } }, grow))).toBe(100);   // off
+    const grown = reshapedCells(change, R, { reshapeGrow: { change: 0.04, miss: 0.06, steps: 4, minCells: 100 } }, grow)!;
+    expect(count(grown)).toBe(130);
+    expect([grown[25 * R + 25], grown[32 * R + 25], grown[33 * R + 25], grown[34 * R + 25]]).toEqual([1, 2, 0, 0]);   // 2: grown
+    expect(count(reshapedCells(change, R, { reshapeGrow: { change: 0.04, miss: 0.06, steps: 2, minCells: 100 } }, grow))).toBe(120);   // at most 2 cells away
+    expect(count(reshapedCells(change, R, { reshapeGrow: { change: 0.04, miss: 0.06, steps: 4, minCells: 101 } }, grow))).toBe(100);   // only from large groups
+    // only where G(z1) is one of the layer's flat colours, not a blend
+    for (let x = 20; x < 25; x++) onTone[31 * R + x] = 0;
+    const flat = reshapedCells(change, R, { reshapeGrow: { change: 0.04, miss: 0.06, steps: 4, minCells: 100 } }, grow)!;
+    expect([flat[31 * R + 22], flat[31 * R + 27], flat[32 * R + 27]]).toEqual([0, 2, 2]);
+  });
 });
 
 describe('reshapedParts: a flat shape of the layer G changed for the most part is drawn whole', () => {
@@ -307,5 +328,33 @@ describe('keptCells: where G(z1) shows what the layer already shows, the layer s
     // a cell G changed keeps nothing even where G(z1) matches the layer (G's faded old shape)
     const faded = frameOf(() => SKIN);   // G(z0): the square not there yet
     expect(keptCells(layer, mapping, faded, last)[15 * R + 15]).toBe(0);
+  });
+});
+
+describe('cells grown onto a reshaped group (drawn 2): drawn in the content\'s colours, or left as they were', () => {
+  // a small dark dot (an eye) inside a 7×7 core of new content, with a wide ring of grown cells
+  // around it that show the background: 9 of 449 cells, below minShare had the ring been clustered
+  const DOT = [0.1, 0.05, 0.2], MID = [0.5, 0.9, 0.3];
+  const N = R * R, first = frame(BG, null), last = frame(BG, null);
+  const put = (f: Float32Array, x: number, y: number, c: number[]): void => { for (let k = 0; k < 3; k++) f[k * N + y * R + x] = c[k]!; };
+  for (let y = 31; y < 34; y++) for (let x = 31; x < 34; x++) put(last, x, y, DOT);
+  put(last, 40, 32, MID);   // a grown cell G drew in a colour no palette entry is
+  const cells = new Float32Array(N), drawn = new Uint8Array(N);
+  for (let y = 22; y < 43; y++) for (let x = 22; x < 43; x++) { const p = y * R + x, core = Math.abs(x - 32) <= 3 && Math.abs(y - 32) <= 3; cells[p] = 1; drawn[p] = core ? 1 : 2; }
+  const original = layer(false), mapping = fitMapping(S, S, R);
+
+  it('takes its palette from the content, not from the grown ring', () => {
+    const plan = insertionPlan(first, last, identityChange(R), cells, original, mapping, {}, null, drawn)!;
+    expect(plan.palette.some((c) => near(c.slice(0, 3), rgb(DOT), 40))).toBe(true);
+    const ringed = insertionPlan(first, last, identityChange(R), cells, original, mapping, {}, null, drawn.map((v) => (v ? 1 : 0)))!;
+    expect(ringed.palette.some((c) => near(c.slice(0, 3), rgb(DOT), 40))).toBe(false);   // the ring clustered too: the dot is lost
+  });
+
+  it('leaves a grown cell as it was where G(z1) is none of the palette\'s colours', () => {
+    // (labels are 3×3 means of each cell's label: one cell of old content gives its plane 1/9 there)
+    const old = (d: Uint8Array, p: number): number => { const plan = insertionPlan(first, last, identityChange(R), cells, original, mapping, {}, null, d)!; return plan.labels[plan.palette.length * N + p]!; };
+    expect(old(drawn, 32 * R + 40)).toBeCloseTo(1 / 9, 5);                  // old content
+    expect(old(drawn, 32 * R + 37)).toBe(0);                                // a grown cell on the background colour is drawn
+    expect(old(drawn.map((v, p) => (p === 32 * R + 40 ? 1 : v)), 32 * R + 40)).toBe(0);   // as a core cell it is drawn in the nearest colour
   });
 });
