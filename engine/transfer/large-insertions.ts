@@ -204,8 +204,10 @@ export function movedShapeCells(before: LayerFrame, last: Float32Array, change: 
 }
 
 /**
- * Cells [R·R] (0/1) the generator changed by at least `reshape` (its new shape whole, and the old
- * one's place), enclosed holes of at most 4 cells filled; null when there are none. Used only after
+ * Cells [R·R] (1) the generator changed by at least `reshape` (its new shape whole, and the old
+ * one's place), enclosed holes of at most 4 cells filled, and (2) the cells `reshapeGrow` adds when
+ * `grow` gives the carried edit's misses and G(z1)'s flat-colour cells; 0 elsewhere; null when there
+ * are none. Used only after
  * a shape code's change: there the carried edit's field bends the old shape instead of drawing the
  * new one, while on a recolour (hair colour, a background) every cell also changes and must keep
  * the layer's own crisp shapes.
