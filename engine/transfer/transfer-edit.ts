@@ -522,13 +522,13 @@ async function outcomeInsertion(prepared: PreparedTransfer, original: RgbaImage,
     // (small faint groups are left out on an opaque layer only: on a transparent one the matted drawing
     // picks its colours over all the cells drawn, and without them heldout-69's fade came out violet
     // instead of brown, bench:edits 19.8 → 65.9 in the part)
-    const shaped = reshaped && (!bg || matte) ? reshapedCells(change, R, bg ? { ...opts, reshapeCore: [0, 0] } : opts, { miss, onTone: onTones(unit[K]!, tones01, R, opts.toneNear) }) : null;
+    const shaped = reshaped && (!bg || matte) ? reshapedCells(change, R, bg ? { ...opts, reshapeCore: [0, 0] } : opts, opts.reshapeGrow.steps > 0 ? { miss, onTone: onTones(unit[K]!, tones01, R, opts.toneNear) } : undefined) : null;
     // and on an opaque layer the layer's shapes G changed for the most part, whole (an old mouth's outline)
     // (judged on the reshaped groups alone, not the cells grown onto them: an eye in the grown ring is no shape G changed)
     const whole = shaped && !bg ? wholeParts(shaped.map((v) => (v === 1 ? 1 : 0)), before, tones01, R, opts) : null;
     const reshapes = shaped && whole ? shaped.map((v, p) => (whole[p] ? 1 : v)) : shaped;   // reshapedParts, whole known
     // (2: a cell only grown onto a reshaped group, drawn only where G(z1) shows a colour of the palette)
-    if (found || moved || reshapes) { drawn = new Uint8Array(N); for (let p = 0; p < N; p++) if (found?.[p]! > 0 || moved?.[p]! > 0 || reshapes?.[p]! > 0) drawn[p] = found?.[p]! > 0 || moved?.[p]! > 0 || reshapes?.[p] === 1 ? 1 : 2; }
+    if (found || moved || reshapes) { drawn = new Uint8Array(N); for (let p = 0; p < N; p++) drawn[p] = found?.[p]! > 0 || moved?.[p]! > 0 ? 1 : reshapes?.[p] ?? 0; }
     // the layer keeps its pixels where G(z1) shows what it shows, except in the shapes drawn whole
     if (kept && whole) { keep = kept.slice(); for (let p = 0; p < N; p++) if (whole[p]) keep[p] = 0; }
   }
