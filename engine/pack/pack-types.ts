@@ -123,6 +123,12 @@ export interface Pack {
    */
   weights: { file: string; bytes: number; sha256: string; storage?: 'float32' | 'float16' };
   graphs: Record<GraphName, GraphSpec>;
+  /**
+   * Optional: the graphs' image outputs are snapped to these flat colours — each pixel within `levels`
+   * (0–255, max over RGB) of one becomes it exactly; losses and gradients are not snapped. The engine
+   * runs the graphs as they are; this says what they do (docs/pack-format.md, "Output snap").
+   */
+  snap?: { levels: number; colours: string[] };
   license: string;
   attributions: Attribution[];
   provenance: Record<string, unknown>;

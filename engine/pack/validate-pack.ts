@@ -165,6 +165,12 @@ export function validatePack(json: unknown): Pack {
     checkTensors(spec.inputs, `${f}.inputs`, contract[g].inputs, true);
     checkTensors(spec.outputs, `${f}.outputs`, contract[g].outputs, false);
   }
+  if (p.snap !== undefined) {
+    const s = obj(p.snap, 'snap');
+    num(s.levels, 'snap.levels', 0, 255, { exclusiveMin: true });
+    if (!Array.isArray(s.colours) || s.colours.length === 0) throw new PackError('snap.colours', `must be a non-empty array of "#rrggbb" colours, got ${describe(s.colours)}`);
+    s.colours.forEach((c: unknown, i) => str(c, `snap.colours[${i}]`, /^#[0-9a-f]{6}$/, '"#rrggbb", lowercase'));
+  }
   str(p.license, 'license');
   if (!Array.isArray(p.attributions)) throw new PackError('attributions', `must be an array, got ${describe(p.attributions)}`);
   p.attributions.forEach((a: unknown, i) => {

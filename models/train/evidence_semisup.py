@@ -39,6 +39,8 @@ def parse_args(argv=None):
     p.add_argument("--old-pack", default="models/archive/personas64", help="the pack v2 is compared with (realism)")
     p.add_argument("--per-value", type=int, default=256, help="latents per code value for the judge's control scores")
     p.add_argument("--samples", type=int, default=2048, help="samples for the Fréchet distance")
+    p.add_argument("--snap", type=float, default=0, help="the pack's image outputs are snapped to the renders' flat colours "
+                   "within this many levels (export.py --snap): sweeps and scores show G so")
     p.add_argument("--markdown-only", action="store_true", help="only rewrite evidence.md from the files in --out")
     return p.parse_args(argv)
 
@@ -82,7 +84,7 @@ def logged_metrics(run, kimg, args):
     for r in reversed(rows):
         if r.get("kind") == "metrics":
             same = (abs(r.get("kimg", -1) - kimg) < 1e-6 and r.get("perValue") == args.per_value and r.get("samples") == args.samples
-                    and r.get("judge") == args.judge)
+                    and r.get("judge") == args.judge and (r.get("snapLevels") or 0) == args.snap)
             return r if same else None
     return None
 
@@ -185,11 +187,15 @@ def main(argv=None):
         import train_semisup as ts
         torch.set_num_threads(os.cpu_count() or 1)
         t = ts.load_trained(args.run, args.data)
+        if args.snap:
+            from palette import SnappedGenerator, palette_for
+            t["G"] = SnappedGenerator(t["G"], palette_for(args.data), args.snap)
         images = sweeps(t, args.out)
         common = ["--judge", args.judge, "--data", args.data, "--per-value", str(args.per_value), "--samples", str(args.samples)]
+        snap = ["--snap", str(args.snap)] if args.snap else []
         metrics = dict(pack=os.path.basename(os.path.dirname(os.path.abspath(args.out))), runDir=args.run,
                        perValue=args.per_value, run=logged_metrics(args.run, t["state"]["images"] / 1000, args)
-                       or judge_metrics.main(["--run", args.run] + common))
+                       or judge_metrics.main(["--run", args.run] + common + snap))
         if args.old_pack and os.path.exists(os.path.join(args.old_pack, "pack.json")):
             metrics.update(oldPack=args.old_pack, old=judge_metrics.main(["--pack", args.old_pack] + common))
         with open(os.path.join(args.out, "metrics.json"), "w") as f:

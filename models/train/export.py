@@ -18,7 +18,7 @@ import torch
 from onnx import numpy_helper
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from graphs import HOG, EditStep, FoldedGenerator, FoldedTrunk, GeneratorGraph, ProjectStep  # noqa: E402
+from graphs import HOG, EditStep, FoldedGenerator, FoldedTrunk, GeneratorGraph, ProjectStep, Snap  # noqa: E402
 from nets import Discriminator, Encoder, Generator, LatentLayout, standing_stats, weights_init  # noqa: E402
 
 OPSET = 17
@@ -37,6 +37,9 @@ def parse_args(argv=None):
     p.add_argument("--data", default=None, help="dataset of a v2 run (its labels give the code sampler; default: the run's)")
     p.add_argument("--weights-storage", choices=["float32", "float16"], default="float32",
                    help="float16: weights.bin holds halves, widened to float32 by the loader (half the download)")
+    p.add_argument("--snap", type=float, default=0,
+                   help="snap the graphs' image outputs to the renders' flat colours (palette.py, from --data) within this "
+                        "many 0-255 levels; 0: off. Losses and gradients are not snapped.")
     return p.parse_args(argv)
 
 
@@ -171,6 +174,16 @@ def default_codes(lay):
     return codes
 
 
+def export_snap(levels, data):
+    """(Snap module, pack.json "snap") for --snap: the renders' flat colours from the data set; (None, None) when off."""
+    if not levels:
+        return None, None
+    assert data, "--snap needs --data: the palette is the renders' flat colours"
+    from palette import palette_for, rgb_hex
+    pal = palette_for(data)
+    return Snap(pal, levels), {"levels": levels, "colours": [rgb_hex(c) for c in pal]}
+
+
 def main(argv=None):
     args = parse_args(argv)
     assert args.fixture or args.run, "give --run or --fixture"
@@ -194,17 +207,18 @@ def main(argv=None):
         "editStep": "edit_step.onnx", "projectStep": "project_step.onnx",
     }
     P_out = P
+    snap, snap_json = export_snap(args.snap, args.data)
     with torch.no_grad():
-        export_graph(GeneratorGraph(FG), (z,), ["z"], ["image"], {"z": {0: "B"}, "image": {0: "B"}},
+        export_graph(GeneratorGraph(FG, snap), (z,), ["z"], ["image"], {"z": {0: "B"}, "image": {0: "B"}},
                      os.path.join(args.out, files["generator"]))
         export_graph(P_out, (torch.rand(B, 3, R, R) * 2 - 1,), ["image"], ["z"], {"image": {0: "B"}, "z": {0: "B"}},
                      os.path.join(args.out, files["encoder"]))
-        export_graph(EditStep(FG, hog), (z, z[:1], img, mask, img, mask, torch.tensor([1.0, 0.2, 0.05])),
+        export_graph(EditStep(FG, hog, snap), (z, z[:1], img, mask, img, mask, torch.tensor([1.0, 0.2, 0.05])),
                      ["z", "z0", "color_target", "color_mask", "edge_target", "edge_mask", "weights"],
                      ["loss", "grad", "image", "terms"],
                      dict(dyn_b, loss={0: "B"}, grad={0: "B"}, image={0: "B"}, terms={0: "B"}),
                      os.path.join(args.out, files["editStep"]))
-        export_graph(ProjectStep(FG, Fn), (z, img, mask, torch.tensor([1.0, 0.1])),
+        export_graph(ProjectStep(FG, Fn, snap), (z, img, mask, torch.tensor([1.0, 0.1])),
                      ["z", "target", "mask", "weights"], ["loss", "grad", "image", "terms"],
                      dict(dyn_b, loss={0: "B"}, grad={0: "B"}, image={0: "B"}, terms={0: "B"}),
                      os.path.join(args.out, files["projectStep"]))
@@ -238,6 +252,7 @@ def main(argv=None):
             "work": "DiceBear 'Personas' avatar style (training images)", "creator": "Draftbit - draftbit.com",
             "license": "CC BY 4.0", "url": "https://creativecommons.org/licenses/by/4.0/",
             "via": "DiceBear (@dicebear/collection), rendered with resvg"}],
+        **({"snap": snap_json} if snap_json else {}),
         "provenance": dict(prov, torch=torch.__version__, opset=OPSET, exported=datetime.date.today().isoformat(),
                            featureNetwork=f"discriminator trunk, {args.feature_depth} blocks"),
     }

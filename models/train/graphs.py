@@ -182,21 +182,64 @@ def masked_mse(x, t, m):
     return (m * d * d).flatten(1).sum(1) / norm, 2 * m * d / norm
 
 
-class GeneratorGraph(nn.Module):
-    def __init__(self, G: FoldedGenerator):
+class Snap(nn.Module):
+    """The image a graph returns, with every pixel within `levels` (0-255, max over RGB) of one of the renders'
+    flat colours set to that colour (palette.py): fills drawn flat, edges and blends left alone. Only the image
+    outputs pass through it; losses and gradients see G's own image, so the steps stay smooth.
+    No palette: the identity (packs built before the snap).
+
+    Comparing every pixel with every colour cost 33 ms per 8 candidates on wasm (twice the generator), so the
+    nearest colour comes from a table instead: RGB cut into cubes of CELL levels a side, each holding the two
+    colours nearest its centre; the pixel takes the nearer of the two if it is within `levels`. (One colour a
+    cube left 51 of 16 384 pixels a few levels off a colour: the skin tones lie close together.)"""
+
+    CELL = 4                                                    # 64³ cubes: 262 144 entries
+
+    def __init__(self, palette=None, levels: float = 0.0):
         super().__init__()
-        self.G = G
+        self.levels = float(levels)
+        self.on = bool(palette) and self.levels > 0
+        p = torch.tensor(palette, dtype=torch.float32) if palette else torch.zeros(0, 3)
+        self.register_buffer("palette", p / 127.5 - 1)          # [K, 3] in [-1, 1]
+        self.register_buffer("lut", self.table(p) if self.on else torch.zeros(0, 2))   # [64³, 2] colour indices, as floats
+
+    @classmethod
+    def table(cls, p):
+        n = 256 // cls.CELL
+        c = torch.arange(n, dtype=torch.float32) * cls.CELL + (cls.CELL - 1) / 2
+        centres = torch.stack(torch.meshgrid(c, c, c, indexing="ij"), -1).reshape(-1, 3)
+        k = min(2, len(p))
+        return torch.cat([(q[:, None] - p[None]).abs().amax(2).topk(k, 1, largest=False).indices for q in centres.split(16384)]).float()
+
+    def forward(self, img):                                     # [B, 3, R, R]
+        if not self.on:
+            return img
+        n = 256 // self.CELL
+        cube = torch.floor(((img + 1) * 127.5).clamp(0, 255) / self.CELL).clamp(max=n - 1)
+        key = (cube[:, 0] * n + cube[:, 1]) * n + cube[:, 2]                               # [B, R, R]
+        cand = self.palette[self.lut[key.long()].long()].permute(0, 4, 3, 1, 2)            # [B, 3, 2, R, R]
+        d = (img.unsqueeze(2) - cand).abs().amax(1)                                        # [B, 2, R, R]
+        first = (d[:, :1] <= d[:, 1:2]).unsqueeze(1)                                       # [B, 1, 1, R, R]
+        col = torch.where(first, cand[:, :, :1], cand[:, :, 1:2]).squeeze(2)               # [B, 3, R, R]
+        near = d.min(1, keepdim=True).values <= (self.levels + 1e-3) / 127.5               # levels inclusive, past float rounding
+        return torch.where(near, col, img)
+
+
+class GeneratorGraph(nn.Module):
+    def __init__(self, G: FoldedGenerator, snap: Snap = None):
+        super().__init__()
+        self.G, self.snap = G, snap or Snap()
 
     def forward(self, z):
-        return self.G(z)[0]
+        return self.snap(self.G(z)[0])
 
 
 class EditStep(nn.Module):
     """iGAN edit loss: colour + edge (HOG) + smoothness to z0, with its gradient."""
 
-    def __init__(self, G: FoldedGenerator, hog: HOG):
+    def __init__(self, G: FoldedGenerator, hog: HOG, snap: Snap = None):
         super().__init__()
-        self.G, self.hog = G, hog
+        self.G, self.hog, self.snap = G, hog, snap or Snap()
 
     def forward(self, z, z0, color_target, color_mask, edge_target, edge_mask, weights):
         img, acts = self.G(z)
@@ -211,15 +254,15 @@ class EditStep(nn.Module):
         dimg = wc * dcol + we * self.hog.backward(dh, saved)
         grad = self.G.backward(dimg, acts) + ws * 2 * dz0
         loss = wc * colour + we * edge + ws * smooth
-        return loss, grad, img, torch.stack([colour, edge, smooth], 1)
+        return loss, grad, self.snap(img), torch.stack([colour, edge, smooth], 1)
 
 
 class ProjectStep(nn.Module):
     """iGAN projection loss: masked pixel error + feature error (the discriminator's trunk)."""
 
-    def __init__(self, G: FoldedGenerator, Fnet: FoldedTrunk):
+    def __init__(self, G: FoldedGenerator, Fnet: FoldedTrunk, snap: Snap = None):
         super().__init__()
-        self.G, self.F = G, Fnet
+        self.G, self.F, self.snap = G, Fnet, snap or Snap()
 
     def forward(self, z, target, mask, weights):
         img, acts = self.G(z)
@@ -232,7 +275,7 @@ class ProjectStep(nn.Module):
         wp, wf = weights[0], weights[1]
         dimg = wp * dpix + wf * self.F.backward(2 * d / n, facts)
         grad = self.G.backward(dimg, acts)
-        return wp * pixel + wf * feature, grad, img, torch.stack([pixel, feature], 1)
+        return wp * pixel + wf * feature, grad, self.snap(img), torch.stack([pixel, feature], 1)
 
 
 def reference_edit_loss(G: FoldedGenerator, hog: HOG, z, z0, ct, cm, et, em, w):

@@ -71,6 +71,14 @@ def load_pack(pack_dir):
 
 
 @torch.no_grad()
+def pack_snap(pack_dir):
+    """(palette, levels) a pack's image outputs are snapped with (pack.json "snap"), or (None, None)."""
+    from pack_weights import pack_json
+    s = pack_json(pack_dir).get("snap")
+    return (s["colours"], s["levels"]) if s else (None, None)
+
+
+@torch.no_grad()
 def generate(G, z, batch=256):
     return torch.cat([G(z[i : i + batch]) for i in range(0, len(z), batch)])
 
@@ -160,6 +168,8 @@ def main(argv=None):
     p.add_argument("--codes", help="comma-separated code names: control for these only, no realism (a quick check of "
                                    "one code while a run trains; never with --log)")
     p.add_argument("--threads", type=int, default=0)
+    p.add_argument("--snap", type=float, default=None, help="score G with its output snapped to the renders' flat colours "
+                   "within this many levels (palette.py); a pack built with a snap is snapped as its graphs are")
     args = p.parse_args(argv)
     only = [c.strip() for c in args.codes.split(",")] if args.codes else None
     if only and args.log:
@@ -181,6 +191,11 @@ def main(argv=None):
         draw = lambda n: d(n, gen)[0]   # noqa: E731
         specs = []
         out["pack"] = args.pack
+    snap = args.snap if args.snap is not None else (pack_snap(args.pack)[1] if args.pack else None)
+    if snap:
+        from palette import SnappedGenerator, palette_for
+        G = SnappedGenerator(G, pack_snap(args.pack)[0] if args.pack else palette_for(args.data), snap)
+        out["snapLevels"] = snap
     if only:
         unknown = set(only) - {s.name for s in specs}
         if unknown:

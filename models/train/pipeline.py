@@ -25,6 +25,9 @@ V2_BACKGROUNDS = "b6e3f4,c0aede,d1d4f9,ffd5dc,ffdfbf,ffffff"   # DiceBear's five
 JUDGE_HELDOUT = "data/avatars-v2-heldout8k"   # held-out seeds heldout-0…7999: the judge's per-value accuracy
 # From a trained run to a pack with its evidence: the encoder against the final G, the judge's scores and
 # sweeps, the ONNX export, then the engine's reconstruction errors and the CLI's code edits at 512².
+# The pack's images are snapped to the renders' flat colours within 6 levels (palette.py): at 4670.3 kimg that took the
+# speckle share 52.4 -> 17.3 % with the FD 16.64 -> 16.44; at 10 levels the bald head's faint highlight went too (models/README).
+SNAP_LEVELS = "6"
 V2_PACK_STAGES = ("encoder", "evidence", "export", "recon", "pictures", "markdown")
 
 
@@ -63,8 +66,8 @@ def main():
             "plot": [PY, os.path.join(HERE, "plot_log.py"), "--run", run],
             "encoder": [PY, os.path.join(HERE, "train_encoder.py"), "--run", run, "--data", data, "--minutes", str(args.encoder_minutes)]
             + (["--warm-start", os.path.join(run, "encoder.pt")] if os.path.exists(os.path.join(run, "encoder.pt")) else []),
-            "evidence": [PY, os.path.join(HERE, "evidence_semisup.py"), "--run", run, "--data", data, "--out", ev, "--judge", judge_pt],
-            "export": [PY, os.path.join(HERE, "export.py"), "--run", run, "--data", data, "--out", out, "--meta", os.path.join(ev, "meta.json"), "--weights-storage", "float16",
+            "evidence": [PY, os.path.join(HERE, "evidence_semisup.py"), "--run", run, "--data", data, "--out", ev, "--judge", judge_pt, "--snap", SNAP_LEVELS],
+            "export": [PY, os.path.join(HERE, "export.py"), "--run", run, "--data", data, "--out", out, "--meta", os.path.join(ev, "meta.json"), "--weights-storage", "float16", "--snap", SNAP_LEVELS,
                        "--title", args.title or "Personas avatars, 64×64 (semi-supervised InfoGAN: named codes)"],
             "recon": ["npm", "run", "evidence:recon", "--", "--pack", out],
             "pictures": ["npm", "run", "evidence:pictures", "--", "--pack", out],

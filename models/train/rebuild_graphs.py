@@ -20,8 +20,9 @@ import onnx
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from export import OPSET, export_graph, externalise, io_spec, sha256  # noqa: E402
-from graphs import HOG, EditStep, FoldedGenerator, FoldedTrunk, GeneratorGraph, ProjectStep  # noqa: E402
+from export import OPSET, export_graph, export_snap, externalise, io_spec, sha256  # noqa: E402
+from graphs import HOG, EditStep, FoldedGenerator, FoldedTrunk, GeneratorGraph, ProjectStep, Snap  # noqa: E402
+from palette import hex_rgb  # noqa: E402
 from pack_weights import float32_blob, load_graph, pack_json  # noqa: E402
 
 
@@ -34,6 +35,9 @@ def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--pack", required=True, help="pack directory to read")
     p.add_argument("--out", required=True, help="pack directory to write (must differ from --pack)")
+    p.add_argument("--snap", type=float, default=None, help="give the graphs an output snap (export.py --snap) of this many "
+                   "levels, with the palette of --data; 0 removes one; default: keep the pack's own")
+    p.add_argument("--data", default="data/avatars-v2", help="the renders whose flat colours a new --snap uses")
     args = p.parse_args(argv)
     assert os.path.abspath(args.pack) != os.path.abspath(args.out), "write to another folder, then compare and move"
     os.makedirs(args.out, exist_ok=True)
@@ -47,6 +51,13 @@ def main(argv=None):
     hog = HOG(pack["hog"]["orientations"], pack["hog"]["cellStride"]).eval()
     R, L = pack["resolution"], pack["latent"]["size"]
 
+    if args.snap is None:   # the pack's own snap, as it is
+        own = pack.get("snap")
+        snap = Snap([hex_rgb(c) for c in own["colours"]], own["levels"]) if own else None
+        snap_json = own
+    else:
+        snap, snap_json = export_snap(args.snap, args.data)
+
     files = {k: pack["graphs"][k]["file"] for k in ("generator", "encoder", "editStep", "projectStep")}
     B = 2
     z = torch.rand(B, L) * 2 - 1
@@ -55,12 +66,12 @@ def main(argv=None):
     dyn = {"z": {0: "B"}}
     outs = dict(loss={0: "B"}, grad={0: "B"}, image={0: "B"}, terms={0: "B"})
     with torch.no_grad():
-        export_graph(GeneratorGraph(G), (z,), ["z"], ["image"], {"z": {0: "B"}, "image": {0: "B"}},
+        export_graph(GeneratorGraph(G, snap), (z,), ["z"], ["image"], {"z": {0: "B"}, "image": {0: "B"}},
                      os.path.join(args.out, files["generator"]))
-        export_graph(EditStep(G, hog), (z, z[:1], img, mask, img, mask, torch.tensor([1.0, 0.2, 0.05])),
+        export_graph(EditStep(G, hog, snap), (z, z[:1], img, mask, img, mask, torch.tensor([1.0, 0.2, 0.05])),
                      ["z", "z0", "color_target", "color_mask", "edge_target", "edge_mask", "weights"],
                      ["loss", "grad", "image", "terms"], dict(dyn, **outs), os.path.join(args.out, files["editStep"]))
-        export_graph(ProjectStep(G, Fn), (z, img, mask, torch.tensor([1.0, 0.1])),
+        export_graph(ProjectStep(G, Fn, snap), (z, img, mask, torch.tensor([1.0, 0.1])),
                      ["z", "target", "mask", "weights"], ["loss", "grad", "image", "terms"], dict(dyn, **outs),
                      os.path.join(args.out, files["projectStep"]))
     onnx.save(enc, os.path.join(args.out, files["encoder"]))
@@ -69,6 +80,10 @@ def main(argv=None):
     nbytes = externalise(paths, os.path.join(args.out, pack["weights"]["file"]), storage)
 
     new = copy.deepcopy(pack)
+    new.pop("snap", None)
+    if snap_json:
+        new = {**{k: v for k, v in new.items() if k not in ("license", "attributions", "provenance")}, "snap": snap_json,
+               **{k: v for k, v in new.items() if k in ("license", "attributions", "provenance")}}
     for key, f in files.items():
         ins, outs_ = io_spec(os.path.join(args.out, f))
         new["graphs"][key] = dict(file=f, sha256=sha256(os.path.join(args.out, f)), inputs=ins, outputs=outs_)

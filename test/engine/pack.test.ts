@@ -46,6 +46,9 @@ describe('validatePack', () => {
     [(p: any) => { p.graphs.editStep.inputs.extra = { dtype: 'float32', shape: [1] }; }, 'graphs.editStep.inputs.extra: is not in the graph contract'],
     [(p: any) => { p.graphs.generator.outputs.image.shape = ['B', 3, 32, 32]; }, 'graphs.generator.outputs.image.shape: must be [B, 3, 64, 64], got [B, 3, 32, 32]'],
     [(p: any) => { p.graphs.projectStep.inputs.z.dtype = 'float16'; }, 'graphs.projectStep.inputs.z.dtype: must be "float32"'],
+    [(p: any) => { p.snap = { levels: 0, colours: ['#ffffff'] }; }, 'snap.levels: must be a number in (0, 255]'],
+    [(p: any) => { p.snap = { levels: 6, colours: [] }; }, 'snap.colours: must be a non-empty array of "#rrggbb" colours'],
+    [(p: any) => { p.snap = { levels: 6, colours: ['#FFFFFF'] }; }, 'snap.colours[0]: must be "#rrggbb", lowercase'],
   ])('rejects a bad field with a message naming it (%#)', async (f, message) => {
     expect(() => validatePack(mutate(base, f))).toThrow(message);
   });
@@ -58,6 +61,11 @@ describe('validatePack', () => {
     }));
     const code = p.latent.codes[0];
     expect(code.kind === 'categorical' && [code.labels[0], code.values?.[0], code.attribute]).toEqual(['Short combover', 'shortComboverChops', 'hair']);
+  });
+
+  it('accepts an output snap: the flat colours the graphs snap their images to (docs/pack-format.md)', () => {
+    const p = validatePack(mutate(base, (p: any) => { p.snap = { levels: 6, colours: ['#ffffff', '#362c47'] }; }));
+    expect(p.snap).toEqual({ levels: 6, colours: ['#ffffff', '#362c47'] });
   });
 
 });

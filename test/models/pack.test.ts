@@ -32,6 +32,7 @@ interface Pack {
   latent: { size: number; noise: { offset: number; size: number }; codes: Code[] };
   weights: { file: string; sha256: string; storage?: 'float32' | 'float16' };
   graphs: Record<string, { file: string; sha256: string; inputs: Record<string, { shape: (number | string)[] }>; outputs: Record<string, { shape: (number | string)[] }> }>;
+  snap?: { levels: number; colours: string[] };
 }
 
 const t32 = (data: Float32Array, dims: number[]) => new ort.Tensor('float32', data, dims);
@@ -100,6 +101,40 @@ describe.each(PACKS)('pack %s', (dir) => {
     let maxDiff = 0;
     for (let i = 0; i < one.length; i++) maxDiff = Math.max(maxDiff, Math.abs(one[i] - inBatch[i]));
     expect(maxDiff).toBeLessThan(1e-5);
+  });
+
+  /** Per pixel of NCHW images in [-1, 1]: the distance in 0-255 levels (max over RGB) to the nearest snap colour. */
+  function snapDistances(img: Float32Array, n: number): number[] {
+    const pal = pack.snap!.colours.map((c) => [1, 3, 5].map((i) => parseInt(c.slice(i, i + 2), 16)));
+    const out: number[] = [];
+    for (let b = 0; b < n; b++) {
+      for (let p = 0; p < R * R; p++) {
+        const px = [0, 1, 2].map((ch) => (img[(b * 3 + ch) * R * R + p] + 1) * 127.5);
+        out.push(Math.min(...pal.map((c) => Math.max(...c.map((v, ch) => Math.abs(v - px[ch]))))));
+      }
+    }
+    return out;
+  }
+
+  it.skipIf(!pack.snap)('image outputs are snapped: almost no pixel is drawn 1 to `snap.levels` levels off a snap colour', async () => {
+    const z = latents(4);
+    const x = image(1), m = mask(1), w2 = Float32Array.from([1, 0.1]), w3 = Float32Array.from([1, 0.2, 0.05]);
+    const images = [
+      (await sessions.generator.run({ z: t32(z, [4, L]) })).image,
+      (await sessions.projectStep.run({ z: t32(z, [4, L]), target: t32(x, [1, 3, R, R]), mask: t32(m, [1, 1, R, R]), weights: t32(w2, [2]) })).image,
+      (await sessions.editStep.run({
+        z: t32(z, [4, L]), z0: t32(z.slice(0, L), [1, L]), color_target: t32(x, [1, 3, R, R]), color_mask: t32(m, [1, 1, R, R]),
+        edge_target: t32(x, [1, 3, R, R]), edge_mask: t32(m, [1, 1, R, R]), weights: t32(w3, [3]),
+      })).image,
+    ];
+    for (const img of images) {
+      const d = snapDistances(img.data as Float32Array, 4);
+      const on = d.filter((v) => v <= 0.25).length, near = d.filter((v) => v > 0.25 && v < pack.snap!.levels - 0.25).length;
+      // the graphs look the nearest colour up in a table of two per RGB cube (graphs.py Snap): where three skin
+      // tones crowd one cube, a pixel can miss its nearest (12 of 16 384 in v2); the same G unsnapped has 73 % of its pixels here
+      expect(near / d.length, `${near} of ${d.length} pixels a few levels off a snap colour`).toBeLessThan(0.005);
+      expect(on / d.length).toBeGreaterThan(0.5);   // G's fills: most of an avatar
+    }
   });
 
   it('encoder: [B, 3, R, R] -> [B, L] within the latent box, categorical slices are distributions', async () => {

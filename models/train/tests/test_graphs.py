@@ -6,7 +6,8 @@ import unittest
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from graphs import HOG, EditStep, FoldedGenerator, FoldedTrunk, ProjectStep, reference_edit_loss, reference_project_loss  # noqa: E402
+from graphs import HOG, EditStep, FoldedGenerator, FoldedTrunk, GeneratorGraph, ProjectStep, Snap, reference_edit_loss, reference_project_loss  # noqa: E402
+from palette import flat_colours  # noqa: E402
 from nets import Discriminator, Generator, LatentLayout, standing_stats, weights_init  # noqa: E402
 
 
@@ -100,6 +101,58 @@ class TestGraphs(unittest.TestCase):
             auto = torch.autograd.grad(ref.sum(), z)[0]
             self.assertLess(rel_err(loss, ref), 1e-10)
             self.assertLess(rel_err(grad, auto), 1e-4, f"weights {w.tolist()}")
+
+    def test_snap_sets_near_pixels_to_their_colour_and_leaves_the_rest(self):
+        lv = lambda *c: torch.tensor(c, dtype=torch.float64).view(1, 3, 1, -1) / 127.5 - 1   # noqa: E731  0-255 -> [-1, 1]
+        snap = Snap([(255, 255, 255), (54, 44, 71)], 6).double()
+        # per pixel (columns): 4 off white, 6 off white (the edge of the band), 7 off white, 3 off the dark violet, a blend
+        x = lv([251, 249, 248, 57, 150], [255, 255, 255, 44, 150], [253, 255, 255, 70, 163])
+        out = ((snap(x) + 1) * 127.5).round()
+        self.assertEqual(out[0, :, 0].t().tolist(), [[255, 255, 255], [255, 255, 255], [248, 255, 255], [54, 44, 71], [150, 150, 163]])
+        self.assertTrue(torch.equal(Snap()(x), x))          # no palette: the identity (packs before the snap)
+
+    def test_snap_table_finds_the_nearest_colour(self):
+        # colours at least 20 levels apart (no cube holds two candidates): the table's choice is the brute-force nearest
+        g = torch.Generator().manual_seed(8)
+        pal = []
+        while len(pal) < 24:
+            c = torch.randint(0, 256, (3,), generator=g)
+            if all((c - torch.tensor(q)).abs().max() >= 20 for q in pal):
+                pal.append(tuple(c.tolist()))
+        p = torch.tensor(pal, dtype=torch.float32)
+        x = (p[torch.randint(0, 24, (4096,), generator=g)] + torch.randint(-9, 10, (4096, 3), generator=g)).clamp(0, 255)
+        img = (x / 127.5 - 1).t().reshape(1, 3, 64, 64)
+        d = (x[:, None] - p[None]).abs().amax(2)
+        dmin, k = d.min(1)
+        want = torch.where((dmin <= 6)[:, None], p[k], x)
+        got = ((Snap(pal, 6)(img) + 1) * 127.5).reshape(3, -1).t()
+        self.assertLess((got - want).abs().max().item(), 1e-3)
+        self.assertGreater(int((dmin <= 6).sum()), 1000)   # both branches exercised
+        self.assertGreater(int((dmin > 6).sum()), 1000)
+
+    def test_snap_touches_only_the_image_outputs(self):
+        z = self.lay.sample(3)[0].double()
+        snap = Snap([(255, 255, 255), (0, 0, 0), (128, 128, 128)], 16).double()
+        ct = torch.rand(1, 3, 64, 64, dtype=torch.float64) * 2 - 1
+        cm = torch.ones(1, 1, 64, 64, dtype=torch.float64)
+        w = torch.tensor([1.0, 0.2, 0.05], dtype=torch.float64)
+        plain = EditStep(self.FG, self.hog)(z, z[:1], ct, cm, ct, cm, w)
+        snapped = EditStep(self.FG, self.hog, snap)(z, z[:1], ct, cm, ct, cm, w)
+        for i in (0, 1, 3):   # loss, grad, terms: G's own image
+            self.assertTrue(torch.equal(plain[i], snapped[i]))
+        self.assertTrue(torch.equal(snapped[2], snap(plain[2])))
+        self.assertFalse(torch.equal(snapped[2], plain[2]))
+        self.assertTrue(torch.equal(GeneratorGraph(self.FG, snap)(z), snapped[2]))
+        x = torch.rand(1, 3, 64, 64, dtype=torch.float64) * 2 - 1
+        pp = ProjectStep(self.FG, self.Fn)(z, x, cm, w[:2])
+        ps = ProjectStep(self.FG, self.Fn, snap)(z, x, cm, w[:2])
+        self.assertTrue(torch.equal(pp[1], ps[1]) and torch.equal(ps[2], snap(pp[2])))
+
+    def test_flat_colours_are_the_fills_not_the_edges(self):
+        x = torch.full((2, 3, 16, 16), 1.0)                  # white
+        x[:, :, :, 8:] = torch.tensor([54, 44, 71]).view(1, 3, 1, 1) / 127.5 - 1
+        x[:, :, :, 7] = 0.0                                   # a blended edge column: never a fill's inside
+        self.assertEqual(sorted(flat_colours(x)), [(54, 44, 71), (255, 255, 255)])
 
 
 if __name__ == "__main__":
