@@ -201,28 +201,36 @@ class Snap(nn.Module):
         self.on = bool(palette) and self.levels > 0
         p = torch.tensor(palette, dtype=torch.float32) if palette else torch.zeros(0, 3)
         self.register_buffer("palette", p / 127.5 - 1)          # [K, 3] in [-1, 1]
-        self.register_buffer("lut", self.table(p) if self.on else torch.zeros(0, 2))   # [64³, 2] colour indices, as floats
+        t = self.table(p) if self.on else torch.zeros(0, 2)
+        # one table per candidate and one colour vector per channel, so every tensor below is [B, R, R]: on wasm, 8
+        # candidates, the generator took 18.4 -> 24.4 ms with a [B, 3, 2, R, R] layout, 23.4 channels-last, 22.0 this way
+        self.register_buffer("lut0", t[:, 0].contiguous())      # [64³] colour index, as float
+        self.register_buffer("lut1", t[:, 1].contiguous())
 
     @classmethod
     def table(cls, p):
+        """[64³, 2]: the two colours nearest each cube's centre (max over RGB), as floats."""
         n = 256 // cls.CELL
         c = torch.arange(n, dtype=torch.float32) * cls.CELL + (cls.CELL - 1) / 2
         centres = torch.stack(torch.meshgrid(c, c, c, indexing="ij"), -1).reshape(-1, 3)
         k = min(2, len(p))
-        return torch.cat([(q[:, None] - p[None]).abs().amax(2).topk(k, 1, largest=False).indices for q in centres.split(16384)]).float()
+        idx = torch.cat([(q[:, None] - p[None]).abs().amax(2).topk(k, 1, largest=False).indices for q in centres.split(16384)])
+        return idx.repeat(1, 2 // k).float()
 
     def forward(self, img):                                     # [B, 3, R, R]
         if not self.on:
             return img
         n = 256 // self.CELL
         cube = torch.floor(((img + 1) * 127.5).clamp(0, 255) / self.CELL).clamp(max=n - 1)
-        key = (cube[:, 0] * n + cube[:, 1]) * n + cube[:, 2]                               # [B, R, R]
-        cand = self.palette[self.lut[key.long()].long()].permute(0, 4, 3, 1, 2)            # [B, 3, 2, R, R]
-        d = (img.unsqueeze(2) - cand).abs().amax(1)                                        # [B, 2, R, R]
-        first = (d[:, :1] <= d[:, 1:2]).unsqueeze(1)                                       # [B, 1, 1, R, R]
-        col = torch.where(first, cand[:, :, :1], cand[:, :, 1:2]).squeeze(2)               # [B, 3, R, R]
-        near = d.min(1, keepdim=True).values <= (self.levels + 1e-3) / 127.5               # levels inclusive, past float rounding
-        return torch.where(near, col, img)
+        key = ((cube[:, 0] * n + cube[:, 1]) * n + cube[:, 2]).long()                      # [B, R, R]
+        k0, k1 = self.lut0[key].long(), self.lut1[key].long()
+        c0 = [self.palette[:, ch][k0] for ch in range(3)]                                  # 3 × [B, R, R]
+        c1 = [self.palette[:, ch][k1] for ch in range(3)]
+        d0 = torch.maximum(torch.maximum((img[:, 0] - c0[0]).abs(), (img[:, 1] - c0[1]).abs()), (img[:, 2] - c0[2]).abs())
+        d1 = torch.maximum(torch.maximum((img[:, 0] - c1[0]).abs(), (img[:, 1] - c1[1]).abs()), (img[:, 2] - c1[2]).abs())
+        first = d0 <= d1
+        near = torch.minimum(d0, d1) <= (self.levels + 1e-3) / 127.5                      # levels inclusive, past float rounding
+        return torch.stack([torch.where(near, torch.where(first, c0[ch], c1[ch]), img[:, ch]) for ch in range(3)], 1)
 
 
 class GeneratorGraph(nn.Module):

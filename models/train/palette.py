@@ -3,8 +3,10 @@
 The renderer draws every avatar from a fixed set of flat colours (skin tones, hair colours, clothing
 colours, backgrounds, eyes, mouths, …); only anti-aliased edges fall between them. G draws those
 fills a few levels off, differently from pixel to pixel: the speckle (judge_metrics.speckle_share).
-`palette_snap` replaces every pixel within `levels` of a palette colour (max over RGB, 0-255 levels)
-by that colour exactly, and leaves edges and blends (farther from every colour) as they are.
+A pack exported with `--snap N` (graphs.py `Snap`) replaces every pixel of its images within N levels of
+one of these colours (max over RGB, 0-255 levels) by that colour exactly, and leaves edges and blends
+(farther from every colour) as they are. (Not train_semisup.palette_snap: that clusters each sample's own
+colours for a training loss, session 23.)
 
     /usr/bin/python3 models/train/palette.py --data data/avatars-v2 [--min-share 2e-5]    # prints the palette
 """
@@ -33,19 +35,13 @@ def flat_colours(x, min_share: float = 2e-5):
     return [(int(v) >> 16, (int(v) >> 8) & 255, int(v) & 255) for v in values[keep][order]]
 
 
-def palette_snap(x, palette, levels: float = 6.0):
-    """x [B, 3, H, W] in [-1, 1]; every pixel within `levels` (max over RGB, 0-255) of its nearest palette
-    colour becomes that colour; the rest stay. palette: [(r, g, b)] 0-255 or ["#rrggbb"]. The graphs' Snap."""
-    return snap_module(palette, levels).to(x.device)(x)
-
-
 def snap_module(palette, levels: float):
     from graphs import Snap
     return Snap([hex_rgb(c) if isinstance(c, str) else tuple(c) for c in palette], levels)
 
 
 class SnappedGenerator(torch.nn.Module):
-    """G with its image snapped (palette_snap): what a pack built with a snap draws."""
+    """G with its image snapped (graphs.Snap): what a pack built with a snap draws."""
 
     def __init__(self, G, palette, levels: float):
         super().__init__()

@@ -25,8 +25,9 @@ V2_BACKGROUNDS = "b6e3f4,c0aede,d1d4f9,ffd5dc,ffdfbf,ffffff"   # DiceBear's five
 JUDGE_HELDOUT = "data/avatars-v2-heldout8k"   # held-out seeds heldout-0…7999: the judge's per-value accuracy
 # From a trained run to a pack with its evidence: the encoder against the final G, the judge's scores and
 # sweeps, the ONNX export, then the engine's reconstruction errors and the CLI's code edits at 512².
-# The pack's images are snapped to the renders' flat colours within 6 levels (palette.py): at 4670.3 kimg that took the
-# speckle share 52.4 -> 17.3 % with the FD 16.64 -> 16.44; at 10 levels the bald head's faint highlight went too (models/README).
+# The pack's images are snapped to the renders' flat colours within 6 levels (palette.py, graphs.Snap): at 4670.3 kimg that
+# took the speckle share 52.4 -> 17.4 % and kept 67/67 values; at 10 levels the bald head's faint highlight went too
+# (bald 0.76; models/README "Session 28").
 SNAP_LEVELS = "6"
 V2_PACK_STAGES = ("encoder", "evidence", "export", "recon", "pictures", "markdown")
 
