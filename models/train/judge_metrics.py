@@ -70,7 +70,6 @@ def load_pack(pack_dir):
     return g, draw, lay
 
 
-@torch.no_grad()
 def pack_snap(pack_dir):
     """(palette, levels) a pack's image outputs are snapped with (pack.json "snap"), or (None, None)."""
     from pack_weights import pack_json
@@ -191,10 +190,11 @@ def main(argv=None):
         draw = lambda n: d(n, gen)[0]   # noqa: E731
         specs = []
         out["pack"] = args.pack
-    snap = args.snap if args.snap is not None else (pack_snap(args.pack)[1] if args.pack else None)
-    if snap:
+    palette, snap = pack_snap(args.pack) if args.pack else (None, None)
+    snap = args.snap if args.snap is not None else snap
+    if snap:   # the pack's own colours where it has them, else the data's (palette.py)
         from palette import SnappedGenerator, palette_for
-        G = SnappedGenerator(G, pack_snap(args.pack)[0] if args.pack else palette_for(args.data), snap)
+        G = SnappedGenerator(G, palette or palette_for(args.data), snap)
         out["snapLevels"] = snap
     if only:
         unknown = set(only) - {s.name for s in specs}

@@ -21,8 +21,8 @@ import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from export import OPSET, export_graph, export_snap, externalise, io_spec, sha256  # noqa: E402
-from graphs import HOG, EditStep, FoldedGenerator, FoldedTrunk, GeneratorGraph, ProjectStep, Snap  # noqa: E402
-from palette import hex_rgb  # noqa: E402
+from graphs import HOG, EditStep, FoldedGenerator, FoldedTrunk, GeneratorGraph, ProjectStep  # noqa: E402
+from palette import snap_module  # noqa: E402
 from pack_weights import float32_blob, load_graph, pack_json  # noqa: E402
 
 
@@ -53,7 +53,7 @@ def main(argv=None):
 
     if args.snap is None:   # the pack's own snap, as it is
         own = pack.get("snap")
-        snap = Snap([hex_rgb(c) for c in own["colours"]], own["levels"]) if own else None
+        snap = snap_module(own["colours"], own["levels"]) if own else None
         snap_json = own
     else:
         snap, snap_json = export_snap(args.snap, args.data)
