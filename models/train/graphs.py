@@ -226,8 +226,9 @@ class Snap(nn.Module):
         k0, k1 = self.lut0[key].long(), self.lut1[key].long()
         c0 = [self.palette[:, ch][k0] for ch in range(3)]                                  # 3 × [B, R, R]
         c1 = [self.palette[:, ch][k1] for ch in range(3)]
-        d0 = torch.maximum(torch.maximum((img[:, 0] - c0[0]).abs(), (img[:, 1] - c0[1]).abs()), (img[:, 2] - c0[2]).abs())
-        d1 = torch.maximum(torch.maximum((img[:, 0] - c1[0]).abs(), (img[:, 1] - c1[1]).abs()), (img[:, 2] - c1[2]).abs())
+        def dist(c):                                                                       # max over RGB, [B, R, R]
+            return torch.maximum(torch.maximum((img[:, 0] - c[0]).abs(), (img[:, 1] - c[1]).abs()), (img[:, 2] - c[2]).abs())
+        d0, d1 = dist(c0), dist(c1)
         first = d0 <= d1
         near = torch.minimum(d0, d1) <= (self.levels + 1e-3) / 127.5                      # levels inclusive, past float rounding
         return torch.stack([torch.where(near, torch.where(first, c0[ch], c1[ch]), img[:, ch]) for ch in range(3)], 1)

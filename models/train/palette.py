@@ -8,7 +8,7 @@ one of these colours (max over RGB, 0-255 levels) by that colour exactly, and le
 (farther from every colour) as they are. (Not train_semisup.palette_snap: that clusters each sample's own
 colours for a training loss, session 23.)
 
-    /usr/bin/python3 models/train/palette.py --data data/avatars-v2 [--min-share 2e-5]    # prints the palette
+    /usr/bin/python3 models/train/palette.py --data data/avatars-v2    # prints the palette a pack built from that data gets
 """
 import argparse
 import json
@@ -70,10 +70,10 @@ def palette_for(data_dir: str, images: int = 4096, min_share: float = 2e-5):
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", default="data/avatars-v2")
-    ap.add_argument("--images", type=int, default=8192, help="training images scanned")
-    ap.add_argument("--min-share", type=float, default=2e-5)
+    ap.add_argument("--images", type=int, default=None, help="training images scanned (default: palette_for's, as packs are built)")
+    ap.add_argument("--min-share", type=float, default=None)
     args = ap.parse_args(argv)
-    pal = palette_for(args.data, args.images, args.min_share)
+    pal = palette_for(args.data, **{k: v for k, v in (("images", args.images), ("min_share", args.min_share)) if v is not None})
     print(json.dumps([rgb_hex(c) for c in pal]))
 
 

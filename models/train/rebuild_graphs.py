@@ -82,8 +82,7 @@ def main(argv=None):
     new = copy.deepcopy(pack)
     new.pop("snap", None)
     if snap_json:
-        new = {**{k: v for k, v in new.items() if k not in ("license", "attributions", "provenance")}, "snap": snap_json,
-               **{k: v for k, v in new.items() if k in ("license", "attributions", "provenance")}}
+        new["snap"] = snap_json
     for key, f in files.items():
         ins, outs_ = io_spec(os.path.join(args.out, f))
         new["graphs"][key] = dict(file=f, sha256=sha256(os.path.join(args.out, f)), inputs=ins, outputs=outs_)
