@@ -6,24 +6,13 @@
 import type { Stroke } from '../brushes/strokes.js';
 import type { CodeChange } from '../latent/codes.js';
 import type { Fit, FrameMapping, RgbaImage } from '../image/frame.js';
+import type { EditOptions } from '../ops/edit-session.js';
 import type { CategoricalMode, InterpolationMode } from '../ops/interpolate.js';
 import type { EditDefaults, LatentSpec, ProjectDefaults } from '../pack/pack-types.js';
 import type { ExecutionProviderReason } from '../runtime/runtime.js';
 
-/** Edit options that can travel in a message (no callbacks). */
-export interface EditOptionsData {
-  candidates?: number;
-  steps?: number;
-  lr?: number;
-  jitter?: number;
-  colorWeight?: number;
-  edgeWeight?: number;
-  smoothWeight?: number;
-  seed?: number;
-  keepFactor?: number;
-  keepBest?: number;
-  streamIntervalMs?: number;
-}
+/** Edit options that can travel in a message: all but the callback (the worker streams updates as messages). */
+export type EditOptionsData = Omit<EditOptions, 'onUpdate'>;
 
 export type EngineRequest =
   | {

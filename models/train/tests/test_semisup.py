@@ -214,6 +214,22 @@ class TestSemisupPipeline(unittest.TestCase):
         ts.speckle(big, 16).backward()
         self.assertEqual(big.grad.abs().max().item(), 0.0)
 
+    def test_speckle_split_by_the_renders_fills(self):
+        from speckle_where import fill_interior, split_speckle
+        render = torch.full((2, 3, 16, 16), -0.5)
+        render[:, :, :, 8:] = 0.5
+        render[:, :, :, 7] = 0.0 + 4 / 127.5                     # a blended edge column, 60 levels from either side
+        render[:, :, :, 6] = render[:, :, :, 6] + 10 / 127.5     # and a soft step beside it: speckle, but no fill
+        inside = fill_interior(render)
+        self.assertEqual(inside[0, 4, [2, 12, 7, 5]].tolist(), [True, True, False, False])
+        fills, rest, share = split_speckle(render, inside)
+        self.assertEqual(fills, 0.0)                               # a render's fills are flat by definition
+        self.assertGreater(rest, 0.0)                              # its soft step is counted, outside the fills
+        noisy = render + (torch.rand(render.shape, generator=torch.Generator().manual_seed(1)) - 0.5) * (8 / 127.5)
+        self.assertGreater(split_speckle(noisy, inside)[0], 0.3)   # noise inside the fills is counted there
+        self.assertAlmostEqual(share, float((inside[:, :, 1:] & inside[:, :, :-1]).sum() + (inside[:, 1:] & inside[:, :-1]).sum())
+                               / (2 * 2 * 16 * 15), places=6)
+
     def test_isolated_speckle_tells_noise_from_shading(self):
         from judge_metrics import isolated_speckle_share, speckle_share
         ramp = torch.linspace(-0.2, 0.2, 64).view(1, 1, 1, 64).expand(2, 3, 64, 64)   # a fill drawn as a gentle gradient
