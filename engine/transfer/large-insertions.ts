@@ -26,7 +26,7 @@
 import { forEachFrameSample, type LayerFrame } from './layer-frame.js';
 import type { FrameMapping } from './frame-mapping.js';
 import type { RgbaImage } from './types.js';
-import { fillHoles } from './insert-content.js';
+import { fillHoles } from './cell-groups.js';
 import { cellGroups, growOver } from './cell-groups.js';
 
 export interface LargeInsertOptions {

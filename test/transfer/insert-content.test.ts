@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { estimateStep } from '../../engine/transfer/estimate-step.js';
 import { fitMapping } from '../../engine/transfer/frame-mapping.js';
-import { insertionCells, liesBetween, pureCentres, pureEnds } from '../../engine/transfer/insert-content.js';
+import { insertionCells } from '../../engine/transfer/insert-content.js';
+import { liesBetween, pureCentres, pureEnds } from '../../engine/transfer/pure-colours.js';
 import { refitColour } from '../../engine/transfer/refit-colour.js';
 import { transferEditAsync } from '../../engine/transfer/transfer-edit.js';
 import type { RgbaImage } from '../../engine/transfer/types.js';
