@@ -5,6 +5,11 @@
  * decides unless it is within a hair of the radius, where hypot itself does.
  */
 
+/** Euclidean distance of two RGB colours. */
+export function dist(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  return Math.hypot(a[0]! - b[0]!, a[1]! - b[1]!, a[2]! - b[2]!);
+}
+
 /** Whether |(dr, dg, db)| ≤ radius, exactly as Math.hypot(dr, dg, db) <= radius. */
 export function within(dr: number, dg: number, db: number, radius: number): boolean {
   const d2 = dr * dr + dg * dg + db * db, r2 = radius * radius;

@@ -23,7 +23,9 @@ import { insertionCells, insertionPlan, insertRows, type InsertionPlan, type Ins
 import { clearColour, compositedMisses, DEFAULT_LARGE_INSERT_OPTIONS, keptCells, largeInsertionCells, movedShapeCells, onTones, reshapedCells, wholeParts, type LargeInsertOptions } from './large-insertions.js';
 import { DEFAULT_SMALL_INSERT_OPTIONS, onLayerTones, outcomeMisses, recolouredToneCells, smallInsertionCells, type SmallInsertOptions } from './small-insertions.js';
 import { DEFAULT_SNAP_OPTIONS, layerTones, snapTones, type SnapOptions } from './snap-tones.js';
-import { alikeTones, chooseShades, translucentFit, translucentToneOf, DEFAULT_RECOLOUR_OPTIONS, mainFirst, overlayShades, virtualMain, separatingNear, nearestPaint, paintedMove, paintedPieces, paintOnStartPart, partCells, piecesChangedAlike, partColours, shadeTones, recolourRows, recolourScaledRows, startParts, type RecolourOptions, type RecolourPlan } from './recolour.js';
+import { DEFAULT_RECOLOUR_OPTIONS, recolourRows, recolourScaledRows, type RecolourOptions, type RecolourPlan } from './recolour.js';
+import { alikeTones, chooseShades, nearestPaint, paintedMove, paintedPieces, paintOnStartPart, partCells, partColours, piecesChangedAlike, separatingNear, shadeTones, startParts } from './recolour-parts.js';
+import { mainFirst, overlayShades, translucentFit, translucentToneOf, virtualMain } from './shades.js';
 import type { ChangeField, RgbaImage, TransferProgress } from './types.js';
 import { generatorMatte, type GeneratorMatte } from './generator-matte.js';
 import { colourCodePaint, type ColourCodePaintOptions } from './colour-code-paint.js';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { colourCodePaint } from '../../engine/transfer/colour-code-paint.js';
 import { fitMapping } from '../../engine/transfer/frame-mapping.js';
 import { transferEditAsync } from '../../engine/transfer/transfer-edit.js';
-import { translucentTone } from '../../engine/transfer/recolour.js';
+import { translucentTone } from '../../engine/transfer/shades.js';
 import type { RgbaImage } from '../../engine/transfer/types.js';
 
 const R = 64, S = 256, K = S / R;

@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { fitMapping } from '../../engine/transfer/frame-mapping.js';
 import { strongChangeRegion } from '../../engine/transfer/edit-region.js';
 import { strokePaint } from '../../engine/transfer/stroke-paint.js';
-import { chooseShades, layerShade, mainFirst, overlayShades, shadeChannel, shadeTones, virtualMain } from '../../engine/transfer/recolour.js';
+import { chooseShades, shadeTones } from '../../engine/transfer/recolour-parts.js';
+import { layerShade, mainFirst, overlayShades, shadeChannel, virtualMain } from '../../engine/transfer/shades.js';
 import { prepareTransferAsync, renderTransferAsync, transferEditAsync } from '../../engine/transfer/transfer-edit.js';
 import type { RgbaImage } from '../../engine/transfer/types.js';
 
