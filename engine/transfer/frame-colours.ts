@@ -2,11 +2,7 @@
  * G's colours over a set of frame cells ([3, R·R] planes in [0, 1]): clustered (k-means), merged,
  * shared out, each cell's nearest. What insert-content.ts builds the palette of new content from.
  */
-
-/** Euclidean distance of two RGB colours. */
-export function dist3(a: readonly number[], b: readonly number[]): number {
-  return Math.hypot(a[0]! - b[0]!, a[1]! - b[1]!, a[2]! - b[2]!);
-}
+import { dist as dist3 } from './colour-clusters.js';
 
 /** Per channel, the median of f [3, N] over the cells. */
 export function medianColour(f: Float32Array, N: number, cells: number[]): number[] {

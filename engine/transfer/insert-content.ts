@@ -25,7 +25,8 @@ import { sampleClamped, warpPlanes } from './sample.js';
 import type { ChangeField, RgbaImage } from './types.js';
 import type { GeneratorMatte } from './generator-matte.js';
 import { dilate1, fillHoles, largeGroups, mean3 } from './cell-groups.js';
-import { dist3, kMeans, medianColour, mergeClose, shares } from './frame-colours.js';
+import { dist as dist3 } from './colour-clusters.js';
+import { kMeans, medianColour, mergeClose, shares } from './frame-colours.js';
 import { liesBetween, pureCentres, pureEnds, toSegment } from './pure-colours.js';
 
 export interface InsertOptions {

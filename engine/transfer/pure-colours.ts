@@ -3,7 +3,8 @@
  * antialiased edge between two fills, clustered: a muddy colour no flat art has, drawn as a ghost
  * of both). insert-content.ts draws new content only in the pure ones.
  */
-import { assignNearest, dist3 } from './frame-colours.js';
+import { dist as dist3 } from './colour-clusters.js';
+import { assignNearest } from './frame-colours.js';
 
 /**
  * The indices of the centres that are no blend of two other centres or `also` colours (the layer's,
