@@ -15,6 +15,7 @@
  * intent and are not confined (no region).
  */
 import type { ChangeField } from './types.js';
+import { mean3 } from './cell-groups.js';
 
 export interface RegionOptions {
   /** A pixel joins when its change reaches this fraction of the median change under the strokes. */
@@ -63,15 +64,7 @@ export function editRegion(
     for (let c = 0; c < 3; c++) d = Math.max(d, Math.abs(last[c * N + p]! - first[c * N + p]!));
     raw[p] = d;
   }
-  const change = new Float32Array(N);
-  for (let y = 0; y < R; y++) for (let x = 0; x < R; x++) {
-    let s = 0, n = 0;
-    for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) {
-      const u = x + dx, v = y + dy;
-      if (u >= 0 && v >= 0 && u < R && v < R) { s += raw[v * R + u]!; n++; }
-    }
-    change[y * R + x] = s / n;
-  }
+  const change = mean3(raw, R);
   const seeds: number[] = [];
   for (let p = 0; p < N; p++) if (painted[p]! >= o.seed) seeds.push(p);
   const region = new Uint8Array(N);
@@ -219,15 +212,7 @@ export function strongChangeRegion(
   if (first.length !== 3 * N || last.length !== 3 * N) throw new RangeError(`strongChangeRegion: frames must be [3, ${R}, ${R}]`);
   const raw = new Float32Array(N);
   for (let p = 0; p < N; p++) for (let c = 0; c < 3; c++) raw[p] = Math.max(raw[p]!, Math.abs(last[c * N + p]! - first[c * N + p]!));
-  const mean = new Float32Array(N);
-  for (let y = 0; y < R; y++) for (let x = 0; x < R; x++) {
-    let s = 0, n = 0;
-    for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) {
-      const u = x + dx, v = y + dy;
-      if (u >= 0 && v >= 0 && u < R && v < R) { s += raw[v * R + u]!; n++; }
-    }
-    mean[y * R + x] = s / n;
-  }
+  const mean = mean3(raw, R);
   const strength = relative > 0 ? Float32Array.from(mean).sort()[Math.floor(0.98 * (N - 1))]! : 0;
   const threshold = Math.max(min, relative * strength);
   const inside = new Uint8Array(N);
