@@ -22,7 +22,7 @@ import type { RgbaImage } from './types.js';
 import { sampleClamped } from './sample.js';
 import { spans } from './area-downscale.js';
 import { dist } from './colour-clusters.js';
-import { byte, shadeChannel, type Shade } from './shades.js';
+import { shadeChannel, type Shade } from './shades.js';
 
 export interface RecolourOptions {
   /** A layer colour within this distance (0–255 RGB, Euclidean) of a part colour is the part, fully. */
@@ -128,6 +128,11 @@ export function recolourScaledRows(original: RgbaImage, mapping: FrameMapping, p
       if (wa > 0) { out[q] = scaled.data[q]! + dr / wa; out[q + 1] = scaled.data[q + 1]! + dg / wa; out[q + 2] = scaled.data[q + 2]! + db / wa; }
     }
   }
+}
+
+/** As a Uint8ClampedArray stores a value: rounded (half to even), clamped to 0…255. */
+function byte(v: number): number {
+  return v <= 0 ? 0 : v >= 255 ? 255 : Math.round(v) - (v % 1 === 0.5 && Math.round(v) % 2 ? 1 : 0);
 }
 
 /** spans() with at most `max` samples an output pixel: all with their coverage, or `max` evenly spread, equally weighted. */

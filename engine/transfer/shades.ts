@@ -23,11 +23,6 @@ export function shadeChannel(shade: Shade, c: number, main: number, t: number): 
   return t + c - main;
 }
 
-/** As a Uint8ClampedArray stores a value: rounded (half to even), clamped to 0…255. */
-export function byte(v: number): number {
-  return v <= 0 ? 0 : v >= 255 ? 255 : Math.round(v) - (v % 1 === 0.5 && Math.round(v) % 2 ? 1 : 0);
-}
-
 /** Within this (0–255, RMS over channels) a tone is the main under a black or white layer (layerShade): 8-bit rounding. */
 const LAYER_FIT = 2.5;
 
