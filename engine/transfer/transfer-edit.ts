@@ -65,7 +65,7 @@ export interface TransferInput {
   /**
    * With paintColour: the layer colour (0–255 RGB) the paint replaces, where it is known (a colour
    * code's old value). The part's tone nearest it (within 3 × RecolourOptions.near) is then its main
-   * one and takes the paint exactly; the other tones follow it as shades (recolour.ts chooseShades).
+   * one and takes the paint exactly; the other tones follow it as shades (recolour-parts.ts chooseShades).
    * When no tone is that near (the colour is drawn only under an overlay, as DiceBear's hair), it is
    * the main colour itself, and each tone keeps its overlay: a lighter one 'screen', a darker one
    * 'multiply'. Absent: the main tone is the part's most common one under the paint.
