@@ -53,26 +53,6 @@ export function dilate1(cells: Float32Array, R: number): Float32Array {
   return out;
 }
 
-/** The cells of the 8-connected groups of `cells` with at least `min` members. */
-export function largeGroups(cells: number[], R: number, min: number): number[] {
-  const set = new Uint8Array(R * R), seen = new Uint8Array(R * R), out: number[] = [];
-  for (const p of cells) set[p] = 1;
-  for (const s of cells) {
-    if (seen[s]) continue;
-    const comp = [s];
-    seen[s] = 1;
-    for (let i = 0; i < comp.length; i++) {
-      const p = comp[i]!, x = p % R, y = (p - x) / R;
-      for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) {
-        const u = x + dx, v = y + dy, q = v * R + u;
-        if (u >= 0 && v >= 0 && u < R && v < R && set[q] && !seen[q]) { seen[q] = 1; comp.push(q); }
-      }
-    }
-    if (comp.length >= min) out.push(...comp);
-  }
-  return out;
-}
-
 /**
  * Fills the enclosed holes (4-connected empty cells not touching the border) that changed strongly
  * on average — the middle of a new shape, which the colour model explains as a recolour of what

@@ -24,7 +24,7 @@ import type { FrameMapping } from './frame-mapping.js';
 import { sampleClamped, warpPlanes } from './sample.js';
 import type { ChangeField, RgbaImage } from './types.js';
 import type { GeneratorMatte } from './generator-matte.js';
-import { dilate1, fillHoles, largeGroups, mean3 } from './cell-groups.js';
+import { cellGroups, dilate1, fillHoles, growOver, mean3 } from './cell-groups.js';
 import { dist as dist3 } from './colour-clusters.js';
 import { kMeans, medianColour, mergeClose, shares } from './frame-colours.js';
 import { liesBetween, pureCentres, pureEnds, toSegment } from './pure-colours.js';
@@ -102,7 +102,7 @@ export function insertionCells(first: Float32Array, last: Float32Array, change: 
   const seed = new Uint8Array(N);
   for (let p = 0; p < N; p++) if (r3[p]! >= o.residual && r3[p]! >= o.unexplained * d3[p]! && d3[p]! >= o.grow[0]) seed[p] = 1;
   // isolated seeds are the generator's noise, not a shape
-  const kept: number[] = [];
+  const kept = new Uint8Array(N);
   for (let y = 0; y < R; y++) for (let x = 0; x < R; x++) {
     const p = y * R + x;
     if (!seed[p]) continue;
@@ -111,26 +111,13 @@ export function insertionCells(first: Float32Array, last: Float32Array, change: 
       const u = x + dx, v = y + dy;
       if ((dx || dy) && u >= 0 && v >= 0 && u < R && v < R && seed[v * R + u]) k++;
     }
-    if (k >= o.minNeighbours) kept.push(p);
+    if (k >= o.minNeighbours) kept[p] = 1;
   }
-  const big = largeGroups(kept, R, o.minSeeds);
-  if (!big.length) return null;
+  const cells = cellGroups(kept, R, 1, (g) => g.length >= o.minSeeds);
+  if (!cells) return null;
   // grow (hysteresis) over strongly changed cells the model still explains badly, near the seeds:
   // the inside of a new shape, which a window-wide colour model half explains as a recolour
-  const dist = new Int32Array(N).fill(-1), queue = big.slice();
-  for (const p of big) dist[p] = 0;
-  for (let i = 0; i < queue.length; i++) {
-    const p = queue[i]!, x = p % R, y = (p - x) / R;
-    if (dist[p]! >= o.grow[1]) continue;
-    for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) {
-      const u = x + dx, v = y + dy, q = v * R + u;
-      if (u < 0 || v < 0 || u >= R || v >= R || dist[q]! >= 0 || d3[q]! < o.grow[0] || r3[q]! < o.residual / 2) continue;
-      dist[q] = dist[p]! + 1;
-      queue.push(q);
-    }
-  }
-  const cells = new Float32Array(N);
-  for (const p of queue) cells[p] = 1;
+  growOver(cells, R, o.grow[1], (q) => d3[q]! >= o.grow[0] && r3[q]! >= o.residual / 2);
   // one cell more all round: the new shape's edge must lie inside the insertion, where the labels draw it
   return dilate1(fillHoles(cells, d3, R, o.maxHole, o.grow[0]), R);
 }

@@ -35,15 +35,10 @@ def fill_interior(x):
 
 def split_speckle(img, inside, levels: int = 16):
     """(share of speckled pairs among pairs with both pixels `inside`, share among the others, share of pairs inside);
-    pairs to the right and down, as speckle_share counts them."""
-    q = jm.quantised(img)
-    sp, ins = [], []
-    for d, a, b in (((q[:, :, :, 1:] - q[:, :, :, :-1]), inside[:, :, 1:], inside[:, :, :-1]),
-                    ((q[:, :, 1:, :] - q[:, :, :-1, :]), inside[:, 1:, :], inside[:, :-1, :])):
-        s = d.abs().amax(1)
-        sp.append(((s >= 1) & (s <= levels)).flatten())
-        ins.append((a & b).flatten())
-    sp, ins = torch.cat(sp), torch.cat(ins)
+    pairs to the right and down, in judge_metrics._steps' order, as speckle_share counts them."""
+    s = jm._steps(jm.quantised(img))
+    sp = (s >= 1) & (s <= levels)
+    ins = torch.cat([(inside[:, :, 1:] & inside[:, :, :-1]).flatten(), (inside[:, 1:] & inside[:, :-1]).flatten()])
     return float((sp & ins).sum() / ins.sum()), float((sp & ~ins).sum() / (~ins).sum()), float(ins.float().mean())
 
 
@@ -66,12 +61,10 @@ def main(argv=None):
     P.eval()
     held = AvatarSet(args.data, "heldout")
     idx = torch.arange(min(args.images, len(held)))
-    rows = {"render": [], "G(E(x))": []}
     snap = None
     if args.snap:
         from palette import palette_for, snap_module
         snap = snap_module(palette_for(args.data), args.snap)
-        rows[f"G(E(x)), snap {args.snap:g}"] = []
     xs, recs = [], []
     with torch.no_grad():
         for i in range(0, len(idx), 128):
