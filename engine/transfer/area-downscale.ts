@@ -1,7 +1,7 @@
 /**
  * An RGBA image made smaller by area averaging: each output pixel is the mean of the source
  * pixels it covers (fractional coverage at its borders), in premultiplied alpha so clear pixels
- * lend no colour. The preview renders from this (transfer-edit.ts `outputSize`), and it is the
+ * lend no colour. The preview renders from this (render-transfer.ts `outputSize`), and it is the
  * yardstick a preview is compared with: the applied layer brought to the preview's size.
  */
 import type { RgbaImage } from './types.js';

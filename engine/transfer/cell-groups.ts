@@ -43,6 +43,17 @@ export function growOver(cells: Float32Array, R: number, steps: number, joins: (
   }
 }
 
+/** Max over the (2r+1)² cells around each cell. */
+export function dilateMax(a: Float32Array, R: number, r: number): Float32Array {
+  const out = new Float32Array(R * R);
+  for (let y = 0; y < R; y++) for (let x = 0; x < R; x++) {
+    let m = 0;
+    for (let v = Math.max(0, y - r); v <= Math.min(R - 1, y + r); v++) for (let u = Math.max(0, x - r); u <= Math.min(R - 1, x + r); u++) m = Math.max(m, a[v * R + u]!);
+    out[y * R + x] = m;
+  }
+  return out;
+}
+
 /** The cells and their 8 neighbours (a one-cell dilation). */
 export function dilate1(cells: Float32Array, R: number): Float32Array {
   const out = new Float32Array(R * R);

@@ -5,7 +5,10 @@ export { estimateStep, DEFAULT_ESTIMATE_OPTIONS, type EstimateOptions } from './
 export { composeChange, identityChange } from './compose-change.js';
 export { DEFAULT_FULL_RES_OPTIONS, type FullResOptions, type Outside } from './full-res-field.js';
 export { renderChange } from './render-change.js';
-export { transferEditAsync, prepareTransferAsync, renderTransferAsync, MAX_SIDE, type PreparedTransfer, type RenderOptions, type TransferInput, type TransferOptions, type TransferResult } from './transfer-edit.js';
+export { transferEditAsync } from './transfer-edit.js';
+export { prepareTransferAsync, type PreparedTransfer } from './prepare-transfer.js';
+export { renderTransferAsync, type RenderOptions } from './render-transfer.js';
+export { MAX_SIDE, type TransferInput, type TransferOptions, type TransferResult } from './transfer-input.js';
 export { areaDownscale, fitWithin } from './area-downscale.js';
 export { applyChange } from './apply-change.js';
 export { refitColour } from './refit-colour.js';

@@ -9,7 +9,6 @@ import type { RgbaImage } from './types.js';
 import { forEachFrameSample } from './layer-frame.js';
 import { ColourClusters, dist, nearAny } from './colour-clusters.js';
 import { layerShade, shadeChannel, type Shade } from './shades.js';
-import type { RecolourOptions } from './recolour.js';
 
 /** The part's colours: the layer's colours under the paint, clustered (0–255), most common first. */
 export function partColours(original: RgbaImage, mapping: FrameMapping, painted: Float32Array, near: number, minShare: number): number[][] {

@@ -3,7 +3,8 @@ import { identityChange } from '../../engine/transfer/compose-change.js';
 import { fitMapping } from '../../engine/transfer/frame-mapping.js';
 import { generatorMatte } from '../../engine/transfer/generator-matte.js';
 import { insertionPlan, insertRows } from '../../engine/transfer/insert-content.js';
-import { transferEditAsync, type TransferInput } from '../../engine/transfer/transfer-edit.js';
+import { transferEditAsync } from '../../engine/transfer/transfer-edit.js';
+import type { TransferInput } from '../../engine/transfer/transfer-input.js';
 import type { RgbaImage } from '../../engine/transfer/types.js';
 
 // A transparent layer: a FACE square and a HAIR disc (a pigtail) beside it. G paints a transparent

@@ -4,7 +4,9 @@ import { fitMapping } from '../../engine/transfer/frame-mapping.js';
 import { insertionPlan, insertRows } from '../../engine/transfer/insert-content.js';
 import { clearColour, compositedMisses, keptCells, largeInsertionCells, movedShapeCells, reshapedCells, reshapedParts } from '../../engine/transfer/large-insertions.js';
 import { layerFrame } from '../../engine/transfer/layer-frame.js';
-import { prepareTransferAsync, transferEditAsync, type TransferOptions } from '../../engine/transfer/transfer-edit.js';
+import { prepareTransferAsync } from '../../engine/transfer/prepare-transfer.js';
+import { transferEditAsync } from '../../engine/transfer/transfer-edit.js';
+import type { TransferOptions } from '../../engine/transfer/transfer-input.js';
 import type { RgbaImage } from '../../engine/transfer/types.js';
 
 // A layer with a square (the old content) on an opaque background or clear; G(z1) grows a disc

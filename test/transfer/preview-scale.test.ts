@@ -8,7 +8,10 @@ import { describe, expect, it } from 'vitest';
 import { areaDownscale, fitWithin } from '../../engine/transfer/area-downscale.js';
 import { fitMapping, type FrameMapping } from '../../engine/transfer/frame-mapping.js';
 import { strokePaint } from '../../engine/transfer/stroke-paint.js';
-import { prepareTransferAsync, renderTransferAsync, transferEditAsync, type TransferInput } from '../../engine/transfer/transfer-edit.js';
+import { prepareTransferAsync } from '../../engine/transfer/prepare-transfer.js';
+import { renderTransferAsync } from '../../engine/transfer/render-transfer.js';
+import { transferEditAsync } from '../../engine/transfer/transfer-edit.js';
+import type { TransferInput } from '../../engine/transfer/transfer-input.js';
 import type { RgbaImage } from '../../engine/transfer/types.js';
 import { bulge, renderFrame, sinusoidTexture, type Texture } from './synthetic.js';
 

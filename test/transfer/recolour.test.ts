@@ -9,7 +9,9 @@ import { strongChangeRegion } from '../../engine/transfer/edit-region.js';
 import { strokePaint } from '../../engine/transfer/stroke-paint.js';
 import { chooseShades, shadeTones } from '../../engine/transfer/recolour-parts.js';
 import { layerShade, mainFirst, overlayShades, shadeChannel, virtualMain } from '../../engine/transfer/shades.js';
-import { prepareTransferAsync, renderTransferAsync, transferEditAsync } from '../../engine/transfer/transfer-edit.js';
+import { prepareTransferAsync } from '../../engine/transfer/prepare-transfer.js';
+import { renderTransferAsync } from '../../engine/transfer/render-transfer.js';
+import { transferEditAsync } from '../../engine/transfer/transfer-edit.js';
 import type { RgbaImage } from '../../engine/transfer/types.js';
 
 const R = 64, N = R * R, W = 256, k = W / R;

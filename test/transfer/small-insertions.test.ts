@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { fitMapping } from '../../engine/transfer/frame-mapping.js';
 import { smallInsertionCells } from '../../engine/transfer/small-insertions.js';
-import { transferEditAsync, type TransferOptions } from '../../engine/transfer/transfer-edit.js';
+import { transferEditAsync } from '../../engine/transfer/transfer-edit.js';
+import type { TransferOptions } from '../../engine/transfer/transfer-input.js';
 import type { RgbaImage } from '../../engine/transfer/types.js';
 
 // A face-sized eye opening: the left eye a thin closed line (0.6 frame px, finer than a frame cell)
