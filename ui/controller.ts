@@ -5,7 +5,8 @@
  */
 import type { EditRecord } from '../protocol/edit-record';
 import { errorMessage, type PluginToUi } from '../protocol/messages';
-import type { PanelStroke, Rgb, Store } from './state/store';
+import type { PanelStroke, Rgb } from './state/panel-state';
+import type { Store } from './state/store';
 import type { HostBridge } from './host/bridge';
 import { APPLY_REPLY_TIMEOUT_MS, watchApplyReply } from './apply-reply';
 import { pageGpuLost, watchWorkerBackend } from './engine-host/gpu-lost';

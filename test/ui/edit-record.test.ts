@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { encodeEditRecord, validateEditRecord } from '../../protocol/edit-record';
 import { makeEditRecord, readConstraints } from '../../ui/state/edit-record';
-import type { PanelStroke } from '../../ui/state/store';
+import type { PanelStroke } from '../../ui/state/panel-state';
 import { EDIT_RECORD_KEY } from '../../plugin/edit-record-key';
 import { PLUGIN_ID } from '../unit/helpers';
 

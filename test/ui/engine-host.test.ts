@@ -17,7 +17,8 @@ import { parseUiToPlugin, type SelectedImage, type UiToPlugin } from '../../prot
 import { probeCapabilitiesAsync, type Capabilities } from '../../ui/capabilities';
 import { chooseEngineHost, createController, type Compute } from '../../ui/controller';
 import { fasterBackend } from '../../ui/engine-host/backend-race';
-import { createStore, type PanelState, type Store } from '../../ui/state/store';
+import type { PanelState } from '../../ui/state/panel-state';
+import { createStore, type Store } from '../../ui/state/store';
 import { startPageEngine, type PageEngine } from '../../ui/worker/page-engine';
 import type { PanelRequest, Rgba } from '../../ui/worker/protocol';
 import { faultyGpu } from '../engine/faulty-gpu';

@@ -19,9 +19,10 @@ import { startPlugin } from '../../plugin/main';
 import { decodeEditRecord } from '../../protocol/edit-record';
 import { parsePluginToUi, parseUiToPlugin, type PluginToUi, type SelectedImage } from '../../protocol/messages';
 import { createController, sequenceFrames, type Compute, type Controller } from '../../ui/controller';
-import { createStore, type PanelState, type Store } from '../../ui/state/store';
+import type { PanelState } from '../../ui/state/panel-state';
+import { createStore, type Store } from '../../ui/state/store';
 import { rgbaToPlanar } from '../../ui/worker/planar';
-import type { PanelRequest, Rgba } from '../../ui/worker/protocol';
+import type { PanelRequest } from '../../ui/worker/protocol';
 import { PLUGIN_ID } from '../unit/helpers';
 
 type PanelBody = PanelRequest extends infer R ? (R extends PanelRequest ? Omit<R, 'id'> : never) : never;

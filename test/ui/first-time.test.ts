@@ -13,7 +13,9 @@ import { canvasCaption } from '../../ui/components/edit-canvas';
 import { progressText, projectEstimate, SourceCard } from '../../ui/components/source-card';
 import type { Controller } from '../../ui/controller';
 import { ALIKE_SPREAD, candidateFreedom, freedomText } from '../../ui/state/candidate-freedom';
-import { canvasImage, editKey, MAX_KEPT_EDITS, reduce, type Candidates, type PanelState, type PanelStroke } from '../../ui/state/store';
+import { MAX_KEPT_EDITS, type Candidates, type PanelState, type PanelStroke } from '../../ui/state/panel-state';
+import { reduce } from '../../ui/state/reduce';
+import { canvasImage, editKey } from '../../ui/state/selectors';
 import { candidates, image, pack, projectedState, R, run } from './fixtures';
 import { byTestId, nodes, text } from './vnodes';
 

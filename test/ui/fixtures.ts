@@ -1,7 +1,9 @@
 /** Events and values for the panel's state tests: a tiny pack summary, candidates, an image selection. */
 import type { PackSummary } from '../../engine/worker/protocol';
 import type { SelectedImage } from '../../protocol/messages';
-import { reduce, initialState, type Candidates, type PanelEvent, type PanelState, type Projection } from '../../ui/state/store';
+import type { PanelEvent } from '../../ui/state/panel-events';
+import { initialState, type Candidates, type PanelState, type Projection } from '../../ui/state/panel-state';
+import { reduce } from '../../ui/state/reduce';
 
 export const R = 4;
 export const L = 5;

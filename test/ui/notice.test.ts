@@ -7,7 +7,8 @@ import type { VNode } from 'preact';
 import { describe, expect, it } from 'vitest';
 import { Notice } from '../../ui/components/notice';
 import { backendNotice } from '../../ui/friendly-error';
-import { createStore, reduce } from '../../ui/state/store';
+import { reduce } from '../../ui/state/reduce';
+import { createStore } from '../../ui/state/store';
 import { projectedState } from './fixtures';
 
 type Props = Record<string, unknown> & { children?: unknown };

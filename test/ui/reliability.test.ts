@@ -14,7 +14,9 @@ import { EngineHost, type EngineHostDeps } from '../../engine/worker/handle-requ
 import { parseUiToPlugin, type SelectedImage, type UiToPlugin } from '../../protocol/messages';
 import { createController, TRANSPARENT_MESSAGE, type Compute } from '../../ui/controller';
 import { backendNotice, friendlyError, isOutOfMemory } from '../../ui/friendly-error';
-import { createStore, reduce, type PanelState, type Store } from '../../ui/state/store';
+import type { PanelState } from '../../ui/state/panel-state';
+import { reduce } from '../../ui/state/reduce';
+import { createStore, type Store } from '../../ui/state/store';
 import type { PanelRequest, Rgba } from '../../ui/worker/protocol';
 import { faultyGpu } from '../engine/faulty-gpu';
 import { projectedState, run } from './fixtures';

@@ -1,7 +1,9 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { Controller } from '../../ui/controller';
 import { handleShortcut } from '../../ui/state/shortcuts';
-import { reduce, type PanelEvent, type PanelState } from '../../ui/state/store';
+import type { PanelEvent } from '../../ui/state/panel-events';
+import type { PanelState } from '../../ui/state/panel-state';
+import { reduce } from '../../ui/state/reduce';
 import { candidates, projectedState } from './fixtures';
 
 function setup(state: PanelState = reduce(projectedState(), { type: 'candidates', candidates: candidates(4, [2, 0, 1, 3]), codes: {} })) {

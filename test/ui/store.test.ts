@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import {
-  canApply, canvasImage, createStore, currentCandidate, fromHex, initialState, MAX_RECENT_COLOURS, MAX_SHOWN_CANDIDATES, reduce, shownCandidates, toHex,
-  type PanelStroke,
-} from '../../ui/state/store';
+import { fromHex, toHex } from '../../ui/state/colours';
+import { initialState, MAX_RECENT_COLOURS, MAX_SHOWN_CANDIDATES, type PanelStroke } from '../../ui/state/panel-state';
+import { reduce } from '../../ui/state/reduce';
+import { canApply, canvasImage, currentCandidate, shownCandidates } from '../../ui/state/selectors';
+import { createStore } from '../../ui/state/store';
 import { candidates, image, pack, projectedState, projection, R, run } from './fixtures';
 
 const red: PanelStroke = { kind: 'color', points: [[1, 1], [3, 1]], width: 2, color: [255, 0, 0] };

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { createStore, initialState, reduce } from '../../ui/state/store';
+import { initialState } from '../../ui/state/panel-state';
+import { reduce } from '../../ui/state/reduce';
+import { createStore } from '../../ui/state/store';
 import { makePng } from './helpers';
 
 const image = { nodeId: '1:2', name: 'A', nodeType: 'RECTANGLE', source: 'image-fill' as const, bytes: makePng(2, 2), mime: 'image/png' as const, width: 2, height: 2, nodeWidth: 2, nodeHeight: 2, record: null };

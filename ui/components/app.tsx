@@ -2,7 +2,9 @@
 import { useEffect, useRef } from 'preact/hooks';
 import type { JSX } from 'preact';
 import type { Capabilities } from '../capabilities';
-import { canApply, currentCandidate, shownCandidates, type ApplyVariant, type PanelEvent, type PanelState } from '../state/store';
+import type { PanelEvent } from '../state/panel-events';
+import type { ApplyVariant, PanelState } from '../state/panel-state';
+import { canApply, currentCandidate, shownCandidates } from '../state/selectors';
 import { handleShortcut, handleShortcutUp } from '../state/shortcuts';
 import { sequenceFrames, type Controller } from '../controller';
 import { BrushBar } from './brush-bar';

@@ -1,6 +1,7 @@
 /** Tools, colour (picker, recent swatches, eyedropper from the source), width, undo/redo, overlay. */
-import type { PanelState, PanelEvent, Tool } from '../state/store';
-import { fromHex, toHex, WIDTH_RANGE } from '../state/store';
+import { fromHex, toHex } from '../state/colours';
+import type { PanelEvent } from '../state/panel-events';
+import { WIDTH_RANGE, type PanelState, type Tool } from '../state/panel-state';
 import type { Controller } from '../controller';
 import { BrushIcon, EraserIcon, EyedropperIcon, EyeIcon, RedoIcon, SketchIcon, UndoIcon, WarpIcon } from './icons';
 

@@ -1,8 +1,8 @@
 /** The candidates grid (≤ 16, best first, live while optimising) and the sequence slider. */
 import { useEffect, useRef } from 'preact/hooks';
-import type { Candidates, PanelState } from '../state/store';
+import type { Candidates, PanelState } from '../state/panel-state';
+import { currentCandidate, shownCandidates } from '../state/selectors';
 import { candidateFreedom, freedomText } from '../state/candidate-freedom';
-import { currentCandidate, shownCandidates } from '../state/store';
 import { sequenceFrameName, sequenceFrames, type Controller } from '../controller';
 import { RgbaCanvas } from './rgba-canvas';
 import { ErrorNote } from './error-note';

@@ -1,5 +1,5 @@
 /** The pack's InfoGAN codes, named as the pack names them: sliders (continuous), chips (categorical). */
-import type { PanelState } from '../state/store';
+import type { PanelState } from '../state/panel-state';
 import type { Controller } from '../controller';
 import { hiddenCodes } from '../../engine/latent/codes';
 

@@ -8,7 +8,9 @@
 import { useMemo, useRef, useState } from 'preact/hooks';
 import type { Point } from '../../engine/brushes/strokes';
 import { areaDownscale, fitWithin } from '../../engine/transfer/area-downscale';
-import { canvasImage, currentCandidate, shownCandidates, toHex, type EditState, type PanelState, type PanelStroke } from '../state/store';
+import { toHex } from '../state/colours';
+import type { EditState, PanelState, PanelStroke } from '../state/panel-state';
+import { canvasImage, currentCandidate, shownCandidates } from '../state/selectors';
 import { sequenceFrameName, type Controller } from '../controller';
 import { previewUpdating } from '../preview/preview-target';
 import { PREVIEW_MAX_SIDE } from '../preview/watch-preview';

@@ -1,6 +1,6 @@
 /** The selected layer beside the model's reconstruction of it, with Project, its progress and its error. */
 import { useEffect, useMemo } from 'preact/hooks';
-import type { PanelState } from '../state/store';
+import type { PanelState } from '../state/panel-state';
 import type { Controller } from '../controller';
 import { RgbaCanvas } from './rgba-canvas';
 import { ErrorNote } from './error-note';

@@ -10,7 +10,8 @@ import type { EngineRequestBody } from '../../engine/worker/protocol';
 import { friendlyError } from '../friendly-error';
 import type { Projector } from '../ops/project-layer';
 import type { EditRunner } from '../ops/run-edit';
-import { candidateLatent, type Store } from '../state/store';
+import { candidateLatent } from '../state/selectors';
+import type { Store } from '../state/store';
 import type { PageEngine } from '../worker/page-engine';
 import { wasmInit, type Compute, type EngineHostState } from './host-state';
 

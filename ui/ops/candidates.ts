@@ -1,5 +1,5 @@
 /** The candidates: picking one (its sequence follows) and Fix (a new batch around the one shown). */
-import { candidateLatent, currentCandidate } from '../state/store';
+import { candidateLatent, currentCandidate } from '../state/selectors';
 import type { EditIntentContext } from './edit-intents';
 import type { SequenceScheduler } from './sequence-scheduler';
 

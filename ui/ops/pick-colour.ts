@@ -1,6 +1,7 @@
 /** The colour picker: the layer's pixel under a point of the canvas's frame becomes the brush colour. */
 import { frameMapping } from '../../engine/image/frame';
-import type { Rgb, Store } from '../state/store';
+import type { Rgb } from '../state/panel-state';
+import type { Store } from '../state/store';
 
 /** Null where the point is off the layer (the letterbox) or the layer is not decoded yet. */
 export function pickColourAt(store: Store, fx: number, fy: number): Rgb | null {

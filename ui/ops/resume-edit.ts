@@ -6,7 +6,8 @@
 import type { EngineClient } from '../../engine/worker/engine-client';
 import { friendlyError } from '../friendly-error';
 import { isAbort } from './is-abort';
-import type { EditState, Store } from '../state/store';
+import type { EditState } from '../state/panel-state';
+import type { Store } from '../state/store';
 
 export interface ResumeContext {
   store: Store;

@@ -6,7 +6,8 @@
 import type { EngineRequestBody, EngineResponse } from '../../engine/worker/protocol';
 import type { EngineHostState, EngineRequests } from '../engine-host/host-state';
 import { friendlyError } from '../friendly-error';
-import type { Candidates, Store } from '../state/store';
+import type { Candidates } from '../state/panel-state';
+import type { Store } from '../state/store';
 import { isAbort } from './is-abort';
 
 type CandidatesResponse = Extract<EngineResponse, { type: 'candidates' }>;

@@ -6,7 +6,8 @@
 import type { Pack } from '../../engine/pack/pack-types';
 import type { EngineRequests } from '../engine-host/host-state';
 import { friendlyError } from '../friendly-error';
-import { candidateLatent, currentCandidate, type Store } from '../state/store';
+import { candidateLatent, currentCandidate } from '../state/selectors';
+import type { Store } from '../state/store';
 import { renderSequenceAsync, type RenderedSequence } from './render-sequence';
 import { sequenceFrames } from './sequence-frames';
 

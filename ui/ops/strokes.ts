@@ -1,5 +1,6 @@
 /** Strokes: a new one, undo and redo; each sends the edit's strokes to the engine again. */
-import { currentCandidate, type PanelStroke } from '../state/store';
+import type { PanelStroke } from '../state/panel-state';
+import { currentCandidate } from '../state/selectors';
 import { rgbaToPlanar } from '../worker/planar';
 import type { EditIntentContext } from './edit-intents';
 

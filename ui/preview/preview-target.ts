@@ -4,7 +4,8 @@
  * while the candidates are still moving, or when the strokes changed since the sequence was made
  * (its frames belong to the old edit): the preview waits for the next settled batch.
  */
-import { editKey, type EditState, type PanelStroke, type Sequence } from '../state/store';
+import type { EditState, PanelStroke, Sequence } from '../state/panel-state';
+import { editKey } from '../state/selectors';
 import { transferStrokes } from '../ops/transfer-strokes';
 
 export interface PreviewTarget {

@@ -4,7 +4,7 @@
  * the panel says so rather than showing near-copies as choices.
  */
 import { candidateSpread } from '../../engine/ops/rank';
-import type { Candidates } from './store';
+import type { Candidates } from './panel-state';
 
 /** Below this RMS difference (of the full colour range) between neighbouring options, they count as alike. */
 export const ALIKE_SPREAD = 0.015;

@@ -5,7 +5,7 @@
  */
 import type { EditRecord } from '../../protocol/edit-record';
 import type { FrameMapping } from '../../engine/image/frame';
-import type { ApplyVariant, PanelStroke } from './store';
+import type { ApplyVariant, PanelStroke } from './panel-state';
 
 export interface PanelConstraints {
   kind: 'manifold-panel';

@@ -3,7 +3,9 @@
  * (tested without a DOM). Every shortcut has a button too.
  */
 import type { Controller } from '../controller';
-import { canApply, shownCandidates, WIDTH_RANGE, type PanelEvent, type PanelState, type Tool } from './store';
+import type { PanelEvent } from './panel-events';
+import { WIDTH_RANGE, type PanelState, type Tool } from './panel-state';
+import { canApply, shownCandidates } from './selectors';
 
 export const TOOL_KEYS: Record<string, Tool> = { b: 'color', s: 'sketch', w: 'warp', e: 'eraser' };
 
