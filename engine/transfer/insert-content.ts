@@ -46,8 +46,16 @@ export interface InsertOptions {
   maxColours: number;
   /** A cluster with less than this share of the cells merges into its nearest neighbour. */
   minShare: number;
-  /** A cluster within this distance (RGB, [0, 1], Euclidean) of a layer colour takes the layer colour. */
+  /** A cluster within this distance (RGB, [0, 1], Euclidean) of a layer colour takes the layer colour… */
   near: number;
+  /**
+   * …but beyond `sure`, only when that layer colour is this much nearer than the next (nearest ≤
+   * distinct × next; 1: always): a colour G draws between two of the layer's is a new colour of G's
+   * own (bench-4's bob, in about the truth's pink, was drawn in the layer's shaved-side pink).
+   */
+  distinct: number;
+  /** Within this distance of a layer colour a cluster takes it whatever lies next (G's own noise). */
+  sure: number;
   /** A cluster within this distance of G's background colour (transparent layers) is clear. */
   clearNear: number;
   /** Clusters of G(z1) closer than this are one colour (the generator's shading noise). */
@@ -65,7 +73,7 @@ export interface InsertOptions {
 }
 
 export const DEFAULT_INSERT_OPTIONS: Readonly<InsertOptions> = {
-  residual: 0.2, unexplained: 0.5, minNeighbours: 2, minSeeds: 8, grow: [0.15, 3], maxHole: 4, maxColours: 6, minShare: 0.04, near: 0.15, clearNear: 0.12, merge: 0.1, keepBelow: 0.1, keepChange: 0.3,
+  residual: 0.2, unexplained: 0.5, minNeighbours: 2, minSeeds: 8, grow: [0.15, 3], maxHole: 4, maxColours: 6, minShare: 0.04, near: 0.15, distinct: 0.6, sure: 0.09, clearNear: 0.12, merge: 0.1, keepBelow: 0.1, keepChange: 0.3,
 };
 
 /** What the full-resolution pass needs. */
@@ -168,7 +176,8 @@ export function insertionPlan(first: Float32Array, last: Float32Array, change: C
   const bg = bgCells.length >= 8 ? medianColour(last, N, bgCells) : null;
   // on a transparent layer with G's own matte (generator-matte.ts), clear is where G's avatar is not,
   // and the content's colours are the avatar's own, not blended with the background colour
-  if (bg && matted) return mattedPlan(first, last, change, cells, clustered, layerColours, clearCells, matted, o, R, fine, drawn);
+  const toLayer = layerColourOf(layerColours, o.near, o.distinct, o.sure);
+  if (bg && matted) return mattedPlan(first, last, change, cells, clustered, layerColours, toLayer, clearCells, matted, o, R, fine, drawn);
   const centres = mergeClose(kMeans(last, N, clustered, o.maxColours, o.minShare), o.merge);
   // drawn cells take only colours that are no blend of two others, among G's centres, the layer's
   // own colours and its background (G's soft edge of new hair over the shirt clusters to a lavender
@@ -176,9 +185,7 @@ export function insertionPlan(first: Float32Array, last: Float32Array, change: C
   const pureDrawn = drawn ? pureEnds(centres, shares(last, N, clustered, centres), [...layerColours.slice(0, 8), ...(bg ? [bg] : [])], (c) => layerColours.some((l) => dist3(c, l) <= o.near), liesBetween(last, N, R, clustered, centres)) : [];
   const palette: [number, number, number, number][] = centres.map((c) => {
     if (bg && dist3(c, bg) <= o.clearNear) return [0, 0, 0, 0];
-    let best: number[] | null = null, bd = o.near;
-    for (const l of layerColours) { const d = dist3(c, l); if (d <= bd) { bd = d; best = l; } }
-    const v = best ?? c;
+    const v = toLayer(c);
     return [Math.round(255 * v[0]!), Math.round(255 * v[1]!), Math.round(255 * v[2]!), 255];
   });
   // where G paints its background colour over content that cannot have been removed, the clear
@@ -276,16 +283,14 @@ function carriedCells(onehot: Float32Array, K: number, cells: Float32Array, R: n
  * unblended colour (the matte's), snapped to the layer's. White content stays opaque white and a cut
  * is clear, with no guessing from the colour alone (the `keptOpaque` rules of the plain path).
  */
-function mattedPlan(first: Float32Array, last: Float32Array, change: ChangeField, cells: Float32Array, inside: number[], layerColours: number[][], layerClear: Uint8Array, matted: MattedInsert, o: InsertOptions, R: number, fine?: Uint8Array | null, drawn?: Uint8Array | null): InsertionPlan | null {
+function mattedPlan(first: Float32Array, last: Float32Array, change: ChangeField, cells: Float32Array, inside: number[], layerColours: number[][], toLayer: (c: readonly number[]) => readonly number[], layerClear: Uint8Array, matted: MattedInsert, o: InsertOptions, R: number, fine?: Uint8Array | null, drawn?: Uint8Array | null): InsertionPlan | null {
   const N = R * R, { alpha, colour: src } = matted.matte;
   const covered = inside.filter((p) => alpha[p]! >= 0.5);
   const centres = covered.length ? mergeClose(kMeans(src, N, covered, o.maxColours, o.minShare), o.merge) : [];
   const own = (c: readonly number[]): boolean => layerColours.some((l) => dist3(c, l) <= o.near);
   const pureDrawn = drawn && centres.length ? pureEnds(centres, shares(src, N, covered, centres), layerColours.slice(0, 8), own) : [];
   const palette: [number, number, number, number][] = centres.map((c) => {
-    let best: number[] | null = null, bd = o.near;
-    for (const l of layerColours) { const d = dist3(c, l); if (d <= bd) { bd = d; best = l; } }
-    const v = best ?? c;
+    const v = toLayer(c);
     return [Math.round(255 * v[0]!), Math.round(255 * v[1]!), Math.round(255 * v[2]!), 255];
   });
   const opaque = centres.map((_, k) => k), clearAt = centres.length;
@@ -403,6 +408,21 @@ function softLabel(last: Float32Array, N: number, p: number, centres: number[][]
   for (let k = 0; k <= K; k++) labels[k * N + p] = 0;
   labels[best[0]! * N + p] += 1 - best[2]!;
   labels[best[1]! * N + p] += best[2]!;
+}
+
+/**
+ * A colour of G(z1)'s new content → the layer colour it is drawn in: the nearest within `sure`, or
+ * within `near` and `distinct` times nearer than the next; else G's own colour.
+ */
+export function layerColourOf(colours: readonly number[][], near: number, distinct = 1, sure = 0): (c: readonly number[]) => readonly number[] {
+  return (c) => {
+    let best: readonly number[] = c, bd = Infinity, second = Infinity;
+    for (const l of colours) {
+      const d = dist3(c, l);
+      if (d < bd) { second = bd; bd = d; best = l; } else if (d < second) second = d;
+    }
+    return bd <= sure || (bd <= near && bd <= distinct * second) ? best : c;
+  };
 }
 
 /**

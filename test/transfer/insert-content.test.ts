@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { estimateStep } from '../../engine/transfer/estimate-step.js';
 import { fitMapping } from '../../engine/transfer/frame-mapping.js';
-import { insertionCells } from '../../engine/transfer/insert-content.js';
+import { DEFAULT_INSERT_OPTIONS, insertionCells, layerColourOf } from '../../engine/transfer/insert-content.js';
 import { liesBetween, pureCentres, pureEnds } from '../../engine/transfer/pure-colours.js';
 import { refitColour } from '../../engine/transfer/refit-colour.js';
 import { transferEditAsync } from '../../engine/transfer/transfer-edit.js';
@@ -185,5 +185,22 @@ describe('small shapes\' colours: which centres a cell of a small shape may be s
   it('a thin line\'s edge, as large as the line, stays a blend (bench-0\'s wink)', () => {
     const wink = [[230, 179, 162], [34, 8, 59], [131, 84, 104]].map((c) => c.map((v) => v / 255));
     expect(pureCentres(wink, [0.863, 0.069, 0.069])).toEqual([0, 1]);
+  });
+});
+
+describe('new content\'s colours: which layer colour a colour of G(z1) is drawn in', () => {
+  const u = (c: number[]): number[] => c.map((v) => v / 255);
+  const { near, distinct, sure } = DEFAULT_INSERT_OPTIONS;
+  // bench:edits bench-4 side shave → bob: the layer's hair and its shaved side (hair over skin), and G's
+  // bob, 32 levels from the shaved side and 48 from the hair; the truth's bob is (233, 125, 162)
+  const hair = u([225, 99, 129]), shaved = u([234, 166, 160]), sky = u([182, 227, 244]), bob = u([234, 134, 160]);
+  it('a colour G draws between two of the layer\'s stays G\'s own (the old rule took the shaved side)', () => {
+    expect(layerColourOf([sky, hair, shaved], near, distinct, sure)(bob)).toEqual(bob);
+    expect(layerColourOf([sky, hair, shaved], near)(bob)).toEqual(shaved);
+  });
+  it('a colour within G\'s noise of a layer colour takes it, even with another one near', () => {
+    const off = u([236, 112, 151]), shade = u([240, 100, 135]);   // 17 levels from the hair pink, 20 from a darker shade of it
+    expect(layerColourOf([sky, u([233, 125, 162]), shade], near, distinct, sure)(off)).toEqual(u([233, 125, 162]));
+    expect(layerColourOf([sky, u([233, 125, 162]), shade], near, distinct)(off)).toEqual(off);   // the ratio alone would keep it
   });
 });
