@@ -288,7 +288,8 @@ function mattedPlan(first: Float32Array, last: Float32Array, change: ChangeField
   const covered = inside.filter((p) => alpha[p]! >= 0.5);
   const centres = covered.length ? mergeClose(kMeans(src, N, covered, o.maxColours, o.minShare), o.merge) : [];
   const own = (c: readonly number[]): boolean => layerColours.some((l) => dist3(c, l) <= o.near);
-  const pureDrawn = drawn && centres.length ? pureEnds(centres, shares(src, N, covered, centres), layerColours.slice(0, 8), own) : [];
+  // as on an opaque layer, a colour between two others in the image is G's soft edge (bench-1's soul patch was a brown halo)
+  const pureDrawn = drawn && centres.length ? pureEnds(centres, shares(src, N, covered, centres), layerColours.slice(0, 8), own, liesBetween(src, N, R, covered, centres)) : [];
   const palette: [number, number, number, number][] = centres.map((c) => {
     const v = toLayer(c);
     return [Math.round(255 * v[0]!), Math.round(255 * v[1]!), Math.round(255 * v[2]!), 255];

@@ -138,3 +138,33 @@ describe('insertionPlan with G\'s matte', () => {
     expect(px(out, (DISC.x + 4) * K, DISC.y * K)[3]).toBe(0);
   });
 });
+
+describe('insertionPlan with G\'s matte: G\'s soft new shape', () => {
+  // G(z1)'s blurred soul patch on the face (bench:edits bench-1, transparent): a dark core in a ring of
+  // the blend of core and skin, the ring larger than the core (so by size alone it is a colour of its own)
+  const C = { x: 28, y: 44 }, CORE = [0.05, 0.05, 0.05], RING = CORE.map((v, c) => (v + FACE[c]!) / 2);
+  const r = (x: number, y: number): number => Math.hypot(x - C.x, y - C.y);
+  const original = layer(), mapping = fitMapping(S, S, R);
+  const cells = new Float32Array(N), drawn = new Uint8Array(N);
+  for (let y = C.y - 8; y <= C.y + 8; y++) for (let x = C.x - 8; x <= C.x + 8; x++) {
+    cells[y * R + x] = 1;
+    if (r(x + 0.5, y + 0.5) < 7) drawn[y * R + x] = 1;
+  }
+  const over = (bg: number[]): Float32Array => {
+    const f = frame(bg, { disc: false });
+    for (let y = 0; y < R; y++) for (let x = 0; x < R; x++) {
+      const core = cover((u, v) => r(u, v) < 3, x, y, 1), ring = cover((u, v) => r(u, v) >= 3 && r(u, v) < 6, x, y, 1);
+      for (let c = 0; c < 3; c++) f[c * N + y * R + x] = core * CORE[c]! + ring * RING[c]! + (1 - core - ring) * f[c * N + y * R + x]!;
+    }
+    return f;
+  };
+  it('draws the ring as the core or the skin, not as a brown halo of its own', () => {
+    const plan = insertionPlan(frame(WHITE), over(WHITE), identityChange(R), cells, original, mapping, {}, null, drawn, { matte: generatorMatte(over(WHITE), over(LILAC), WHITE, LILAC), cuts: true })!;
+    const out = new Uint8ClampedArray(original.data);
+    insertRows(plan, mapping, out, S, 0, S);
+    const ring = px(out, Math.round((C.x + 4.5) * K), C.y * K), core = px(out, C.x * K, C.y * K);
+    expect(near(ring, rgba(RING), 30), `ring drawn ${ring}`).toBe(false);
+    expect(near(ring, rgba(FACE), 4) || near(ring, core, 4), `ring drawn ${ring}: the skin or the core`).toBe(true);
+    expect(near(core, rgba(RING), 30), `core drawn ${core}`).toBe(false);
+  });
+});
