@@ -112,7 +112,8 @@ export async function prepareTransferAsync(input: TransferInput, options: Transf
     const recolour = input.paintKind === 'recolour';
     plan = recolour && input.paintColour ? colourStrokePlan(input, input.painted, input.paintColour, unit, options) : null;
     if (plan) region = plan.region;
-    if (!plan) {
+    else {
+      // no recolour plan (a sketch or warp, or no colour of the layer under the paint): the generator's change near the paint
       const affinity = recolour ? colourAffinity(layerFrame(original, mapping), input.painted, R, options.region) : null;
       region = editRegion(unit[0], unit[K], input.painted, R, options.region, affinity);
     }
