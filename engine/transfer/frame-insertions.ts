@@ -4,8 +4,8 @@ import { insertionCells, insertionPlan, type InsertionPlan, type InsertOptions, 
 import type { PreparedTransfer } from './prepare-transfer.js';
 import type { ChangeField, RgbaImage } from './types.js';
 
-export /** The content to insert for the change first → last (null: the flow explains all of it). */
-function insertionFor(first: Float32Array, last: Float32Array, change: ChangeField, original: RgbaImage, mapping: FrameMapping, o: Partial<InsertOptions>, matted: MattedInsert | null = null, keep: Uint8Array | null = null): InsertionPlan | null {
+/** The content to insert for the change first → last (null: the flow explains all of it). */
+export function insertionFor(first: Float32Array, last: Float32Array, change: ChangeField, original: RgbaImage, mapping: FrameMapping, o: Partial<InsertOptions>, matted: MattedInsert | null = null, keep: Uint8Array | null = null): InsertionPlan | null {
   const cells = insertionCells(first, last, change, o);
   return cells ? insertionPlan(first, last, change, cells, original, mapping, o, null, null, matted, keep) : null;
 }
