@@ -224,7 +224,7 @@ describe('traced new shapes: the edge where G draws it half-way, not on a 64² c
     const cells = new Float32Array(R * R), drawn = new Uint8Array(R * R);
     for (let y = 0; y < R; y++) for (let x = 0; x < R; x++) if (Math.hypot(x + 0.5 - cx, y + 0.5 - cy) < r + 2) { cells[y * R + x] = 1; drawn[y * R + x] = 1; }
     const plan = insertionPlan(a, b, refitColour(a, b, estimateStep(a, b, R)), cells, original, mapping, { trace }, null, drawn)!;
-    const out = original.data.slice();
+    const out = new Uint8ClampedArray(original.data);
     insertRows(plan, mapping, out, S, 0, S);
     return { width: S, height: S, data: out };
   }
