@@ -102,6 +102,11 @@ def parse_args(argv=None):
     p.add_argument("--snap-interior", type=int, default=None,
                    help="(default 2) only pixels whose whole (2r+1)² neighbourhood is near the same colour are pulled: the inside of "
                         "fills, not a curl's few-level bumps or the pixels beside an edge. 0: every near pixel (session 23's first arm)")
+    p.add_argument("--out-snap", type=float, default=None,
+                   help="(default 0) G's images pass through the pack's output snap (graphs.Snap: every pixel within this many "
+                        "levels of one of the renders' flat colours set to it, palette.py) before D, Q, the independent Q, the "
+                        "texture critic and the flatness term see them: G is trained on the images a pack shows. Snapped "
+                        "pixels pass no gradient, so D's pull lands on the pixels the snap misses. Session 31; 0: off")
     p.add_argument("--tanh-leak", type=float, default=None,
                    help="(default 0) in G's update, this much is added to the gradient of G's output tanh (its forward is "
                         "unchanged): a pixel G has driven deep into saturation (tanh' ~ 0) still hears D. Added in session 24, "
@@ -375,7 +380,7 @@ RECIPE = ("ngf", "g_widths", "ndf", "noise", "free_continuous", "loss", "norm", 
 # The schedule: a resumed run goes on with the values it last used unless the command line names
 # new ones (so `npm run train` on a fresh clone continues the run as it was going); a new run starts
 # from these defaults.
-SCHEDULE = dict(lr_g=2e-4, lr_d=2e-4, ema_kimg=10.0, q_fake=1.0, q2=1.0, q2_cont=4.0, flat=10.0, snap=0.0, snap_interior=2, tanh_leak=0.0, saturation=0.0, saturation_at=3.5, pin=0.0, texture=0.5, texture_codes="Hair style", mask_hidden=1,
+SCHEDULE = dict(lr_g=2e-4, lr_d=2e-4, ema_kimg=10.0, q_fake=1.0, q2=1.0, q2_cont=4.0, flat=10.0, snap=0.0, snap_interior=2, out_snap=0.0, tanh_leak=0.0, saturation=0.0, saturation_at=3.5, pin=0.0, texture=0.5, texture_codes="Hair style", mask_hidden=1,
                 code_weights="Facial hair=4,Nose=3,Mouth=2,Eyes and glasses=2,Hair style=2", balance="Facial hair")
 # What a run saved before an option existed used, where that is not today's default.
 LEGACY = dict(snap_interior=0, mask_hidden=0, texture=0.0, q2_cont=0.0, texture_codes="")
@@ -516,6 +521,10 @@ def main(argv=None):
     fixed = CodeSampler(layout, cat_labels, cont_labels, n_sup, 0.0)(64, torch.Generator().manual_seed(1234), device)[0]
     aug = (lambda x: translate(x, gen)) if args.augment == "translate" else (lambda x: x)
     shift = lambda x: translate(x, gen, 1 / 16)   # noqa: E731  the independent Q reads images shifted by up to 4 px
+    out_snap = None
+    if args.out_snap > 0:   # the snap a pack is exported with (export.py --snap), on the same data's palette
+        from palette import palette_for, snap_module
+        out_snap = snap_module(palette_for(args.data), args.out_snap).to(device)
     t_start = time.time()
     t_sample = t_ckpt = t_log = time.time()
     seconds0, images0 = state["seconds"], state["images"]
@@ -535,7 +544,7 @@ def main(argv=None):
 
     logged = [state["step"]]
 
-    def log_record(loss_d, loss_g, sup_cat, sup_cont, g_cat, g_cont, acc_real, acc_fake, fake, q2, flat, texture, snap=None, sat=None):
+    def log_record(loss_d, loss_g, sup_cat, sup_cont, g_cat, g_cont, acc_real, acc_fake, fake, q2, flat, texture, snap=None, sat=None, snapped=None):
         logged[0] = state["step"]
         num = lambda xs: [float(x) for x in xs]   # noqa: E731  the step keeps tensors (no GPU wait); read them here
         acc_real, acc_fake = num(acc_real), num(acc_fake)
@@ -549,6 +558,8 @@ def main(argv=None):
             rec.update(speckle_fake=float(flat[0]), speckle_real=float(flat[1]), flat_weight=flat[2])
         if snap:   # G's mean distance to its flat colours (levels) where near one, and the share of pixels near one
             rec.update(snap_residual=float(snap[0]), snap_near=float(snap[1]), snap_weight=snap[2])
+        if snapped is not None:
+            rec.update(out_snap_share=float(snapped), out_snap_levels=args.out_snap)
         if sat:   # the share of G's output values past --saturation-at, and past 3 (tanh' < 0.01)
             rec.update(saturated=float(sat[0]), saturated_3=float(sat[1]), tanh_leak=sat[2], saturation_weight=sat[3])
             if len(sat) > 4:   # the share of values inside near-255 fills still short of 254.83 levels
@@ -590,6 +601,10 @@ def main(argv=None):
             fake, a = leaky_output(G, z, args.tanh_leak)                         # same images; a: before the tanh
         else:
             a, fake = None, G(z)                                                 # [B, 3, 64, 64]
+        snapped = None
+        if out_snap is not None:
+            raw, fake = fake, out_snap(fake)                                     # what a pack shows; snapped pixels: no gradient
+            snapped = (fake.detach() != raw.detach()).any(1).float().mean()
 
         # D and Q: real vs fake (conditioned on the codes), Q supervised on the real labels and
         # recovering the codes of the (detached) samples.
@@ -685,7 +700,7 @@ def main(argv=None):
                 pe.lerp_(p, 1 - beta)
 
         now = time.time()
-        last = (loss_d, loss_g, sup_cat, sup_cont, g_cat, g_cont, acc_real, acc_fake, fake, q2, flat, texture, snap, sat)
+        last = (loss_d, loss_g, sup_cat, sup_cont, g_cat, g_cont, acc_real, acc_fake, fake, q2, flat, texture, snap, sat, snapped)
         if now - t_log > 60 or state["step"] == 1:
             log_record(*last)
             t_log = now

@@ -110,6 +110,10 @@ class TestGraphs(unittest.TestCase):
         out = ((snap(x) + 1) * 127.5).round()
         self.assertEqual(out[0, :, 0].t().tolist(), [[255, 255, 255], [255, 255, 255], [248, 255, 255], [54, 44, 71], [150, 150, 163]])
         self.assertTrue(torch.equal(Snap()(x), x))          # no palette: the identity (packs before the snap)
+        # trained through (train_semisup --out-snap): a snapped pixel passes no gradient, the others pass it as is
+        x.requires_grad_(True)
+        snap(x).sum().backward()
+        self.assertEqual(x.grad[0, 0, 0].tolist(), [0, 0, 1, 0, 1])
 
     def test_snap_table_finds_the_nearest_colour(self):
         # colours at least 20 levels apart (no cube holds two candidates): the table's choice is the brute-force nearest

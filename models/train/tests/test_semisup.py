@@ -90,7 +90,7 @@ class TestSemisupPipeline(unittest.TestCase):
             run(os.path.join(HERE, "train_semisup.py"), "--kimg", "0.004", *common)
             self.assertTrue(os.path.exists(os.path.join(rdir, "state.pt.xz")))
             run(os.path.join(HERE, "train_semisup.py"), "--kimg", "0.008", "--snap", "50", "--snap-interior", "0",
-                "--tanh-leak", "0.1", "--saturation", "1", "--pin", "10", *common)   # resumes, one more step, with the palette term, the leak and the pin
+                "--tanh-leak", "0.1", "--saturation", "1", "--pin", "10", "--out-snap", "6", *common)   # resumes, one more step, with the palette term, the leak, the pin and the output snap
             with open(os.path.join(rdir, "log.jsonl")) as f:
                 lines = [json.loads(line) for line in f]
             self.assertEqual([r["step"] for r in lines], [1, 2])
@@ -101,9 +101,12 @@ class TestSemisupPipeline(unittest.TestCase):
             self.assertTrue(0 <= lines[1]["saturated"] <= 1)
             self.assertEqual(lines[1]["pin_weight"], 10)
             self.assertNotIn("pin_weight", lines[0])
+            self.assertEqual(lines[1]["out_snap_levels"], 6)
+            self.assertTrue(0 <= lines[1]["out_snap_share"] <= 1)
+            self.assertNotIn("out_snap_levels", lines[0])
             with open(os.path.join(rdir, "options.json")) as f:
                 opts = json.load(f)
-                self.assertEqual((opts["snap"], opts["tanh_leak"]), (50, 0.1))   # kept for the next resume
+                self.assertEqual((opts["snap"], opts["tanh_leak"], opts["out_snap"]), (50, 0.1, 6))   # kept for the next resume
             st = compact_state.load(os.path.join(rdir, "state.pt.xz"))   # the independent Q trained on, across the resume
             self.assertIn("Q2", st["nets"])
             self.assertEqual(st["extra"]["state"]["q2_images"], 8)
