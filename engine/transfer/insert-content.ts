@@ -31,7 +31,7 @@ import { cellGroups, dilate1, fillHoles, growOver, mean3 } from './cell-groups.j
 import { dist as dist3 } from './colour-clusters.js';
 import { kMeans, medianColour, mergeClose, shares } from './frame-colours.js';
 import { liesBetween, pureCentres, pureEnds, toSegment } from './pure-colours.js';
-import { segments, tracedCells, tracedLabel, type Traced } from './traced-samples.js';
+import { tracedCells, tracedLabel, type Traced } from './traced-samples.js';
 
 export interface InsertOptions {
   /** A cell is a seed when the prediction misses G(z1) by this much (max over channels, 3×3 mean, [0, 1] colours)… */
@@ -254,17 +254,18 @@ export function insertionPlan(first: Float32Array, last: Float32Array, change: C
   // draws it there
   // (never clear where the clear label would be enclosed, as above: a small shape's white, e.g. teeth)
   const pure = fine ? pureCentres(centres, shares(last, N, clustered, centres)) : [], pureOpaque = pure.filter((k) => k !== clearAt);
-  if (fine) for (let p = 0; p < N; p++) if (fine[p]) softLabel(last, N, p, centres, kept && pureOpaque.length && (kept.recoloured[p] || !(open[p] || kept.clear[p])) ? pureOpaque : pure, labels);
+  const opaqueOnly = (p: number): boolean => !!kept && pureOpaque.length > 0 && (!!kept.recoloured[p] || !(open[p] || kept.clear[p]));
+  if (fine) for (let p = 0; p < N; p++) if (fine[p]) softLabel(last, N, p, centres, opaqueOnly(p) ? pureOpaque : pure, labels);
   // cells drawn from G(z1) are traced at each sample (InsertionPlan.traced); old content, a clear cut
   // and a cell only grown onto a reshaped group keep their labels
   let traced: Traced | undefined;
   if (o.trace) {
-    const lists: number[][] = [pureDrawn.length ? pureDrawn : pureCentres(centres, shares(last, N, clustered, centres))];
+    const lists: number[][] = [pureDrawn.length ? pureDrawn : fine ? pure : pureCentres(centres, shares(last, N, clustered, centres))];
     if (fine) lists.push(pure, pureOpaque);
     const at = new Uint8Array(N);
     for (let p = 0; p < N; p++) {
       if (label[p]! >= K || (kept && label[p] === clearAt)) continue;
-      if (fine?.[p]) at[p] = kept && pureOpaque.length && (kept.recoloured[p] || !(open[p] || kept.clear[p])) ? 3 : 2;   // softLabel's choice above
+      if (fine?.[p]) at[p] = opaqueOnly(p) ? 3 : 2;   // softLabel's choice above
       else if (drawn?.[p] === 1) at[p] = 1;
     }
     if (at.some((v) => v > 0)) traced = tracedCells(at, lists, last, centres, R, labels);
@@ -360,9 +361,11 @@ function mattedPlan(first: Float32Array, last: Float32Array, change: ChangeField
       if (fine?.[p]) at[p] = 2;
       else if (drawn?.[p] === 1) at[p] = 1;
     }
-    const pre = new Float32Array(3 * N);
-    for (let c = 0; c < 3; c++) for (let p = 0; p < N; p++) pre[c * N + p] = src[c * N + p]! * alpha[p]!;
-    if (at.some((v) => v > 0)) traced = tracedCells(at, lists, pre, centres, R, labels, matted.cuts ? { alpha, clear: clearAt } : { alpha });
+    if (at.some((v) => v > 0)) {
+      const pre = new Float32Array(3 * N);   // the matte's colour premultiplied: read bicubically near its edge
+      for (let c = 0; c < 3; c++) for (let p = 0; p < N; p++) pre[c * N + p] = src[c * N + p]! * alpha[p]!;
+      traced = tracedCells(at, lists, pre, centres, R, labels, matted.cuts ? { alpha, clear: clearAt } : { alpha });
+    }
   }
   return { R, cells, carried: carriedCells(onehot, K, cells, R), mask: mean3(cells, R), palette, labels, traced };
 }
@@ -397,7 +400,7 @@ function keptOpaque(original: RgbaImage, mapping: FrameMapping, colours: number[
  * where the plan's mask holds, 2×2 samples a pixel.
  */
 export function insertRows(plan: InsertionPlan, mapping: FrameMapping, out: Uint8ClampedArray, W: number, y0: number, y1: number): void {
-  const { R, mask, palette, labels, traced } = plan, K = palette.length, N = R * R, segs = traced ? segments(traced) : [];
+  const { R, mask, palette, labels, traced } = plan, K = palette.length, N = R * R;
   const s = mapping.scale, SUB = [0.25, 0.75];
   for (let y = y0; y < y1; y++) {
     const Yc = (y + 0.5) * s + mapping.offsetY - 0.5;
@@ -414,7 +417,7 @@ export function insertRows(plan: InsertionPlan, mapping: FrameMapping, out: Uint
         if (sampleClamped(mask, R, R, X, Y) < 0.5) continue;
         let best = 0, bv = -1;
         const cell = traced ? Math.min(R - 1, Math.max(0, Math.round(Y))) * R + Math.min(R - 1, Math.max(0, Math.round(X))) : -1;
-        if (traced && traced.cells[cell] && sampleClamped(traced.share, R, R, X, Y) >= 0.5) best = tracedLabel(traced, segs, R, cell, X, Y);
+        if (traced && traced.cells[cell] && sampleClamped(traced.share, R, R, X, Y) >= 0.5) best = tracedLabel(traced, R, cell, X, Y);
         else for (let k = 0; k <= K; k++) {
           const l = sampleClamped(labels.subarray(k * N, (k + 1) * N), R, R, X, Y);
           if (l > bv) { bv = l; best = k; }

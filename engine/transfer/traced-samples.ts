@@ -25,6 +25,8 @@ export interface Traced {
    * the cells next to a traced one a neighbour's list).
    */
   share: Float32Array;
+  /** Per list, every segment [i, j] (i ≤ j) as 8 numbers: i, j, centre i, centre j − centre i (made once, read per sample). */
+  segments: Float64Array[];
   alpha?: Float32Array;
   clear?: number;
 }
@@ -32,7 +34,7 @@ export interface Traced {
 /** The Traced of the cells `at` (1-based indices into `lists`, 0: not traced); labels: InsertionPlan's. */
 export function tracedCells(at: Uint8Array, lists: number[][], colour: Float32Array, centres: number[][], R: number, labels: Float32Array, matte?: { alpha: Float32Array; clear?: number }): Traced {
   [at, lists] = localLists(at, lists, labels, R);
-  return { cells: spreadLists(at, R), lists, colour, centres, share: mean3(Float32Array.from(at, (v) => (v ? 1 : 0)), R), ...matte };
+  return { cells: spreadLists(at, R), lists, colour, centres, share: mean3(Float32Array.from(at, (v) => (v ? 1 : 0)), R), segments: segments(lists, centres), ...matte };
 }
 
 /**
@@ -86,10 +88,10 @@ function spreadLists(at: Uint8Array, R: number): Uint8Array {
 
 /**
  * The palette entry a traced sample at (X, Y) in cell p takes (see Traced). Runs for every sample
- * of a traced cell (millions on a large layer), so the segments come precomputed (`segments`) and
- * nothing is allocated.
+ * of a traced cell (millions on a large layer), so the segments come precomputed (`Traced.segments`)
+ * and nothing is allocated.
  */
-export function tracedLabel(t: Traced, segs: Float64Array[], R: number, p: number, X: number, Y: number): number {
+export function tracedLabel(t: Traced, R: number, p: number, X: number, Y: number): number {
   const N = R * R, col = t.colour;
   const x0 = Math.floor(X), y0 = Math.floor(Y);
   cubicWeights(X - x0, WX); cubicWeights(Y - y0, WY);
@@ -108,7 +110,7 @@ export function tracedLabel(t: Traced, segs: Float64Array[], R: number, p: numbe
     r /= a; g /= a; b /= a;
   }
   // the nearest segment [i, j] of the cell's list; its nearer end
-  const seg = segs[t.cells[p]! - 1]!;
+  const seg = t.segments[t.cells[p]! - 1]!;
   let best = seg[0]!, bd = Infinity;
   for (let k = 0; k < seg.length; k += 8) {
     const ar = r - seg[k + 2]!, ag = g - seg[k + 3]!, ab = b - seg[k + 4]!, L = seg[k + 5]! ** 2 + seg[k + 6]! ** 2 + seg[k + 7]! ** 2;
@@ -128,13 +130,13 @@ function cubicWeights(f: number, w: Float64Array): void {
   w[0] = (-f3 + 2 * f2 - f) / 2; w[1] = (3 * f3 - 5 * f2 + 2) / 2; w[2] = (-3 * f3 + 4 * f2 + f) / 2; w[3] = (f3 - f2) / 2;
 }
 
-/** Per list of Traced: every segment [i, j] (i ≤ j) as 8 numbers: i, j, centre i, centre j − centre i. */
-export function segments(t: Traced): Float64Array[] {
-  return t.lists.map((list) => {
+/** Traced.segments of `lists`. */
+function segments(lists: number[][], centres: number[][]): Float64Array[] {
+  return lists.map((list) => {
     const out: number[] = [];
     for (const i of list) for (const j of list) {
       if (j < i) continue;
-      const A = t.centres[i]!, B = t.centres[j]!;
+      const A = centres[i]!, B = centres[j]!;
       out.push(i, j, A[0]!, A[1]!, A[2]!, B[0]! - A[0]!, B[1]! - A[1]!, B[2]! - A[2]!);
     }
     return Float64Array.from(out);
