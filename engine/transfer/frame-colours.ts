@@ -34,8 +34,14 @@ export function mergeClose(centres: number[][], d: number): number[][] {
   return out;
 }
 
-/** k-means of the cells' colours: farthest-point start, a few Lloyd steps, small clusters merged away. */
-export function kMeans(f: Float32Array, N: number, cells: number[], maxK: number, minShare: number): number[][] {
+/**
+ * k-means of the cells' colours: farthest-point start, a few Lloyd steps, small clusters merged away;
+ * then, with `split`, a cluster whose colours lie on average more than `split.spread` from its centre
+ * is split in two (2-means, each half at least minShare) when `split.when(centre, half, half)` says
+ * so, up to `split.extra` clusters beyond maxK. G's outlying colours take farthest-point starts that
+ * minShare then drops, and two fills can end up sharing one centre between them.
+ */
+export function kMeans(f: Float32Array, N: number, cells: number[], maxK: number, minShare: number, split?: SplitRule | null): number[][] {
   const col = (p: number): number[] => [f[p]!, f[N + p]!, f[2 * N + p]!];
   const pts = cells.map(col);
   const centres: number[][] = [medianColour(f, N, cells)];
@@ -57,7 +63,65 @@ export function kMeans(f: Float32Array, N: number, cells: number[], maxK: number
     for (let k = 0; k < centres.length; k++) if (counts[k]! < minShare * pts.length && (small < 0 || counts[k]! < counts[small]!)) small = k;
     if (small >= 0 && centres.length > 1) { centres.splice(small, 1); it = Math.min(it, 7); }
   }
-  return centres;
+  return split ? splitWide(pts, centres, split, Math.ceil(minShare * pts.length), maxK + split.extra) : centres;
+}
+
+/** When kMeans splits a wide cluster (see there). */
+export interface SplitRule {
+  /** Mean distance of a cluster's colours from its centre (RGB, [0, 1]) above which it may be two fills… */
+  spread: number;
+  /** …if this agrees, given the centre and the two halves' centres… */
+  when: (centre: readonly number[], a: readonly number[], b: readonly number[]) => boolean;
+  /** …up to this many clusters beyond maxK. */
+  extra: number;
+}
+
+/** The widest cluster (mean distance to its centre > `rule.spread`) split by 2-means, while there are fewer than `maxK`, both halves have `min` points and `rule.when` agrees. */
+function splitWide(pts: number[][], centres: number[][], rule: SplitRule, min: number, maxK: number): number[][] {
+  const out = centres.map((c) => c.slice());
+  while (out.length < maxK) {
+    const assign = assignNearest(pts, out), sum = out.map(() => 0), n = out.map(() => 0);
+    pts.forEach((q, i) => { sum[assign[i]!]! += dist3(q, out[assign[i]!]!); n[assign[i]!]!++; });
+    const order = out.map((_, k) => k).filter((k) => n[k]! >= 2 * min && sum[k]! / n[k]! > rule.spread).sort((a, b) => sum[b]! / n[b]! - sum[a]! / n[a]!);
+    let done = false;
+    for (const k of order) {
+      const halves = twoMeans(pts.filter((_, i) => assign[i] === k));
+      if (!halves || Math.min(halves[2], halves[3]) < min || !rule.when(out[k]!, halves[0], halves[1])) continue;
+      out.splice(k, 1, halves[0], halves[1]);
+      done = true;
+      break;
+    }
+    if (!done) break;
+  }
+  return out;
+}
+
+/**
+ * 2-means of the points, started a standard deviation either side of their mean along their main
+ * axis (not at the farthest points: an outlier there makes a half of its own); a few Lloyd steps.
+ * The two centres and their sizes.
+ */
+function twoMeans(pts: number[][]): [number[], number[], number, number] | null {
+  if (pts.length < 2) return null;
+  const m = [0, 1, 2].map((ch) => pts.reduce((s, q) => s + q[ch]!, 0) / pts.length);
+  const cov = [0, 1, 2].map((i) => [0, 1, 2].map((j) => pts.reduce((s, q) => s + (q[i]! - m[i]!) * (q[j]! - m[j]!), 0) / pts.length));
+  let v = [1, 1, 1];
+  for (let it = 0; it < 20; it++) {   // power iteration: the covariance's main axis
+    const w = [0, 1, 2].map((i) => cov[i]![0]! * v[0]! + cov[i]![1]! * v[1]! + cov[i]![2]! * v[2]!);
+    const len = Math.hypot(w[0]!, w[1]!, w[2]!);
+    if (len === 0) return null;
+    v = w.map((x) => x / len);
+  }
+  const sd = Math.sqrt(Math.max(0, [0, 1, 2].reduce((s, i) => s + v[i]! * [0, 1, 2].reduce((t, j) => t + cov[i]![j]! * v[j]!, 0), 0)));
+  let c = [m.map((x, i) => x - sd * v[i]!), m.map((x, i) => x + sd * v[i]!)], n = [0, 0];
+  for (let it = 0; it < 8; it++) {
+    const sum = [[0, 0, 0], [0, 0, 0]];
+    n = [0, 0];
+    for (const q of pts) { const k = dist3(q, c[0]!) <= dist3(q, c[1]!) ? 0 : 1; n[k]!++; for (let ch = 0; ch < 3; ch++) sum[k]![ch]! += q[ch]!; }
+    if (!n[0] || !n[1]) return null;
+    c = sum.map((s, k) => s.map((x) => x / n[k]!));
+  }
+  return [c[0]!, c[1]!, n[0]!, n[1]!];
 }
 
 /** Each point's nearest centre. */

@@ -29,7 +29,7 @@ import type { ChangeField, RgbaImage } from './types.js';
 import type { GeneratorMatte } from './generator-matte.js';
 import { cellGroups, dilate1, fillHoles, growOver, mean3 } from './cell-groups.js';
 import { dist as dist3 } from './colour-clusters.js';
-import { kMeans, medianColour, mergeClose, shares } from './frame-colours.js';
+import { kMeans, medianColour, mergeClose, shares, type SplitRule } from './frame-colours.js';
 import { liesBetween, pureCentres, pureEnds, toSegment } from './pure-colours.js';
 import { tracedCells, tracedLabel, type Traced } from './traced-samples.js';
 
@@ -50,6 +50,14 @@ export interface InsertOptions {
   maxColours: number;
   /** A cluster with less than this share of the cells merges into its nearest neighbour. */
   minShare: number;
+  /**
+   * A cluster whose colours lie on average farther than this from its centre (RGB, [0, 1]), whose
+   * centre is none of the layer's colours and whose 2-means halves are two different ones, is those
+   * two fills sharing a centre, and is split (frame-colours.ts kMeans; 0: off). bench-1's pigtails:
+   * G's outlying colours took k-means' starts, the skin and the shirt's green fell into one
+   * grey-olive cluster, drawn over the shoulders where the long hair had been.
+   */
+  split: number;
   /** A cluster within this distance (RGB, [0, 1], Euclidean) of a layer colour takes the layer colour… */
   near: number;
   /**
@@ -84,7 +92,7 @@ export interface InsertOptions {
 }
 
 export const DEFAULT_INSERT_OPTIONS: Readonly<InsertOptions> = {
-  residual: 0.2, unexplained: 0.5, minNeighbours: 2, minSeeds: 8, grow: [0.15, 3], maxHole: 4, maxColours: 6, minShare: 0.04, near: 0.15, distinct: 0.6, sure: 0.09, clearNear: 0.12, merge: 0.1, keepBelow: 0.1, keepChange: 0.3, trace: true,
+  residual: 0.2, unexplained: 0.5, minNeighbours: 2, minSeeds: 8, grow: [0.15, 3], maxHole: 4, maxColours: 6, minShare: 0.04, split: 0.1, near: 0.15, distinct: 0.6, sure: 0.09, clearNear: 0.12, merge: 0.1, keepBelow: 0.1, keepChange: 0.3, trace: true,
 };
 
 /** What the full-resolution pass needs. */
@@ -191,7 +199,7 @@ export function insertionPlan(first: Float32Array, last: Float32Array, change: C
   // and the content's colours are the avatar's own, not blended with the background colour
   const toLayer = layerColourOf(layerColours, o.near, o.distinct, o.sure);
   if (bg && matted) return mattedPlan(first, last, change, cells, clustered, layerColours, toLayer, clearCells, matted, o, R, fine, drawn);
-  const centres = mergeClose(kMeans(last, N, clustered, o.maxColours, o.minShare), o.merge);
+  const centres = mergeClose(kMeans(last, N, clustered, o.maxColours, o.minShare, twoFills(toLayer, layerColours, o.near, o.split)), o.merge);
   // drawn cells take only colours that are no blend of two others, among G's centres, the layer's
   // own colours and its background (G's soft edge of new hair over the shirt clusters to a lavender
   // that is neither: a ghost); the ends of such a blend join the palette
@@ -314,7 +322,7 @@ function carriedCells(onehot: Float32Array, K: number, cells: Float32Array, R: n
 function mattedPlan(first: Float32Array, last: Float32Array, change: ChangeField, cells: Float32Array, inside: number[], layerColours: number[][], toLayer: (c: readonly number[]) => readonly number[], layerClear: Uint8Array, matted: MattedInsert, o: InsertOptions, R: number, fine?: Uint8Array | null, drawn?: Uint8Array | null): InsertionPlan | null {
   const N = R * R, { alpha, colour: src } = matted.matte;
   const covered = inside.filter((p) => alpha[p]! >= 0.5);
-  const centres = covered.length ? mergeClose(kMeans(src, N, covered, o.maxColours, o.minShare), o.merge) : [];
+  const centres = covered.length ? mergeClose(kMeans(src, N, covered, o.maxColours, o.minShare, twoFills(toLayer, layerColours, o.near, o.split)), o.merge) : [];
   const own = (c: readonly number[]): boolean => layerColours.some((l) => dist3(c, l) <= o.near);
   // as on an opaque layer, a colour between two others in the image is G's soft edge (bench-1's soul patch was a brown halo)
   const pureDrawn = drawn && centres.length ? pureEnds(centres, shares(src, N, covered, centres), layerColours.slice(0, 8), own, liesBetween(src, N, R, covered, centres)) : [];
@@ -456,6 +464,26 @@ function softLabel(last: Float32Array, N: number, p: number, centres: number[][]
   for (let k = 0; k <= K; k++) labels[k * N + p] = 0;
   labels[best[0]! * N + p] += 1 - best[2]!;
   labels[best[1]! * N + p] += best[2]!;
+}
+
+/**
+ * kMeans' split rule (InsertOptions.split): a centre that is no layer colour (`toLayer` leaves it
+ * G's own), whose halves each lie within `near` of a layer colour, two different ones.
+ */
+function twoFills(toLayer: (c: readonly number[]) => readonly number[], layerColours: readonly number[][], near: number, spread: number): SplitRule | null {
+  if (!(spread > 0) || !layerColours.length) return null;
+  const nearest = (c: readonly number[]): number => {
+    let best = -1, bd = near;
+    layerColours.forEach((l, i) => { const d = dist3(c, l); if (d <= bd) { bd = d; best = i; } });
+    return best;
+  };
+  return {
+    spread, extra: 2,
+    when: (c, a, b) => {
+      const la = nearest(a), lb = nearest(b);
+      return toLayer(c) === c && la >= 0 && lb >= 0 && la !== lb;
+    },
+  };
 }
 
 /**
