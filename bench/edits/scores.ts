@@ -8,11 +8,14 @@
  * alphaErr mean |alpha − alpha of the truth| over the layer, levels
  * ghost    % of the part's pixels (where old and new differ by > 48 levels) that are a blend of the
  *          old and the new colour, neither one nor the other
+ * ghostAway the same blends, counted only where they lie ≥ 2 px from every edge of the truth and of
+ *          the original (a diagnostic: a new shape's edge drawn a pixel off is a blend at the edge,
+ *          which `ghost` counts too; a half-there fill, the issue's ghost, is a blend away from edges)
  */
 import { premult } from './avatars.js';
 import type { RgbaImage } from '../../engine/transfer/index.js';
 
-export interface Scores { rmse: number; rmseIn: number | null; rmseOut: number; leakage: number; alphaErr: number; ghost: number | null }
+export interface Scores { rmse: number; rmseIn: number | null; rmseOut: number; leakage: number; alphaErr: number; ghost: number | null; ghostAway?: number | null }
 
 export function dilateMask(mask: Uint8Array, W: number, H: number, r: number): Uint8Array {
   const rows = new Uint8Array(W * H), out = new Uint8Array(W * H);
@@ -30,8 +33,9 @@ export function dilateMask(mask: Uint8Array, W: number, H: number, r: number): U
 export function scoreEdit(result: RgbaImage, truth: RgbaImage, original: RgbaImage, part: Uint8Array): Scores {
   const W = truth.width, H = truth.height, n = W * H;
   const band = dilateMask(part, W, H, 2);
-  let sIn = 0, nIn = 0, sOut = 0, nOut = 0, leak = 0, nFar = 0, aErr = 0, ghost = 0, nGhost = 0;
+  let sIn = 0, nIn = 0, sOut = 0, nOut = 0, leak = 0, nFar = 0, aErr = 0, ghost = 0, nGhost = 0, away = 0;
   const r = result.data, t = truth.data, o = original.data;
+  const edges = dilateMask(edgeMask(truth, original), W, H, 1);
   for (let p = 0; p < n; p++) {
     let e = 0, moved = 0;
     for (let c = 0; c < 3; c++) {
@@ -52,7 +56,7 @@ export function scoreEdit(result: RgbaImage, truth: RgbaImage, original: RgbaIma
         const s = ax_ab / ab2;
         let off = 0;
         for (let c = 0; c < 4; c++) off += (x[c]! - a[c]! - s * (b[c]! - a[c]!)) ** 2;
-        if (s > 0.2 && s < 0.8 && off < 0.0625 * ab2) ghost++;
+        if (s > 0.2 && s < 0.8 && off < 0.0625 * ab2) { ghost++; if (!edges[p]) away++; }
       }
     }
   }
@@ -63,5 +67,21 @@ export function scoreEdit(result: RgbaImage, truth: RgbaImage, original: RgbaIma
     leakage: (100 * leak) / Math.max(1, nFar),
     alphaErr: aErr / n,
     ghost: nGhost ? (100 * ghost) / nGhost : null,
+    ghostAway: nGhost ? (100 * away) / nGhost : null,
   };
+}
+
+/** Pixels where the truth or the original differs from a 4-neighbour by more than 24 levels (premultiplied RGBA): their edges. */
+function edgeMask(...ims: RgbaImage[]): Uint8Array {
+  const W = ims[0]!.width, H = ims[0]!.height, out = new Uint8Array(W * H);
+  for (const im of ims) for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) {
+    const p = y * W + x;
+    for (const q of [x + 1 < W ? p + 1 : -1, y + 1 < H ? p + W : -1]) {
+      if (q < 0) continue;
+      let d = 0;
+      for (let c = 0; c < 4; c++) d = Math.max(d, Math.abs(premult(im.data, p, c) - premult(im.data, q, c)));
+      if (d > 24) { out[p] = 1; out[q] = 1; }
+    }
+  }
+  return out;
 }

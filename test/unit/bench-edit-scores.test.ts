@@ -1,0 +1,45 @@
+/**
+ * bench:edits' ghosting scores (bench/edits/scores.ts): `ghost` counts every pixel of the part that
+ * is a blend of the old and the new colour; `ghostAway` only those ≥ 2 px from every edge, so a
+ * half-there fill (the issue's ghost) and an edge drawn a pixel off can be told apart.
+ */
+import { describe, expect, it } from 'vitest';
+import { scoreEdit } from '../../bench/edits/scores.js';
+import type { RgbaImage } from '../../engine/transfer/index.js';
+
+const S = 64, OLD = [200, 60, 60], NEW = [40, 60, 200], BACK = [240, 240, 240];
+
+/** A disc of radius r (its colour `fill(distance from the centre)`) on the backdrop. */
+function disc(fill: (d: number) => number[]): RgbaImage {
+  const data = new Uint8ClampedArray(S * S * 4);
+  for (let y = 0; y < S; y++) for (let x = 0; x < S; x++) {
+    const d = Math.hypot(x - 31.5, y - 31.5), c = d <= 20 ? fill(d) : BACK, p = (y * S + x) * 4;
+    data.set([c[0]!, c[1]!, c[2]!, 255], p);
+  }
+  return { width: S, height: S, data };
+}
+const mix = (a: number[], b: number[], t: number): number[] => a.map((v, i) => Math.round(v + t * (b[i]! - v)));
+
+describe('bench:edits ghosting scores', () => {
+  const original = disc(() => OLD), truth = disc(() => NEW);
+  const part = new Uint8Array(S * S);
+  for (let p = 0; p < S * S; p++) part[p] = truth.data[4 * p] !== original.data[4 * p] ? 1 : 0;
+
+  it('a fill half way between the old and the new colour is a ghost, away from the edges too', () => {
+    const s = scoreEdit(disc(() => mix(OLD, NEW, 0.5)), truth, original, part);
+    expect(s.ghost!).toBeGreaterThan(95);
+    expect(s.ghostAway!).toBeGreaterThan(60);
+  });
+
+  it('a blended rim one pixel wide is a ghost at the edge only', () => {
+    const s = scoreEdit(disc((d) => (d > 19 ? mix(OLD, NEW, 0.5) : NEW)), truth, original, part);
+    expect(s.ghost!).toBeGreaterThan(5);
+    expect(s.ghostAway).toBe(0);
+  });
+
+  it('the truth itself has no ghost', () => {
+    const s = scoreEdit(truth, truth, original, part);
+    expect(s.ghost).toBe(0);
+    expect(s.ghostAway).toBe(0);
+  });
+});
