@@ -468,7 +468,8 @@ function softLabel(last: Float32Array, N: number, p: number, centres: number[][]
 
 /**
  * kMeans' split rule (InsertOptions.split): a centre that is no layer colour (`toLayer` leaves it
- * G's own), whose halves each lie within `near` of a layer colour, two different ones.
+ * G's own: it returns its argument itself), whose halves each lie within `near` of a layer colour,
+ * two different ones (more than `near` apart).
  */
 function twoFills(toLayer: (c: readonly number[]) => readonly number[], layerColours: readonly number[][], near: number, spread: number): SplitRule | null {
   if (!(spread > 0) || !layerColours.length) return null;
@@ -481,7 +482,8 @@ function twoFills(toLayer: (c: readonly number[]) => readonly number[], layerCol
     spread, extra: 2,
     when: (c, a, b) => {
       const la = nearest(a), lb = nearest(b);
-      return toLayer(c) === c && la >= 0 && lb >= 0 && la !== lb;
+      // (two different fills: not one colour the 5-bit histogram split over two bins)
+      return toLayer(c) === c && la >= 0 && lb >= 0 && dist3(layerColours[la]!, layerColours[lb]!) > near;
     },
   };
 }
