@@ -7,7 +7,7 @@ import { areaDownscale } from './area-downscale.js';
 import { layerFrame } from './layer-frame.js';
 import { dilate1 } from './cell-groups.js';
 import { insertionPlan, type InsertionPlan, type InsertOptions } from './insert-content.js';
-import { clearColour, compositedMisses, DEFAULT_LARGE_INSERT_OPTIONS, largeInsertionCells, movedShapeCells, onTones, reshapedCells, wholeParts, type LargeInsertOptions } from './large-insertions.js';
+import { clearColour, compositedMisses, DEFAULT_LARGE_INSERT_OPTIONS, largeInsertionCells, movedShapeCells, onTones, reshapedCells, reshapedCellsMatted, wholeParts, type LargeInsertOptions } from './large-insertions.js';
 import { DEFAULT_SMALL_INSERT_OPTIONS, onLayerTones, outcomeMisses, recolouredToneCells, smallInsertionCells, type SmallInsertOptions } from './small-insertions.js';
 import type { GeneratorMatte } from './generator-matte.js';
 import type { PreparedTransfer } from './prepare-transfer.js';
@@ -41,10 +41,9 @@ export async function outcomeInsertion(prepared: PreparedTransfer, original: Rgb
     // and, after a shape code's change, all that G changed. On a transparent layer only with G's own
     // matte: without it G paints clear as white, and new white content (a white beard) was drawn clear
     // (bench:edits, bench-2's beard 165 → 233 RMSE), while a cut needs the clear (pigtails gone)
-    // (small faint groups are left out on an opaque layer only: on a transparent one the matted drawing
-    // picks its colours over all the cells drawn, and without them heldout-69's fade came out violet
-    // instead of brown, bench:edits 19.8 → 65.9 in the part)
-    const shaped = reshaped && (!bg || matte) ? reshapedCells(change, R, bg ? { ...opts, reshapeCore: [0, 0] } : opts, opts.reshapeGrow.steps > 0 ? { miss, onTone: onTones(unit[K]!, tones01, R, opts.toneNear) } : undefined) : null;
+    // (small faint groups: reshapedCellsMatted)
+    const grow = opts.reshapeGrow.steps > 0 ? { miss, onTone: onTones(unit[K]!, tones01, R, opts.toneNear) } : undefined;
+    const shaped = !reshaped ? null : !bg ? reshapedCells(change, R, opts, grow) : matte ? reshapedCellsMatted(change, R, opts, grow) : null;
     // and on an opaque layer the layer's shapes G changed for the most part, whole (an old mouth's outline)
     // (judged on the reshaped groups alone, not the cells grown onto them: an eye in the grown ring is no shape G changed)
     const whole = shaped && !bg ? wholeParts(shaped.map((v) => (v === 1 ? 1 : 0)), before, tones01, R, opts) : null;

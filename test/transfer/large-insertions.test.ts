@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { identityChange } from '../../engine/transfer/compose-change.js';
 import { fitMapping } from '../../engine/transfer/frame-mapping.js';
 import { insertionPlan, insertRows } from '../../engine/transfer/insert-content.js';
-import { clearColour, compositedMisses, keptCells, largeInsertionCells, movedShapeCells, reshapedCells, reshapedParts } from '../../engine/transfer/large-insertions.js';
+import { clearColour, compositedMisses, keptCells, largeInsertionCells, movedShapeCells, reshapedCells, reshapedCellsMatted, reshapedParts } from '../../engine/transfer/large-insertions.js';
 import { layerFrame } from '../../engine/transfer/layer-frame.js';
 import { prepareTransferAsync } from '../../engine/transfer/prepare-transfer.js';
 import { transferEditAsync } from '../../engine/transfer/transfer-edit.js';
@@ -250,6 +250,19 @@ describe('reshaped: after a shape code\'s change, what G changed is drawn, not b
     expect([cells[31 * R + 31], cells[5 * R + 5], cells[6 * R + 40], cells[51 * R + 51], cells[42 * R + 4]]).toEqual([1, 1, 0, 0, 1]);
     // every group, when the core is off (a transparent layer's matted drawing)
     expect(reshapedCells(change, R, { reshapeCore: [0, 0] })![51 * R + 51]).toBe(1);
+  });
+
+  it('on a transparent layer, takes the small faint groups beside a core group, and nothing when every group is small and faint', () => {
+    const change = new Float32Array(R * R);
+    // a nose's wrinkles alone: two faint groups of a few cells
+    for (let y = 50; y < 53; y++) for (let x = 50; x < 53; x++) change[y * R + x] = 0.15;
+    for (let y = 10; y < 12; y++) for (let x = 10; x < 14; x++) change[y * R + x] = 0.12;
+    expect(reshapedCellsMatted(change, R)).toBeNull();
+    // with new hair (a group changed by 0.5), every group is drawn, the faint ones too
+    for (let y = 30; y < 34; y++) for (let x = 30; x < 34; x++) change[y * R + x] = 0.5;
+    const cells = reshapedCellsMatted(change, R)!;
+    expect(cells.reduce((a, v) => a + v, 0)).toBe(16 + 9 + 8);
+    expect([cells[31 * R + 31], cells[51 * R + 51], cells[11 * R + 12]]).toEqual([1, 1, 1]);
   });
 
   it('grows over faintly changed cells beside it that the carried edit still misses (reshapeGrow), and only those', () => {
