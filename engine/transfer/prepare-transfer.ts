@@ -14,6 +14,7 @@ import { dilateMax } from './cell-groups.js';
 import type { InsertionPlan, InsertOptions } from './insert-content.js';
 import { keptCells } from './large-insertions.js';
 import { DEFAULT_SNAP_OPTIONS, layerTones, type SnapOptions } from './snap-tones.js';
+import type { FragmentOptions } from './leftover-fragments.js';
 import type { RecolourPlan } from './recolour.js';
 import { generatorMatte } from './generator-matte.js';
 import { colourCodePaint } from './colour-code-paint.js';
@@ -54,6 +55,8 @@ export interface PreparedTransfer {
   insertions: Map<number, InsertionPlan | null>;
   /** Code edits: the layer's flat colours, each changed fully or not at all (null: the carried change as is). */
   snap: { tones: number[][]; options: SnapOptions; named: readonly (readonly number[])[] } | null;
+  /** After a shape code's change, with `snap`: the leftovers of shapes it took away are removed (leftover-fragments.ts; null: not). */
+  fragments: Partial<FragmentOptions> | null;
 }
 
 export async function prepareTransferAsync(input: TransferInput, options: TransferOptions = {}): Promise<PreparedTransfer> {
@@ -143,7 +146,7 @@ export async function prepareTransferAsync(input: TransferInput, options: Transf
   };
   const snap = input.painted || input.whole !== 'strong' || options.snap === false || K === 0 ? null : { ...DEFAULT_SNAP_OPTIONS, ...options.snap };
   const tones = snap ? layerTones(original.data, original.width, original.height, snap) : [];
-  const prepared: PreparedTransfer = { mapping, K, changes, ...place(last, kept), plan, fullRes, unit, insert, insertions: new Map([[K, last]]), snap: snap && tones.length ? { tones, options: snap, named: input.colours ?? [] } : null };
+  const prepared: PreparedTransfer = { mapping, K, changes, ...place(last, kept), plan, fullRes, unit, insert, insertions: new Map([[K, last]]), snap: snap && tones.length ? { tones, options: snap, named: input.colours ?? [] } : null, fragments: null };
   // 3c. code edits: small new shapes the flow seems to explain at 64² but the layer does not show
   // (small-insertions.ts), judged on the edit as it comes out, rendered small
   // (only with whole: 'strong', what the panel, the CLI and bench:edits use: it needs the layer's
@@ -155,5 +158,7 @@ export async function prepareTransferAsync(input: TransferInput, options: Transf
     // change next to it (old hair snapped away) must not be undone
     if (found) Object.assign(prepared, place({ ...found.plan, cells: found.fieldCells }, found.keep), { insertions: new Map([[K, found.plan]]) });
   }
+  // (after the outcome stages, which judge the edit as the flow and the insertion draw it)
+  if (prepared.snap && input.reshaped && options.fragments !== false) prepared.fragments = options.fragments ?? {};
   return prepared;
 }

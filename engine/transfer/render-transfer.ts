@@ -8,6 +8,7 @@ import { confineChange } from './edit-region.js';
 import { areaDownscale } from './area-downscale.js';
 import { insertRows } from './insert-content.js';
 import { snapTones } from './snap-tones.js';
+import { removeFragments } from './leftover-fragments.js';
 import { recolourRows, recolourScaledRows } from './recolour.js';
 import { insertionAt } from './frame-insertions.js';
 import { checkpoint } from './checkpoint.js';
@@ -74,6 +75,7 @@ export async function renderTransferAsync(prepared: PreparedTransfer, original: 
       await checkpoint(signal);
       snapTones(out, snap.rows, W, H, prepared.snap!.tones, prepared.snap!.options, prepared.snap!.named);
       if (insertion) insertRows(insertion, mapping, out, W, 0, H);
+      if (prepared.fragments) removeFragments(out, source.data, W, H, prepared.snap!.tones, prepared.unit[K]!, mapping, prepared.fragments);
     }
     rendered.push({ width: W, height: H, data: out });
   }

@@ -7,6 +7,7 @@ import type { InsertOptions } from './insert-content.js';
 import type { LargeInsertOptions } from './large-insertions.js';
 import type { SmallInsertOptions } from './small-insertions.js';
 import type { SnapOptions } from './snap-tones.js';
+import type { FragmentOptions } from './leftover-fragments.js';
 import type { RecolourOptions } from './recolour.js';
 import type { ColourCodePaintOptions } from './colour-code-paint.js';
 import type { ChangeField, RgbaImage, TransferProgress } from './types.js';
@@ -139,6 +140,12 @@ export interface TransferOptions {
    * generator made it; whole: 'all' is always carried so).
    */
   snap?: Partial<SnapOptions> | false;
+  /**
+   * After a shape code's change (`reshaped`, with `snap`): the small pieces left of a flat shape the
+   * edit took away for the most part (a pigtail's tip beside a bald head) are removed, in the
+   * colours around them (leftover-fragments.ts). false: off.
+   */
+  fragments?: Partial<FragmentOptions> | false;
   /**
    * Code-slider edits with `colourStroke`: how the cells the generator recoloured are found
    * (colour-code-paint.ts). false: off (the edit is carried as a generator change, like a shape code's).
