@@ -4,24 +4,25 @@
  * blend at 64², so the projection barely draws it, the generator's change there is faint, and
  * neither the insertion nor the outcome stages see it: the flow carries it as it was.
  *
- * Judged on the rendered edit at full resolution, after a shape code's change: a flat patch of one
- * of the layer's tones (4-connected) that the edit took away for the most part (`lost` of its
- * pixels no longer that tone) and whose remaining pieces are each small (≤ `share` of it) is gone
- * whole. A piece counts only where it is thin and G(z1) shows there what the patch became rather
- * than the piece's own colour (a new eye drawn in the old eye's dark stays). Each piece, with its
- * antialiased rim, takes whole the one of those colours G(z1) shows there: the background beside
- * the head, clear beside a transparent layer's jaw, the skin over an old eye's arc.
+ * Judged on the rendered edit at full resolution, after a shape code's change, on an opaque layer:
+ * a flat patch of one of the layer's tones (4-connected) that the edit took away for the most part
+ * (`lost` of its pixels no longer that tone) is gone. Around it, what the patch became is the tones
+ * covering `share` of that zone (the background, the skin). A piece of the gone tone still there is
+ * a leftover when it is small, thin, and G(z1) shows there what the patch became rather than the
+ * piece's own colour (a new eye drawn in the old eye's dark stays; so does the forehead above a new
+ * beard, which is thick). Each leftover, with its antialiased rim, takes whole the one of those
+ * colours G(z1) shows there: the background beside the head, the skin over an old eye's arc.
  */
 import type { FrameMapping } from './frame-mapping.js';
 import { sampleClamped } from './sample.js';
 
 export interface FragmentOptions {
-  /** A patch the edit took this fraction of (or more) is removed… */
+  /** A patch the edit took this fraction of (or more) is gone… */
   lost: number;
-  /** …each remaining piece of it holding at most this fraction of its pixels… */
-  share: number;
   /** …when it covered at least this fraction of the layer (a hair, not an eye's highlight). */
   minPatch: number;
+  /** What it became: the tones (or clear) covering at least this fraction of the zone around it. */
+  share: number;
   /** A pixel within this distance (0–255 RGB) of a tone is that tone (snap-tones.ts `near`). */
   near: number;
   /** The rim: pixels of no tone (blends) at most this many px from a piece go with it. */
@@ -32,7 +33,7 @@ export interface FragmentOptions {
   maxPiece: number;
   /** …and so is one thicker than this (its area over its edge pixels, at 8 layer px a frame cell: a strip w px wide gives about w / 2). */
   thin: number;
-  /** A layer with more of its pixels clear than this is left alone (transparent: see removeFragments). */
+  /** A layer with more of its pixels clear than this is left alone (transparent: G's matte would decide the outline, see fragmentFill). */
   maxClear: number;
 }
 
@@ -114,8 +115,6 @@ function fragmentFill(out: Uint8Array | Uint8ClampedArray, before: Uint8Array | 
   let zoneSize = 0;
   for (let p = 0; p < n; p++) if (zone[p]) { zoneSize++; count.set(toneAfter[p]!, (count.get(toneAfter[p]!) ?? 0) + 1); }
   const became = [...count.entries()].filter(([t, c]) => t !== NONE && c >= o.share * zoneSize).map(([t]) => t);
-  // the pieces left there: patches of another tone (a pigtail's end, a strand down the neck), followed
-  // beyond the zone (a shape reaching into it, the glasses under the old fringe, is whole, and large)
   const R = mapping.resolution, N = R * R;
   const g = (x: number, y: number): number[] => {
     const u = (x + 0.5) * mapping.scale + mapping.offsetX - 0.5, v = (y + 0.5) * mapping.scale + mapping.offsetY - 0.5;
@@ -134,6 +133,8 @@ function fragmentFill(out: Uint8Array | Uint8ClampedArray, before: Uint8Array | 
   const fillTone = new Int16Array(n).fill(NONE);
   const goneTones = new Set<number>();
   for (let p = 0; p < n; p++) if (goneAt[p]) goneTones.add(toneBefore[p]!);
+  // the pieces left there: patches of a gone tone (a pigtail's end, a strand down the neck), followed
+  // beyond the zone (a shape reaching into it, the glasses under the old fringe, is whole, and large)
   const region = new Uint8Array(n), piece = new Int32Array(n).fill(-1);
   let pieces = 0;
   for (let s = 0; s < n; s++) {
@@ -156,7 +157,7 @@ function fragmentFill(out: Uint8Array | Uint8ClampedArray, before: Uint8Array | 
     let take = -1, bd = dist(m, own);
     looks.forEach((l, k) => { const d = dist(m, l); if (d < bd) { bd = d; take = k; } });
     if (take < 0) continue;
-    // the piece takes, whole, what G(z1) shows there: clear beside a transparent layer's jaw, skin over an old eye's arc
+    // the piece takes, whole, what G(z1) shows there: the background beside the head, the skin over an old eye's arc
     for (let i = 0; i < len; i++) { region[queue[i]!] = 1; fillTone[queue[i]!] = lookTones[take]!; }
   }
   // with its antialiased rim (no tone of its own, within `rim` px)
