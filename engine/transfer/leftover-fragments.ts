@@ -15,6 +15,7 @@
  */
 import type { FrameMapping } from './frame-mapping.js';
 import { sampleClamped } from './sample.js';
+import { dist } from './colour-clusters.js';
 
 export interface FragmentOptions {
   /** A patch the edit took this fraction of (or more) is gone… */
@@ -85,13 +86,14 @@ function applyFill(out: Uint8ClampedArray, fill: Int16Array | null, tones: reado
 /** The fill of each pixel (a tone, CLEAR, or NONE: left as it is), or null when nothing is a leftover. */
 function fragmentFill(out: Uint8Array | Uint8ClampedArray, before: Uint8Array | Uint8ClampedArray, W: number, H: number, tones: readonly (readonly number[])[], last: Float32Array, mapping: FrameMapping, o: FragmentOptions): Int16Array | null {
   const n = W * H;
-  const toneBefore = toneMap(before, n, tones, o.near), toneAfter = toneMap(out, n, tones, o.near);
+  const toneBefore = toneMap(before, n, tones, o.near);
   // opaque layers only: on a transparent one a piece beside the outline is told from the face by G's
   // matte, whose jaw is narrower than the layer's (bench:edits, bench-1's long hair → mohawk: the
   // strands' pixels were face in the truth, and came out clear: 11.75 → 13.91 RMSE)
   let clear = 0;
   for (let p = 0; p < n; p++) if (toneBefore[p] === CLEAR) clear++;
   if (clear > o.maxClear * n) return null;
+  const toneAfter = toneMap(out, n, tones, o.near);
   // the layer's patches of one tone, and how much of each the edit kept
   const patch = new Int32Array(n).fill(-1), sizes: number[] = [], kept: number[] = [];
   const queue = new Int32Array(n);
@@ -175,17 +177,6 @@ function fragmentFill(out: Uint8Array | Uint8ClampedArray, before: Uint8Array | 
   return len ? fillTone : null;
 }
 
-/** Whether the colour at d[i] lies within `near` of a segment between two of `colours` (an antialiased edge between them). */
-function onBlend(d: Uint8Array | Uint8ClampedArray, i: number, colours: readonly (readonly number[])[], near: number): boolean {
-  const c = [d[i]!, d[i + 1]!, d[i + 2]!];
-  for (let a = 0; a < colours.length; a++) for (let b = a + 1; b < colours.length; b++) {
-    const A = colours[a]!, B = colours[b]!, ab = [B[0]! - A[0]!, B[1]! - A[1]!, B[2]! - A[2]!], L = ab[0]! ** 2 + ab[1]! ** 2 + ab[2]! ** 2;
-    const t = L > 0 ? Math.min(1, Math.max(0, ((c[0]! - A[0]!) * ab[0]! + (c[1]! - A[1]!) * ab[1]! + (c[2]! - A[2]!) * ab[2]!) / L)) : 0;
-    if (Math.hypot(c[0]! - A[0]! - t * ab[0]!, c[1]! - A[1]! - t * ab[1]!, c[2]! - A[2]! - t * ab[2]!) <= near) return true;
-  }
-  return false;
-}
-
 /** Each pixel's tone (within `near`, opaque), CLEAR (alpha < 8) or NONE. */
 function toneMap(d: Uint8Array | Uint8ClampedArray, n: number, tones: readonly (readonly number[])[], near: number): Int16Array {
   const out = new Int16Array(n), cache = new Map<number, number>(), nn = near * near;
@@ -236,8 +227,4 @@ function grow(mask: Uint8Array, W: number, H: number, steps: number, joins: (q: 
     front = next;
   }
   return out;
-}
-
-function dist(a: readonly number[], b: readonly number[]): number {
-  return Math.hypot(a[0]! - b[0]!, a[1]! - b[1]!, a[2]! - b[2]!);
 }
