@@ -7,7 +7,8 @@
  *
  * An edit is "seed|kind pattern|label pattern" (the first cached edit that matches). Each variant is
  * TransferOptions as JSON; none: one column, the transfer as it is. Rows are scaled to --height px;
- * --whole shows the whole image, not the part's box.
+ * --whole shows the whole image, not the part's box; --first adds G(z0) bicubic after G(z1) (what the
+ * generator's change was, beside where it ended).
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -19,7 +20,7 @@ import { pasteGenerated } from './baselines.js';
 import * as t from '../../engine/transfer/index.js';
 import type { RgbaImage } from '../../engine/transfer/index.js';
 
-const { values: o, positionals } = parseArgs({ allowPositionals: true, options: { edit: { type: 'string', multiple: true }, out: { type: 'string' }, height: { type: 'string', default: '160' }, whole: { type: 'boolean' } } });
+const { values: o, positionals } = parseArgs({ allowPositionals: true, options: { edit: { type: 'string', multiple: true }, out: { type: 'string' }, height: { type: 'string', default: '160' }, whole: { type: 'boolean' }, first: { type: 'boolean' } } });
 const [dir, ...variantArgs] = positionals;
 if (!dir || !o.out || !o.edit?.length) throw new Error("usage: tsx bench/edits/crop-edit.ts <frames dir> --edit 'seed|kind pattern|label pattern' [--edit …] --out out.png [--whole] [variant JSON …]");
 const variants = (variantArgs.length ? variantArgs : ['{}']).map((v) => JSON.parse(v) as object);
@@ -33,12 +34,13 @@ async function columns(e: CachedEntry): Promise<RgbaImage[]> {
   const ours = [];
   for (const v of variants) ours.push((await t.transferEditAsync(input, { pixelRange: e.range, ...v })).final);
   const pasted = pasteGenerated(frames[frames.length - 1]!, e.range, original, e.mapping);
+  const first = o.first ? [pasteGenerated(frames[0]!, e.range, original, e.mapping)] : [];
   const part = diffMask(original, truth), S = original.width;
   let x0 = S, y0 = S, x1 = 0, y1 = 0;
   for (let p = 0; p < part.length; p++) if (part[p]) { const x = p % S, y = (p - x) / S; x0 = Math.min(x0, x); x1 = Math.max(x1, x); y0 = Math.min(y0, y); y1 = Math.max(y1, y); }
   x0 = Math.max(0, x0 - 8); y0 = Math.max(0, y0 - 8); x1 = Math.min(S - 1, x1 + 8); y1 = Math.min(S - 1, y1 + 8);
   if (o.whole) [x0, y0, x1, y1] = [0, 0, S - 1, S - 1];   // what the edit did away from its part too
-  return [original, truth, ...ours, pasted].map((im) => crop(im, x0, y0, x1 - x0 + 1, y1 - y0 + 1));
+  return [original, truth, ...ours, pasted, ...first].map((im) => crop(im, x0, y0, x1 - x0 + 1, y1 - y0 + 1));
 }
 
 /** The region, composited over grey (a transparent layer's clear shows). */

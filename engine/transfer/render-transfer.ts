@@ -9,6 +9,7 @@ import { areaDownscale } from './area-downscale.js';
 import { insertRows } from './insert-content.js';
 import { snapTones } from './snap-tones.js';
 import { removeFragments } from './leftover-fragments.js';
+import { drawMissedShapes } from './missed-shapes.js';
 import { recolourRows, recolourScaledRows } from './recolour.js';
 import { insertionAt } from './frame-insertions.js';
 import { checkpoint } from './checkpoint.js';
@@ -76,6 +77,7 @@ export async function renderTransferAsync(prepared: PreparedTransfer, original: 
       snapTones(out, snap.rows, W, H, prepared.snap!.tones, prepared.snap!.options, prepared.snap!.named);
       if (insertion) insertRows(insertion, mapping, out, W, 0, H);
       if (prepared.fragments) removeFragments(out, source.data, W, H, prepared.snap!.tones, prepared.unit[K]!, mapping, prepared.fragments);
+      if (prepared.missedShapes) drawMissedShapes(out, source.data, W, H, prepared.snap!.tones, prepared.unit[0]!, prepared.unit[K]!, mapping, prepared.missedShapes);
     }
     rendered.push({ width: W, height: H, data: out });
   }

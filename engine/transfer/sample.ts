@@ -1,4 +1,4 @@
-/** Bilinear sampling, gradients and 2× pyramids on planar float images (index coordinates: pixel centre = index). */
+/** Bilinear and bicubic sampling, gradients and 2× pyramids on planar float images (index coordinates: pixel centre = index). */
 
 /** Bilinear sample of one plane at index coordinates (x, y), clamped to the border. */
 export function sampleClamped(p: Float32Array, w: number, h: number, x: number, y: number): number {
@@ -11,6 +11,12 @@ export function sampleClamped(p: Float32Array, w: number, h: number, x: number, 
   const x1 = x0 + 1 < w ? x0 + 1 : x0, y1 = y0 + 1 < h ? y0 + 1 : y0;
   const a = p[y0 * w + x0], b = p[y0 * w + x1], c = p[y1 * w + x0], d = p[y1 * w + x1];
   return (a + (b - a) * fx) * (1 - fy) + (c + (d - c) * fx) * fy;
+}
+
+/** Catmull-Rom weights (bicubic, a = −0.5) of the four taps around a sample `f` past the second. */
+export function cubicWeights(f: number, w: Float64Array): void {
+  const f2 = f * f, f3 = f2 * f;
+  w[0] = (-f3 + 2 * f2 - f) / 2; w[1] = (3 * f3 - 5 * f2 + 2) / 2; w[2] = (-3 * f3 + 4 * f2 + f) / 2; w[3] = (f3 - f2) / 2;
 }
 
 /**

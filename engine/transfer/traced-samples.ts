@@ -6,6 +6,7 @@
  * 33.4 → 24.6 RMSE in the part, a smile no longer V-shaped).
  */
 import { mean3 } from './cell-groups.js';
+import { cubicWeights } from './sample.js';
 
 /**
  * Cells whose samples are labelled from G(z1)'s colour at the sample (`colour` [3, R, R], bicubic),
@@ -123,12 +124,6 @@ export function tracedLabel(t: Traced, R: number, p: number, X: number, Y: numbe
 }
 
 const WX = new Float64Array(4), WY = new Float64Array(4);
-
-/** Catmull-Rom weights of the four taps around a sample `f` past the second. */
-function cubicWeights(f: number, w: Float64Array): void {
-  const f2 = f * f, f3 = f2 * f;
-  w[0] = (-f3 + 2 * f2 - f) / 2; w[1] = (3 * f3 - 5 * f2 + 2) / 2; w[2] = (-3 * f3 + 4 * f2 + f) / 2; w[3] = (f3 - f2) / 2;
-}
 
 /** Traced.segments of `lists`. */
 function segments(lists: number[][], centres: number[][]): Float64Array[] {

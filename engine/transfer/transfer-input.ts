@@ -8,6 +8,7 @@ import type { LargeInsertOptions } from './large-insertions.js';
 import type { SmallInsertOptions } from './small-insertions.js';
 import type { SnapOptions } from './snap-tones.js';
 import type { FragmentOptions } from './leftover-fragments.js';
+import type { MissedShapeOptions } from './missed-shapes.js';
 import type { RecolourOptions } from './recolour.js';
 import type { ColourCodePaintOptions } from './colour-code-paint.js';
 import type { ChangeField, RgbaImage, TransferProgress } from './types.js';
@@ -146,6 +147,12 @@ export interface TransferOptions {
    * colours around them (leftover-fragments.ts). false: off.
    */
   fragments?: Partial<FragmentOptions> | false;
+  /**
+   * After a shape code's change (`reshaped`, with `snap`): when the carried edit shows almost none of
+   * the generator's change (a nose redrawn a few levels off the skin), that change is drawn in the
+   * layer's own tones (missed-shapes.ts). false: off.
+   */
+  missedShapes?: Partial<MissedShapeOptions> | false;
   /**
    * Code-slider edits with `colourStroke`: how the cells the generator recoloured are found
    * (colour-code-paint.ts). false: off (the edit is carried as a generator change, like a shape code's).

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { paintLayer } from './synthetic.js';
 import { removeFragments } from '../../engine/transfer/leftover-fragments.js';
 
 // a 128² layer, its frame 32² (4 px a cell): background, skin (a face) and hair (a block beside it)
@@ -6,14 +7,7 @@ const W = 128, R = 32, mapping = { resolution: R, scale: R / W, offsetX: 0, offs
 const BG = [208, 212, 248], SKIN = [228, 176, 160], HAIR = [70, 46, 91];
 const tones = [BG, SKIN, HAIR];
 
-function image(paint: (x: number, y: number) => number[] | null): Uint8ClampedArray {
-  const d = new Uint8ClampedArray(W * W * 4);
-  for (let y = 0; y < W; y++) for (let x = 0; x < W; x++) {
-    const c = paint(x, y), i = 4 * (y * W + x);
-    if (c) { d[i] = c[0]!; d[i + 1] = c[1]!; d[i + 2] = c[2]!; d[i + 3] = 255; }
-  }
-  return d;
-}
+const image = (paint: (x: number, y: number) => number[] | null): Uint8ClampedArray => paintLayer(W, W, paint);
 
 /** G(z1) [3, R, R] in [0, 1]: `paint` per frame cell. */
 function frame(paint: (u: number, v: number) => number[]): Float32Array {

@@ -105,3 +105,13 @@ export function interiorRmse(a: Float32Array, b: Float32Array, R: number, margin
   }
   return Math.sqrt(s / cnt);
 }
+
+/** A W×H straight-RGBA layer painted pixel by pixel: `paint` gives an opaque colour, or null for clear. */
+export function paintLayer(W: number, H: number, paint: (x: number, y: number) => readonly number[] | null): Uint8ClampedArray {
+  const d = new Uint8ClampedArray(W * H * 4);
+  for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) {
+    const c = paint(x, y), i = 4 * (y * W + x);
+    if (c) { d[i] = c[0]!; d[i + 1] = c[1]!; d[i + 2] = c[2]!; d[i + 3] = 255; }
+  }
+  return d;
+}
