@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { paintLayer } from './synthetic.js';
 import { drawMissedShapes } from '../../engine/transfer/missed-shapes.js';
+import { transferEditAsync } from '../../engine/transfer/index.js';
 
 // a 128² layer, its frame 32² (4 px a cell): a face on a background, with a nose in a darker shade of
 // the skin, a wrinkle line beside it and the lips below
@@ -102,5 +103,17 @@ describe('shapes the carried edit missed (missed-shapes.ts)', () => {
     drawMissedShapes(out, clearBg, W, W, tones, first, last, mapping);
     for (let p = 0; p < W * W; p++) if (clearBg[4 * p + 3] === 0) expect(out[4 * p + 3]).toBe(0);
     expect(clearBg).toEqual(kept);
+  });
+
+  it('is a stage of a shape code\'s transfer: the faint nose the carried edit leaves out is drawn (missedShapes: false: not)', async () => {
+    const grown = (x: number, y: number): boolean => x >= 56 && x < 72 && y >= 64 && y < 72;
+    const last = frame((x, y) => (grown(x, y) ? mix(SKIN, NOSE, 0.5) : layerAt(x, y)));
+    const input = { frames: [first, last], original: { width: W, height: W, data: before }, mapping, painted: null, whole: 'strong' as const, reshaped: true };
+    const inGrown = (d: Uint8ClampedArray): number => { let k = 0; for (let y = 64; y < 72; y++) for (let x = 56; x < 72; x++) if (same(d, x, y, NOSE)) k++; return k; };
+    const without = (await transferEditAsync(input, { pixelRange: [0, 1], missedShapes: false })).final.data;
+    const withIt = (await transferEditAsync(input, { pixelRange: [0, 1] })).final.data;
+    expect(inGrown(without)).toBe(0);
+    expect(inGrown(withIt)).toBeGreaterThanOrEqual(0.5 * 16 * 8);
+    expect(before).toEqual(paintLayer(W, W, layerAt));   // the layer it was given is untouched
   });
 });
