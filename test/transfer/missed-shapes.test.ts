@@ -30,7 +30,7 @@ function frame(paint: (x: number, y: number) => number[]): Float32Array {
 }
 const mix = (a: number[], b: number[], t: number): number[] => a.map((v, c) => v + t * (b[c]! - v));
 const first = frame(layerAt);
-const same = (d: Uint8ClampedArray, x: number, y: number, c: number[]): boolean => { const i = 4 * (y * W + x); return d[i] === c[0] && d[i + 1] === c[1] && d[i + 2] === c[2]; };
+const same = (d: Uint8Array | Uint8ClampedArray, x: number, y: number, c: number[]): boolean => { const i = 4 * (y * W + x); return d[i] === c[0] && d[i + 1] === c[1] && d[i + 2] === c[2]; };
 const count = (d: Uint8ClampedArray, c: number[]): number => { let k = 0; for (let p = 0; p < W * W; p++) if (d[4 * p] === c[0] && d[4 * p + 1] === c[1] && d[4 * p + 2] === c[2]) k++; return k; };
 
 describe('shapes the carried edit missed (missed-shapes.ts)', () => {
@@ -109,7 +109,7 @@ describe('shapes the carried edit missed (missed-shapes.ts)', () => {
     const grown = (x: number, y: number): boolean => x >= 56 && x < 72 && y >= 64 && y < 72;
     const last = frame((x, y) => (grown(x, y) ? mix(SKIN, NOSE, 0.5) : layerAt(x, y)));
     const input = { frames: [first, last], original: { width: W, height: W, data: before }, mapping, painted: null, whole: 'strong' as const, reshaped: true };
-    const inGrown = (d: Uint8ClampedArray): number => { let k = 0; for (let y = 64; y < 72; y++) for (let x = 56; x < 72; x++) if (same(d, x, y, NOSE)) k++; return k; };
+    const inGrown = (d: Uint8Array | Uint8ClampedArray): number => { let k = 0; for (let y = 64; y < 72; y++) for (let x = 56; x < 72; x++) if (same(d, x, y, NOSE)) k++; return k; };
     const without = (await transferEditAsync(input, { pixelRange: [0, 1], missedShapes: false })).final.data;
     const withIt = (await transferEditAsync(input, { pixelRange: [0, 1] })).final.data;
     expect(inGrown(without)).toBe(0);
