@@ -106,14 +106,14 @@ export function drawMissedShapes(
     if (moveOf(out, before, 4 * (y * W + x)) >= o.changed) covered++;
   }
   if (gChanged < o.minChange * counted || covered >= o.missed * gChanged) return 0;
-  // only the layer's pixels around what G changed are looked at (a nose is a few % of a 4096² layer)
+  // only the layer's pixels in the box around what G changed by `quiet` levels are looked at
   let cu0 = R, cu1 = -1, cv0 = R, cv1 = -1;
   for (let p = 0; p < N; p++) if (moved[p]) { const u = p % R, v = (p - u) / R; cu0 = Math.min(cu0, u); cu1 = Math.max(cu1, u); cv0 = Math.min(cv0, v); cv1 = Math.max(cv1, v); }
   const m = o.nearby + 1;
   const x0 = Math.max(0, Math.floor((cu0 - m - mapping.offsetX) / mapping.scale)), x1 = Math.min(W, Math.ceil((cu1 + 1 + m - mapping.offsetX) / mapping.scale));
   const y0 = Math.max(0, Math.floor((cv0 - m - mapping.offsetY) / mapping.scale)), y1 = Math.min(H, Math.ceil((cv1 + 1 + m - mapping.offsetY) / mapping.scale));
   // each flat pixel the edit left as it was takes the tone G's change moves it to
-  // (a byte a pixel where the tones allow: a 4096² layer's two maps are then 34 MB, not 67)
+  // (a byte a pixel a map where the tones allow: 17 MB a map on a 4096² layer, not 34)
   const n = W * H, Labels = tones.length < 128 ? Int8Array : Int16Array;
   const from = new Labels(n).fill(-1), to = new Labels(n).fill(-1), strong = new Uint8Array(n);
   // each pixel's tone (within `near`; -1: a blend, an edge, or not opaque), looked up once
