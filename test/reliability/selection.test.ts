@@ -250,6 +250,18 @@ describe('bad image bytes in a fill', () => {
     expect(img.notes?.join(' ')).toContain(message);
   });
 
+  it('a decodable image past 4096 px a side (which Figma never holds) exports as the placeholder, not decoded', async () => {
+    const h = await started();
+    const src = h.figma.createRectangle();
+    src.resize(30, 20);
+    src.fills = [{ type: 'IMAGE', imageHash: h.figma.storeImageUnchecked(makePng(4100, 2, 60)), scaleMode: 'FILL' }];
+    const img = image(await readOnly(h, [src]));
+    expect(img.source).toBe('export');
+    const px = decodePngRgba(img.bytes);
+    // every pixel the mid-grey placeholder (decoded, the image's left end would show its own colours)
+    for (let p = 0; p < px.width * px.height; p++) expect([px.data[4 * p], px.data[4 * p + 1], px.data[4 * p + 2]]).toEqual([128, 128, 128]);
+  });
+
   it('a fill whose image is missing from the file falls back to export', async () => {
     const h = await started();
     const src = imageLayer(h.figma, makePng(4, 4));
