@@ -16,6 +16,7 @@
 import type { FrameMapping } from './frame-mapping.js';
 import { sampleClamped } from './sample.js';
 import { dist } from './colour-clusters.js';
+import { CLEAR, NONE, toneMap } from './tone-map.js';
 
 export interface FragmentOptions {
   /** A patch the edit took this fraction of (or more) is gone… */
@@ -40,7 +41,7 @@ export interface FragmentOptions {
 
 export const DEFAULT_FRAGMENT_OPTIONS: Readonly<FragmentOptions> = { lost: 0.8, share: 0.1, minPatch: 0.005, near: 12, rim: 2, reach: 0.04, maxPiece: 0.01, thin: 2.5, maxClear: 0.01 };
 
-const CLEAR = -2, NONE = -1, WORK = 1024;
+const WORK = 1024;
 
 /**
  * Removes the leftovers of shapes the edit took away, in place. out: the rendered edit; before:
@@ -86,14 +87,14 @@ function applyFill(out: Uint8ClampedArray, fill: Int16Array | null, tones: reado
 /** The fill of each pixel (a tone, CLEAR, or NONE: left as it is), or null when nothing is a leftover. */
 function fragmentFill(out: Uint8Array | Uint8ClampedArray, before: Uint8Array | Uint8ClampedArray, W: number, H: number, tones: readonly (readonly number[])[], last: Float32Array, mapping: FrameMapping, o: FragmentOptions): Int16Array | null {
   const n = W * H;
-  const toneBefore = toneMap(before, n, tones, o.near);
+  const toneBefore = toneMap(before, W, H, tones, o.near);
   // opaque layers only: on a transparent one a piece beside the outline is told from the face by G's
   // matte, whose jaw is narrower than the layer's (bench:edits, bench-1's long hair → mohawk: the
   // strands' pixels were face in the truth, and came out clear: 11.75 → 13.91 RMSE)
   let clear = 0;
   for (let p = 0; p < n; p++) if (toneBefore[p] === CLEAR) clear++;
   if (clear > o.maxClear * n) return null;
-  const toneAfter = toneMap(out, n, tones, o.near);
+  const toneAfter = toneMap(out, W, H, tones, o.near);
   // the layer's patches of one tone, and how much of each the edit kept
   const patch = new Int32Array(n).fill(-1), sizes: number[] = [], kept: number[] = [];
   const queue = new Int32Array(n);
@@ -175,26 +176,6 @@ function fragmentFill(out: Uint8Array | Uint8ClampedArray, before: Uint8Array | 
     }
   }
   return len ? fillTone : null;
-}
-
-/** Each pixel's tone (within `near`, opaque), CLEAR (alpha < 8) or NONE. */
-function toneMap(d: Uint8Array | Uint8ClampedArray, n: number, tones: readonly (readonly number[])[], near: number): Int16Array {
-  const out = new Int16Array(n), cache = new Map<number, number>(), nn = near * near;
-  for (let p = 0; p < n; p++) {
-    const i = 4 * p, a = d[i + 3]!;
-    if (a < 8) { out[p] = CLEAR; continue; }
-    if (a < 250) { out[p] = NONE; continue; }
-    const key = d[i]! | (d[i + 1]! << 8) | (d[i + 2]! << 16);
-    let k = cache.get(key);
-    if (k === undefined) {
-      k = NONE;
-      let bd = nn;
-      tones.forEach((t, j) => { const e = (d[i]! - t[0]!) ** 2 + (d[i + 1]! - t[1]!) ** 2 + (d[i + 2]! - t[2]!) ** 2; if (e <= bd) { bd = e; k = j; } });
-      cache.set(key, k);
-    }
-    out[p] = k;
-  }
-  return out;
 }
 
 /** Flood fill (4-connected) from s over pixels `joins` accepts, labelling them `id` in `label`; the pixels are queue[0 … returned length). */

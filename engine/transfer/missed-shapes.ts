@@ -19,6 +19,7 @@
  */
 import type { FrameMapping } from './frame-mapping.js';
 import { cubicWeights } from './sample.js';
+import { toneMap } from './tone-map.js';
 
 export interface MissedShapeOptions {
   /** A pixel changed when a channel moved by this much (0–255): in G's change, upsampled, and in the carried edit. */
@@ -116,21 +117,8 @@ export function drawMissedShapes(
   // (a byte a pixel a map where the tones allow: 17 MB a map on a 4096² layer, not 34)
   const n = W * H, Labels = tones.length < 128 ? Int8Array : Int16Array;
   const from = new Labels(n).fill(-1), to = new Labels(n).fill(-1), strong = new Uint8Array(n);
-  // each pixel's tone (within `near`; -1: a blend, an edge, or not opaque), looked up once
-  const toneAt = new Labels(n).fill(-1), ownOf = new Map<number, number>(), nn = o.near * o.near;
-  for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) {
-    const i = 4 * (y * W + x);
-    if (before[i + 3]! < 250) continue;
-    const key = before[i]! | (before[i + 1]! << 8) | (before[i + 2]! << 16);
-    let own = ownOf.get(key);
-    if (own === undefined) {
-      own = -1;
-      let bd = nn;
-      tones.forEach((t, k) => { const e = (before[i]! - t[0]!) ** 2 + (before[i + 1]! - t[1]!) ** 2 + (before[i + 2]! - t[2]!) ** 2; if (e <= bd) { bd = e; own = k; } });
-      ownOf.set(key, own);
-    }
-    toneAt[y * W + x] = own;
-  }
+  // each pixel's tone (negative: clear, a blend or an edge), looked up once
+  const toneAt = toneMap(before, W, H, tones, o.near, { x0, y0, x1, y1 });
   const left = (p: number): boolean => before[4 * p + 3]! >= 250 && moveOf(out, before, 4 * p) <= o.still;
   // where on the layer each tone is, by frame cell, grown by `nearby` cells: a shape is redrawn in a
   // tone that lies beside it (the nose's shade next to the nose, the skin around a line), not in one
