@@ -47,17 +47,8 @@ export function scoreEdit(result: RgbaImage, truth: RgbaImage, original: RgbaIma
     if (part[p]) { sIn += e; nIn++; } else { sOut += e; nOut++; }
     if (!band[p]) { nFar++; if (moved > 6) leak++; }
     if (part[p]) {
-      // old colour a, new colour b, result x (premultiplied): a blend lies on the segment a→b, away from both ends
-      let ab2 = 0, ax_ab = 0;
-      const a = [0, 0, 0, 0], b = [0, 0, 0, 0], x = [0, 0, 0, 0];
-      for (let c = 0; c < 4; c++) { a[c] = premult(o, p, c); b[c] = premult(t, p, c); x[c] = premult(r, p, c); ab2 += (b[c]! - a[c]!) ** 2; ax_ab += (x[c]! - a[c]!) * (b[c]! - a[c]!); }
-      if (ab2 > 48 * 48) {
-        nGhost++;
-        const s = ax_ab / ab2;
-        let off = 0;
-        for (let c = 0; c < 4; c++) off += (x[c]! - a[c]! - s * (b[c]! - a[c]!)) ** 2;
-        if (s > 0.2 && s < 0.8 && off < 0.0625 * ab2) { ghost++; if (!edges[p]) away++; }
-      }
+      const g = blendAt(o, t, r, p);
+      if (g >= 0) { nGhost++; if (g) { ghost++; if (!edges[p]) away++; } }
     }
   }
   return {
@@ -69,6 +60,30 @@ export function scoreEdit(result: RgbaImage, truth: RgbaImage, original: RgbaIma
     ghost: nGhost ? (100 * ghost) / nGhost : null,
     ghostAway: nGhost ? (100 * away) / nGhost : null,
   };
+}
+
+/**
+ * Whether pixel p of the result x is a blend of the original's colour a and the truth's b
+ * (premultiplied): on the segment a→b, 0.2–0.8 of the way, within a quarter of |ab| of it. −1 where a
+ * and b are within 48 levels (nothing there to ghost), 1 for a blend, 0 otherwise.
+ */
+function blendAt(o: ArrayLike<number>, t: ArrayLike<number>, r: ArrayLike<number>, p: number): -1 | 0 | 1 {
+  let ab2 = 0, ax_ab = 0;
+  const a = [0, 0, 0, 0], b = [0, 0, 0, 0], x = [0, 0, 0, 0];
+  for (let c = 0; c < 4; c++) { a[c] = premult(o, p, c); b[c] = premult(t, p, c); x[c] = premult(r, p, c); ab2 += (b[c]! - a[c]!) ** 2; ax_ab += (x[c]! - a[c]!) * (b[c]! - a[c]!); }
+  if (ab2 <= 48 * 48) return -1;
+  const s = ax_ab / ab2;
+  let off = 0;
+  for (let c = 0; c < 4; c++) off += (x[c]! - a[c]! - s * (b[c]! - a[c]!)) ** 2;
+  return s > 0.2 && s < 0.8 && off < 0.0625 * ab2 ? 1 : 0;
+}
+
+/** Per pixel of the part: 1 where the result is a blend at an edge, 2 where it is a blend ≥ 2 px from every edge (what `ghost` and `ghostAway` count). */
+export function ghostMap(result: RgbaImage, truth: RgbaImage, original: RgbaImage, part: Uint8Array): Uint8Array {
+  const n = truth.width * truth.height, out = new Uint8Array(n);
+  const edges = dilateMask(edgeMask(truth, original), truth.width, truth.height, 1);
+  for (let p = 0; p < n; p++) if (part[p] && blendAt(original.data, truth.data, result.data, p) === 1) out[p] = edges[p] ? 1 : 2;
+  return out;
 }
 
 /** Pixels where the truth or the original differs from a 4-neighbour by more than 24 levels (premultiplied RGBA): their edges. */

@@ -68,6 +68,14 @@ export interface InsertOptions {
   distinct: number;
   /** Within this distance of a layer colour a cluster takes it whatever lies next (G's own noise). */
   sure: number;
+  /**
+   * Beyond `sure`, a cluster covering more than this many times a layer colour's own area (frame
+   * cells) does not take that colour: bench-5's new grey beard, 261 cells, was drawn in a violet
+   * shade of the hair that covers 13 (22 levels from the truth's grey; G's own colour is 17). At 3,
+   * heldout-69's new bangs (transparent) were no longer drawn in the glasses' violet (4 times their
+   * area), but bench-0's bob lost the layer's hair colour (5 times its area).
+   */
+  outgrow: number;
   /** A cluster within this distance of G's background colour (transparent layers) is clear. */
   clearNear: number;
   /** Clusters of G(z1) closer than this are one colour (the generator's shading noise). */
@@ -92,7 +100,7 @@ export interface InsertOptions {
 }
 
 export const DEFAULT_INSERT_OPTIONS: Readonly<InsertOptions> = {
-  residual: 0.2, unexplained: 0.5, minNeighbours: 2, minSeeds: 8, grow: [0.15, 3], maxHole: 4, maxColours: 6, minShare: 0.04, split: 0.1, near: 0.15, distinct: 0.6, sure: 0.09, clearNear: 0.12, merge: 0.1, keepBelow: 0.1, keepChange: 0.3, trace: true,
+  residual: 0.2, unexplained: 0.5, minNeighbours: 2, minSeeds: 8, grow: [0.15, 3], maxHole: 4, maxColours: 6, minShare: 0.04, split: 0.1, near: 0.15, distinct: 0.6, sure: 0.09, outgrow: 8, clearNear: 0.12, merge: 0.1, keepBelow: 0.1, keepChange: 0.3, trace: true,
 };
 
 /** What the full-resolution pass needs. */
@@ -110,6 +118,8 @@ export interface InsertionPlan {
   mask: Float32Array;
   /** Palette, straight RGBA 0–255 (alpha 0: clear). */
   palette: [number, number, number, number][];
+  /** The colour (0–255 RGB) each palette entry was clustered from in G(z1), before it took a layer colour (relandPalette). */
+  seen: number[][];
   /** [K + 1, R, R] each palette entry's smoothed share of each cell, then that of old content (the carried layer is kept). */
   labels: Float32Array;
   /** Cells drawn from G(z1)'s colour at each sample, not from `labels` (InsertOptions.trace). */
@@ -190,23 +200,24 @@ export function insertionPlan(first: Float32Array, last: Float32Array, change: C
   // the palette comes from the content itself, not from the cells grown onto it (mostly the colour
   // around it, which would push a small colour of the content, an eye's dark, below minShare)
   const content = inside.filter((p) => drawn?.[p] !== 2), clustered = content.length ? content : inside;
-  const { colours: layerColours, clearCells } = layerPalette(original, mapping);
+  const { colours: layerColours, areas, clearCells } = layerPalette(original, mapping);
   // the colour G paints where the layer is clear (its idea of a transparent layer's background)
   const bgCells: number[] = [];
   for (let p = 0; p < N; p++) if (clearCells[p] && !cells[p]) bgCells.push(p);
   const bg = bgCells.length >= 8 ? medianColour(last, N, bgCells) : null;
   // on a transparent layer with G's own matte (generator-matte.ts), clear is where G's avatar is not,
   // and the content's colours are the avatar's own, not blended with the background colour
-  const toLayer = layerColourOf(layerColours, o.near, o.distinct, o.sure);
+  const toLayer = layerColourOf(layerColours, o.near, o.distinct, o.sure, areas, o.outgrow);
   if (bg && matted) return mattedPlan(first, last, change, cells, clustered, layerColours, toLayer, clearCells, matted, o, R, fine, drawn);
   const centres = mergeClose(kMeans(last, N, clustered, o.maxColours, o.minShare, twoFills(toLayer, layerColours, o.near, o.split)), o.merge);
   // drawn cells take only colours that are no blend of two others, among G's centres, the layer's
   // own colours and its background (G's soft edge of new hair over the shirt clusters to a lavender
   // that is neither: a ghost); the ends of such a blend join the palette
   const pureDrawn = drawn ? pureEnds(centres, shares(last, N, clustered, centres), [...layerColours.slice(0, 8), ...(bg ? [bg] : [])], (c) => layerColours.some((l) => dist3(c, l) <= o.near), liesBetween(last, N, R, clustered, centres)) : [];
-  const palette: [number, number, number, number][] = centres.map((c) => {
+  const area = shares(last, N, clustered, centres).map((sh) => sh * clustered.length);
+  const palette: [number, number, number, number][] = centres.map((c, k) => {
     if (bg && dist3(c, bg) <= o.clearNear) return [0, 0, 0, 0];
-    const v = toLayer(c);
+    const v = toLayer(c, area[k]);
     return [Math.round(255 * v[0]!), Math.round(255 * v[1]!), Math.round(255 * v[2]!), 255];
   });
   // where G paints its background colour over content that cannot have been removed, the clear
@@ -281,7 +292,7 @@ export function insertionPlan(first: Float32Array, last: Float32Array, change: C
   // kept cells show the layer unmoved: G kept its content there, so the flow's bend is no part of the edit
   const carried = carriedCells(onehot, K, cells, R);
   if (keep) for (let p = 0; p < N; p++) if (keep[p]) carried[p] = 0;
-  return { R, cells, carried, mask: mean3(cells, R), palette, labels, traced };
+  return { R, cells, carried, mask: mean3(cells, R), palette, seen: to255(centres), labels, traced };
 }
 
 /**
@@ -319,15 +330,16 @@ function carriedCells(onehot: Float32Array, K: number, cells: Float32Array, R: n
  * unblended colour (the matte's), snapped to the layer's. White content stays opaque white and a cut
  * is clear, with no guessing from the colour alone (the `keptOpaque` rules of the plain path).
  */
-function mattedPlan(first: Float32Array, last: Float32Array, change: ChangeField, cells: Float32Array, inside: number[], layerColours: number[][], toLayer: (c: readonly number[]) => readonly number[], layerClear: Uint8Array, matted: MattedInsert, o: InsertOptions, R: number, fine?: Uint8Array | null, drawn?: Uint8Array | null): InsertionPlan | null {
+function mattedPlan(first: Float32Array, last: Float32Array, change: ChangeField, cells: Float32Array, inside: number[], layerColours: number[][], toLayer: ToLayer, layerClear: Uint8Array, matted: MattedInsert, o: InsertOptions, R: number, fine?: Uint8Array | null, drawn?: Uint8Array | null): InsertionPlan | null {
   const N = R * R, { alpha, colour: src } = matted.matte;
   const covered = inside.filter((p) => alpha[p]! >= 0.5);
   const centres = covered.length ? mergeClose(kMeans(src, N, covered, o.maxColours, o.minShare, twoFills(toLayer, layerColours, o.near, o.split)), o.merge) : [];
   const own = (c: readonly number[]): boolean => layerColours.some((l) => dist3(c, l) <= o.near);
   // as on an opaque layer, a colour between two others in the image is G's soft edge (bench-1's soul patch was a brown halo)
   const pureDrawn = drawn && centres.length ? pureEnds(centres, shares(src, N, covered, centres), layerColours.slice(0, 8), own, liesBetween(src, N, R, covered, centres)) : [];
-  const palette: [number, number, number, number][] = centres.map((c) => {
-    const v = toLayer(c);
+  const area = covered.length ? shares(src, N, covered, centres).map((sh) => sh * covered.length) : [];
+  const palette: [number, number, number, number][] = centres.map((c, k) => {
+    const v = toLayer(c, area[k]);
     return [Math.round(255 * v[0]!), Math.round(255 * v[1]!), Math.round(255 * v[2]!), 255];
   });
   const opaque = centres.map((_, k) => k), clearAt = centres.length;
@@ -375,7 +387,7 @@ function mattedPlan(first: Float32Array, last: Float32Array, change: ChangeField
       traced = tracedCells(at, lists, pre, centres, R, labels, matted.cuts ? { alpha, clear: clearAt } : { alpha });
     }
   }
-  return { R, cells, carried: carriedCells(onehot, K, cells, R), mask: mean3(cells, R), palette, labels, traced };
+  return { R, cells, carried: carriedCells(onehot, K, cells, R), mask: mean3(cells, R), palette, seen: to255(centres), labels, traced };
 }
 
 /**
@@ -401,6 +413,32 @@ function keptOpaque(original: RgbaImage, mapping: FrameMapping, colours: number[
   }
   for (let p = 0; p < N; p++) { const k = tone[p]!; if (k >= 0 && count[k]! >= 8 && toBg[k]! >= 0.7 * count[k]!) recoloured[p] = 1; }
   return { clear, recoloured };
+}
+
+const to255 = (cs: number[][]): number[][] => cs.map((c) => c.map((v) => 255 * v));
+
+/**
+ * The plan with each palette entry that took a layer colour re-landed on one of `landings` (new
+ * colours the edit's carried tones agree on, snap-tones.ts) when G(z1)'s own colour for it lies
+ * within `within` (0–255; render-transfer.ts passes `sure`, G's own noise) of that landing and
+ * nearer it than the layer colour. Two estimates of a new colour agreeing outweigh a layer colour
+ * nearby: bench-4's checked shirt turned plain was drawn in the old light check's blue, 20 levels
+ * off, where G and the carried checks both said the new blue. The plan itself is not changed.
+ */
+export function relandPalette(plan: InsertionPlan, landings: readonly (readonly number[])[], within: number): InsertionPlan {
+  if (!landings.length) return plan;
+  let palette: InsertionPlan['palette'] | null = null;
+  plan.palette.forEach((c, k) => {
+    const g = plan.seen[k];
+    if (!g || c[3] === 0) return;
+    const own = dist3(g, c);
+    let best: readonly number[] | null = null, bd = within;
+    for (const X of landings) { const d = dist3(g, X); if (d <= bd && d < own) { bd = d; best = X; } }
+    if (!best) return;
+    palette ??= plan.palette.slice();
+    palette[k] = [Math.round(best[0]!), Math.round(best[1]!), Math.round(best[2]!), 255];
+  });
+  return palette ? { ...plan, palette } : plan;
 }
 
 /**
@@ -471,7 +509,7 @@ function softLabel(last: Float32Array, N: number, p: number, centres: number[][]
  * G's own: it returns its argument itself), whose halves each lie within `near` of a layer colour,
  * two different ones (more than `near` apart).
  */
-function twoFills(toLayer: (c: readonly number[]) => readonly number[], layerColours: readonly number[][], near: number, spread: number): SplitRule | null {
+function twoFills(toLayer: ToLayer, layerColours: readonly number[][], near: number, spread: number): SplitRule | null {
   if (!(spread > 0) || !layerColours.length) return null;
   const nearest = (c: readonly number[]): number => {
     let best = -1, bd = near;
@@ -488,15 +526,21 @@ function twoFills(toLayer: (c: readonly number[]) => readonly number[], layerCol
   };
 }
 
+/** A colour of G(z1)'s new content (covering `cells` frame cells, if known) → the colour it is drawn in. */
+export type ToLayer = (c: readonly number[], cells?: number) => readonly number[];
+
 /**
  * A colour of G(z1)'s new content → the layer colour it is drawn in: the nearest within `sure`, or
- * within `near` and `distinct` times nearer than the next; else G's own colour.
+ * within `near` and `distinct` times nearer than the next; else G's own colour. With `areas` (each
+ * layer colour's frame cells), beyond `sure` no colour whose area is under 1/`outgrow` of the cells
+ * the content covers.
  */
-export function layerColourOf(colours: readonly number[][], near: number, distinct = 1, sure = 0): (c: readonly number[]) => readonly number[] {
-  return (c) => {
+export function layerColourOf(colours: readonly number[][], near: number, distinct = 1, sure = 0, areas: readonly number[] | null = null, outgrow = Infinity): ToLayer {
+  return (c, cells = 0) => {
     let best: readonly number[] = c, bd = Infinity, second = Infinity;
-    for (const l of colours) {
-      const d = dist3(c, l);
+    for (let i = 0; i < colours.length; i++) {
+      const l = colours[i]!, d = dist3(c, l);
+      if (areas && d > sure && cells > outgrow * areas[i]!) continue;
       if (d < bd) { second = bd; bd = d; best = l; } else if (d < second) second = d;
     }
     return bd <= sure || (bd <= near && bd <= distinct * second) ? best : c;
@@ -505,9 +549,10 @@ export function layerColourOf(colours: readonly number[][], near: number, distin
 
 /**
  * The layer's flat colours ([0, 1] RGB; the most common opaque colours, a 5-bit histogram, each
- * bin's mean) and which frame cells it leaves clear (coverage < 1/2, inside the frame).
+ * bin's mean), the frame cells each covers, and which frame cells it leaves clear (coverage < 1/2,
+ * inside the frame).
  */
-function layerPalette(original: RgbaImage, mapping: FrameMapping): { colours: number[][]; clearCells: Uint8Array } {
+function layerPalette(original: RgbaImage, mapping: FrameMapping): { colours: number[][]; areas: number[]; clearCells: Uint8Array } {
   const R = mapping.resolution, { width: W, height: H, data } = original;
   const stride = Math.max(1, Math.floor(Math.sqrt((W * H) / 262144)));
   const bins = new Map<number, number[]>();
@@ -527,8 +572,11 @@ function layerPalette(original: RgbaImage, mapping: FrameMapping): { colours: nu
       total++;
     }
   }
-  const colours = [...bins.values()].filter((b) => b[3]! >= 0.002 * total).sort((a, b) => b[3]! - a[3]!).map((b) => [b[0]! / b[3]! / 255, b[1]! / b[3]! / 255, b[2]! / b[3]! / 255]);
+  const kept = [...bins.values()].filter((b) => b[3]! >= 0.002 * total).sort((a, b) => b[3]! - a[3]!);
+  const colours = kept.map((b) => [b[0]! / b[3]! / 255, b[1]! / b[3]! / 255, b[2]! / b[3]! / 255]);
+  // a sample stands for stride² pixels, a pixel for scale² frame cells
+  const areas = kept.map((b) => b[3]! * (stride * mapping.scale) ** 2);
   const clearCells = new Uint8Array(R * R);
   for (let q = 0; q < R * R; q++) if (count[q]! > 0 && alpha[q]! / count[q]! < 0.5) clearCells[q] = 1;
-  return { colours, clearCells };
+  return { colours, areas, clearCells };
 }

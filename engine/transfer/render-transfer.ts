@@ -6,7 +6,7 @@ import { midField, midGrid } from './full-res-field.js';
 import { renderRows, rowRenderer } from './render-rows.js';
 import { confineChange } from './edit-region.js';
 import { areaDownscale } from './area-downscale.js';
-import { insertRows } from './insert-content.js';
+import { DEFAULT_INSERT_OPTIONS, insertRows, relandPalette } from './insert-content.js';
 import { snapTones } from './snap-tones.js';
 import { removeFragments } from './leftover-fragments.js';
 import { drawMissedShapes } from './missed-shapes.js';
@@ -74,8 +74,8 @@ export async function renderTransferAsync(prepared: PreparedTransfer, original: 
     }
     if (snap) {
       await checkpoint(signal);
-      snapTones(out, snap.rows, W, H, prepared.snap!.tones, prepared.snap!.options, prepared.snap!.named);
-      if (insertion) insertRows(insertion, mapping, out, W, 0, H);
+      const landings = snapTones(out, snap.rows, W, H, prepared.snap!.tones, prepared.snap!.options, prepared.snap!.named);
+      if (insertion) insertRows(relandPalette(insertion, landings, 255 * (prepared.insert?.sure ?? DEFAULT_INSERT_OPTIONS.sure)), mapping, out, W, 0, H);
       if (prepared.fragments) removeFragments(out, source.data, W, H, prepared.snap!.tones, prepared.unit[K]!, mapping, prepared.fragments);
       if (prepared.missedShapes) drawMissedShapes(out, source.data, W, H, prepared.snap!.tones, prepared.unit[0]!, prepared.unit[K]!, mapping, prepared.missedShapes);
     }

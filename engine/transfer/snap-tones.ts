@@ -43,9 +43,16 @@ export interface SnapOptions {
   namedMax: number;
   /** …and every pixel of that tone that went at least this fraction of the way takes it (`half` for the rest). */
   namedHalf: number;
+  /**
+   * Tones whose full changes land within this distance (0–255) of each other, from colours at least
+   * twice as far apart, become one colour: a pattern the edit removes (a checked shirt turned plain).
+   * Any other tone changing toward that colour, reaching past half of the way, lands on it too
+   * (0: off). See `convergeLandings`.
+   */
+  converge: number;
 }
 
-export const DEFAULT_SNAP_OPTIONS: Readonly<SnapOptions> = { near: 12, minShare: 0.002, minChange: 20, half: 0.5, window: 2, landing: 0.3, landingMax: 40, namedMax: 80, namedHalf: 0.15 };
+export const DEFAULT_SNAP_OPTIONS: Readonly<SnapOptions> = { near: 12, minShare: 0.002, minChange: 20, half: 0.5, window: 2, landing: 0.3, landingMax: 40, namedMax: 80, namedHalf: 0.15, converge: 16 };
 
 /** The layer's tones, 0–255 RGB, most common first. */
 export function layerTones(data: ArrayLike<number>, W: number, H: number, o: SnapOptions = DEFAULT_SNAP_OPTIONS): number[][] {
@@ -65,11 +72,12 @@ export function layerTones(data: ArrayLike<number>, W: number, H: number, o: Sna
 
 /**
  * Snaps `out` (the carried layer, straight RGBA) in place, given `moved`: the layer moved by the
- * same flow without the colour model (so out − moved is the colour change of each pixel).
+ * same flow without the colour model (so out − moved is the colour change of each pixel). Returns
+ * the new colours several tones landed on together (convergedLandings), 0–255 RGB.
  */
-export function snapTones(out: Uint8ClampedArray, moved: Uint8ClampedArray, W: number, H: number, tones: number[][], o: SnapOptions = DEFAULT_SNAP_OPTIONS, named: readonly (readonly number[])[] = []): void {
+export function snapTones(out: Uint8ClampedArray, moved: Uint8ClampedArray, W: number, H: number, tones: number[][], o: SnapOptions = DEFAULT_SNAP_OPTIONS, named: readonly (readonly number[])[] = []): number[][] {
   const T = tones.length;
-  if (!T) return;
+  if (!T) return [];
   const n = W * H;
   // each pixel's tone (-1: none), from a 5-bit colour cache
   const cache = new Map<number, number>();
@@ -89,7 +97,7 @@ export function snapTones(out: Uint8ClampedArray, moved: Uint8ClampedArray, W: n
     if (k === undefined) { k = nearestTone(r, g, b); cache.set(key, k); }
     toneOf[i] = k;
   }
-  if (!changed) return;
+  if (!changed) return [];
   // each tone's groups of changes (direction clusters) and their full change
   const stride = Math.max(1, Math.floor(Math.sqrt(n / 262144)));
   const samples: number[][][] = tones.map(() => []);
@@ -100,10 +108,15 @@ export function snapTones(out: Uint8ClampedArray, moved: Uint8ClampedArray, W: n
     if (Math.hypot(d[0]!, d[1]!, d[2]!) >= o.minChange) samples[k]!.push(d);
   }
   // a change that lands near another of the layer's tones is that tone (lips that became 60 % skin become skin)
-  const groups = samples.map((s, k) => fullChanges(s).map((D) => toTone(tones, k, D, o.landing, o.landingMax)));
+  const raw = samples.map((s) => fullChanges(s));
+  const { shared, landings } = convergedLandings(tones, raw, samples.map((s) => s.length), o);
+  const groups = raw.map((gs, k) => gs.map((D, h) => shared[k]![h] ?? toTone(tones, k, D, o.landing, o.landingMax)));
   // a colour the edit names (the code's value: Hair colour → Ginger, #f29c65) is taken exactly by the change landing nearest it
   // and, since the code recolours (the same shapes, another colour), every pixel of those tones G moved toward it at all takes it
   const whole = landOnNamed(groups, tones, named, samples.map((s) => s.length), o.namedMax);
+  // tones landing together change shape (a pattern goes, new hair covers skin and backdrop alike): not
+  // a recolour of the same shapes, so no pixel takes their landing from a small part of the way
+  for (const [k, h] of whole) if (shared[k]![h]) whole.delete(k);
   // tone pixels: the full change of the group they went half way toward, or none
   const decision = new Int8Array(n).fill(-1);
   const snapped = new Uint8ClampedArray(out);
@@ -127,6 +140,7 @@ export function snapTones(out: Uint8ClampedArray, moved: Uint8ClampedArray, W: n
     for (let c = 0; c < 3; c++) snapped[p + c] = s[c]! + edge.a * Di[c]! + (1 - edge.a) * Dj[c]!;
   }
   out.set(snapped);
+  return landings;
 }
 
 const ZERO = [0, 0, 0];
@@ -162,6 +176,51 @@ function landOnNamed(groups: number[][][], tones: number[][], named: readonly (r
     }));
   }
   return whole;
+}
+
+/**
+ * Where a pattern goes (a checked shirt turned plain), its tones all land on one colour, each by its
+ * own change: the generator draws the new plain colour, and the colour model, a window-wide affine
+ * fit, carries each tone there only roughly (bench-4's darkest check, its change taken alone, landed
+ * on the light check's colour, 20 levels short of the new blue). Tones at least 2·`converge` apart whose full changes
+ * land within `converge` of each other (linked pairwise) share one landing, their mean weighted by
+ * pixels, snapped as the largest one's would be (toTone). A change of another tone toward it that
+ * reaches at least half way lands on it too (the light check, near the new colour already, whose
+ * few strong changes overshot it). Returns each tone's groups' shared change (from the tone), or
+ * null where a group lands on its own, and the shared colours.
+ */
+function convergedLandings(tones: number[][], groups: number[][][], counts: readonly number[], o: SnapOptions): { shared: (number[] | null)[][]; landings: number[][] } {
+  const out: (number[] | null)[][] = groups.map((gs) => gs.map(() => null)), landings: number[][] = [];
+  if (!o.converge) return { shared: out, landings };
+  const ends = groups.flatMap((gs, k) => gs.map((D, h) => ({ k, h, at: [0, 1, 2].map((c) => tones[k]![c]! + D[c]!) })));
+  // single linkage over pairs of different tones, far apart, landing together
+  const root = ends.map((_, i) => i), find = (i: number): number => (root[i] === i ? i : (root[i] = find(root[i]!)));
+  for (let a = 0; a < ends.length; a++) for (let b = a + 1; b < ends.length; b++) {
+    const A = ends[a]!, B = ends[b]!;
+    if (A.k === B.k || dist(A.at[0]!, A.at[1]!, A.at[2]!, B.at) > o.converge || dist(tones[A.k]![0]!, tones[A.k]![1]!, tones[A.k]![2]!, tones[B.k]!) < 2 * o.converge) continue;
+    root[find(a)] = find(b);
+  }
+  const clusters = new Map<number, number[]>();
+  ends.forEach((_, i) => { const r = find(i); clusters.set(r, [...(clusters.get(r) ?? []), i]); });
+  const joined = new Set<number>();
+  for (const members of clusters.values()) {
+    if (members.length < 2) continue;
+    const w = members.reduce((s, i) => s + counts[ends[i]!.k]!, 0);
+    const X = [0, 1, 2].map((c) => members.reduce((s, i) => s + counts[ends[i]!.k]! * ends[i]!.at[c]!, 0) / w);
+    const big = ends[members.reduce((b, i) => (counts[ends[i]!.k]! > counts[ends[b]!.k]! ? i : b), members[0]!)]!.k;
+    const D = toTone(tones, big, [0, 1, 2].map((c) => X[c]! - tones[big]![c]!), o.landing, o.landingMax), at = [0, 1, 2].map((c) => tones[big]![c]! + D[c]!);
+    landings.push(at);
+    for (const i of members) { const e = ends[i]!; out[e.k]![e.h] = [0, 1, 2].map((c) => at[c]! - tones[e.k]![c]!); joined.add(i); }
+    // other tones heading for it
+    ends.forEach((e, i) => {
+      if (joined.has(i)) return;
+      const to = [0, 1, 2].map((c) => at[c]! - tones[e.k]![c]!), G = groups[e.k]![e.h]!;
+      const lt = Math.hypot(to[0]!, to[1]!, to[2]!), lg = Math.hypot(G[0]!, G[1]!, G[2]!);
+      if (!lt || (to[0]! * G[0]! + to[1]! * G[1]! + to[2]! * G[2]!) / (lt * lg) < Math.cos(Math.PI / 9) || lg < lt / 2) return;
+      out[e.k]![e.h] = to; joined.add(i);
+    });
+  }
+  return { shared: out, landings };
 }
 
 /** D, or the change from tone k to the tone it lands near (within `landing` of the distance between them, and `max`). */

@@ -203,6 +203,17 @@ describe('new content\'s colours: which layer colour a colour of G(z1) is drawn 
     expect(layerColourOf([sky, u([233, 125, 162]), shade], near, distinct, sure)(off)).toEqual(u([233, 125, 162]));
     expect(layerColourOf([sky, u([233, 125, 162]), shade], near, distinct)(off)).toEqual(off);   // the ratio alone would keep it
   });
+  it('content far larger than a layer colour\'s own area does not take it beyond G\'s noise (hair on a bald head is no lens)', () => {
+    // heldout-69: the sunglasses' lens violet covers 51 frame cells; G's new hair, 37 levels from it, covers 180 (and 495 after labelling)
+    const skin = u([244, 207, 197]), lens = u([70, 46, 91]), brown = u([96, 58, 67]), areas = [538, 51];
+    const toLayer = layerColourOf([skin, lens], near, distinct, sure, areas, 3);
+    expect(toLayer(brown, 180)).toEqual(brown);
+    expect(toLayer(brown, 120)).toEqual(lens);                     // within 3 × the lens's area it may still be the lens
+    expect(toLayer(brown)).toEqual(lens);                          // no area known: as before
+    expect(toLayer(u([75, 50, 88]), 1000)).toEqual(lens);          // within `sure` (G's noise) whatever the area
+    expect(layerColourOf([skin, lens], near, distinct, sure)(brown, 180)).toEqual(lens);   // without areas, the rule is off
+    expect(DEFAULT_INSERT_OPTIONS.outgrow).toBe(8);
+  });
 });
 
 describe('traced new shapes: the edge where G draws it half-way, not on a 64² cell boundary', () => {

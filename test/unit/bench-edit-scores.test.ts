@@ -4,7 +4,7 @@
  * half-there fill (the issue's ghost) and an edge drawn a pixel off can be told apart.
  */
 import { describe, expect, it } from 'vitest';
-import { scoreEdit } from '../../bench/edits/scores.js';
+import { ghostMap, scoreEdit } from '../../bench/edits/scores.js';
 import type { RgbaImage } from '../../engine/transfer/index.js';
 
 const S = 64, OLD = [200, 60, 60], NEW = [40, 60, 200], BACK = [240, 240, 240];
@@ -41,5 +41,18 @@ describe('bench:edits ghosting scores', () => {
     const s = scoreEdit(truth, truth, original, part);
     expect(s.ghost).toBe(0);
     expect(s.ghostAway).toBe(0);
+  });
+
+  it('ghostMap marks the same pixels the scores count: 2 away from edges, 1 at one', () => {
+    const result = disc((d) => (d > 19 ? mix(OLD, NEW, 0.5) : d < 8 ? mix(OLD, NEW, 0.5) : NEW));
+    const s = scoreEdit(result, truth, original, part), map = ghostMap(result, truth, original, part);
+    let at = 0, away = 0, n = 0;
+    for (let p = 0; p < S * S; p++) { if (part[p]) n++; if (map[p] === 1) at++; if (map[p] === 2) away++; }
+    expect(away).toBeGreaterThan(100);                    // the centre's half-there fill
+    expect(at).toBeGreaterThan(50);                       // the rim
+    expect((100 * (at + away)) / n).toBeCloseTo(s.ghost!, 6);
+    expect((100 * away) / n).toBeCloseTo(s.ghostAway!, 6);
+    expect(map[31 * S + 31]).toBe(2);
+    expect(map[31 * S + 20]).toBe(0);                     // the new colour, where it is right
   });
 });
