@@ -14,6 +14,7 @@ import { assignNearest } from './frame-colours.js';
 export function pureEnds(centres: number[][], share: readonly number[], also: readonly number[][], own: (c: readonly number[]) => boolean, between?: Between): number[] {
   const K = centres.length, ends = [...centres, ...also.filter((c) => centres.every((k) => dist3(k, c) > 0.08))];
   const pure: number[] = [], used = new Set<number>();
+  const bulk = share.reduce((b, v, i) => (v > share[b]! ? i : b), 0);
   for (let k = 0; k < K; k++) {
     // a blend in colour that also lies between its two ends in the image is a soft edge, whatever
     // its size or however near a layer colour: G's soft soul patch is a dark core in a brown ring
@@ -21,6 +22,10 @@ export function pureEnds(centres: number[][], share: readonly number[], also: re
     if (between && ringOf(k, centres, between)) continue;
     // one of the layer's own colours is no blend, wherever it lies (flat palettes are often nearly collinear: skin between brown and white)
     if (own(centres[k]!)) { pure.push(k); continue; }
+    // nor is the bulk of the content: the centre with the most cells is a fill, not the edge between two
+    // others (heldout-69's new brown bangs, 47 % of the cells, lie half way between the ear's pink and
+    // the layer's near-black, two layer colours; taken for their blend, the hair was drawn violet)
+    if (k === bulk) { pure.push(k); continue; }
     let blend = -1;
     for (let a = 0; a < ends.length && blend < 0; a++) for (let b = a + 1; b < ends.length && blend < 0; b++) {
       // an antialiased edge covers fewer cells than the flat colours it separates: a centre is no

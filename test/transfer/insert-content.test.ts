@@ -128,6 +128,18 @@ describe('drawn colours: which of G(z1)\'s colours are a blend of two others', (
     // blend of the rim and the violet: what drew the fade violet (the test can fail)
     expect(pureEnds(centres(), [0.3, 0.01, 0.15, 0.08, 0.07, 0.05], layer, own)).not.toContain(1);
   });
+  it('the bulk of the content is pure even where it lies half way between two layer colours', () => {
+    // heldout-69 → bob with bangs, transparent: G's brown bangs (47 % of the cells) lie half way between
+    // the ear's pink and the layer's near-black; its darker streaks (25 %) are near the lens violet
+    const bangs = [[134, 86, 90], [241, 203, 191], [36, 12, 49], [219, 168, 152], [96, 58, 67], [238, 180, 164], [17, 4, 41]].map((c) => c.map((v) => v / 255));
+    const layer8 = [[244, 207, 197], [117, 85, 202], [27, 6, 64], [238, 180, 164], [70, 46, 91], [246, 217, 209], [240, 190, 176], [17, 4, 41]].map((c) => c.map((v) => v / 255));
+    const own8 = (c: readonly number[]) => layer8.some((l) => Math.hypot(c[0]! - l[0]!, c[1]! - l[1]!, c[2]! - l[2]!) <= 0.15);
+    const share = [336, 64, 41, 34, 180, 38, 15].map((n) => n / 708);
+    expect(pureEnds(bangs.map((c) => c.slice()), share, layer8, own8)).toContain(0);
+    // covering less than the streaks, the same brown is taken for the pink-black blend: the hair was drawn in the streaks' violet
+    const fewer = [150, 64, 41, 34, 366, 38, 15].map((n) => n / 708);
+    expect(pureEnds(bangs.map((c) => c.slice()), fewer, layer8, own8)).not.toContain(0);
+  });
 });
 
 describe('drawn colours: a blend that lies between its ends in the image is a soft edge', () => {
