@@ -47,7 +47,7 @@ export interface SnapOptions {
    * Tones whose full changes land within this distance (0–255) of each other, from colours at least
    * twice as far apart, become one colour: a pattern the edit removes (a checked shirt turned plain).
    * Any other tone changing toward that colour, reaching past half of the way, lands on it too
-   * (0: off). See `convergeLandings`.
+   * (0: off). See `convergedLandings`.
    */
   converge: number;
 }
@@ -182,9 +182,9 @@ function landOnNamed(groups: number[][][], tones: number[][], named: readonly (r
  * Where a pattern goes (a checked shirt turned plain), its tones all land on one colour, each by its
  * own change: the generator draws the new plain colour, and the colour model, a window-wide affine
  * fit, carries each tone there only roughly (bench-4's darkest check, its change taken alone, landed
- * on the light check's colour, 20 levels short of the new blue). Tones at least 2·`converge` apart whose full changes
- * land within `converge` of each other (linked pairwise) share one landing, their mean weighted by
- * pixels, snapped as the largest one's would be (toTone). A change of another tone toward it that
+ * on the light check's colour, 20 levels short of the new blue). Tones at least 2·`converge` apart
+ * whose full changes land within `converge` of each other (linked pairwise) share one landing, their
+ * mean weighted by pixels, snapped as the largest one's would be (toTone). A change of another tone toward it that
  * reaches at least half way lands on it too (the light check, near the new colour already, whose
  * few strong changes overshot it). Returns each tone's groups' shared change (from the tone), or
  * null where a group lands on its own, and the shared colours.
