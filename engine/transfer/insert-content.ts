@@ -76,6 +76,12 @@ export interface InsertOptions {
    * area), but bench-0's bob lost the layer's hair colour (5 times its area).
    */
   outgrow: number;
+  /**
+   * Beyond `sure`, a cluster does not take a layer colour whose hue (the direction of its chroma)
+   * lies more than this many degrees from its own (180: off): heldout-69's new bangs, transparent,
+   * kept G's darker brown streaks in the glasses' violet, 37 levels away and 75° round.
+   */
+  hue: number;
   /** A cluster within this distance of G's background colour (transparent layers) is clear. */
   clearNear: number;
   /** Clusters of G(z1) closer than this are one colour (the generator's shading noise). */
@@ -100,7 +106,7 @@ export interface InsertOptions {
 }
 
 export const DEFAULT_INSERT_OPTIONS: Readonly<InsertOptions> = {
-  residual: 0.2, unexplained: 0.5, minNeighbours: 2, minSeeds: 8, grow: [0.15, 3], maxHole: 4, maxColours: 6, minShare: 0.04, split: 0.1, near: 0.15, distinct: 0.6, sure: 0.09, outgrow: 8, clearNear: 0.12, merge: 0.1, keepBelow: 0.1, keepChange: 0.3, trace: true,
+  residual: 0.2, unexplained: 0.5, minNeighbours: 2, minSeeds: 8, grow: [0.15, 3], maxHole: 4, maxColours: 6, minShare: 0.04, split: 0.1, near: 0.15, distinct: 0.6, sure: 0.09, outgrow: 8, hue: 45, clearNear: 0.12, merge: 0.1, keepBelow: 0.1, keepChange: 0.3, trace: true,
 };
 
 /** What the full-resolution pass needs. */
@@ -207,7 +213,7 @@ export function insertionPlan(first: Float32Array, last: Float32Array, change: C
   const bg = bgCells.length >= 8 ? medianColour(last, N, bgCells) : null;
   // on a transparent layer with G's own matte (generator-matte.ts), clear is where G's avatar is not,
   // and the content's colours are the avatar's own, not blended with the background colour
-  const toLayer = layerColourOf(layerColours, o.near, o.distinct, o.sure, areas, o.outgrow);
+  const toLayer = layerColourOf(layerColours, o.near, o.distinct, o.sure, areas, o.outgrow, o.hue);
   if (bg && matted) return mattedPlan(first, last, change, cells, clustered, layerColours, toLayer, clearCells, matted, o, R, fine, drawn);
   const centres = mergeClose(kMeans(last, N, clustered, o.maxColours, o.minShare, twoFills(toLayer, layerColours, o.near, o.split)), o.merge);
   // drawn cells take only colours that are no blend of two others, among G's centres, the layer's
@@ -533,18 +539,28 @@ export type ToLayer = (c: readonly number[], cells?: number) => readonly number[
  * A colour of G(z1)'s new content → the layer colour it is drawn in: the nearest within `sure`, or
  * within `near` and `distinct` times nearer than the next; else G's own colour. With `areas` (each
  * layer colour's frame cells), beyond `sure` no colour whose area is under 1/`outgrow` of the cells
- * the content covers.
+ * the content covers, nor one whose hue is more than `hue` degrees round from its own.
  */
-export function layerColourOf(colours: readonly number[][], near: number, distinct = 1, sure = 0, areas: readonly number[] | null = null, outgrow = Infinity): ToLayer {
+export function layerColourOf(colours: readonly number[][], near: number, distinct = 1, sure = 0, areas: readonly number[] | null = null, outgrow = Infinity, hue = 180): ToLayer {
   return (c, cells = 0) => {
     let best: readonly number[] = c, bd = Infinity, second = Infinity;
     for (let i = 0; i < colours.length; i++) {
       const l = colours[i]!, d = dist3(c, l);
       if (areas && d > sure && cells > outgrow * areas[i]!) continue;
+      if (d > sure && !sameHue(c, l, hue)) continue;
       if (d < bd) { second = bd; bd = d; best = l; } else if (d < second) second = d;
     }
     return bd <= sure || (bd <= near && bd <= distinct * second) ? best : c;
   };
+}
+
+/** Whether two colours' chroma (their difference from their own grey) points the same way, within `degrees`, when both have some (10 levels). */
+function sameHue(a: readonly number[], b: readonly number[], degrees: number): boolean {
+  const ga = (a[0]! + a[1]! + a[2]!) / 3, gb = (b[0]! + b[1]! + b[2]!) / 3;
+  const ca = [a[0]! - ga, a[1]! - ga, a[2]! - ga], cb = [b[0]! - gb, b[1]! - gb, b[2]! - gb];
+  const la = Math.hypot(ca[0]!, ca[1]!, ca[2]!), lb = Math.hypot(cb[0]!, cb[1]!, cb[2]!);
+  if (la < 10 / 255 || lb < 10 / 255) return true;
+  return (ca[0]! * cb[0]! + ca[1]! * cb[1]! + ca[2]! * cb[2]!) / (la * lb) >= Math.cos((degrees * Math.PI) / 180);
 }
 
 /**

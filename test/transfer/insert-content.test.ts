@@ -226,6 +226,16 @@ describe('new content\'s colours: which layer colour a colour of G(z1) is drawn 
     expect(layerColourOf([skin, lens], near, distinct, sure)(brown, 180)).toEqual(lens);   // without areas, the rule is off
     expect(DEFAULT_INSERT_OPTIONS.outgrow).toBe(8);
   });
+  it('nor a layer colour of another hue beyond G\'s noise (brown streaks are no violet lens)', () => {
+    const skin = u([244, 207, 197]), lens = u([70, 46, 91]), streak = u([96, 58, 67]);   // 37 levels apart, hues 75° round
+    expect(layerColourOf([skin, lens], near, distinct, sure, null, Infinity, 45)(streak)).toEqual(streak);
+    expect(layerColourOf([skin, lens], near, distinct, sure)(streak)).toEqual(lens);                 // hue 180: off
+    expect(layerColourOf([skin, lens], near, distinct, sure, null, Infinity, 90)(streak)).toEqual(lens);
+    // a darker or lighter shade of the same hue is still taken, and a grey takes whatever is near
+    expect(layerColourOf([skin, lens], near, distinct, sure, null, Infinity, 45)(u([85, 58, 110]))).toEqual(lens);
+    expect(layerColourOf([u([120, 120, 120])], near, distinct, sure, null, Infinity, 45)(u([140, 150, 130]))).toEqual(u([120, 120, 120]));
+    expect(DEFAULT_INSERT_OPTIONS.hue).toBe(45);
+  });
 });
 
 describe('traced new shapes: the edge where G draws it half-way, not on a 64² cell boundary', () => {
