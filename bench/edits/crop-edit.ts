@@ -24,7 +24,7 @@ import type { RgbaImage } from '../../engine/transfer/index.js';
 
 const { values: o, positionals } = parseArgs({ allowPositionals: true, options: { edit: { type: 'string', multiple: true }, out: { type: 'string' }, height: { type: 'string', default: '160' }, whole: { type: 'boolean' }, first: { type: 'boolean' }, ghost: { type: 'boolean' } } });
 const [dir, ...variantArgs] = positionals;
-if (!dir || !o.out || !o.edit?.length) throw new Error("usage: tsx bench/edits/crop-edit.ts <frames dir> --edit 'seed|kind pattern|label pattern' [--edit …] --out out.png [--whole] [variant JSON …]");
+if (!dir || !o.out || !o.edit?.length) throw new Error("usage: tsx bench/edits/crop-edit.ts <frames dir> --edit 'seed|kind pattern|label pattern' [--edit …] --out out.png [--height H] [--whole] [--first] [--ghost] [variant JSON …]");
 const variants = (variantArgs.length ? variantArgs : ['{}']).map((v) => JSON.parse(v) as object);
 const H = Number(o.height), index = readIndex(dir), GAP = 4, BACK = 200;
 
