@@ -201,7 +201,7 @@ function convergedLandings(tones: number[][], groups: number[][][], counts: read
     root[find(a)] = find(b);
   }
   const clusters = new Map<number, number[]>();
-  ends.forEach((_, i) => { const r = find(i); clusters.set(r, [...(clusters.get(r) ?? []), i]); });
+  ends.forEach((_, i) => { const r = find(i); if (!clusters.has(r)) clusters.set(r, []); clusters.get(r)!.push(i); });
   const joined = new Set<number>();
   for (const members of clusters.values()) {
     if (members.length < 2) continue;
