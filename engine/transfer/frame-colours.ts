@@ -39,9 +39,10 @@ export function mergeClose(centres: number[][], d: number): number[][] {
  * then, with `split`, a cluster whose colours lie on average more than `split.spread` from its centre
  * is split in two (2-means, each half at least minShare) when `split.when(centre, half, half)` says
  * so, up to `split.extra` clusters beyond maxK. G's outlying colours take farthest-point starts that
- * minShare then drops, and two fills can end up sharing one centre between them.
+ * minShare then drops, and two fills can end up sharing one centre between them. With `keepSmall`,
+ * a cluster under minShare that the rule keeps is not dropped (a small new shape's colour).
  */
-export function kMeans(f: Float32Array, N: number, cells: number[], maxK: number, minShare: number, split?: SplitRule | null): number[][] {
+export function kMeans(f: Float32Array, N: number, cells: number[], maxK: number, minShare: number, split?: SplitRule | null, keepSmall?: SmallRule | null): number[][] {
   const col = (p: number): number[] => [f[p]!, f[N + p]!, f[2 * N + p]!];
   const pts = cells.map(col);
   const centres: number[][] = [medianColour(f, N, cells)];
@@ -60,10 +61,21 @@ export function kMeans(f: Float32Array, N: number, cells: number[], maxK: number
     // drop the smallest cluster under the share and go on with the rest
     const counts = sum.map((s) => s[3]!);
     let small = -1;
-    for (let k = 0; k < centres.length; k++) if (counts[k]! < minShare * pts.length && (small < 0 || counts[k]! < counts[small]!)) small = k;
+    for (let k = 0; k < centres.length; k++) {
+      if (counts[k]! >= minShare * pts.length || (keepSmall && counts[k]! >= keepSmall.cells && keepSmall.keep(centres[k]!, centres, cells.filter((_, i) => assign[i] === k)))) continue;
+      if (small < 0 || counts[k]! < counts[small]!) small = k;
+    }
     if (small >= 0 && centres.length > 1) { centres.splice(small, 1); it = Math.min(it, 7); }
   }
   return split ? splitWide(pts, centres, split, Math.ceil(minShare * pts.length), maxK + split.extra) : centres;
+}
+
+/** When kMeans keeps a cluster under its share (see there). */
+export interface SmallRule {
+  /** At least this many cells… */
+  cells: number;
+  /** …and this agrees, given its centre, all the centres and its cells. */
+  keep: (centre: readonly number[], centres: readonly (readonly number[])[], cells: readonly number[]) => boolean;
 }
 
 /** When kMeans splits a wide cluster (see there). */

@@ -29,7 +29,7 @@ import type { ChangeField, RgbaImage } from './types.js';
 import type { GeneratorMatte } from './generator-matte.js';
 import { cellGroups, dilate1, fillHoles, growOver, mean3 } from './cell-groups.js';
 import { dist as dist3 } from './colour-clusters.js';
-import { kMeans, medianColour, mergeClose, shares, type SplitRule } from './frame-colours.js';
+import { kMeans, medianColour, mergeClose, shares, type SmallRule, type SplitRule } from './frame-colours.js';
 import { liesBetween, pureCentres, pureEnds, toSegment } from './pure-colours.js';
 import { tracedCells, tracedLabel, type Traced } from './traced-samples.js';
 
@@ -50,6 +50,8 @@ export interface InsertOptions {
   maxColours: number;
   /** A cluster with less than this share of the cells merges into its nearest neighbour. */
   minShare: number;
+  /** …unless it has this many cells, lies within `sure` of a layer colour and farther than `near` from the other clusters (0: off). */
+  smallCells: number;
   /**
    * A cluster whose colours lie on average farther than this from its centre (RGB, [0, 1]), whose
    * centre is none of the layer's colours and whose 2-means halves are two different ones, is those
@@ -106,7 +108,7 @@ export interface InsertOptions {
 }
 
 export const DEFAULT_INSERT_OPTIONS: Readonly<InsertOptions> = {
-  residual: 0.2, unexplained: 0.5, minNeighbours: 2, minSeeds: 8, grow: [0.15, 3], maxHole: 4, maxColours: 6, minShare: 0.04, split: 0.1, near: 0.15, distinct: 0.6, sure: 0.09, outgrow: 8, hue: 45, clearNear: 0.12, merge: 0.1, keepBelow: 0.1, keepChange: 0.3, trace: true,
+  residual: 0.2, unexplained: 0.5, minNeighbours: 2, minSeeds: 8, grow: [0.15, 3], maxHole: 4, maxColours: 6, minShare: 0.04, smallCells: 4, split: 0.1, near: 0.15, distinct: 0.6, sure: 0.09, outgrow: 8, hue: 45, clearNear: 0.12, merge: 0.1, keepBelow: 0.1, keepChange: 0.3, trace: true,
 };
 
 /** What the full-resolution pass needs. */
@@ -215,7 +217,7 @@ export function insertionPlan(first: Float32Array, last: Float32Array, change: C
   // and the content's colours are the avatar's own, not blended with the background colour
   const toLayer = layerColourOf(layerColours, o.near, o.distinct, o.sure, areas, o.outgrow, o.hue);
   if (bg && matted) return mattedPlan(first, last, change, cells, clustered, layerColours, toLayer, clearCells, matted, o, R, fine, drawn);
-  const centres = mergeClose(kMeans(last, N, clustered, o.maxColours, o.minShare, twoFills(toLayer, layerColours, o.near, o.split)), o.merge);
+  const centres = mergeClose(kMeans(last, N, clustered, o.maxColours, o.minShare, twoFills(toLayer, layerColours, o.near, o.split), ownSmall(first, last, N, layerColours, o)), o.merge);
   // drawn cells take only colours that are no blend of two others, among G's centres, the layer's
   // own colours and its background (G's soft edge of new hair over the shirt clusters to a lavender
   // that is neither: a ghost); the ends of such a blend join the palette
@@ -339,7 +341,7 @@ function carriedCells(onehot: Float32Array, K: number, cells: Float32Array, R: n
 function mattedPlan(first: Float32Array, last: Float32Array, change: ChangeField, cells: Float32Array, inside: number[], layerColours: number[][], toLayer: ToLayer, layerClear: Uint8Array, matted: MattedInsert, o: InsertOptions, R: number, fine?: Uint8Array | null, drawn?: Uint8Array | null): InsertionPlan | null {
   const N = R * R, { alpha, colour: src } = matted.matte;
   const covered = inside.filter((p) => alpha[p]! >= 0.5);
-  const centres = covered.length ? mergeClose(kMeans(src, N, covered, o.maxColours, o.minShare, twoFills(toLayer, layerColours, o.near, o.split)), o.merge) : [];
+  const centres = covered.length ? mergeClose(kMeans(src, N, covered, o.maxColours, o.minShare, twoFills(toLayer, layerColours, o.near, o.split), ownSmall(first, last, N, layerColours, o)), o.merge) : [];
   const own = (c: readonly number[]): boolean => layerColours.some((l) => dist3(c, l) <= o.near);
   // as on an opaque layer, a colour between two others in the image is G's soft edge (bench-1's soul patch was a brown halo)
   const pureDrawn = drawn && centres.length ? pureEnds(centres, shares(src, N, covered, centres), layerColours.slice(0, 8), own, liesBetween(src, N, R, covered, centres)) : [];
@@ -552,6 +554,24 @@ export function layerColourOf(colours: readonly number[][], near: number, distin
     }
     return bd <= sure || (bd <= near && bd <= distinct * second) ? best : c;
   };
+}
+
+/**
+ * kMeans keeps a cluster under minShare of at least `smallCells` cells whose centre lies within
+ * `sure` of a layer colour, farther than `near` from every other centre, and whose cells G changed
+ * (by `residual` on average, max over channels): a small new shape in one of the layer's colours
+ * inside a larger insertion (bench-5's happy eyes, 9 of 303 cells, in the glasses' near-black;
+ * dropped, their cells joined G's blurred arcs, which took the hair's violet). A small cluster G
+ * left as it was is old content (heldout-69's glasses beside a new bun).
+ */
+function ownSmall(first: Float32Array, last: Float32Array, N: number, layerColours: readonly number[][], o: InsertOptions): SmallRule | null {
+  if (!(o.smallCells > 0)) return null;
+  const changed = (cells: readonly number[]): boolean => {
+    let s = 0;
+    for (const p of cells) s += Math.max(Math.abs(last[p]! - first[p]!), Math.abs(last[N + p]! - first[N + p]!), Math.abs(last[2 * N + p]! - first[2 * N + p]!));
+    return s >= o.residual * cells.length;
+  };
+  return { cells: o.smallCells, keep: (c, all, cells) => layerColours.some((l) => dist3(c, l) <= o.sure) && all.every((a) => a === c || dist3(a, c) > o.near) && changed(cells) };
 }
 
 /** Whether two colours' chroma (their difference from their own grey) points the same way, within `degrees`, when both have some (10 levels). */

@@ -43,8 +43,10 @@ export function tracedCells(at: Uint8Array, lists: number[][], colour: Float32Ar
  * 3×3 neighbourhood: tracing places the edges between the colours the labels chose there, and
  * does not bring back G's noise the smoothing left out (a second shade of a beard in blobs:
  * bench-5's beard 33.8 → 25.8 RMSE in the part). Where old content wins next to it, the whole list
- * (a new shape's outline against the kept layer is G's to place). A cell with fewer than two
- * entries is labelled, not traced.
+ * (a new shape's outline against the kept layer is G's to place). A cell inside one fill keeps a
+ * list of that one entry: it is traced in that colour, and counts toward `share`. Dropped, it
+ * left a new shape's one-cell rim of traced cells under share 1/2, so the outline fell back to the
+ * smoothed labels' 64² steps (bench-4's bob, session 36). A cell whose winners are none of its list is labelled.
  */
 function localLists(at: Uint8Array, lists: number[][], labels: Float32Array, R: number): [Uint8Array, number[][]] {
   const N = R * R, K1 = labels.length / N, win = new Int32Array(N);
@@ -63,7 +65,7 @@ function localLists(at: Uint8Array, lists: number[][], labels: Float32Array, R: 
     }
     const full = lists[at[p]! - 1]!;
     const list = here.has(K1 - 1) ? full : full.filter((k) => here.has(k));
-    if (list.length < 2) continue;
+    if (!list.length) continue;
     const key = list.join(',');
     let i = keys.get(key);
     if (i === undefined && made.length < 255) { made.push(list); i = made.length; keys.set(key, i); }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { kMeans, type SplitRule } from '../../engine/transfer/frame-colours.js';
+import { kMeans, type SmallRule, type SplitRule } from '../../engine/transfer/frame-colours.js';
 import { dist } from '../../engine/transfer/colour-clusters.js';
 import { rng } from './synthetic.js';
 
@@ -53,5 +53,17 @@ describe('kMeans of new content colours (frame-colours.ts)', () => {
     const two = planes([[0.26, 0.2, 0.32], [0.72, 0.58, 0.55], [0.58, 0.8, 0.51]], [600, 300, 10], 0.02, 8);
     const all = Array.from({ length: two.N }, (_, p) => p);
     expect(kMeans(two.f, two.N, all, 2, 0.04, { spread: 0.1, extra: 2, when: () => true })).toHaveLength(2);   // the green is 1 % of the cells
+  });
+
+  it('keeps a cluster under minShare where keepSmall agrees, and gives the rule its cells', () => {
+    // the outliers (6 of 906 cells) are dropped by minShare alone
+    const yellow = (cs: number[][]): boolean => cs.some((k) => dist(k, outliers[0]!) < 0.06);
+    expect(yellow(kMeans(f, N, cells, 5, 0.04))).toBe(false);
+    let seen: readonly number[] = [];
+    const rule = (keep: boolean): SmallRule => ({ cells: 4, keep: (c, _all, cs) => { if (dist(c, outliers[0]!) < 0.06) seen = cs; return keep; } });
+    expect(yellow(kMeans(f, N, cells, 5, 0.04, null, rule(true)))).toBe(true);
+    expect([...seen].sort((a, b) => a - b)).toEqual([900, 901, 902, 903, 904, 905]);
+    expect(yellow(kMeans(f, N, cells, 5, 0.04, null, rule(false)))).toBe(false);
+    expect(yellow(kMeans(f, N, cells, 5, 0.04, null, { cells: 7, keep: () => true }))).toBe(false);   // fewer cells than asked
   });
 });

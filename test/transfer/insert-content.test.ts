@@ -113,6 +113,41 @@ describe('insertion of new content (code edits)', () => {
   });
 });
 
+describe('a small new shape in one of the layer\'s colours inside a larger insertion', () => {
+  // G(z1) grows the disc with a 3×3-cell dot in the square's colour inside it (2 % of the cells,
+  // under minShare: bench-5's happy eyes, in the glasses' near-black, inside a 303-cell insertion)
+  const dot = (x: number, y: number): boolean => Math.abs(x - DC.x - 0.5) < 1.5 && Math.abs(y - DC.y - 0.5) < 1.5;
+  function grownWithDot(): Float32Array {
+    const f = frame(SQUARE, true);
+    for (let y = 0; y < R; y++) for (let x = 0; x < R; x++) if (dot(x + 0.5, y + 0.5)) for (let c = 0; c < 3; c++) f[c * R * R + y * R + x] = SQUARE[c]!;
+    return f;
+  }
+  /** The insertion over the disc and a cell around it, and over 5 cells of the square's top row (unchanged: old content G kept). */
+  function plan(a: Float32Array, b: Float32Array, smallCells: number) {
+    const original = layer(false), mapping = fitMapping(S, S, R), cells = new Float32Array(R * R), drawn = new Uint8Array(R * R);
+    for (let y = 0; y < R; y++) for (let x = 0; x < R; x++) {
+      const inside = Math.hypot(x + 0.5 - DC.x, y + 0.5 - DC.y) < DC.r + 1 || (y === SQ.y0 && x >= SQ.x0 && x < SQ.x0 + 5);
+      if (inside) { cells[y * R + x] = 1; drawn[y * R + x] = 1; }
+    }
+    return insertionPlan(a, b, refitColour(a, b, estimateStep(a, b, R)), cells, original, mapping, { smallCells }, null, drawn)!;
+  }
+  const square = [...rgb(SQUARE), 255];
+  it('keeps its own palette entry, in the layer colour, where minShare alone would merge it away', () => {
+    const a = frame(SQUARE, false), b = grownWithDot();
+    expect(plan(a, b, 0).palette).not.toContainEqual(square);
+    const kept = plan(a, b, DEFAULT_INSERT_OPTIONS.smallCells);
+    expect(kept.palette).toContainEqual(square);
+    // and the dot is drawn in it
+    const out = new Uint8ClampedArray(layer(false).data);
+    insertRows(kept, fitMapping(S, S, R), out, S, 0, S);
+    expect(px({ width: S, height: S, data: out }, Math.round((DC.x + 0.5) * K), Math.round((DC.y + 0.5) * K))).toEqual(square);
+  });
+  it('but not a small cluster G left as it was (old content beside the new shape)', () => {
+    // the same cells without the dot: those 5 cells are a small cluster in a layer colour, unchanged
+    expect(plan(frame(SQUARE, false), frame(SQUARE, true), DEFAULT_INSERT_OPTIONS.smallCells).palette).not.toContainEqual(square);
+  });
+});
+
 describe('drawn colours: which of G(z1)\'s colours are a blend of two others', () => {
   // G(z1)'s centres on hair grown on a bald head, transparent layer (bench:edits heldout-69 → fade):
   // skin, new brown hair (the bulk), white (G's background), a light brown and a darker rim, the sunglasses' violet
