@@ -50,7 +50,7 @@ export interface InsertOptions {
   maxColours: number;
   /** A cluster with less than this share of the cells merges into its nearest neighbour. */
   minShare: number;
-  /** …unless it has this many cells, lies within `sure` of a layer colour and farther than `near` from the other clusters (0: off). */
+  /** …unless it has this many cells, lies within `sure` of a layer colour, farther than `near` from the other clusters, and G changed its cells (`ownSmall`; 0: off). */
   smallCells: number;
   /**
    * A cluster whose colours lie on average farther than this from its centre (RGB, [0, 1]), whose
