@@ -50,6 +50,11 @@ export function loadFrames(dir: string, e: CachedEntry): { frames: Float32Array[
   return { frames, backdrops: extra ? { frames: [all[e.frames]!, all[e.frames + 1]!], colours: e.backdropColours! } : null };
 }
 
+/** The edits saved in `dir`, each once. */
 export function readIndex(dir: string): CachedEntry[] {
-  return readFileSync(join(dir, 'index.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as CachedEntry);
+  const all = readFileSync(join(dir, 'index.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as CachedEntry);
+  // a directory used again keeps each edit's latest frames (a rescore scored each edit once per run saved)
+  const latest = new Map<string, CachedEntry>();
+  for (const e of all) latest.set(`${e.seed}|${e.kind}|${e.label}`, e);
+  return all.filter((e) => latest.get(`${e.seed}|${e.kind}|${e.label}`) === e);
 }

@@ -280,14 +280,16 @@ export function insertionPlan(first: Float32Array, last: Float32Array, change: C
   // G's antialiased edge says where within the cell the edge lies, and upsampled, the larger share
   // draws it there
   // (never clear where the clear label would be enclosed, as above: a small shape's white, e.g. teeth)
-  const pure = fine ? pureCentres(centres, shares(last, N, clustered, centres)) : [], pureOpaque = pure.filter((k) => k !== clearAt);
+  // (the fill the shape sits on, a layer colour, is pure: pure-colours.ts)
+  const surely = (c: readonly number[]): boolean => layerColours.some((l) => dist3(c, l) <= o.sure);
+  const pure = fine ? pureCentres(centres, shares(last, N, clustered, centres), surely) : [], pureOpaque = pure.filter((k) => k !== clearAt);
   const opaqueOnly = (p: number): boolean => !!kept && pureOpaque.length > 0 && (!!kept.recoloured[p] || !(open[p] || kept.clear[p]));
   if (fine) for (let p = 0; p < N; p++) if (fine[p]) softLabel(last, N, p, centres, opaqueOnly(p) ? pureOpaque : pure, labels);
   // cells drawn from G(z1) are traced at each sample (InsertionPlan.traced); old content, a clear cut
   // and a cell only grown onto a reshaped group keep their labels
   let traced: Traced | undefined;
   if (o.trace) {
-    const lists: number[][] = [pureDrawn.length ? pureDrawn : fine ? pure : pureCentres(centres, shares(last, N, clustered, centres))];
+    const lists: number[][] = [pureDrawn.length ? pureDrawn : fine ? pure : pureCentres(centres, shares(last, N, clustered, centres), surely)];
     if (fine) lists.push(pure, pureOpaque);
     const at = new Uint8Array(N);
     for (let p = 0; p < N; p++) {
@@ -376,7 +378,7 @@ function mattedPlan(first: Float32Array, last: Float32Array, change: ChangeField
   for (let k = 0; k <= K; k++) labels.set(mean3(onehot.subarray(k * N, (k + 1) * N), R), k * N);
   // a small shape's cells split between the two pure colours G blends there (as in insertionPlan)
   const drawable = centres.slice(0, clearAt);
-  const pure = fine ? pureCentres(drawable, shares(src, N, covered, drawable)) : [];
+  const pure = fine ? pureCentres(drawable, shares(src, N, covered, drawable), (c) => layerColours.some((l) => dist3(c, l) <= o.sure)) : [];
   if (fine) for (let p = 0; p < N; p++) if (fine[p] && alpha[p]! >= 0.5 && pure.length) softLabel(src, N, p, centres, pure, labels);
   // cells drawn from G(z1) traced at each sample, as on an opaque layer, G's matte saying where it is clear
   let traced: Traced | undefined;

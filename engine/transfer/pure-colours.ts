@@ -84,10 +84,17 @@ export function liesBetween(f: Float32Array, N: number, R: number, cells: number
  * toward the skin; taken for their blend, its cells were split between the skin and the sunglasses'
  * violet (bench:edits, heldout-69's fade on the 3700 kimg generator drawn near black: 19.8 → 67.3
  * in the part). A thin line's edge is as large as its core, and stays a blend (a wink).
+ * With `own`, the centre with the most cells is pure wherever it lies when `own` holds it (one of
+ * the layer's colours, the fill the new shape sits on): bench-1's skin lies between the teeth's
+ * white and the neck's brown, and taken for their blend, G's grey halo round a new soul patch was
+ * split between them, the chin drawn brown. (Any layer colour, not only the bulk, let a frown's
+ * soft rim, near the cheek's shade, be drawn in blotches.)
  */
-export function pureCentres(centres: number[][], share?: readonly number[]): number[] {
+export function pureCentres(centres: number[][], share?: readonly number[], own?: (c: readonly number[]) => boolean): number[] {
   const K = centres.length, out: number[] = [];
+  const bulk = share ? share.reduce((b, v, i) => (v > share[b]! ? i : b), 0) : -1;
   for (let k = 0; k < K; k++) {
+    if (k === bulk && own?.(centres[k]!)) { out.push(k); continue; }
     let blend = false;
     for (let a = 0; a < K && !blend; a++) for (let b = a + 1; b < K && !blend; b++) {
       if (a === k || b === k || (share && share[k]! > share[a]! + share[b]!)) continue;

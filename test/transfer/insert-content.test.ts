@@ -204,6 +204,8 @@ describe('drawn colours: a blend that lies between its ends in the image is a so
     const pure = pureEnds(centres.map((c) => c.slice()), share, layer, own, liesBetween(f, N, R, all, centres));
     expect(pure).not.toContain(1);
     expect(pure).toEqual(expect.arrayContaining([0, 2]));
+    // a small shape's colours (pureCentres): the ring is a layer colour, but not the fill the shape sits on
+    expect(pureCentres(centres, share, own)).toEqual([0, 2]);
   });
 
   it('a band of its own between two colours, far from one of them, stays pure', () => {
@@ -232,6 +234,17 @@ describe('small shapes\' colours: which centres a cell of a small shape may be s
   it('a thin line\'s edge, as large as the line, stays a blend (bench-0\'s wink)', () => {
     const wink = [[230, 179, 162], [34, 8, 59], [131, 84, 104]].map((c) => c.map((v) => v / 255));
     expect(pureCentres(wink, [0.863, 0.069, 0.069])).toEqual([0, 1]);
+  });
+  it('the fill a shape sits on, a layer colour, is pure, though it lies between two others (bench-1\'s skin between the teeth and the neck)', () => {
+    // G(z1)'s centres round a new soul patch: G's grey halo, the teeth's white, the patch's dark, the neck's brown, the skin
+    const c = [[119, 105, 102], [252, 252, 252], [60, 50, 58], [147, 87, 73], [175, 138, 127]].map((v) => v.map((x) => x / 255));
+    const share = [0.17, 0.09, 0.07, 0.28, 0.34], skin = [185, 149, 140].map((v) => v / 255);
+    // by geometry alone the skin is a blend of the white and the brown: the halo was split between them, the chin drawn brown
+    expect(pureCentres(c, share)).not.toContain(4);
+    const own = (x: readonly number[]): boolean => Math.hypot(x[0]! - skin[0]!, x[1]! - skin[1]!, x[2]! - skin[2]!) <= DEFAULT_INSERT_OPTIONS.sure;
+    expect(pureCentres(c, share, own)).toEqual([1, 2, 3, 4]);
+    // only as the fill the shape sits on (the bulk): a smaller cluster near a layer colour can be a rim
+    expect(pureCentres(c, [0.17, 0.09, 0.07, 0.34, 0.28], own)).not.toContain(4);
   });
 });
 
