@@ -54,9 +54,17 @@ export interface MissedShapeOptions {
   minPiece: number;
   /** A switched shape's antialiased rim, up to this many px wide, goes with it. */
   rim: number;
+  /**
+   * A flat patch of the layer (4-connected, one tone) of at least `whole[1]` frame cells with at least
+   * `whole[0]` of it switched to one tone switches whole ([1, ·]: off): a large fill G recoloured in
+   * places is recoloured (bench-0's stubble shadow, 233 cells, a quarter lightened, was left in
+   * blotches where a soul patch replaced it). A small shape switched for the most part is reshaped,
+   * and where its new outline lies is for the pieces to say: whole, a nose set to "small" vanished.
+   */
+  whole: readonly [number, number];
 }
 
-export const DEFAULT_MISSED_SHAPE_OPTIONS: Readonly<MissedShapeOptions> = { changed: 12, missed: 0.15, minChange: 0.0005, reach: 0.4, reachEdge: 0.2, anchor: 0.2, anchorEdge: 0.5, off: 0.5, near: 12, still: 2, minPiece: 2, rim: 2, nearby: 2 };
+export const DEFAULT_MISSED_SHAPE_OPTIONS: Readonly<MissedShapeOptions> = { changed: 12, missed: 0.15, minChange: 0.0005, reach: 0.4, reachEdge: 0.2, anchor: 0.2, anchorEdge: 0.5, off: 0.5, near: 12, still: 2, minPiece: 2, rim: 2, nearby: 2, whole: [0.25, 32] };
 
 /** Counted on at most this many pixels a side: the share of G's change the edit made needs no more. */
 const COUNT_SIDE = 1024;
@@ -185,6 +193,25 @@ export function drawMissedShapes(
       }
     }
     if (piece.length < minArea || !touches || !seeded) for (const p of piece) to[p] = -1;
+  }
+  // a flat patch of the layer switched for the most part switches whole (a stubble's shadow G lightened
+  // in places is gone, not left in blotches)
+  if (o.whole[0] < 1) {
+    const comp: number[] = [], seenC = new Uint8Array(n), count = new Map<number, number>();
+    for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) {
+      const s0 = y * W + x;
+      if (seenC[s0] || toneAt[s0]! < 0) continue;
+      const tone = toneAt[s0]!;
+      comp.length = 0; count.clear(); stack.push(s0); seenC[s0] = 1;
+      while (stack.length) {
+        const p = stack.pop()!, px = p % W, py = (p - px) / W;
+        comp.push(p);
+        if (to[p]! >= 0) count.set(to[p]!, (count.get(to[p]!) ?? 0) + 1);
+        for (const q of [px > x0 ? p - 1 : -1, px < x1 - 1 ? p + 1 : -1, py > y0 ? p - W : -1, py < y1 - 1 ? p + W : -1]) if (q >= 0 && !seenC[q] && toneAt[q] === tone) { seenC[q] = 1; stack.push(q); }
+      }
+      if (comp.length < o.whole[1] / (mapping.scale * mapping.scale)) continue;
+      for (const [k, c] of count) if (c >= o.whole[0] * comp.length) { for (const p of comp) if (left(p)) { from[p] = tone; to[p] = k; } break; }
+    }
   }
   // a switched shape's antialiased rim (a blend of its old tone and its new one) goes with it
   for (let step = 0; step < o.rim; step++) {

@@ -95,6 +95,21 @@ describe('shapes the carried edit missed (missed-shapes.ts)', () => {
     expect(out).toEqual(before);
   });
 
+  it('switches a flat patch whole when G switched the most part of it (a stubble\'s shadow gone, not left in blotches)', () => {
+    // a shadow over the jaw; G(z1) lightens its upper rows to the skin, the rest a little (bench-0's soul patch in place of a shadow)
+    const SHADOW = [206, 150, 136], shadow = (x: number, y: number): boolean => face(x, y) && y >= 80;
+    const at = (x: number, y: number): number[] => (shadow(x, y) ? SHADOW : layerAt(x, y)), withShadow = [BG, SKIN, SHADOW];
+    const layer = image(at), before0 = frame(at);
+    const last = frame((x, y) => (shadow(x, y) ? mix(SHADOW, SKIN, y < 92 ? 0.8 : 0.2) : at(x, y)));
+    const run = (share: number, cells = 32): Uint8ClampedArray => { const out = layer.slice(); drawMissedShapes(out, layer, W, W, withShadow, before0, last, mapping, { whole: [share, cells] }); return out; };
+    const partly = count(run(1), SHADOW);
+    expect(partly).toBeGreaterThan(0);                       // per pixel: the lower rows stay, a band of shadow left
+    expect(partly).toBeLessThan(0.8 * count(layer, SHADOW));
+    expect(count(run(0.25), SHADOW)).toBe(0);                 // whole: the shadow is gone
+    expect(count(run(0.25, 200), SHADOW)).toBe(partly);       // a patch under 200 cells (it has 106) is a shape: as per pixel
+    expect(count(run(0.25), SKIN)).toBeGreaterThanOrEqual(count(layer, SKIN) + count(layer, SHADOW));   // (and its antialiased rim)
+  });
+
   it('leaves transparent pixels and the layer it was given alone', () => {
     // a transparent layer: the background is clear; G's change there (a new shade) is not a missed shape of the layer
     const clearBg = image((x, y) => (face(x, y) ? layerAt(x, y) : null));
