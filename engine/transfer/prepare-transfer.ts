@@ -16,6 +16,7 @@ import { keptCells } from './large-insertions.js';
 import { DEFAULT_SNAP_OPTIONS, layerTones, type SnapOptions } from './snap-tones.js';
 import type { FragmentOptions } from './leftover-fragments.js';
 import type { MissedShapeOptions } from './missed-shapes.js';
+import type { OrphanEdgeOptions } from './orphan-edges.js';
 import type { RecolourPlan } from './recolour.js';
 import { generatorMatte } from './generator-matte.js';
 import { colourCodePaint } from './colour-code-paint.js';
@@ -60,6 +61,8 @@ export interface PreparedTransfer {
   fragments: Partial<FragmentOptions> | null;
   /** After a shape code's change, with `snap`: a change the carried edit missed is drawn in the layer's tones (missed-shapes.ts; null: not). */
   missedShapes: Partial<MissedShapeOptions> | null;
+  /** After a shape code's change, with `snap`: outlines left without their shape take the colour round them (orphan-edges.ts; null: not). */
+  orphanEdges: Partial<OrphanEdgeOptions> | null;
 }
 
 export async function prepareTransferAsync(input: TransferInput, options: TransferOptions = {}): Promise<PreparedTransfer> {
@@ -149,7 +152,7 @@ export async function prepareTransferAsync(input: TransferInput, options: Transf
   };
   const snap = input.painted || input.whole !== 'strong' || options.snap === false || K === 0 ? null : { ...DEFAULT_SNAP_OPTIONS, ...options.snap };
   const tones = snap ? layerTones(original.data, original.width, original.height, snap) : [];
-  const prepared: PreparedTransfer = { mapping, K, changes, ...place(last, kept), plan, fullRes, unit, insert, insertions: new Map([[K, last]]), snap: snap && tones.length ? { tones, options: snap, named: input.colours ?? [] } : null, fragments: null, missedShapes: null };
+  const prepared: PreparedTransfer = { mapping, K, changes, ...place(last, kept), plan, fullRes, unit, insert, insertions: new Map([[K, last]]), snap: snap && tones.length ? { tones, options: snap, named: input.colours ?? [] } : null, fragments: null, missedShapes: null, orphanEdges: null };
   // 3c. code edits: small new shapes the flow seems to explain at 64² but the layer does not show
   // (small-insertions.ts), judged on the edit as it comes out, rendered small
   // (only with whole: 'strong', what the panel, the CLI and bench:edits use: it needs the layer's
@@ -164,5 +167,6 @@ export async function prepareTransferAsync(input: TransferInput, options: Transf
   // (after the outcome stages, which judge the edit as the flow and the insertion draw it)
   if (prepared.snap && input.reshaped && options.fragments !== false) prepared.fragments = options.fragments ?? {};
   if (prepared.snap && input.reshaped && options.missedShapes !== false) prepared.missedShapes = options.missedShapes ?? {};
+  if (prepared.snap && input.reshaped && options.orphanEdges !== false) prepared.orphanEdges = options.orphanEdges ?? {};
   return prepared;
 }

@@ -10,6 +10,7 @@ import { DEFAULT_INSERT_OPTIONS, insertRows, relandPalette } from './insert-cont
 import { snapTones } from './snap-tones.js';
 import { removeFragments } from './leftover-fragments.js';
 import { drawMissedShapes } from './missed-shapes.js';
+import { clearOrphanEdges } from './orphan-edges.js';
 import { recolourRows, recolourScaledRows } from './recolour.js';
 import { insertionAt } from './frame-insertions.js';
 import { checkpoint } from './checkpoint.js';
@@ -78,6 +79,7 @@ export async function renderTransferAsync(prepared: PreparedTransfer, original: 
       if (insertion) insertRows(relandPalette(insertion, landings, 255 * (prepared.insert?.sure ?? DEFAULT_INSERT_OPTIONS.sure)), mapping, out, W, 0, H);
       if (prepared.fragments) removeFragments(out, source.data, W, H, prepared.snap!.tones, prepared.unit[K]!, mapping, prepared.fragments);
       if (prepared.missedShapes) drawMissedShapes(out, source.data, W, H, prepared.snap!.tones, prepared.unit[0]!, prepared.unit[K]!, mapping, prepared.missedShapes);
+      if (prepared.orphanEdges) clearOrphanEdges(out, source.data, W, H, prepared.orphanEdges);
     }
     rendered.push({ width: W, height: H, data: out });
   }

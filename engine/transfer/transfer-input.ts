@@ -9,6 +9,7 @@ import type { SmallInsertOptions } from './small-insertions.js';
 import type { SnapOptions } from './snap-tones.js';
 import type { FragmentOptions } from './leftover-fragments.js';
 import type { MissedShapeOptions } from './missed-shapes.js';
+import type { OrphanEdgeOptions } from './orphan-edges.js';
 import type { RecolourOptions } from './recolour.js';
 import type { ColourCodePaintOptions } from './colour-code-paint.js';
 import type { ChangeField, RgbaImage, TransferProgress } from './types.js';
@@ -153,6 +154,12 @@ export interface TransferOptions {
    * layer's own tones (missed-shapes.ts). false: off.
    */
   missedShapes?: Partial<MissedShapeOptions> | false;
+  /**
+   * After a shape code's change (`reshaped`, with `snap`), last: the antialiased outline of a shape
+   * the edit removed or reshaped, left between one colour on both sides, takes that colour
+   * (orphan-edges.ts). false: off.
+   */
+  orphanEdges?: Partial<OrphanEdgeOptions> | false;
   /**
    * Code-slider edits with `colourStroke`: how the cells the generator recoloured are found
    * (colour-code-paint.ts). false: off (the edit is carried as a generator change, like a shape code's).
