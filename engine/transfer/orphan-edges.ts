@@ -33,26 +33,26 @@ export const DEFAULT_ORPHAN_EDGE_OPTIONS: Readonly<OrphanEdgeOptions> = { radius
  * the layer (and its surroundings) is anything looked at. Returns the number of pixels changed.
  */
 export function clearOrphanEdges(out: Uint8ClampedArray, before: Uint8Array | Uint8ClampedArray, W: number, H: number, options: Partial<OrphanEdgeOptions> = {}): number {
-  const o = { ...DEFAULT_ORPHAN_EDGE_OPTIONS, ...options }, r = o.radius;
-  // the box of what the edit changed, and r + 1 px round it (flatness looks one px further)
-  let x0 = W, x1 = -1, y0 = H, y1 = -1;
-  for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) {
-    const i = 4 * (y * W + x);
-    if (out[i] === before[i] && out[i + 1] === before[i + 1] && out[i + 2] === before[i + 2] && out[i + 3] === before[i + 3]) continue;
-    if (x < x0) x0 = x; if (x > x1) x1 = x; if (y < y0) y0 = y; if (y > y1) y1 = y;
+  const o = { ...DEFAULT_ORPHAN_EDGE_OPTIONS, ...options }, r = o.radius, n = W * H;
+  // the pixels within r of one the edit changed (rows, then columns: two passes of a running count)
+  const changed = new Uint8Array(n);
+  let any = false;
+  for (let p = 0, i = 0; p < n; p++, i += 4) {
+    if (out[i] !== before[i] || out[i + 1] !== before[i + 1] || out[i + 2] !== before[i + 2] || out[i + 3] !== before[i + 3]) { changed[p] = 1; any = true; }
   }
-  if (x1 < 0) return 0;
-  const m = r + 1;
-  x0 = Math.max(0, x0 - m); y0 = Math.max(0, y0 - m); x1 = Math.min(W - 1, x1 + m); y1 = Math.min(H - 1, y1 + m);
-  const flatOut = flatMap(out, W, H, x0, y0, x1, y1, o), flatBefore = flatMap(before, W, H, x0, y0, x1, y1, o);
+  if (!any) return 0;
+  const near = spread(spread(changed, W, H, r, 1), W, H, r, W);
+  // flatness is looked up lazily (-1: not yet): only the windows of candidates need it
+  const flatOut = new Int8Array(n).fill(-1), flatBefore = new Int8Array(n).fill(-1);
+  const isFlat = (d: Uint8Array | Uint8ClampedArray, memo: Int8Array, p: number): boolean => (memo[p]! >= 0 ? memo[p] === 1 : (memo[p] = flatAt(d, W, H, p, o) ? 1 : 0) === 1);
   const fill: number[] = [];
-  for (let y = y0 + r; y <= y1 - r; y++) for (let x = x0 + r; x <= x1 - r; x++) {
+  for (let y = r; y < H - r; y++) for (let x = r; x < W - r; x++) {
     const p = y * W + x;
-    if (flatOut[p] || out[4 * p + 3]! < 250) continue;
-    const now = coloursAround(out, flatOut, W, x, y, r, o);
+    if (!near[p] || out[4 * p + 3]! < 250 || isFlat(out, flatOut, p)) continue;
+    const now = coloursAround(out, (q) => isFlat(out, flatOut, q), W, x, y, r, o);
     if (typeof now === 'string' || now.count < o.minFlat) continue;
     // (one colour round it before too, or the clear: not an edge between two of the layer's colours)
-    if (coloursAround(before, flatBefore, W, x, y, r, o) !== 'mixed') continue;
+    if (coloursAround(before, (q) => isFlat(before, flatBefore, q), W, x, y, r, o) !== 'mixed') continue;
     fill.push(p, now.at);
   }
   for (let i = 0; i < fill.length; i += 2) {
@@ -62,23 +62,34 @@ export function clearOrphanEdges(out: Uint8ClampedArray, before: Uint8Array | Ui
   return fill.length / 2;
 }
 
-/** [W·H] 1 on the opaque pixels in the box with `same` of their 8 neighbours their colour. */
-function flatMap(d: Uint8Array | Uint8ClampedArray, W: number, H: number, x0: number, y0: number, x1: number, y1: number, o: OrphanEdgeOptions): Uint8Array {
-  const flat = new Uint8Array(W * H);
-  for (let y = y0; y <= y1; y++) for (let x = x0; x <= x1; x++) {
-    const i = 4 * (y * W + x);
-    if (d[i + 3]! < 250) continue;
-    let n = 0;
-    for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) {
-      const X = x + dx, Y = y + dy;
-      if ((dx || dy) && X >= 0 && Y >= 0 && X < W && Y < H) {
-        const j = 4 * (Y * W + X);
-        if (d[j + 3]! >= 250 && Math.abs(d[j]! - d[i]!) <= o.near && Math.abs(d[j + 1]! - d[i + 1]!) <= o.near && Math.abs(d[j + 2]! - d[i + 2]!) <= o.near) n++;
-      }
+/** `m` spread by r along one axis (step 1: rows, W: columns): 1 where a 1 lies within r. */
+function spread(m: Uint8Array, W: number, H: number, r: number, step: number): Uint8Array {
+  const out = new Uint8Array(W * H), lines = step === 1 ? H : W, len = step === 1 ? W : H, stride = step === 1 ? W : 1;
+  for (let l = 0; l < lines; l++) {
+    const base = l * stride;
+    let count = 0;
+    for (let t = 0; t < Math.min(r, len); t++) count += m[base + t * step]!;
+    for (let t = 0; t < len; t++) {
+      if (t + r < len) count += m[base + (t + r) * step]!;
+      if (t - r - 1 >= 0) count -= m[base + (t - r - 1) * step]!;
+      if (count > 0) out[base + t * step] = 1;
     }
-    if (n >= o.same) flat[y * W + x] = 1;
   }
-  return flat;
+  return out;
+}
+
+/** Whether pixel p is opaque with `same` of its 8 neighbours its colour. */
+function flatAt(d: Uint8Array | Uint8ClampedArray, W: number, H: number, p: number, o: OrphanEdgeOptions): boolean {
+  const i = 4 * p, x = p % W, y = (p - x) / W;
+  if (d[i + 3]! < 250) return false;
+  let k = 0;
+  for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) {
+    const X = x + dx, Y = y + dy;
+    if (!(dx || dy) || X < 0 || Y < 0 || X >= W || Y >= H) continue;
+    const j = 4 * (Y * W + X);
+    if (d[j + 3]! >= 250 && Math.abs(d[j]! - d[i]!) <= o.near && Math.abs(d[j + 1]! - d[i + 1]!) <= o.near && Math.abs(d[j + 2]! - d[i + 2]!) <= o.near) k++;
+  }
+  return k >= o.same;
 }
 
 /**
@@ -86,13 +97,13 @@ function flatMap(d: Uint8Array | Uint8ClampedArray, W: number, H: number, x0: nu
  * round it is not opaque (the layer's own outline against the clear is no orphan); else one of
  * them (`at`, -1 for none) and how many.
  */
-function coloursAround(d: Uint8Array | Uint8ClampedArray, flat: Uint8Array, W: number, x: number, y: number, r: number, o: OrphanEdgeOptions): { at: number; count: number } | 'mixed' | 'clear' {
+function coloursAround(d: Uint8Array | Uint8ClampedArray, flat: (p: number) => boolean, W: number, x: number, y: number, r: number, o: OrphanEdgeOptions): { at: number; count: number } | 'mixed' | 'clear' {
   let at = -1, count = 0, mixed = false;
   const far = o.oneColour * o.oneColour;
   for (let dy = -r; dy <= r; dy++) for (let dx = -r; dx <= r; dx++) {
     const q = (y + dy) * W + x + dx, j = 4 * q;
     if (d[j + 3]! < 250) return 'clear';
-    if (!flat[q] || mixed) continue;
+    if (mixed || !flat(q)) continue;
     if (at < 0) { at = q; count = 1; continue; }
     const a = 4 * at;
     if ((d[j]! - d[a]!) ** 2 + (d[j + 1]! - d[a + 1]!) ** 2 + (d[j + 2]! - d[a + 2]!) ** 2 > far) mixed = true;
