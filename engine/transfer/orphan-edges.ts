@@ -29,8 +29,8 @@ export const DEFAULT_ORPHAN_EDGE_OPTIONS: Readonly<OrphanEdgeOptions> = { radius
 
 /**
  * Gives each orphaned outline pixel of `out` (the rendered edit, W×H straight RGBA) the one flat
- * colour round it, in place; `before` is the layer at the same size. Only where the edit changed
- * the layer (and its surroundings) is anything looked at. Returns the number of pixels changed.
+ * colour round it, in place; `before` is the layer at the same size. Only pixels within `radius`
+ * of one the edit changed are looked at. Returns the number of pixels changed.
  */
 export function clearOrphanEdges(out: Uint8ClampedArray, before: Uint8Array | Uint8ClampedArray, W: number, H: number, options: Partial<OrphanEdgeOptions> = {}): number {
   const o = { ...DEFAULT_ORPHAN_EDGE_OPTIONS, ...options }, r = o.radius, n = W * H;
