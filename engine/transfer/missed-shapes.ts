@@ -194,20 +194,26 @@ export function drawMissedShapes(
     }
     if (piece.length < minArea || !touches || !seeded) for (const p of piece) to[p] = -1;
   }
-  // a flat patch of the layer switched for the most part switches whole (a stubble's shadow G lightened
-  // in places is gone, not left in blotches)
+  // a large flat patch of the layer switched in good part (`whole`) switches whole (a stubble's shadow G
+  // lightened in places is gone, not left in blotches)
   if (o.whole[0] < 1) {
     const comp: number[] = [], seenC = new Uint8Array(n), count = new Map<number, number>();
+    let tone = -1;
+    // (4 neighbours, no array a pixel: a patch can be most of a large layer)
+    const visit = (q: number): void => { if (!seenC[q] && toneAt[q] === tone) { seenC[q] = 1; stack.push(q); } };
     for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) {
       const s0 = y * W + x;
       if (seenC[s0] || toneAt[s0]! < 0) continue;
-      const tone = toneAt[s0]!;
+      tone = toneAt[s0]!;
       comp.length = 0; count.clear(); stack.push(s0); seenC[s0] = 1;
       while (stack.length) {
         const p = stack.pop()!, px = p % W, py = (p - px) / W;
         comp.push(p);
         if (to[p]! >= 0) count.set(to[p]!, (count.get(to[p]!) ?? 0) + 1);
-        for (const q of [px > x0 ? p - 1 : -1, px < x1 - 1 ? p + 1 : -1, py > y0 ? p - W : -1, py < y1 - 1 ? p + W : -1]) if (q >= 0 && !seenC[q] && toneAt[q] === tone) { seenC[q] = 1; stack.push(q); }
+        if (px > x0) visit(p - 1);
+        if (px < x1 - 1) visit(p + 1);
+        if (py > y0) visit(p - W);
+        if (py < y1 - 1) visit(p + W);
       }
       if (comp.length < o.whole[1] / (mapping.scale * mapping.scale)) continue;
       for (const [k, c] of count) if (c >= o.whole[0] * comp.length) { for (const p of comp) if (left(p)) { from[p] = tone; to[p] = k; } break; }
