@@ -221,7 +221,7 @@ export function insertionPlan(first: Float32Array, last: Float32Array, change: C
   // drawn cells take only colours that are no blend of two others, among G's centres, the layer's
   // own colours and its background (G's soft edge of new hair over the shirt clusters to a lavender
   // that is neither: a ghost); the ends of such a blend join the palette
-  const pureDrawn = drawn ? pureEnds(centres, shares(last, N, clustered, centres), [...layerColours.slice(0, 8), ...(bg ? [bg] : [])], (c) => layerColours.some((l) => dist3(c, l) <= o.near), liesBetween(last, N, R, clustered, centres)) : [];
+  const pureDrawn = drawn ? pureEnds(centres, shares(last, N, clustered, centres), [...layerColours.slice(0, 8), ...(bg ? [bg] : [])], nearAny(layerColours, o.near), liesBetween(last, N, R, clustered, centres)) : [];
   const area = shares(last, N, clustered, centres).map((sh) => sh * clustered.length);
   const palette: [number, number, number, number][] = centres.map((c, k) => {
     if (bg && dist3(c, bg) <= o.clearNear) return [0, 0, 0, 0];
@@ -281,7 +281,7 @@ export function insertionPlan(first: Float32Array, last: Float32Array, change: C
   // draws it there
   // (never clear where the clear label would be enclosed, as above: a small shape's white, e.g. teeth)
   // (the fill the shape sits on, a layer colour, is pure: pure-colours.ts)
-  const surely = (c: readonly number[]): boolean => layerColours.some((l) => dist3(c, l) <= o.sure);
+  const surely = nearAny(layerColours, o.sure);
   const pure = fine ? pureCentres(centres, shares(last, N, clustered, centres), surely) : [], pureOpaque = pure.filter((k) => k !== clearAt);
   const opaqueOnly = (p: number): boolean => !!kept && pureOpaque.length > 0 && (!!kept.recoloured[p] || !(open[p] || kept.clear[p]));
   if (fine) for (let p = 0; p < N; p++) if (fine[p]) softLabel(last, N, p, centres, opaqueOnly(p) ? pureOpaque : pure, labels);
@@ -344,7 +344,7 @@ function mattedPlan(first: Float32Array, last: Float32Array, change: ChangeField
   const N = R * R, { alpha, colour: src } = matted.matte;
   const covered = inside.filter((p) => alpha[p]! >= 0.5);
   const centres = covered.length ? mergeClose(kMeans(src, N, covered, o.maxColours, o.minShare, twoFills(toLayer, layerColours, o.near, o.split), ownSmall(first, last, N, layerColours, o)), o.merge) : [];
-  const own = (c: readonly number[]): boolean => layerColours.some((l) => dist3(c, l) <= o.near);
+  const own = nearAny(layerColours, o.near);
   // as on an opaque layer, a colour between two others in the image is G's soft edge (bench-1's soul patch was a brown halo)
   const pureDrawn = drawn && centres.length ? pureEnds(centres, shares(src, N, covered, centres), layerColours.slice(0, 8), own, liesBetween(src, N, R, covered, centres)) : [];
   const area = covered.length ? shares(src, N, covered, centres).map((sh) => sh * covered.length) : [];
@@ -378,7 +378,7 @@ function mattedPlan(first: Float32Array, last: Float32Array, change: ChangeField
   for (let k = 0; k <= K; k++) labels.set(mean3(onehot.subarray(k * N, (k + 1) * N), R), k * N);
   // a small shape's cells split between the two pure colours G blends there (as in insertionPlan)
   const drawable = centres.slice(0, clearAt);
-  const pure = fine ? pureCentres(drawable, shares(src, N, covered, drawable), (c) => layerColours.some((l) => dist3(c, l) <= o.sure)) : [];
+  const pure = fine ? pureCentres(drawable, shares(src, N, covered, drawable), nearAny(layerColours, o.sure)) : [];
   if (fine) for (let p = 0; p < N; p++) if (fine[p] && alpha[p]! >= 0.5 && pure.length) softLabel(src, N, p, centres, pure, labels);
   // cells drawn from G(z1) traced at each sample, as on an opaque layer, G's matte saying where it is clear
   let traced: Traced | undefined;
@@ -573,8 +573,12 @@ function ownSmall(first: Float32Array, last: Float32Array, N: number, layerColou
     for (const p of cells) s += Math.max(Math.abs(last[p]! - first[p]!), Math.abs(last[N + p]! - first[N + p]!), Math.abs(last[2 * N + p]! - first[2 * N + p]!));
     return s >= o.residual * cells.length;
   };
-  return { cells: o.smallCells, keep: (c, all, cells) => layerColours.some((l) => dist3(c, l) <= o.sure) && all.every((a) => a === c || dist3(a, c) > o.near) && changed(cells) };
+  const sure = nearAny(layerColours, o.sure);
+  return { cells: o.smallCells, keep: (c, all, cells) => sure(c) && all.every((a) => a === c || dist3(a, c) > o.near) && changed(cells) };
 }
+
+/** Whether a colour lies within `d` (RGB, [0, 1]) of one of `colours`. */
+const nearAny = (colours: readonly (readonly number[])[], d: number) => (c: readonly number[]): boolean => colours.some((l) => dist3(c, l) <= d);
 
 /** Whether two colours' chroma (their difference from their own grey) points the same way, within `degrees`, when both have some (10 levels). */
 function sameHue(a: readonly number[], b: readonly number[], degrees: number): boolean {
