@@ -9,7 +9,8 @@
  * TransferOptions as JSON; none: one column, the transfer as it is. Rows are scaled to --height px;
  * --whole shows the whole image, not the part's box; --first adds G(z0) bicubic after G(z1) (what the
  * generator's change was, beside where it ended); --ghost marks what scores.ts counts as ghosting in
- * each of our columns: magenta at an edge, red ≥ 2 px from every edge (a half-there fill).
+ * each of our columns: magenta at an edge, red ≥ 2 px from every edge (a half-there fill); --leak
+ * marks what it counts as leakage in cyan (more than 2 px from the part and off the truth).
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -18,13 +19,13 @@ import { readIndex, type CachedEntry } from './frames-cache.js';
 import { cachedInput } from './cached-input.js';
 import { diffMask, renderLayer, truthOverrides } from './avatars.js';
 import { pasteGenerated } from './baselines.js';
-import { ghostMap } from './scores.js';
+import { ghostMap, leakMap } from './scores.js';
 import * as t from '../../engine/transfer/index.js';
 import type { RgbaImage } from '../../engine/transfer/index.js';
 
-const { values: o, positionals } = parseArgs({ allowPositionals: true, options: { edit: { type: 'string', multiple: true }, out: { type: 'string' }, height: { type: 'string', default: '160' }, whole: { type: 'boolean' }, first: { type: 'boolean' }, ghost: { type: 'boolean' } } });
+const { values: o, positionals } = parseArgs({ allowPositionals: true, options: { edit: { type: 'string', multiple: true }, out: { type: 'string' }, height: { type: 'string', default: '160' }, whole: { type: 'boolean' }, first: { type: 'boolean' }, ghost: { type: 'boolean' }, leak: { type: 'boolean' } } });
 const [dir, ...variantArgs] = positionals;
-if (!dir || !o.out || !o.edit?.length) throw new Error("usage: tsx bench/edits/crop-edit.ts <frames dir> --edit 'seed|kind pattern|label pattern' [--edit …] --out out.png [--height H] [--whole] [--first] [--ghost] [variant JSON …]");
+if (!dir || !o.out || !o.edit?.length) throw new Error("usage: tsx bench/edits/crop-edit.ts <frames dir> --edit 'seed|kind pattern|label pattern' [--edit …] --out out.png [--height H] [--whole] [--first] [--ghost] [--leak] [variant JSON …]");
 const variants = (variantArgs.length ? variantArgs : ['{}']).map((v) => JSON.parse(v) as object);
 const H = Number(o.height), index = readIndex(dir), GAP = 4, BACK = 200;
 
@@ -39,6 +40,7 @@ async function columns(e: CachedEntry): Promise<RgbaImage[]> {
   const first = o.first ? [pasteGenerated(frames[0]!, e.range, original, e.mapping)] : [];
   const part = diffMask(original, truth), S = original.width;
   if (o.ghost) for (const im of ours) markGhosts(im, ghostMap(im, truth, original, part));
+  if (o.leak) for (const im of ours) markLeaks(im, leakMap(im, truth, part));
   let x0 = S, y0 = S, x1 = 0, y1 = 0;
   for (let p = 0; p < part.length; p++) if (part[p]) { const x = p % S, y = (p - x) / S; x0 = Math.min(x0, x); x1 = Math.max(x1, x); y0 = Math.min(y0, y); y1 = Math.max(y1, y); }
   x0 = Math.max(0, x0 - 8); y0 = Math.max(0, y0 - 8); x1 = Math.min(S - 1, x1 + 8); y1 = Math.min(S - 1, y1 + 8);
@@ -49,6 +51,11 @@ async function columns(e: CachedEntry): Promise<RgbaImage[]> {
 /** Paints the ghosting pixels in place: magenta at an edge, red away from edges. */
 function markGhosts(im: RgbaImage, map: Uint8Array): void {
   for (let p = 0; p < map.length; p++) if (map[p]) im.data.set(map[p] === 2 ? [255, 0, 0, 255] : [255, 0, 255, 255], 4 * p);
+}
+
+/** Paints the leaked pixels in place, cyan. */
+function markLeaks(im: RgbaImage, map: Uint8Array): void {
+  for (let p = 0; p < map.length; p++) if (map[p]) im.data.set([0, 255, 255, 255], 4 * p);
 }
 
 /** The region, composited over grey (a transparent layer's clear shows). */

@@ -86,6 +86,17 @@ export function ghostMap(result: RgbaImage, truth: RgbaImage, original: RgbaImag
   return out;
 }
 
+/** Per pixel: 1 where the result leaks (what `leakage` counts: > 2 px from the part and > 6 levels off the truth). */
+export function leakMap(result: RgbaImage, truth: RgbaImage, part: Uint8Array): Uint8Array {
+  const n = truth.width * truth.height, out = new Uint8Array(n);
+  const band = dilateMask(part, truth.width, truth.height, 2);
+  for (let p = 0; p < n; p++) {
+    if (band[p]) continue;
+    for (let c = 0; c < 4; c++) if (Math.abs(premult(result.data, p, c) - premult(truth.data, p, c)) > 6) { out[p] = 1; break; }
+  }
+  return out;
+}
+
 /** Pixels where the truth or the original differs from a 4-neighbour by more than 24 levels (premultiplied RGBA): their edges. */
 function edgeMask(...ims: RgbaImage[]): Uint8Array {
   const W = ims[0]!.width, H = ims[0]!.height, out = new Uint8Array(W * H);

@@ -12,10 +12,13 @@
  * way there (and not far off the line between the two), the pixel takes that tone whole. A faint
  * change comes out crisp, in colours the layer already has, and nothing is drawn half.
  *
- * Only when the edit was missed as a whole: where the carried edit did make the change, the
- * generator's small side changes (a fringe a pixel lower, an eye's rim) stay out, as the other
- * stages leave them. Drawn on every shape edit (a first version of the rule), they made 51 of
+ * Pixel by pixel only when the edit was missed as a whole: where the carried edit did make the
+ * change, the generator's small side changes (a fringe a pixel lower, an eye's rim) stay out, as the
+ * other stages leave them. Drawn on every shape edit (a first version of the rule), they made 51 of
  * bench:edits' 61 eye, mouth and hair-style edits worse, by up to 1.1 RMSE (BENCHMARKS.md, "Session 34").
+ * There, only a large fill the carry left as it was (`carried`) is drawn: curls set to bald in a salmon
+ * a few levels from the skin lost their sides to the flow but kept their cap, where G's change (≈ 0.15)
+ * is below what the flow and the insertion stages take for new content.
  */
 import type { FrameMapping } from './frame-mapping.js';
 import { cubicWeights } from './sample.js';
@@ -62,9 +65,20 @@ export interface MissedShapeOptions {
    * and where its new outline lies is for the pieces to say: whole, a nose set to "small" vanished.
    */
   whole: readonly [number, number];
+  /**
+   * When the carried edit did make G's change (not missed), pieces of one old tone and at least this
+   * many frame cells are still drawn (0: none): a large fill G switched that the carry left as it was.
+   * There a change past a tone counts as short of it by as much (s > 1 → 1/s), so the fill takes the
+   * tone G lands on, not one it passes (the bald head's skin, not the forehead's shade on the way).
+   */
+  carried: number;
+  /** `whole`'s share then, of the patch's pixels the carry left as it was (its sides went with the flow). */
+  carriedWhole: number;
+  /** `nearby` then: a cap of hair lies farther than 2 cells from the skin it turns to. */
+  carriedNearby: number;
 }
 
-export const DEFAULT_MISSED_SHAPE_OPTIONS: Readonly<MissedShapeOptions> = { changed: 12, missed: 0.15, minChange: 0.0005, reach: 0.4, reachEdge: 0.2, anchor: 0.2, anchorEdge: 0.5, off: 0.5, near: 12, still: 2, minPiece: 2, rim: 2, nearby: 2, whole: [0.25, 32] };
+export const DEFAULT_MISSED_SHAPE_OPTIONS: Readonly<MissedShapeOptions> = { changed: 12, missed: 0.15, minChange: 0.0005, reach: 0.4, reachEdge: 0.2, anchor: 0.2, anchorEdge: 0.5, off: 0.5, near: 12, still: 2, minPiece: 2, rim: 2, nearby: 2, whole: [0.25, 32], carried: 32, carriedWhole: 0.5, carriedNearby: 8 };
 
 /** Counted on at most this many pixels a side: the share of G's change the edit made needs no more. */
 const COUNT_SIDE = 1024;
@@ -114,11 +128,14 @@ export function drawMissedShapes(
     gChanged++;
     if (moveOf(out, before, 4 * (y * W + x)) >= o.changed) covered++;
   }
-  if (gChanged < o.minChange * counted || covered >= o.missed * gChanged) return 0;
+  if (gChanged < o.minChange * counted) return 0;
+  const carried = covered >= o.missed * gChanged;
+  if (carried && !o.carried) return 0;
+  const minPiece = carried ? o.carried : o.minPiece, whole = carried ? o.carriedWhole : o.whole[0];
   // only the layer's pixels in the box around what G changed by `quiet` levels are looked at
   let cu0 = R, cu1 = -1, cv0 = R, cv1 = -1;
   for (let p = 0; p < N; p++) if (moved[p]) { const u = p % R, v = (p - u) / R; cu0 = Math.min(cu0, u); cu1 = Math.max(cu1, u); cv0 = Math.min(cv0, v); cv1 = Math.max(cv1, v); }
-  const m = o.nearby + 1;
+  const nearby = carried ? o.carriedNearby : o.nearby, m = nearby + 1;
   const x0 = Math.max(0, Math.floor((cu0 - m - mapping.offsetX) / mapping.scale)), x1 = Math.min(W, Math.ceil((cu1 + 1 + m - mapping.offsetX) / mapping.scale));
   const y0 = Math.max(0, Math.floor((cv0 - m - mapping.offsetY) / mapping.scale)), y1 = Math.min(H, Math.ceil((cv1 + 1 + m - mapping.offsetY) / mapping.scale));
   // each flat pixel the edit left as it was takes the tone G's change moves it to
@@ -140,7 +157,7 @@ export function drawMissedShapes(
   for (let k = 0; k < tones.length; k++) for (let p = 0; p < N; p++) {
     if (!found[k * N + p]) continue;
     const x = p % R, y = (p - x) / R;
-    for (let dy = -o.nearby; dy <= o.nearby; dy++) for (let dx = -o.nearby; dx <= o.nearby; dx++) {
+    for (let dy = -nearby; dy <= nearby; dy++) for (let dx = -nearby; dx <= nearby; dx++) {
       const X = x + dx, Y = y + dy;
       if (X >= 0 && Y >= 0 && X < R && Y < R) near[k * N + Y * R + X] = 1;
     }
@@ -158,13 +175,16 @@ export function drawMissedShapes(
       const B = tones[k]!, ab0 = B[0]! - A[0]!, ab1 = B[1]! - A[1]!, ab2 = B[2]! - A[2]!, L2 = ab0 * ab0 + ab1 * ab1 + ab2 * ab2;
       if (L2 === 0) continue;
       const s = (d[0]! * ab0 + d[1]! * ab1 + d[2]! * ab2) / L2;
-      if (s < best) continue;
+      // past the tone counts as short of it by as much: G's change to the bald head's skin reaches the
+      // face's darker shade on the way and overshoots it, and the skin itself is where it lands
+      const fit = carried && s > 1 ? 1 / s : s;
+      if (fit < best) continue;
       const off = (d[0]! - s * ab0) ** 2 + (d[1]! - s * ab1) ** 2 + (d[2]! - s * ab2) ** 2;
       // and G(z1) itself lies that way from the pixel's tone: beside a dark line G took away, G(z0) was
       // darker than the skin (its line is blurred wider than the layer's), so the change there is
       // lighter, yet G(z1) shows the skin the pixel already has, not a lighter tone
       const s1 = ((g[0]! - A[0]!) * ab0 + (g[1]! - A[1]!) * ab1 + (g[2]! - A[2]!) * ab2) / L2;
-      if (off <= o.off * o.off * L2 && s1 >= (s >= o.reach ? o.anchor : o.anchorEdge)) { best = s; take = k; }
+      if (off <= o.off * o.off * L2 && s1 >= (fit >= o.reach ? o.anchor : o.anchorEdge)) { best = fit; take = k; }
     }
     if (take >= 0) { from[p] = own; to[p] = take; if (best >= o.reach) strong[p] = 1; }
   }
@@ -173,12 +193,14 @@ export function drawMissedShapes(
   // own patch of the tone it takes. So a shape grows, shrinks or goes (the nose's shade spreads from
   // the nose, a line gives way to the skin around it), but no tone appears in islands of its own:
   // a generator's faint new shape (wrinkles, a stubble's shadow) comes out as blotches, not as itself.
-  const minArea = o.minPiece / (mapping.scale * mapping.scale), stack: number[] = [], piece: number[] = [];
+  const minArea = minPiece / (mapping.scale * mapping.scale), stack: number[] = [], piece: number[] = [];
   const seen = new Uint8Array(n);
   for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) {
     const s0 = y * W + x;
     if (to[s0]! < 0 || seen[s0]) continue;
-    const tone = to[s0]!;
+    // (when the edit was carried, a piece is also of one old tone: a fill the carry left, not the edge of
+    // its neighbour that G's soft change reaches into as well)
+    const tone = to[s0]!, was = carried ? from[s0]! : -1;
     piece.length = 0; stack.push(s0); seen[s0] = 1;
     let touches = false, seeded = false;
     while (stack.length) {
@@ -189,26 +211,27 @@ export function drawMissedShapes(
         const X = x + dx, Y = y + dy, q = Y * W + X;
         if (X < 0 || Y < 0 || X >= W || Y >= H) continue;
         if (!touches && to[q]! < 0 && toneAt[q] === tone) touches = true;
-        if (Math.abs(dx) <= 1 && Math.abs(dy) <= 1 && to[q] === tone && !seen[q]) { seen[q] = 1; stack.push(q); }
+        if (Math.abs(dx) <= 1 && Math.abs(dy) <= 1 && to[q] === tone && (was < 0 || from[q] === was) && !seen[q]) { seen[q] = 1; stack.push(q); }
       }
     }
     if (piece.length < minArea || !touches || !seeded) for (const p of piece) to[p] = -1;
   }
   // a large flat patch of the layer switched in good part (`whole`) switches whole (a stubble's shadow G
   // lightened in places is gone, not left in blotches)
-  if (o.whole[0] < 1) {
+  if (whole < 1) {
     const comp: number[] = [], seenC = new Uint8Array(n), count = new Map<number, number>();
-    let tone = -1;
+    let tone = -1, kept = 0;
     // (4 neighbours, no array a pixel: a patch can be most of a large layer)
     const visit = (q: number): void => { if (!seenC[q] && toneAt[q] === tone) { seenC[q] = 1; stack.push(q); } };
     for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) {
       const s0 = y * W + x;
       if (seenC[s0] || toneAt[s0]! < 0) continue;
       tone = toneAt[s0]!;
-      comp.length = 0; count.clear(); stack.push(s0); seenC[s0] = 1;
+      comp.length = 0; count.clear(); stack.push(s0); seenC[s0] = 1; kept = 0;
       while (stack.length) {
         const p = stack.pop()!, px = p % W, py = (p - px) / W;
         comp.push(p);
+        if (left(p)) kept++;
         if (to[p]! >= 0) count.set(to[p]!, (count.get(to[p]!) ?? 0) + 1);
         if (px > x0) visit(p - 1);
         if (px < x1 - 1) visit(p + 1);
@@ -216,7 +239,7 @@ export function drawMissedShapes(
         if (py < y1 - 1) visit(p + W);
       }
       if (comp.length < o.whole[1] / (mapping.scale * mapping.scale)) continue;
-      for (const [k, c] of count) if (c >= o.whole[0] * comp.length) { for (const p of comp) if (left(p)) { from[p] = tone; to[p] = k; } break; }
+      for (const [k, c] of count) if (c >= whole * (carried ? kept : comp.length)) { for (const p of comp) if (left(p)) { from[p] = tone; to[p] = k; } break; }
     }
   }
   // a switched shape's antialiased rim (a blend of its old tone and its new one) goes with it

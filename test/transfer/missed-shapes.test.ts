@@ -110,6 +110,41 @@ describe('shapes the carried edit missed (missed-shapes.ts)', () => {
     expect(count(run(0.25), SKIN)).toBeGreaterThanOrEqual(count(layer, SKIN) + count(layer, SHADOW));   // (and its antialiased rim)
   });
 
+  describe('when the carried edit made G\'s change, a large fill it left as it was', () => {
+    // bench-0's curls set to bald: the hair is a shade of salmon a few levels from the skin, so the flow
+    // carries the sides (hair → background) but leaves the cap, where G's change is faint (≈ 0.15)
+    const HAIR = [245, 159, 141], SKIN2 = [229, 178, 166], SHADE = [232, 167, 153];
+    const head = (x: number, y: number): boolean => (x - 64) ** 2 + (y - 72) ** 2 < 40 ** 2;
+    const hair = (x: number, y: number): boolean => (x - 64) ** 2 + (y - 64) ** 2 < 52 ** 2 && !head(x, y);
+    const cap = (x: number, y: number): boolean => hair(x, y) && y < 36;
+    // the forehead's left half in the shade the hair casts: on the line from the hair to the skin, past it
+    const at = (x: number, y: number): number[] => (hair(x, y) ? HAIR : head(x, y) ? (y < 44 && x < 64 ? SHADE : SKIN2) : BG);
+    const layer = image(at), g0 = frame(at), baldTones = [BG, HAIR, SKIN2, SHADE];
+    const bald = (capTo: (x: number, y: number) => boolean) => frame((x, y) => (hair(x, y) ? (cap(x, y) && capTo(x, y) ? SKIN2 : cap(x, y) ? HAIR : BG) : at(x, y)));
+    // what the carried edit drew: the sides gone to the background, the cap as it was
+    const carried = image((x, y) => (hair(x, y) && !cap(x, y) ? BG : at(x, y)));
+    const capPixels = count(image((x, y) => (cap(x, y) ? HAIR : BG)), HAIR);
+
+    it('switches to the tone G shows (the skin, not the shade G\'s change passes on the way)', () => {
+      const out = carried.slice();
+      expect(drawMissedShapes(out, layer, W, W, baldTones, g0, bald(() => true), mapping)).toBeGreaterThanOrEqual(0.9 * capPixels);
+      expect(count(out, HAIR)).toBe(0);
+      expect(count(out, SHADE)).toBe(count(layer, SHADE));
+      for (let y = 0; y < W; y++) for (let x = 0; x < W; x++) if (cap(x, y)) expect(same(out, x, y, SKIN2)).toBe(true);
+      // as before (carried: 0), the cap stays
+      const old = carried.slice();
+      expect(drawMissedShapes(old, layer, W, W, baldTones, g0, bald(() => true), mapping, { carried: 0 })).toBe(0);
+      expect(count(old, HAIR)).toBe(capPixels);
+    });
+
+    it('leaves a small switched piece (under `carried` cells) to the stages that carried the edit', () => {
+      // G turned 3 × 3 cells of the cap to skin (a fringe a little higher, its noise)
+      const out = carried.slice();
+      drawMissedShapes(out, layer, W, W, baldTones, g0, bald((x, y) => x >= 56 && x < 68 && y >= 20 && y < 32), mapping);
+      expect(out).toEqual(carried);
+    });
+  });
+
   it('leaves transparent pixels and the layer it was given alone', () => {
     // a transparent layer: the background is clear; G's change there (a new shade) is not a missed shape of the layer
     const clearBg = image((x, y) => (face(x, y) ? layerAt(x, y) : null));

@@ -4,7 +4,7 @@
  * half-there fill (the issue's ghost) and an edge drawn a pixel off can be told apart.
  */
 import { describe, expect, it } from 'vitest';
-import { ghostMap, scoreEdit } from '../../bench/edits/scores.js';
+import { ghostMap, leakMap, scoreEdit } from '../../bench/edits/scores.js';
 import type { RgbaImage } from '../../engine/transfer/index.js';
 
 const S = 64, OLD = [200, 60, 60], NEW = [40, 60, 200], BACK = [240, 240, 240];
@@ -54,5 +54,23 @@ describe('bench:edits ghosting scores', () => {
     expect((100 * away) / n).toBeCloseTo(s.ghostAway!, 6);
     expect(map[31 * S + 31]).toBe(2);
     expect(map[31 * S + 20]).toBe(0);                     // the new colour, where it is right
+  });
+
+  it('leakMap marks the same pixels leakage counts: off the truth, more than 2 px from the part', () => {
+    // the right edit, plus a stray mark on the backdrop (4 × 4 px) and one touching the part (counted by neither)
+    const result = disc(() => NEW);
+    for (const [x0, y0] of [[2, 2], [52, 30]]) for (let y = y0; y < y0 + 4; y++) for (let x = x0; x < x0 + 4; x++) result.data.set([0, 0, 0, 255], 4 * (y * S + x));
+    const s = scoreEdit(result, truth, original, part), map = leakMap(result, truth, part);
+    let leaked = 0;
+    for (let p = 0; p < S * S; p++) leaked += map[p]!;
+    expect(map[3 * S + 3]).toBe(1);
+    expect(map[31 * S + 53]).toBe(0);                     // within 2 px of the disc (its edge at x = 51.5)
+    expect(leaked).toBeGreaterThanOrEqual(16);
+    expect(s.leakage).toBeGreaterThan(0);
+    let far = 0;
+    const band = new Uint8Array(S * S);
+    for (let p = 0; p < S * S; p++) if (part[p]) { const x = p % S, y = (p - x) / S; for (let dy = -2; dy <= 2; dy++) for (let dx = -2; dx <= 2; dx++) { const X = x + dx, Y = y + dy; if (X >= 0 && Y >= 0 && X < S && Y < S) band[Y * S + X] = 1; } }
+    for (let p = 0; p < S * S; p++) if (!band[p]) far++;
+    expect((100 * leaked) / far).toBeCloseTo(s.leakage, 6);
   });
 });
