@@ -30,7 +30,7 @@ import type { GeneratorMatte } from './generator-matte.js';
 import { cellGroups, dilate1, fillHoles, growOver, mean3 } from './cell-groups.js';
 import { dist as dist3 } from './colour-clusters.js';
 import { kMeans, medianColour, mergeClose, shares, type SmallRule, type SplitRule } from './frame-colours.js';
-import { liesBetween, pureCentres, pureEnds, toSegment } from './pure-colours.js';
+import { besideInImage, liesBetween, pureCentres, pureEnds, toSegment } from './pure-colours.js';
 import { tracedCells, tracedLabel, type Traced } from './traced-samples.js';
 
 export interface InsertOptions {
@@ -221,7 +221,8 @@ export function insertionPlan(first: Float32Array, last: Float32Array, change: C
   // drawn cells take only colours that are no blend of two others, among G's centres, the layer's
   // own colours and its background (G's soft edge of new hair over the shirt clusters to a lavender
   // that is neither: a ghost); the ends of such a blend join the palette
-  const pureDrawn = drawn ? pureEnds(centres, shares(last, N, clustered, centres), [...layerColours.slice(0, 8), ...(bg ? [bg] : [])], nearAny(layerColours, o.near), liesBetween(last, N, R, clustered, centres)) : [];
+  const ends = [...layerColours.slice(0, 8), ...(bg ? [bg] : [])];
+  const pureDrawn = drawn ? pureEnds(centres, shares(last, N, clustered, centres), ends, nearAny(layerColours, o.near), liesBetween(last, N, R, clustered, centres), besideInImage(last, N, R, clustered, centres, ends, o.near)) : [];
   const area = shares(last, N, clustered, centres).map((sh) => sh * clustered.length);
   const palette: [number, number, number, number][] = centres.map((c, k) => {
     if (bg && dist3(c, bg) <= o.clearNear) return [0, 0, 0, 0];
@@ -282,7 +283,7 @@ export function insertionPlan(first: Float32Array, last: Float32Array, change: C
   // (never clear where the clear label would be enclosed, as above: a small shape's white, e.g. teeth)
   // (the fill the shape sits on, a layer colour, is pure: pure-colours.ts)
   const surely = nearAny(layerColours, o.sure);
-  const pure = fine ? pureCentres(centres, shares(last, N, clustered, centres), surely) : [], pureOpaque = pure.filter((k) => k !== clearAt);
+  const pure = fine ? pureCentres(centres, shares(last, N, clustered, centres), surely, liesBetween(last, N, R, clustered, centres, 0.5)) : [], pureOpaque = pure.filter((k) => k !== clearAt);
   const opaqueOnly = (p: number): boolean => !!kept && pureOpaque.length > 0 && (!!kept.recoloured[p] || !(open[p] || kept.clear[p]));
   if (fine) for (let p = 0; p < N; p++) if (fine[p]) softLabel(last, N, p, centres, opaqueOnly(p) ? pureOpaque : pure, labels);
   // cells drawn from G(z1) are traced at each sample (InsertionPlan.traced); old content, a clear cut
@@ -346,7 +347,7 @@ function mattedPlan(first: Float32Array, last: Float32Array, change: ChangeField
   const centres = covered.length ? mergeClose(kMeans(src, N, covered, o.maxColours, o.minShare, twoFills(toLayer, layerColours, o.near, o.split), ownSmall(first, last, N, layerColours, o)), o.merge) : [];
   const own = nearAny(layerColours, o.near);
   // as on an opaque layer, a colour between two others in the image is G's soft edge (bench-1's soul patch was a brown halo)
-  const pureDrawn = drawn && centres.length ? pureEnds(centres, shares(src, N, covered, centres), layerColours.slice(0, 8), own, liesBetween(src, N, R, covered, centres)) : [];
+  const pureDrawn = drawn && centres.length ? pureEnds(centres, shares(src, N, covered, centres), layerColours.slice(0, 8), own, liesBetween(src, N, R, covered, centres), besideInImage(src, N, R, covered, centres, layerColours.slice(0, 8), o.near)) : [];
   const area = covered.length ? shares(src, N, covered, centres).map((sh) => sh * covered.length) : [];
   const palette: [number, number, number, number][] = centres.map((c, k) => {
     const v = toLayer(c, area[k]);

@@ -11,8 +11,11 @@ import { assignNearest } from './frame-colours.js';
  * its background), or are `own` colours; `centres` is extended in place by the `also` colours such
  * blends are of. `share`: each centre's share of the cells (a blend's ends are larger than it).
  */
-export function pureEnds(centres: number[][], share: readonly number[], also: readonly number[][], own: (c: readonly number[]) => boolean, between?: Between): number[] {
-  const K = centres.length, ends = [...centres, ...also.filter((c) => centres.every((k) => dist3(k, c) > 0.08))];
+export function pureEnds(centres: number[][], share: readonly number[], also: readonly number[][], own: (c: readonly number[]) => boolean, between?: Between, beside?: Beside): number[] {
+  const K = centres.length, alsoAt = also.map((_, i) => i).filter((i) => centres.every((k) => dist3(k, also[i]!) > 0.08));
+  const ends = [...centres, ...alsoAt.map((i) => also[i]!)];
+  // an `also` end (a colour G does not draw in the content) only where G's image shows it beside centre k's cells
+  const endBeside = (e: number, k: number): boolean => e < K || !beside || beside(alsoAt[e - K]!, k);
   const pure: number[] = [], used = new Set<number>();
   const bulk = share.reduce((b, v, i) => (v > share[b]! ? i : b), 0);
   for (let k = 0; k < K; k++) {
@@ -32,6 +35,10 @@ export function pureEnds(centres: number[][], share: readonly number[], also: re
       // blend of a smaller one (new brown hair, G's bulk of it, lies between its own darker rim and
       // the sunglasses' violet; taken for a blend, the hair was drawn violet)
       if (a === k || b === k || (a < K && share[a]! <= share[k]!) || (b < K && share[b]! <= share[k]!)) continue;
+      // G's soft edge toward a colour is beside that colour: bench-3's new sunglasses' lens lies a fifth of the
+      // way from the frame's near-black to the eye white the lens covers, which G(z1) shows nowhere near it;
+      // taken for their blend, the lens was drawn in the frame's colour
+      if (!endBeside(a, k) || !endBeside(b, k)) continue;
       const { t, d } = toSegment(centres[k]!, ends[a]!, ends[b]!);
       if (t > 0.15 && t < 0.85 && d < 0.06 * 0.06) { blend = a; if (a >= K) used.add(a); if (b >= K) used.add(b); }
     }
@@ -39,6 +46,38 @@ export function pureEnds(centres: number[][], share: readonly number[], also: re
   }
   for (const e of [...used].sort((a, b) => a - b)) { pure.push(centres.length); centres.push(ends[e]!.slice()); }
   return pure;
+}
+
+/** Whether G's image shows colour e of pureEnds' `also` list beside centre k's cells (see besideInImage). */
+export type Beside = (e: number, k: number) => boolean;
+
+/**
+ * For the cells (each labelled with its nearest centre in `f`, [3, R, R]): whether `f` shows colour
+ * also[e] (within `near`) within `radius` cells of at least `share` of centre k's cells, in or out of
+ * the cells (an edge's cells lie along both its sides; a fill's few cells by a third colour do not make it one).
+ */
+export function besideInImage(f: Float32Array, N: number, R: number, cells: number[], centres: number[][], also: readonly number[][], near: number, radius = 2, share = 0.5): Beside {
+  const a = assignNearest(cells.map((p) => [f[p]!, f[N + p]!, f[2 * N + p]!]), centres);
+  const memo = new Map<number, boolean>();
+  const shows = (q: number, c: readonly number[]): boolean => Math.hypot(f[q]! - c[0]!, f[N + q]! - c[1]!, f[2 * N + q]! - c[2]!) <= near;
+  return (e, k) => {
+    const key = e * 4096 + k;
+    let v = memo.get(key);
+    if (v !== undefined) return v;
+    const c = also[e]!;
+    let n = 0, by = 0;
+    for (let i = 0; i < cells.length; i++) {
+      if (a[i] !== k) continue;
+      n++;
+      const p = cells[i]!, x = p % R, y = (p - x) / R;
+      let found = false;
+      for (let yy = Math.max(0, y - radius); yy <= Math.min(R - 1, y + radius) && !found; yy++) for (let xx = Math.max(0, x - radius); xx <= Math.min(R - 1, x + radius); xx++) if (shows(yy * R + xx, c)) { found = true; break; }
+      if (found) by++;
+    }
+    v = n > 0 && by >= share * n;
+    memo.set(key, v);
+    return v;
+  };
 }
 
 /** Whether centre k's cells lie between a's and b's in the image (see liesBetween). */
@@ -60,7 +99,7 @@ function ringOf(k: number, centres: number[][], between: Between): boolean {
  * of its own (a flat colour between two others in the palette, skin between hair and shirt, is
  * mostly far from one of them).
  */
-export function liesBetween(f: Float32Array, N: number, R: number, cells: number[], centres: number[][]): Between {
+export function liesBetween(f: Float32Array, N: number, R: number, cells: number[], centres: number[][], min = 0.8): Between {
   const label = new Int32Array(N).fill(-1);
   const a = assignNearest(cells.map((p) => [f[p]!, f[N + p]!, f[2 * N + p]!]), centres);
   cells.forEach((p, i) => { label[p] = a[i]!; });
@@ -72,7 +111,7 @@ export function liesBetween(f: Float32Array, N: number, R: number, cells: number
   return (k, ca, cb) => {
     let n = 0, both = 0;
     for (const p of cells) if (label[p] === k) { n++; if (near(p, ca) && near(p, cb)) both++; }
-    return n > 0 && both >= 0.8 * n;
+    return n > 0 && both >= min * n;
   };
 }
 
@@ -90,7 +129,7 @@ export function liesBetween(f: Float32Array, N: number, R: number, cells: number
  * split between them, the chin drawn brown. (Any layer colour, not only the bulk, let a frown's
  * soft rim, near the cheek's shade, be drawn in blotches.)
  */
-export function pureCentres(centres: number[][], share?: readonly number[], own?: (c: readonly number[]) => boolean): number[] {
+export function pureCentres(centres: number[][], share?: readonly number[], own?: (c: readonly number[]) => boolean, between?: Between): number[] {
   const K = centres.length, out: number[] = [];
   const bulk = share ? share.reduce((b, v, i) => (v > share[b]! ? i : b), 0) : -1;
   for (let k = 0; k < K; k++) {
@@ -99,7 +138,11 @@ export function pureCentres(centres: number[][], share?: readonly number[], own?
     for (let a = 0; a < K && !blend; a++) for (let b = a + 1; b < K && !blend; b++) {
       if (a === k || b === k || (share && share[k]! > share[a]! + share[b]!)) continue;
       const { t, d } = toSegment(centres[k]!, centres[a]!, centres[b]!);
-      if (t > 0.15 && t < 0.85 && d < 0.06 * 0.06) blend = true;
+      // (with `between`, one near an end only where it also lies between them in the image: bench-0's new
+      // smile in the lips' wine lies a fifth of the way from the near-black to the skin, but its cells are
+      // its own stroke, not the rim of a near-black one; taken for their blend, it was drawn near-black.
+      // Half way, it is a soft rim wherever it lies.)
+      if (t > 0.15 && t < 0.85 && d < 0.06 * 0.06 && (!between || (t > 0.3 && t < 0.7) || between(k, a, b))) blend = true;
     }
     if (!blend) out.push(k);
   }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { estimateStep } from '../../engine/transfer/estimate-step.js';
 import { fitMapping } from '../../engine/transfer/frame-mapping.js';
 import { DEFAULT_INSERT_OPTIONS, insertionCells, insertionPlan, insertRows, layerColourOf } from '../../engine/transfer/insert-content.js';
-import { liesBetween, pureCentres, pureEnds } from '../../engine/transfer/pure-colours.js';
+import { besideInImage, liesBetween, pureCentres, pureEnds } from '../../engine/transfer/pure-colours.js';
 import { refitColour } from '../../engine/transfer/refit-colour.js';
 import { transferEditAsync } from '../../engine/transfer/transfer-edit.js';
 import type { RgbaImage } from '../../engine/transfer/types.js';
@@ -216,6 +216,43 @@ describe('drawn colours: a blend that lies between its ends in the image is a so
     // two rows only: every cell is within 2 of both, an edge
     const thin = frame((_, y) => (y < 7 ? core : y < 9 ? ring : skin));
     expect(pureEnds(centres.map((c) => c.slice()), shareOf(thin), layer, own, liesBetween(thin, N, R, all, centres))).not.toContain(1);
+  });
+});
+
+describe('a colour near one end of a blend: a fill of its own unless it lies between its ends in the image', () => {
+  // bench-0's smile set from lips (bench:edits, 6535 kimg): G's new smile in the lips' wine lies a fifth of
+  // the way from the near-black (the eyes) to the skin; its cells are a stroke of their own
+  const R = 16, N = R * R, all = [...Array(N).keys()];
+  const dark = [27, 6, 64], skin = [228, 172, 160], wine = [68, 39, 84], rim = [128, 89, 112];
+  const frame = (colourAt: (x: number, y: number) => number[]): Float32Array => {
+    const f = new Float32Array(3 * N);
+    for (let y = 0; y < R; y++) for (let x = 0; x < R; x++) colourAt(x, y).forEach((v, c) => { f[c * N + y * R + x] = v / 255; });
+    return f;
+  };
+  const centres = [dark, skin, wine].map((c) => c.map((v) => v / 255));
+  // the eyes' dark (rows 0–1), the skin, and a wine stroke 3 rows thick at rows 9–11, 4 rows from the dark
+  const f = frame((_, y) => (y < 2 ? dark : y >= 9 && y < 12 ? wine : skin));
+  const share = [2 / 16, 11 / 16, 3 / 16];
+  it('is pure when its cells are not between the two (pureCentres with `between`)', () => {
+    expect(pureCentres(centres, share)).not.toContain(2);   // by colour alone a blend: the smile was drawn near-black
+    expect(pureCentres(centres, share, undefined, liesBetween(f, N, R, all, centres, 0.5))).toContain(2);
+  });
+  it('stays a blend as a rim round the dark, or half way between the two wherever it lies', () => {
+    const ring = frame((x, y) => { const d = Math.hypot(x - 7.5, y - 7.5); return d < 2.6 ? dark : d < 4.1 ? wine : skin; });
+    expect(pureCentres(centres, share, undefined, liesBetween(ring, N, R, all, centres, 0.5))).not.toContain(2);
+    const half = [dark, skin, rim].map((c) => c.map((v) => v / 255));
+    expect(pureCentres(half, share, undefined, liesBetween(f, N, R, all, half, 0.5))).not.toContain(2);
+  });
+  it('a layer colour G does not show beside it is no end of a blend (pureEnds with `beside`)', () => {
+    // G's content: the dark and the wine only; the skin is a layer colour pureEnds may take for an end
+    const two = [dark, wine].map((c) => c.map((v) => v / 255)), layer = [skin.map((v) => v / 255)];
+    const own = (): boolean => false, content = all.filter((p) => { const y = Math.floor(p / R); return y < 2 || (y >= 9 && y < 12); });
+    // (the wine smaller than the dark: the bulk of the content is pure whatever it lies between)
+    expect(pureEnds(two.map((c) => c.slice()), [0.6, 0.4], layer, own)).not.toContain(1);
+    const away = frame((_, y) => (y < 2 ? dark : y >= 9 && y < 12 ? wine : [120, 200, 120]));   // no skin in G's image
+    expect(pureEnds(two.map((c) => c.slice()), [0.6, 0.4], layer, own, undefined, besideInImage(away, N, R, content, two, layer, 0.15))).toContain(1);
+    // where G shows the skin beside the wine, it is a blend as before
+    expect(pureEnds(two.map((c) => c.slice()), [0.6, 0.4], layer, own, undefined, besideInImage(f, N, R, content, two, layer, 0.15))).not.toContain(1);
   });
 });
 
