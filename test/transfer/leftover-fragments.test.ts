@@ -38,6 +38,21 @@ describe('leftover fragments of a removed shape (leftover-fragments.ts)', () => 
     expect(count(out, SKIN)).toBe(count(edited(), SKIN));   // the face is untouched
   });
 
+  it('removes what is left of a small shape too (an old lower lip\'s rim under a new frown), patches down to 0.2 % of the layer', () => {
+    // lips 16 × 4 px on the face (0.4 % of the layer); the edit took them away but for 10 px of the bottom row
+    const LIP = [224, 99, 118], lips = (x: number, y: number): boolean => x >= 56 && x < 72 && y >= 80 && y < 84;
+    const layer = image((x, y) => (lips(x, y) ? LIP : face(x, y) ? SKIN : BG));
+    const left = (): Uint8ClampedArray => image((x, y) => (lips(x, y) && y === 83 && x >= 59 && x < 69 ? LIP : face(x, y) ? SKIN : BG));
+    const out = left();
+    removeFragments(out, layer, W, W, [BG, SKIN, LIP], bald, mapping);
+    expect(count(out, LIP)).toBe(0);
+    expect(out[4 * (83 * W + 60)]).toBe(SKIN[0]);
+    // as before (patches from 0.5 %), it stayed
+    const old = left();
+    removeFragments(old, layer, W, W, [BG, SKIN, LIP], bald, mapping, { minPatch: 0.005 });
+    expect(count(old, LIP)).toBe(10);
+  });
+
   it('keeps a strand where G(z1) draws hair (new content in the old colour), a thick remnant, and hair the edit kept for the most part', () => {
     // G(z1) draws the strand itself
     const withStrand = frame((u, v) => (u === 2 && v >= 7 && v < 23 ? HAIR : face(4 * u + 2, 4 * v + 2) ? SKIN : BG));
