@@ -58,20 +58,29 @@ export type Beside = (e: number, k: number) => boolean;
  */
 export function besideInImage(f: Float32Array, N: number, R: number, cells: number[], centres: number[][], also: readonly number[][], near: number, radius = 2, share = 0.5): Beside {
   const a = assignNearest(cells.map((p) => [f[p]!, f[N + p]!, f[2 * N + p]!]), centres);
-  const memo = new Map<number, boolean>();
-  const shows = (q: number, c: readonly number[]): boolean => Math.hypot(f[q]! - c[0]!, f[N + q]! - c[1]!, f[2 * N + q]! - c[2]!) <= near;
+  const memo = new Map<number, boolean>(), where = new Map<number, Uint8Array>();
+  // where f shows also[e], once per colour
+  const shown = (e: number): Uint8Array => {
+    let m = where.get(e);
+    if (m) return m;
+    const c = also[e]!;
+    m = new Uint8Array(R * R);
+    for (let q = 0; q < R * R; q++) if (Math.hypot(f[q]! - c[0]!, f[N + q]! - c[1]!, f[2 * N + q]! - c[2]!) <= near) m[q] = 1;
+    where.set(e, m);
+    return m;
+  };
   return (e, k) => {
     const key = e * 4096 + k;
     let v = memo.get(key);
     if (v !== undefined) return v;
-    const c = also[e]!;
+    const at = shown(e);
     let n = 0, by = 0;
     for (let i = 0; i < cells.length; i++) {
       if (a[i] !== k) continue;
       n++;
       const p = cells[i]!, x = p % R, y = (p - x) / R;
       let found = false;
-      for (let yy = Math.max(0, y - radius); yy <= Math.min(R - 1, y + radius) && !found; yy++) for (let xx = Math.max(0, x - radius); xx <= Math.min(R - 1, x + radius); xx++) if (shows(yy * R + xx, c)) { found = true; break; }
+      for (let yy = Math.max(0, y - radius); yy <= Math.min(R - 1, y + radius) && !found; yy++) for (let xx = Math.max(0, x - radius); xx <= Math.min(R - 1, x + radius); xx++) if (at[yy * R + xx]) { found = true; break; }
       if (found) by++;
     }
     v = n > 0 && by >= share * n;
