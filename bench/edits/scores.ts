@@ -37,12 +37,12 @@ export function scoreEdit(result: RgbaImage, truth: RgbaImage, original: RgbaIma
   const r = result.data, t = truth.data, o = original.data;
   const edges = dilateMask(edgeMask(truth, original), W, H, 1);
   for (let p = 0; p < n; p++) {
-    let e = 0, moved = 0;
+    let e = 0;
     for (let c = 0; c < 3; c++) {
       const d = premult(r, p, c) - premult(t, p, c);
       e += d * d;
     }
-    for (let c = 0; c < 4; c++) moved = Math.max(moved, Math.abs(premult(r, p, c) - premult(t, p, c)));
+    const moved = offBy(r, t, p);
     aErr += Math.abs(r[4 * p + 3]! - t[4 * p + 3]!);
     if (part[p]) { sIn += e; nIn++; } else { sOut += e; nOut++; }
     if (!band[p]) { nFar++; if (moved > 6) leak++; }
@@ -90,11 +90,15 @@ export function ghostMap(result: RgbaImage, truth: RgbaImage, original: RgbaImag
 export function leakMap(result: RgbaImage, truth: RgbaImage, part: Uint8Array): Uint8Array {
   const n = truth.width * truth.height, out = new Uint8Array(n);
   const band = dilateMask(part, truth.width, truth.height, 2);
-  for (let p = 0; p < n; p++) {
-    if (band[p]) continue;
-    for (let c = 0; c < 4; c++) if (Math.abs(premult(result.data, p, c) - premult(truth.data, p, c)) > 6) { out[p] = 1; break; }
-  }
+  for (let p = 0; p < n; p++) if (!band[p] && offBy(result.data, truth.data, p) > 6) out[p] = 1;
   return out;
+}
+
+/** The largest difference of a channel (premultiplied, alpha included) between two images at pixel p. */
+function offBy(a: ArrayLike<number>, b: ArrayLike<number>, p: number): number {
+  let m = 0;
+  for (let c = 0; c < 4; c++) m = Math.max(m, Math.abs(premult(a, p, c) - premult(b, p, c)));
+  return m;
 }
 
 /** Pixels where the truth or the original differs from a 4-neighbour by more than 24 levels (premultiplied RGBA): their edges. */

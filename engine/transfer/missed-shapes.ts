@@ -131,11 +131,12 @@ export function drawMissedShapes(
   if (gChanged < o.minChange * counted) return 0;
   const carried = covered >= o.missed * gChanged;
   if (carried && !o.carried) return 0;
-  const minPiece = carried ? o.carried : o.minPiece, whole = carried ? o.carriedWhole : o.whole[0];
+  // the carried edit's own settings (`carried`, `carriedWhole`, `carriedNearby`)
+  const [minPiece, whole, nearby] = carried ? [o.carried, o.carriedWhole, o.carriedNearby] : [o.minPiece, o.whole[0], o.nearby];
   // only the layer's pixels in the box around what G changed by `quiet` levels are looked at
   let cu0 = R, cu1 = -1, cv0 = R, cv1 = -1;
   for (let p = 0; p < N; p++) if (moved[p]) { const u = p % R, v = (p - u) / R; cu0 = Math.min(cu0, u); cu1 = Math.max(cu1, u); cv0 = Math.min(cv0, v); cv1 = Math.max(cv1, v); }
-  const nearby = carried ? o.carriedNearby : o.nearby, m = nearby + 1;
+  const m = nearby + 1;
   const x0 = Math.max(0, Math.floor((cu0 - m - mapping.offsetX) / mapping.scale)), x1 = Math.min(W, Math.ceil((cu1 + 1 + m - mapping.offsetX) / mapping.scale));
   const y0 = Math.max(0, Math.floor((cv0 - m - mapping.offsetY) / mapping.scale)), y1 = Math.min(H, Math.ceil((cv1 + 1 + m - mapping.offsetY) / mapping.scale));
   // each flat pixel the edit left as it was takes the tone G's change moves it to
